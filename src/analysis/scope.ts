@@ -1,0 +1,90 @@
+/**
+ * The analysis scope: as-of date, date window and attribute filters. Every analysis reads orders
+ * and events through `scopedOrders` / `scopedEvents`, so all of them see the same rows.
+ */
+import { Sql, sql, raw, ident, join } from '../lib/sql';
+
+/** Customer attributes (from `customers`). */
+export const CUSTOMER_FIELDS = ['region', 'city', 'city_tier', 'gender', 'occupation', 'income', 'age_band'] as const;
+/** Order attributes (from `orders`). */
+export const ORDER_FIELDS = ['channel', 'category'] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+export type OrderField = (typeof ORDER_FIELDS)[number];
+export type FilterField = CustomerField | OrderField;
+
+export interface AttributeFilter {
+  field: FilterField;
+  /** Keep rows whose value is one of these (text as stored). */
+  values: readonly string[];
+}
+
+export interface Scope {
+  /** Exclusive end, `YYYY-MM-DD`: only activity strictly before this day counts; recency is measured to it. */
+  asOf: string;
+  /** Inclusive start of the window, `YYYY-MM-DD`, or null for all history before `asOf`. */
+  from: string | null;
+  filters: readonly AttributeFilter[];
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Throws unless `d` is a real calendar date `YYYY-MM-DD`. */
+export function assertDate(d: string, name: string): void {
+  if (!DATE_RE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) {
+    throw new Error(`invalid ${name}: ${d}`);
+  }
+}
+
+function isCustomerField(f: FilterField): f is CustomerField {
+  return (CUSTOMER_FIELDS as readonly string[]).includes(f);
+}
+
+/** The age band expression used for filtering and demographics (customers.age_band wins). */
+export function ageBandExpr(alias = 'c'): Sql {
+  const a = raw(`${alias}.age`);
+  return sql`coalesce(${raw(`${alias}.age_band`)}, CASE WHEN ${a} IS NULL THEN NULL WHEN ${a} < 15 THEN '<15' WHEN ${a} < 25 THEN '15-24' WHEN ${a} < 35 THEN '25-34' WHEN ${a} < 45 THEN '35-44' WHEN ${a} < 55 THEN '45-54' ELSE '55+' END)`;
+}
+
+function customerFilter(filters: readonly AttributeFilter[]): Sql | null {
+  const cf = filters.filter((f) => isCustomerField(f.field) && f.values.length > 0);
+  if (cf.length === 0) return null;
+  const conds = cf.map((f) =>
+    f.field === 'age_band'
+      ? sql`${ageBandExpr('c')} IN (${[...f.values]})`
+      : sql`c.${ident(f.field)} IN (${[...f.values]})`,
+  );
+  return sql`customer_id IN (SELECT c.customer_id FROM customers c WHERE ${join(conds, ' AND ')})`;
+}
+
+/** Conditions shared by orders and events: window and customer filters. */
+function commonConds(scope: Scope, withOrderFields: boolean): Sql[] {
+  assertDate(scope.asOf, 'as-of date');
+  const conds: Sql[] = [sql`customer_id IS NOT NULL`, sql`ts < CAST(${scope.asOf} AS TIMESTAMP)`];
+  if (scope.from !== null) {
+    assertDate(scope.from, 'window start');
+    conds.push(sql`ts >= CAST(${scope.from} AS TIMESTAMP)`);
+  }
+  const cf = customerFilter(scope.filters);
+  if (cf) conds.push(cf);
+  for (const f of scope.filters) {
+    if (isCustomerField(f.field) || f.values.length === 0) continue;
+    if (withOrderFields || f.field === 'category') conds.push(sql`${ident(f.field)} IN (${[...f.values]})`);
+  }
+  return conds;
+}
+
+/** Orders of identified customers inside the scope (window, as-of date, filters). */
+export function scopedOrders(scope: Scope): Sql {
+  return sql`SELECT * FROM orders WHERE ${join(commonConds(scope, true), ' AND ')}`;
+}
+
+/** Events inside the scope; channel filters do not apply to events (they have no channel). */
+export function scopedEvents(scope: Scope): Sql {
+  return sql`SELECT * FROM events WHERE ${join(commonConds(scope, false), ' AND ')}`;
+}
+
+/** Customers passing the customer-attribute filters (window does not apply). */
+export function scopedCustomers(scope: Scope): Sql {
+  const cf = customerFilter(scope.filters);
+  return cf ? sql`SELECT * FROM customers WHERE ${cf}` : sql`SELECT * FROM customers`;
+}

@@ -1,0 +1,129 @@
+/**
+ * Native DuckDB for Node tests: the same canonical tables the worker builds, filled from fixtures,
+ * so analysis SQL runs unchanged here and in the browser.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Sql } from '../../src/lib/sql';
+
+export type Row = Record<string, unknown>;
+
+export async function openDb(): Promise<DuckDBConnection> {
+  const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await inst.connect();
+  await createCanonical(conn);
+  return conn;
+}
+
+/** Run a query (text or Sql with bound values) and return rows with JS values (BigInt → number). */
+export async function query(conn: DuckDBConnection, q: Sql | string): Promise<Row[]> {
+  const text = typeof q === 'string' ? q : q.text;
+  const values = typeof q === 'string' ? [] : [...q.values];
+  const reader = values.length
+    ? await (async () => {
+        const stmt = await conn.prepare(text);
+        values.forEach((v, i) => {
+          if (v === null) stmt.bindNull(i + 1);
+          else if (typeof v === 'string') stmt.bindVarchar(i + 1, v);
+          else if (typeof v === 'boolean') stmt.bindBoolean(i + 1, v);
+          else if (Number.isInteger(v)) stmt.bindBigInt(i + 1, BigInt(v));
+          else stmt.bindDouble(i + 1, v);
+        });
+        return stmt.runAndReadAll();
+      })()
+    : await conn.runAndReadAll(text);
+  return reader.getRowObjectsJS().map((r) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'bigint' ? Number(v) : v;
+    return out;
+  });
+}
+
+const DDL = `
+CREATE TABLE orders (customer_id VARCHAR, order_id VARCHAR, ts TIMESTAMP, amount DOUBLE, quantity DOUBLE,
+  unit_price DOUBLE, status VARCHAR, category VARCHAR, product_id VARCHAR, channel VARCHAR, region VARCHAR,
+  is_return BOOLEAN, source VARCHAR);
+CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
+  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR);
+CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
+  region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR);
+`;
+
+async function createCanonical(conn: DuckDBConnection): Promise<void> {
+  await conn.run(DDL);
+}
+
+export interface OrderFixture {
+  customer_id: string | null;
+  order_id?: string;
+  ts: string; // 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'
+  amount: number;
+  quantity?: number | null;
+  category?: string | null;
+  product_id?: string | null;
+  channel?: string | null;
+  region?: string | null;
+  status?: string | null;
+  is_return?: boolean;
+}
+
+export interface EventFixture {
+  customer_id: string;
+  ts: string;
+  event_type: string;
+  category?: string | null;
+  product_id?: string | null;
+  session_id?: string | null;
+  price?: number | null;
+}
+
+export interface CustomerFixture {
+  customer_id: string;
+  age?: number | null;
+  age_band?: string | null;
+  gender?: string | null;
+  region?: string | null;
+  city?: string | null;
+  city_tier?: string | null;
+  occupation?: string | null;
+  income?: string | null;
+  channel?: string | null;
+}
+
+/** Fill the canonical tables from fixtures; customers gets every id seen (profile ids with has_profile). */
+export async function load(
+  conn: DuckDBConnection,
+  data: { orders?: OrderFixture[]; events?: EventFixture[]; customers?: CustomerFixture[] },
+): Promise<void> {
+  const lit = (v: unknown) =>
+    v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
+  const insert = async (table: string, cols: string[], rows: unknown[][]) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await conn.run(`INSERT INTO ${table} (${cols.join(',')}) VALUES ${chunk.map((r) => `(${r.map(lit).join(',')})`).join(',')}`);
+    }
+  };
+  const orders = data.orders ?? [];
+  await insert(
+    'orders',
+    ['customer_id', 'order_id', 'ts', 'amount', 'quantity', 'unit_price', 'status', 'category', 'product_id', 'channel', 'region', 'is_return', 'source'],
+    orders.map((o, i) => [
+      o.customer_id, o.order_id ?? `o${i + 1}`, o.ts, o.amount, o.quantity ?? null, null, o.status ?? null,
+      o.category ?? null, o.product_id ?? null, o.channel ?? null, o.region ?? null, o.is_return ?? false, 'fixture',
+    ]),
+  );
+  const events = data.events ?? [];
+  await insert(
+    'events',
+    ['customer_id', 'ts', 'event_type', 'raw_type', 'product_id', 'category', 'session_id', 'price', 'source'],
+    events.map((e) => [e.customer_id, e.ts, e.event_type, e.event_type, e.product_id ?? null, e.category ?? null, e.session_id ?? null, e.price ?? null, 'fixture']),
+  );
+  const profiles = data.customers ?? [];
+  await insert(
+    'customers',
+    ['customer_id', 'has_profile', 'age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'],
+    profiles.map((c) => [c.customer_id, true, c.age ?? null, c.age_band ?? null, c.gender ?? null, c.region ?? null, c.city ?? null, c.city_tier ?? null, c.occupation ?? null, c.income ?? null, c.channel ?? null]),
+  );
+  await conn.run(`INSERT INTO customers (customer_id, has_profile)
+    SELECT DISTINCT customer_id, false FROM (SELECT customer_id FROM orders UNION SELECT customer_id FROM events)
+    WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)`);
+}

@@ -1,0 +1,138 @@
+/**
+ * The column-mapping contract between the worker (which loads each file into a raw table),
+ * the guesser (`roles.ts`), the mapping panel, and the canonical builder (`canonical.ts`).
+ */
+
+/** What a file holds. */
+export type FileRole =
+  /** one row per order or per order line; must have customer id (or be order-level only) and time */
+  | 'orders'
+  /** order lines without time or customer, joined to an orders file by order id (Olist items) */
+  | 'order_lines'
+  /** payments joined to an orders file by order id; the sum per order is the order amount (Olist payments) */
+  | 'payments'
+  /** product lookup joined by product id: category (Olist products) */
+  | 'products'
+  /** behaviour events: view, cart, purchase, favourite, review, share … */
+  | 'events'
+  /** customer profiles: one row per customer */
+  | 'customers'
+  /** not used */
+  | 'ignore';
+
+export const FILE_ROLES: readonly FileRole[] = ['orders', 'order_lines', 'payments', 'products', 'events', 'customers', 'ignore'];
+
+/** What a column holds. */
+export type ColumnRole =
+  | 'customer_id'
+  /** an alternative per-order customer key that a profile file translates to `customer_id` (Olist `customer_id` → `customer_unique_id`) */
+  | 'customer_alias'
+  | 'order_id'
+  | 'timestamp'
+  | 'amount'
+  | 'quantity'
+  | 'unit_price'
+  /** extra amount added to the line (freight/shipping) */
+  | 'extra_amount'
+  | 'refund_amount'
+  | 'status'
+  | 'category'
+  | 'product_id'
+  | 'channel'
+  | 'event_type'
+  | 'session_id'
+  | 'age'
+  | 'birth_date'
+  | 'gender'
+  | 'region'
+  | 'city'
+  | 'city_tier'
+  | 'occupation'
+  | 'income'
+  | 'ignore';
+
+export const COLUMN_ROLES: readonly ColumnRole[] = [
+  'customer_id', 'customer_alias', 'order_id', 'timestamp', 'amount', 'quantity', 'unit_price', 'extra_amount',
+  'refund_amount', 'status', 'category', 'product_id', 'channel', 'event_type', 'session_id', 'age', 'birth_date',
+  'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'ignore',
+];
+
+/** How a timestamp column is parsed. */
+export type TimestampFormat =
+  /** the column already has DuckDB type TIMESTAMP or DATE */
+  | { kind: 'native' }
+  /** integer seconds / milliseconds since 1970-01-01 UTC */
+  | { kind: 'epoch_s' }
+  | { kind: 'epoch_ms' }
+  /** integer or text 19970101 */
+  | { kind: 'yyyymmdd' }
+  /**
+   * text parsed with DuckDB strptime formats, tried in order (first that parses wins), after
+   * stripping a trailing ` UTC`/`Z`/`+08:00`-style zone, which is then applied (see data-model.md).
+   * e.g. ['%m/%d/%Y %H:%M', '%m/%d/%y %H:%M'] for the mixed UCI variant.
+   */
+  | { kind: 'strptime'; formats: string[] };
+
+/** A column as the worker loaded it. */
+export interface RawColumn {
+  name: string;
+  /** DuckDB type after sniffing, e.g. VARCHAR, BIGINT, DOUBLE, TIMESTAMP, DATE */
+  type: string;
+  /** up to 200 sample values as text (NULL as null), in file order */
+  samples: (string | null)[];
+}
+
+/** A loaded file: raw table plus facts the guesser and canonical builder need. */
+export interface RawFile {
+  /** file name as dropped (shown to the user, used in messages) */
+  name: string;
+  /** DuckDB table holding the raw rows; has a `__row` BIGINT column = 1-based data row number */
+  table: string;
+  rows: number;
+  columns: RawColumn[];
+}
+
+/** How refunds and cancellations are treated (user-visible, switchable). */
+export interface RefundRule {
+  /** `exclude`: return rows are dropped from orders; `net`: kept with negative amount, not counted as orders */
+  mode: 'exclude' | 'net';
+  /** a row with negative amount or quantity is a return */
+  negative: boolean;
+  /** a row whose order id starts with one of these prefixes is a return (UCI: `C`) */
+  orderIdPrefixes: string[];
+  /** a row whose status equals one of these (case-insensitive) is a return/cancellation */
+  statuses: string[];
+}
+
+export const DEFAULT_REFUND_RULE: RefundRule = {
+  mode: 'exclude',
+  negative: true,
+  orderIdPrefixes: ['C'],
+  statuses: ['canceled', 'cancelled', 'refunded', 'returned', 'unavailable', '交易关闭', '已取消', '退款成功', '已退款'],
+};
+
+/** The mapping of one file. */
+export interface FileMapping {
+  /** RawFile.name */
+  file: string;
+  /** RawFile.table */
+  table: string;
+  role: FileRole;
+  /** raw column name → role (columns not listed are ignored) */
+  columns: Record<string, ColumnRole>;
+  /** how the `timestamp` (and `birth_date`) column is parsed; null when the file has none */
+  timestampFormat: TimestampFormat | null;
+  /** zone offset in minutes applied to epoch values and to texts with an explicit zone (default 0) */
+  tzOffsetMinutes: number;
+  /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
+  eventTypes?: Record<string, string>;
+}
+
+/** A problem that stops a mapping from being applied, or a warning. Always names file, column and row where known. */
+export interface MappingIssue {
+  level: 'error' | 'warning';
+  file: string;
+  column?: string;
+  row?: number;
+  message: string;
+}

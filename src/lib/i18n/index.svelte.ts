@@ -1,0 +1,35 @@
+/**
+ * One small dictionary for every UI string: English and Simplified Chinese, switchable, defaulting
+ * from the browser. `t()` reads the current language reactively.
+ */
+import { en, type MessageKey } from './en';
+import { zh } from './zh';
+
+export type Lang = 'en' | 'zh';
+const DICTS: Record<Lang, Record<string, string>> = { en, zh };
+
+function browserLang(): Lang {
+  const langs = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+  return langs.some((l) => l?.toLowerCase().startsWith('zh')) ? 'zh' : 'en';
+}
+
+class I18n {
+  lang = $state<Lang>(browserLang());
+}
+
+export const i18n = new I18n();
+
+/** Translate a key, filling `{name}` placeholders. Unknown keys fall back to English, then the key. */
+export function t(key: MessageKey | (string & {}), vars?: Record<string, string | number>): string {
+  const s = DICTS[i18n.lang][key] ?? (en as Record<string, string>)[key] ?? key;
+  return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+}
+
+/** Numbers and money in the current language. */
+export function fmtNum(n: number, digits = 0): string {
+  return n.toLocaleString(i18n.lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function fmtPct(share: number, digits = 1): string {
+  return `${fmtNum(share * 100, digits)} %`;
+}

@@ -1,0 +1,98 @@
+/**
+ * The loaded data as the page sees it: files with their (editable) mappings, the refund rule,
+ * the overview, progress and errors. All work happens in the worker; this only keeps the answers.
+ */
+import { atlas } from '../lib/worker-client';
+import { Comlink } from '../lib/worker-client';
+import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../worker-api';
+import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
+
+export const DEMO_FILES = ['orders.csv', 'events.csv', 'customers.csv'];
+
+export class DataState {
+  init = $state.raw<InitInfo | null>(null);
+  initError = $state<string | null>(null);
+  files = $state.raw<LoadedFile[]>([]);
+  mappings = $state<FileMapping[]>([]);
+  refundRule = $state<RefundRule>(structuredClone(DEFAULT_REFUND_RULE));
+  overview = $state.raw<Overview | null>(null);
+  progress = $state.raw<IngestProgress | null>(null);
+  busy = $state<'ingest' | 'mapping' | null>(null);
+  errors = $state<AppError[]>([]);
+  /** bumps whenever the canonical tables change; analyses re-run on it */
+  version = $state(0);
+
+  start(): void {
+    atlas()
+      .ready.then((i) => (this.init = i))
+      .catch((e: unknown) => (this.initError = e instanceof Error ? e.message : String(e)));
+  }
+
+  /** Load files, then apply the guessed (or current) mappings. Earlier data stays on any error. */
+  async add(list: File[]): Promise<void> {
+    if (list.length === 0 || this.busy) return;
+    const { api, ready } = atlas();
+    await ready;
+    this.busy = 'ingest';
+    this.progress = null;
+    try {
+      const out = await api.ingest(list, Comlink.proxy((p: IngestProgress) => (this.progress = p)));
+      this.errors = [...this.errors, ...out.errors];
+      if (out.loaded.length) {
+        this.files = [...this.files, ...out.loaded];
+        this.mappings = [...this.mappings, ...out.loaded.map((f) => structuredClone(f.guess))];
+        await this.apply();
+      }
+    } finally {
+      this.busy = this.busy === 'ingest' ? null : this.busy;
+      this.progress = null;
+    }
+  }
+
+  async loadDemo(): Promise<void> {
+    const base = import.meta.env.BASE_URL;
+    const files = await Promise.all(
+      DEMO_FILES.map(async (n) => {
+        const r = await fetch(`${base}demo/${n}`);
+        if (!r.ok) throw new Error(`demo file ${n}: HTTP ${r.status}`);
+        return new File([await r.blob()], n, { type: 'text/csv' });
+      }),
+    );
+    await this.add(files);
+  }
+
+  async cancel(): Promise<void> {
+    await atlas().api.cancelIngest();
+  }
+
+  async remove(name: string): Promise<void> {
+    await atlas().api.removeFile(name);
+    this.files = this.files.filter((f) => f.raw.name !== name);
+    this.mappings = this.mappings.filter((m) => m.file !== name);
+    await this.apply();
+  }
+
+  /** Rebuild the canonical tables from the current mappings. */
+  async apply(): Promise<void> {
+    this.busy = 'mapping';
+    try {
+      const r = await atlas().api.applyMapping($state.snapshot(this.mappings) as FileMapping[], $state.snapshot(this.refundRule) as RefundRule);
+      if (r.ok) {
+        this.overview = r.value;
+        this.version++;
+      } else {
+        this.errors = [...this.errors, r.error];
+      }
+    } catch (e) {
+      this.errors = [...this.errors, { code: 'internal', message: e instanceof Error ? e.message : String(e) }];
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  dismiss(i: number): void {
+    this.errors = this.errors.filter((_, j) => j !== i);
+  }
+}
+
+export const data = new DataState();

@@ -1,0 +1,78 @@
+/**
+ * Playwright-core on the system Chromium, with the flags this environment needs, plus a recorder
+ * of every request the page makes (for the privacy assertions).
+ */
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+
+export const DATASETS = join(import.meta.dirname, '../../../shared/datasets');
+export const hasDatasets = existsSync(DATASETS);
+
+export function chromiumPath(): string {
+  const p = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((x) => x && existsSync(x));
+  if (!p) throw new Error('Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)');
+  return p;
+}
+
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export interface Session {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  requests: Request[];
+  consoleErrors: string[];
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {}): Promise<Session> {
+  const baseUrl = inject('baseUrl');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'atlas-chromium-'))}`],
+  });
+  const context = await browser.newContext({ locale: opts.lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (r) => requests.push(r));
+  context.on('request', (r) => {
+    if (!requests.includes(r)) requests.push(r);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(baseUrl + (opts.query ?? ''));
+  await page.getByTestId('db-status').filter({ hasText: /Ready|就绪/ }).waitFor({ timeout: 60_000 });
+  return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
+}
+
+/** Give files to the file input (the same path as a user picking them) and wait until idle. */
+export async function loadFiles(s: Session, paths: string[]): Promise<void> {
+  await s.page.getByTestId('file-input').setInputFiles(paths);
+  await waitIdle(s);
+}
+
+export async function waitIdle(s: Session): Promise<void> {
+  await s.page.waitForTimeout(50);
+  await s.page.getByTestId('progress').waitFor({ state: 'detached', timeout: 120_000 });
+}
+
+/** A number shown in the page, with grouping separators removed. */
+export async function numberAt(page: Page, testId: string): Promise<number> {
+  const text = (await page.getByTestId(testId).first().textContent()) ?? '';
+  return Number(text.replace(/[^0-9.\-]/g, ''));
+}
+
+export async function errorsShown(page: Page): Promise<string[]> {
+  return page.getByTestId('error').allTextContents();
+}

@@ -1,0 +1,138 @@
+/**
+ * Owns the single DuckDB-WASM instance: picks the bundle (threads when the page is cross-origin
+ * isolated, else exception-handling, else MVP), serves every file from our own origin, switches
+ * extension auto-install/auto-load off, and runs queries cancellably.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import type { Table } from 'apache-arrow';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
+import type { Bundle, InitInfo } from '../src/worker-api';
+import { rowsFromArrow, type Row } from './arrow-rows';
+
+const BUNDLES: duckdb.DuckDBBundles = {
+  mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+  eh: { mainModule: ehWasm, mainWorker: ehWorker },
+  coi: { mainModule: coiWasm, mainWorker: coiWorker, pthreadWorker: coiPthread },
+};
+
+const START_TIMEOUT_MS = 60_000;
+
+export interface Db {
+  db: duckdb.AsyncDuckDB;
+  info: InitInfo;
+  /** one connection per lane, so a cancel in one lane does not touch another */
+  conn(lane: Lane): Promise<duckdb.AsyncDuckDBConnection>;
+}
+
+export type Lane = 'ingest' | 'analysis' | 'aux';
+
+let started: Promise<Db> | null = null;
+
+/** One shared start-up promise: concurrent callers never start two databases. */
+export function getDb(forceBundle?: Bundle): Promise<Db> {
+  started ??= start(forceBundle);
+  return started;
+}
+
+async function start(forceBundle?: Bundle): Promise<Db> {
+  const t0 = performance.now();
+  const picked = await duckdb.selectBundle(BUNDLES);
+  let bundle: Bundle = picked.mainModule === coiWasm ? 'coi' : picked.mainModule === ehWasm ? 'eh' : 'mvp';
+  let chosen = picked;
+  if (forceBundle && forceBundle !== bundle && (forceBundle !== 'coi' || self.crossOriginIsolated)) {
+    bundle = forceBundle;
+    const b = BUNDLES[forceBundle]!;
+    chosen = { mainModule: b.mainModule, mainWorker: b.mainWorker, pthreadWorker: (b as { pthreadWorker?: string }).pthreadWorker ?? null };
+  }
+  const worker = new Worker(chosen.mainWorker!);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  const threads = bundle === 'coi' ? Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)) : 1;
+  await withTimeout(
+    (async () => {
+      await db.instantiate(chosen.mainModule, chosen.pthreadWorker);
+      await db.open({
+        maximumThreads: threads,
+        query: { castBigIntToDouble: true, castTimestampToDate: true, castDecimalToDouble: true },
+      });
+    })(),
+    START_TIMEOUT_MS,
+    'DuckDB did not start within 60 s (is the .wasm file served as application/wasm?)',
+  );
+  const setup = await db.connect();
+  // Nothing may be fetched from the network: no extension auto-install or auto-load.
+  await setup.query(`SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`);
+  await setup.close();
+  const conns = new Map<Lane, Promise<duckdb.AsyncDuckDBConnection>>();
+  const info: InitInfo = {
+    bundle,
+    threads,
+    duckdbVersion: await db.getVersion(),
+    crossOriginIsolated: Boolean(self.crossOriginIsolated),
+    startMs: Math.round(performance.now() - t0),
+  };
+  return {
+    db,
+    info,
+    conn(lane) {
+      let c = conns.get(lane);
+      if (!c) {
+        c = db.connect();
+        conns.set(lane, c);
+      }
+      return c;
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(message)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * Run one statement on a lane, cancellably: `send` executes in steps and polls, so a
+ * `cancel(lane)` between steps stops it. Returns rows with plain JS values.
+ */
+export async function run(d: Db, lane: Lane, text: string): Promise<Row[]> {
+  const table = await runArrow(d, lane, text);
+  return rowsFromArrow(table);
+}
+
+/** Like `run` but returns the Arrow table (for results that cross the boundary as Arrow). */
+export async function runArrow(d: Db, lane: Lane, text: string): Promise<Table> {
+  const conn = await d.conn(lane);
+  const reader = await conn.send(text, true);
+  const { Table: ArrowTable } = await import('apache-arrow');
+  const batches = [];
+  for await (const batch of reader) batches.push(batch);
+  return new ArrowTable(batches);
+}
+
+/** Plain query for small statements (DDL, settings). */
+export async function exec(d: Db, lane: Lane, text: string): Promise<void> {
+  const conn = await d.conn(lane);
+  await conn.query(text);
+}
+
+/** Cancel whatever runs on a lane. */
+export async function cancel(d: Db, lane: Lane): Promise<boolean> {
+  const conn = await d.conn(lane);
+  return conn.cancelSent();
+}

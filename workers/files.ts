@@ -1,0 +1,331 @@
+/**
+ * Getting a user's file into a raw DuckDB table without freezing anything and without copying
+ * large UTF-8 files into the JS heap: UTF-8 CSV (plain or gzip) is registered by handle and read by
+ * DuckDB directly; other encodings and whitespace-separated layouts are transcoded in a streaming
+ * pass; JSON and Parquet are parsed here and inserted as Arrow.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { tableFromArrays } from 'apache-arrow';
+import { parquetReadObjects } from 'hyparquet';
+import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
+import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
+import type { RawColumn, RawFile } from '../src/ingest/mapping';
+import { literal } from '../src/lib/sql';
+import { exec, run, type Db } from './duckdb';
+
+export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
+
+const CHUNK = 4 * 1024 * 1024;
+
+export class IngestError extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface LoadContext {
+  db: Db;
+  /** unique suffix for the table and virtual file names */
+  id: number;
+  progress: (p: Omit<IngestProgress, 'fileIndex' | 'fileCount'>) => void;
+  isCancelled: () => boolean;
+}
+
+export interface RawLoad {
+  raw: RawFile;
+  encoding: string;
+  readerRejects: number;
+  readerRejectSamples: RejectedRow[];
+}
+
+function fail(file: string, code: AppError['code'], message: string): never {
+  throw new IngestError({ code, message, file });
+}
+
+function sniffFormat(name: string, head: Uint8Array): Format {
+  const lower = name.toLowerCase();
+  if (head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'csv.gz';
+  if (lower.endsWith('.parquet')) return 'parquet';
+  if (/\.(json|ndjson|jsonl)$/.test(lower)) return 'json';
+  return 'csv';
+}
+
+/** Load one file into `raw_<id>`. Throws IngestError (as data for the page) or Cancelled. */
+export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
+  if (file.size === 0) fail(file.name, 'empty-file', `${file.name} is empty (0 bytes).`);
+  const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+  const format = sniffFormat(file.name, head);
+  const table = `raw_${ctx.id}`;
+  ctx.progress({ file: file.name, phase: 'reading', fraction: 0 });
+  let encoding = 'utf-8';
+  if (format === 'parquet') await loadParquet(file, table, ctx);
+  else if (format === 'json') await loadJson(file, table, ctx);
+  else {
+    let bytesHead: Uint8Array = head;
+    if (format === 'csv.gz') bytesHead = await gunzipHead(file);
+    const bin = binaryReason(bytesHead);
+    if (bin) fail(file.name, 'binary-file', `${file.name} cannot be read as a table: ${bin}.`);
+    const enc = detectEncoding(bytesHead);
+    encoding = enc.encoding;
+    const decodedHead = new TextDecoder(decoderLabel(enc.encoding)).decode(bytesHead.subarray(enc.skip));
+    if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
+    const whitespace = isWhitespaceSeparated(decodedHead);
+    const vname = `f${ctx.id}.csv`;
+    if (enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !ctx.db.info.crossOriginIsolated) {
+      await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    } else {
+      // coi bundle: pthreads cannot read a registered handle reliably, so copy (transcoding on the way).
+      const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
+      const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, file.name, ctx);
+      await ctx.db.db.registerFileBuffer(vname, bytes);
+      if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
+    }
+    ctx.progress({ file: file.name, phase: 'loading', fraction: null });
+    try {
+      await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`);
+      await run(
+        ctx.db,
+        'ingest',
+        `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}')`,
+      );
+    } catch (e) {
+      if (ctx.isCancelled()) throw new Cancelled();
+      throw new IngestError(csvError(file.name, e));
+    } finally {
+      await ctx.db.db.dropFile(vname).catch(() => undefined);
+    }
+  }
+  if (ctx.isCancelled()) throw new Cancelled();
+  ctx.progress({ file: file.name, phase: 'describing', fraction: null });
+  const raw = await describe(ctx.db, file.name, table);
+  if (raw.rows === 0) fail(file.name, 'empty-file', `${file.name} has a header but no data rows.`);
+  const rejects = format === 'csv' || format === 'csv.gz' ? await readerRejects(ctx.db, file.name, ctx.id) : { count: 0, samples: [] };
+  return { raw, encoding, readerRejects: rejects.count, readerRejectSamples: rejects.samples };
+}
+
+function decoderLabel(e: TextEncoding): string {
+  return e === 'utf-8-bom' ? 'utf-8' : e;
+}
+
+function csvError(file: string, e: unknown): AppError {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/out of memory|memory|allocate/i.test(msg)) {
+    return { code: 'out-of-memory', file, message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.` };
+  }
+  const line = /line[: ]+(\d+)/i.exec(msg)?.[1];
+  return {
+    code: 'parse-error',
+    file,
+    row: line ? Number(line) : undefined,
+    message: `${file} could not be read as CSV${line ? ` (near line ${line})` : ''}: ${msg.split('\n')[0]}`,
+  };
+}
+
+async function readerRejects(db: Db, file: string, id: number): Promise<{ count: number; samples: RejectedRow[] }> {
+  try {
+    const [c] = await run(db, 'ingest', `SELECT count(*) AS n FROM rej_${id}`);
+    const count = Number(c?.n ?? 0);
+    const rows = await run(db, 'ingest', `SELECT line, column_name, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 50`);
+    return {
+      count,
+      samples: rows.map((r) => ({
+        file,
+        row: r.line === null ? null : Number(r.line),
+        column: r.column_name === null ? null : String(r.column_name),
+        reason: `${String(r.error_type).toLowerCase()}: ${String(r.error_message).split('\n')[0]}`,
+        text: r.csv_line === null ? null : String(r.csv_line).slice(0, 500),
+      })),
+    };
+  } catch {
+    return { count: 0, samples: [] };
+  }
+}
+
+/** Columns with their types and 200 text samples. */
+export async function describe(db: Db, name: string, table: string): Promise<RawFile> {
+  const cols = await run(db, 'ingest', `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ${literal(table)} ORDER BY column_index`);
+  const [cnt] = await run(db, 'ingest', `SELECT count(*) AS n FROM ${table}`);
+  const dataCols = cols.filter((c) => c.column_name !== '__row');
+  const sample = dataCols.length
+    ? await run(db, 'ingest', `SELECT ${dataCols.map((c) => `CAST("${String(c.column_name).replaceAll('"', '""')}" AS VARCHAR) AS "c${dataCols.indexOf(c)}"`).join(', ')} FROM ${table} ORDER BY __row LIMIT 200`)
+    : [];
+  const columns: RawColumn[] = dataCols.map((c, i) => ({
+    name: String(c.column_name),
+    type: String(c.data_type),
+    samples: sample.map((r) => (r[`c${i}`] === null || r[`c${i}`] === undefined ? null : String(r[`c${i}`]))),
+  }));
+  return { name, table, rows: Number(cnt?.n ?? 0), columns };
+}
+
+async function gunzipHead(file: File): Promise<Uint8Array> {
+  const reader = gunzipStream(file).getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  try {
+    while (n < 65536) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      n += value.length;
+    }
+  } catch {
+    fail(file.name, 'binary-file', `${file.name} looks gzip-compressed but cannot be decompressed.`);
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return concat(parts, n).subarray(0, 65536);
+}
+
+function gunzipStream(file: File): ReadableStream<Uint8Array> {
+  return file.stream().pipeThrough(new DecompressionStream('gzip')) as ReadableStream<Uint8Array>;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Stream-decode to UTF-8 (and rewrite whitespace-separated lines as CSV) into one buffer. */
+async function transcode(
+  source: ReadableStream<Uint8Array>,
+  size: number,
+  enc: TextEncoding,
+  skip: number,
+  whitespace: boolean,
+  name: string,
+  ctx: LoadContext,
+): Promise<Uint8Array> {
+  const decoder = new TextDecoder(decoderLabel(enc));
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let read = 0;
+  let carry = '';
+  let first = true;
+  const reader = source.getReader();
+  const emit = (text: string) => {
+    const b = encoder.encode(text);
+    parts.push(b);
+    total += b.length;
+  };
+  const handle = (text: string, final: boolean) => {
+    if (!whitespace) {
+      emit(text);
+      return;
+    }
+    const all = carry + text;
+    const lines = all.split(/\r?\n/);
+    carry = final ? '' : (lines.pop() ?? '');
+    emit(lines.map(whitespaceLineToCsv).filter((l) => l !== '').join('\n') + (lines.length ? '\n' : ''));
+  };
+  for (;;) {
+    if (ctx.isCancelled()) {
+      await reader.cancel();
+      throw new Cancelled();
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    let chunk = value;
+    if (first && skip) chunk = chunk.subarray(skip);
+    first = false;
+    read += value.length;
+    handle(decoder.decode(chunk, { stream: true }), false);
+    ctx.progress({ file: name, phase: 'transcoding', fraction: size ? Math.min(1, read / size) : null });
+  }
+  handle(decoder.decode(), true);
+  if (whitespace && carry) emit(whitespaceLineToCsv(carry) + '\n');
+  return concat(parts, total);
+}
+
+/** Arrow columns from plain objects: all-number columns as numbers, everything else as text. */
+function arrowFromObjects(rows: Record<string, unknown>[]): ReturnType<typeof tableFromArrays> {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows.slice(0, 1000)) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  const arrays: Record<string, (string | null)[] | Float64Array> = {};
+  for (const k of names) {
+    const vals = rows.map((r) => r[k]);
+    const allNum = vals.every((v) => v === null || v === undefined || typeof v === 'number');
+    if (allNum && vals.some((v) => typeof v === 'number')) {
+      arrays[k] = Float64Array.from(vals, (v) => (typeof v === 'number' ? v : Number.NaN));
+    } else {
+      arrays[k] = vals.map((v) => textOf(v));
+    }
+  }
+  return tableFromArrays(arrays as Record<string, (string | null)[]>);
+}
+
+function textOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  return String(v);
+}
+
+async function insertObjects(rows: Record<string, unknown>[], table: string, ctx: LoadContext, name: string): Promise<void> {
+  if (rows.length === 0) fail(name, 'empty-file', `${name} holds no records.`);
+  ctx.progress({ file: name, phase: 'loading', fraction: null });
+  const conn = await ctx.db.conn('ingest');
+  const tmp = `${table}_in`;
+  await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${tmp}; DROP TABLE IF EXISTS ${table};`);
+  await conn.insertArrowTable(arrowFromObjects(rows), { name: tmp, create: true });
+  // NaN stands for a missing number in the Arrow column; make it NULL.
+  await exec(ctx.db, 'ingest', `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM ${tmp}; DROP TABLE ${tmp};`);
+  const numCols = await run(ctx.db, 'ingest', `SELECT column_name FROM duckdb_columns() WHERE table_name = ${literal(table)} AND data_type = 'DOUBLE'`);
+  for (const c of numCols) {
+    const col = `"${String(c.column_name).replaceAll('"', '""')}"`;
+    await exec(ctx.db, 'ingest', `UPDATE ${table} SET ${col} = NULL WHERE isnan(${col})`);
+  }
+}
+
+async function loadJson(file: File, table: string, ctx: LoadContext): Promise<void> {
+  const text = await file.text();
+  const t = text.trimStart();
+  let rows: unknown;
+  try {
+    if (t.startsWith('[')) rows = JSON.parse(t);
+    else {
+      rows = t
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
+        .map((l, i) => {
+          try {
+            return JSON.parse(l) as unknown;
+          } catch {
+            throw new IngestError({ code: 'parse-error', file: file.name, row: i + 1, message: `${file.name}: line ${i + 1} is not valid JSON.` });
+          }
+        });
+    }
+  } catch (e) {
+    if (e instanceof IngestError) throw e;
+    fail(file.name, 'parse-error', `${file.name} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!Array.isArray(rows) || rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+    fail(file.name, 'unsupported-format', `${file.name}: expected an array of records or one JSON record per line.`);
+  }
+  await insertObjects(rows as Record<string, unknown>[], table, ctx, file.name);
+}
+
+async function loadParquet(file: File, table: string, ctx: LoadContext): Promise<void> {
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await parquetReadObjects({ file: await file.arrayBuffer() })) as Record<string, unknown>[];
+  } catch (e) {
+    fail(file.name, 'parse-error', `${file.name} could not be read as Parquet: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  await insertObjects(rows, table, ctx, file.name);
+}

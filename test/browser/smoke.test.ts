@@ -11,10 +11,10 @@ describe.skipIf(!hasDatasets)('loading a real order file through the file input'
 
   it('loads the rfm package orders and shows the README figures', async () => {
     await loadFiles(s, [join(DATASETS, 'rfm-r-package/rfm_data_orders.csv')]);
+    await s.page.screenshot({ path: 'test/output/smoke-overview.png', fullPage: true });
     expect(await errorsShown(s.page)).toEqual([]);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(995);
     expect(await numberAt(s.page, 'kpi-orders')).toBe(4906);
     expect(await numberAt(s.page, 'kpi-revenue')).toBe(464158);
-    await s.page.screenshot({ path: 'test/output/smoke-overview.png', fullPage: true });
   });
 });

@@ -1,0 +1,298 @@
+/**
+ * The view state that lives in the URL (hash part, so it is never sent to any server): versioned,
+ * validated, small. A link carries configuration — page, model and its non-default parameters,
+ * dates, filters, selected segment, chart options, language, a dataset fingerprint — never data
+ * rows. Parsing never throws: what it cannot use is reported and ignored.
+ */
+import * as v from 'valibot';
+import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/segmentation';
+import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
+import { SPLIT_FIELDS, type SplitField } from '../analysis/lifecycle/cohorts';
+
+export const URL_VERSION = 1;
+
+export const PAGES = ['data', 'segments', 'lifecycle'] as const;
+export type Page = (typeof PAGES)[number];
+const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
+
+/** Lifecycle page options; thresholds null = use the defaults the data suggests. */
+export interface LifeState {
+  period: 'week' | 'month';
+  source: 'orders' | 'events';
+  newDays: number | null;
+  activeDays: number | null;
+  churnDays: number | null;
+  retention: 'exact' | 'rolling';
+  measure: 'customers' | 'revenue';
+  display: 'pct' | 'count';
+  split: SplitField;
+  cohortPeriods: number;
+  repurchaseDays: number[];
+  churnK: number;
+}
+
+export const LIFE_DEFAULTS: LifeState = {
+  period: 'month',
+  source: 'orders',
+  newDays: null,
+  activeDays: null,
+  churnDays: null,
+  retention: 'exact',
+  measure: 'customers',
+  display: 'pct',
+  split: 'none',
+  cohortPeriods: 12,
+  repurchaseDays: [30, 60, 90],
+  churnK: 2,
+};
+
+/** What identifies the data a link was made on (no values from the data). */
+export interface Fingerprint {
+  files: { name: string; bytes: number; rows: number; role: string }[];
+  first: string | null;
+  last: string | null;
+  /** short hash of the column mapping */
+  mapping: string;
+}
+
+export interface ViewState {
+  page: Page;
+  lang: 'en' | 'zh' | null;
+  asOf: string | null;
+  from: string | null;
+  filters: AttributeFilter[];
+  model: ModelId;
+  /** the current model's parameters (complete, validated) */
+  params: ModelParams[ModelId];
+  segment: string | null;
+  /** cross-tab against another model id or an attribute field */
+  crosstab: string | null;
+  crosstabMode: 'count' | 'row';
+  life: LifeState;
+  ds: Fingerprint | null;
+}
+
+export function defaultState(): ViewState {
+  return {
+    page: 'data',
+    lang: null,
+    asOf: null,
+    from: null,
+    filters: [],
+    model: 'rfm11',
+    params: structuredClone(MODELS.rfm11.defaults),
+    segment: null,
+    crosstab: null,
+    crosstabMode: 'count',
+    life: structuredClone(LIFE_DEFAULTS),
+    ds: null,
+  };
+}
+
+export interface ParseResult {
+  state: ViewState;
+  /** what was ignored or migrated, in plain words */
+  warnings: string[];
+}
+
+const DateStr = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)));
+const Short = v.pipe(v.string(), v.maxLength(200));
+const Life = v.object({
+  period: v.picklist(['week', 'month']),
+  source: v.picklist(['orders', 'events']),
+  newDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+  activeDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+  churnDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+  retention: v.picklist(['exact', 'rolling']),
+  measure: v.picklist(['customers', 'revenue']),
+  display: v.picklist(['pct', 'count']),
+  split: v.picklist(SPLIT_FIELDS),
+  cohortPeriods: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60)),
+  repurchaseDays: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))), v.minLength(1), v.maxLength(6)),
+  churnK: v.pipe(v.number(), v.minValue(1), v.maxValue(20)),
+});
+const FingerprintSchema = v.object({
+  files: v.pipe(
+    v.array(v.object({ name: Short, bytes: v.pipe(v.number(), v.minValue(0)), rows: v.pipe(v.number(), v.minValue(0)), role: Short })),
+    v.maxLength(50),
+  ),
+  first: v.nullable(Short),
+  last: v.nullable(Short),
+  mapping: Short,
+});
+
+/** Keep only known keys of `defaults`, taking values from `over` where present. */
+function overlay<T extends object>(defaults: T, over: unknown): T {
+  const out = structuredClone(defaults);
+  if (over && typeof over === 'object' && !Array.isArray(over)) {
+    for (const k of Object.keys(defaults) as (keyof T)[]) {
+      if (Object.hasOwn(over, k)) out[k] = (over as T)[k];
+    }
+  }
+  return out;
+}
+
+/** Keys of `value` that differ from `defaults` (for short links). */
+function diff<T extends object>(defaults: T, value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(defaults) as (keyof T)[]) {
+    if (JSON.stringify(defaults[k]) !== JSON.stringify(value[k])) out[k] = value[k];
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validated model parameters: defaults overlaid with the link's values; defaults on any error. */
+export function modelParams(model: ModelId, over: unknown, warnings: string[]): ModelParams[ModelId] {
+  const m = MODELS[model];
+  const merged = overlay(m.defaults as object, over);
+  try {
+    return (m.validate as (p: unknown) => ModelParams[ModelId])(structuredClone(merged));
+  } catch (e) {
+    warnings.push(`model parameters ignored (${e instanceof Error ? e.message : 'invalid'})`);
+    return structuredClone(m.defaults);
+  }
+}
+
+function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
+  const raw = parseJson(text);
+  const schema = v.pipe(v.array(v.object({ field: v.picklist(FILTER_FIELDS), values: v.pipe(v.array(Short), v.maxLength(200)) })), v.maxLength(12));
+  const r = v.safeParse(schema, raw);
+  if (!r.success) {
+    warnings.push('filters ignored (malformed)');
+    return [];
+  }
+  return r.output.filter((f) => f.values.length > 0).map((f) => ({ field: f.field, values: [...f.values] }));
+}
+
+const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'f', 'm', 'mp', 'seg', 'x', 'xm', 'life', 'ds']);
+
+/** Parse a location hash (with or without `#`). Never throws. */
+export function parseState(hash: string): ParseResult {
+  const warnings: string[] = [];
+  const state = defaultState();
+  let q: URLSearchParams;
+  try {
+    q = new URLSearchParams(hash.replace(/^#/, ''));
+  } catch {
+    return { state, warnings: ['the link could not be read'] };
+  }
+  const version = q.get('v');
+  if (version !== null && version !== String(URL_VERSION)) {
+    const n = Number(version);
+    if (Number.isInteger(n) && n > URL_VERSION) warnings.push(`this link was made by a newer version (v${version}); applied what this version understands`);
+    else if (Number.isInteger(n) && n >= 0 && n < URL_VERSION) warnings.push(`link version v${version} migrated to v${URL_VERSION}`);
+    else warnings.push(`unknown link version “${version.slice(0, 20)}” ignored`);
+  }
+  for (const k of new Set(q.keys())) if (!KNOWN.has(k)) warnings.push(`unknown parameter “${k.slice(0, 40)}” ignored`);
+
+  const get = (k: string) => q.get(k);
+  const p = get('p');
+  if (p !== null) {
+    if ((PAGES as readonly string[]).includes(p)) state.page = p as Page;
+    else warnings.push(`unknown page “${p.slice(0, 40)}” ignored`);
+  }
+  const lang = get('lang');
+  if (lang !== null) {
+    if (lang === 'en' || lang === 'zh') state.lang = lang;
+    else warnings.push('unknown language ignored');
+  }
+  for (const [key, field] of [['asof', 'asOf'], ['from', 'from']] as const) {
+    const d: string | null = get(key);
+    if (d === null) continue;
+    if (v.safeParse(DateStr, d).success) state[field] = d;
+    else warnings.push(`${key} “${d.slice(0, 40)}” is not a date; ignored`);
+  }
+  if (state.from && state.asOf && state.from >= state.asOf) {
+    warnings.push('window start is not before the as-of date; ignored');
+    state.from = null;
+  }
+  const f = get('f');
+  if (f !== null) state.filters = parseFilters(f, warnings);
+  const m = get('m');
+  if (m !== null) {
+    if (isModelId(m)) state.model = m;
+    else warnings.push(`unknown model “${m.slice(0, 40)}” ignored`);
+  }
+  const mp = get('mp');
+  const mpValue = mp === null ? undefined : parseJson(mp);
+  if (mp !== null && mpValue === undefined) warnings.push('model parameters ignored (malformed)');
+  state.params = modelParams(state.model, mpValue, warnings);
+  const seg = get('seg');
+  if (seg !== null) {
+    if (v.is(v.pipe(v.string(), v.maxLength(200)), seg)) state.segment = seg;
+  }
+  const x = get('x');
+  if (x !== null) {
+    if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x)) state.crosstab = x;
+    else warnings.push(`unknown cross-tab “${x.slice(0, 40)}” ignored`);
+  }
+  const xm = get('xm');
+  if (xm === 'row' || xm === 'count') state.crosstabMode = xm;
+  else if (xm !== null) warnings.push('unknown cross-tab mode ignored');
+  const life = get('life');
+  if (life !== null) {
+    const r = v.safeParse(Life, overlay(LIFE_DEFAULTS, parseJson(life)));
+    if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
+    else warnings.push('lifecycle options ignored (invalid)');
+  }
+  const ds = get('ds');
+  if (ds !== null) {
+    const r = v.safeParse(FingerprintSchema, parseJson(ds));
+    if (r.success) state.ds = { ...r.output, files: r.output.files.map((x) => ({ ...x })) };
+    else warnings.push('dataset fingerprint ignored (malformed)');
+  }
+  return { state, warnings };
+}
+
+/** Serialise to a hash string (without `#`): only what differs from the defaults. */
+export function serializeState(s: ViewState): string {
+  const q = new URLSearchParams();
+  q.set('v', String(URL_VERSION));
+  if (s.page !== 'data') q.set('p', s.page);
+  if (s.lang) q.set('lang', s.lang);
+  if (s.asOf) q.set('asof', s.asOf);
+  if (s.from) q.set('from', s.from);
+  if (s.filters.length) q.set('f', JSON.stringify(s.filters));
+  if (s.model !== 'rfm11') q.set('m', s.model);
+  const d = diff(MODELS[s.model].defaults as object, s.params as object);
+  if (Object.keys(d).length) q.set('mp', JSON.stringify(d));
+  if (s.segment !== null) q.set('seg', s.segment);
+  if (s.crosstab) q.set('x', s.crosstab);
+  if (s.crosstabMode !== 'count') q.set('xm', s.crosstabMode);
+  const ld = diff(LIFE_DEFAULTS, s.life);
+  if (Object.keys(ld).length) q.set('life', JSON.stringify(ld));
+  if (s.ds) q.set('ds', JSON.stringify(s.ds));
+  return q.toString();
+}
+
+/** Short stable hash (FNV-1a, base36) of a text, for the mapping fingerprint. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** What differs between the link's dataset and the loaded one, in plain words (empty = same). */
+export function compareFingerprint(expected: Fingerprint, actual: Fingerprint): string[] {
+  const out: string[] = [];
+  const have = new Map(actual.files.map((f) => [f.name, f]));
+  for (const f of expected.files) {
+    const a = have.get(f.name);
+    if (!a) out.push(`file ${f.name} is not loaded`);
+    else if (a.rows !== f.rows || a.bytes !== f.bytes) out.push(`file ${f.name} differs (${a.rows} rows here, ${f.rows} in the link)`);
+  }
+  if (expected.mapping !== actual.mapping) out.push('the column mapping differs');
+  if (expected.first !== actual.first || expected.last !== actual.last) out.push(`date range differs (${actual.first ?? '–'} … ${actual.last ?? '–'} here)`);
+  return out;
+}

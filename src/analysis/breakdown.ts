@@ -1,0 +1,79 @@
+/**
+ * Per-segment summary of a model (customers, revenue, shares, orders per customer, AOV, median
+ * recency) and the RFM score grid. Pure SQL builders over the customer base `ctx.base`.
+ */
+import { type Sql, sql, raw, join } from '../lib/sql';
+import type { ModelContext } from './types';
+import type { Model } from './segmentation/model';
+import { type RfmScoreParams, rfmScores } from './segmentation/rfm-scores';
+
+/** One row of `breakdown()`. */
+export interface BreakdownRow {
+  segment: string;
+  customers: number;
+  /** customers / customers of the model's universe */
+  customer_share: number | null;
+  /** net revenue of the segment's customers in scope, cents-rounded */
+  revenue: number;
+  /** segment revenue / universe revenue; null when the universe revenue is 0 */
+  revenue_share: number | null;
+  /** orders / customers; null for an empty segment */
+  orders_per_customer: number | null;
+  /** revenue / orders; null without orders */
+  aov: number | null;
+  /** median of recency_days over the segment's buyers (non-buyers ignored); null without buyers */
+  median_recency: number | null;
+}
+
+/**
+ * One row per segment: every segment of `model.segments(params)` (zero rows included, in that
+ * order), then any data-driven segment (dynamic models) by customers descending.
+ * For dynamic models put the rows in display order with `orderBreakdown`.
+ */
+export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql {
+  const defs = model.segments(params);
+  const fixed = defs.length
+    ? sql`SELECT * FROM (VALUES ${join(defs.map((d, i) => sql`(${d.key}, ${i})`))}) v(segment, ord)`
+    : sql`SELECT NULL::VARCHAR AS segment, 0 AS ord WHERE false`;
+  return sql`WITH a AS (${model.assign(params, ctx)}),
+j AS (SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id),
+tot AS (SELECT count(*) AS n, sum(revenue) AS rev FROM j),
+g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders,
+  median(recency_days) AS median_recency FROM j GROUP BY segment),
+s AS (${fixed})
+SELECT coalesce(s.segment, g.segment) AS segment,
+  coalesce(g.customers, 0) AS customers,
+  coalesce(g.customers, 0) / nullif(tot.n, 0) AS customer_share,
+  round(coalesce(g.revenue, 0), 2) AS revenue,
+  coalesce(g.revenue, 0) / nullif(tot.rev, 0) AS revenue_share,
+  g.orders / g.customers AS orders_per_customer,
+  round(g.revenue / nullif(g.orders, 0), 2) AS aov,
+  g.median_recency
+FROM s FULL JOIN g ON s.segment = g.segment CROSS JOIN tot
+ORDER BY coalesce(s.ord, 1000000), coalesce(g.customers, 0) DESC, 1`;
+}
+
+/** Rows in display order: static models keep SQL order; dynamic ones use `model.orderKeys`. */
+export function orderBreakdown<P, T extends { segment: string }>(model: Model<P>, rows: readonly T[]): T[] {
+  if (!model.orderKeys) return [...rows];
+  const order = model.orderKeys(rows.map((r) => r.segment));
+  return [...rows].sort((a, b) => order.indexOf(a.segment) - order.indexOf(b.segment));
+}
+
+/** One cell of `rfmGrid()`. */
+export interface RfmGridRow {
+  r_score: number;
+  f_score: number;
+  customers: number;
+  mean_monetary: number;
+}
+
+/**
+ * R score × F score cells (buyers only) with customers and mean monetary value. With
+ * `fScore: 'fm'` the F axis is the rounded F/M average used by the 11-segment rules.
+ */
+export function rfmGrid(params: RfmScoreParams & { fScore?: 'f' | 'fm' }, ctx: ModelContext): Sql {
+  const f = raw(params.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');
+  return sql`SELECT r_score, ${f} AS f_score, count(*) AS customers, avg(monetary) AS mean_monetary
+FROM (${rfmScores(params, ctx)}) GROUP BY 1, 2 ORDER BY 1, 2`;
+}

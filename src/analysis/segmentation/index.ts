@@ -1,0 +1,53 @@
+/** The registry of segmentation models, keyed by id, and the union of their parameters. */
+import type { Model } from './model';
+import { rfm11, type Rfm11Params } from './rfm11';
+import { rfm8, type Rfm8Params } from './rfm8';
+import { spendTiers, type SpendTiersParams } from './spend-tiers';
+import { purchaseBehaviour, type PurchaseBehaviourParams } from './purchase-behaviour';
+import { demographics, type DemographicsParams } from './demographics';
+import { activity, engagement, type ActivityParams, type EngagementParams } from './activity';
+import { interest, type InterestParams } from './interest';
+import { valueTiers, type ValueTiersParams } from './value-tiers';
+
+/** Parameters of each model, by model id. */
+export interface ModelParams {
+  rfm11: Rfm11Params;
+  rfm8: Rfm8Params;
+  spend: SpendTiersParams;
+  behaviour: PurchaseBehaviourParams;
+  demographics: DemographicsParams;
+  activity: ActivityParams;
+  engagement: EngagementParams;
+  interest: InterestParams;
+  tier: ValueTiersParams;
+}
+export type ModelId = keyof ModelParams;
+/** A model id with its parameters, e.g. `{ model: 'rfm8', params: { threshold: 'mean', monetary: 'revenue' } }`. */
+export type ModelChoice = { [K in ModelId]: { model: K; params: ModelParams[K] } }[ModelId];
+
+export const MODELS: { [K in ModelId]: Model<ModelParams[K]> } = {
+  rfm11,
+  rfm8,
+  spend: spendTiers,
+  behaviour: purchaseBehaviour,
+  demographics,
+  activity,
+  engagement,
+  interest,
+  tier: valueTiers,
+};
+
+export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
+
+/** True when `id` names a registered model. */
+export function isModelId(id: unknown): id is ModelId {
+  return typeof id === 'string' && Object.hasOwn(MODELS, id);
+}
+
+/** The model of a choice, typed loosely for generic callers (breakdown, members, crosstab). */
+export function modelOf(choice: ModelChoice): { model: Model<unknown>; params: unknown } {
+  return { model: MODELS[choice.model] as Model<unknown>, params: choice.params };
+}
+
+export type { Model } from './model';
+export { orderSegmentKeys } from './model';

@@ -1,0 +1,65 @@
+/**
+ * High / mid / low tiers by spend, by order count, or by both (a customer gets the lower of the two
+ * tiers). Quantile mode ranks with ties so equal values share a tier.
+ */
+import { type Sql, sql, raw } from '../../lib/sql';
+import type { ModelContext } from '../types';
+import { type Model, defineSegments, checkKeyword, checkNumber } from './model';
+
+export interface SpendTiersParams {
+  measure: 'revenue' | 'orders' | 'both';
+  /** `quantile`: top share / next share / rest; `fixed`: the thresholds below. */
+  method: 'quantile' | 'fixed';
+  /** Share of buyers in the high tier (quantile mode), 0 < top ≤ 1. */
+  top: number;
+  /** Share in the mid tier, top + next ≤ 1. */
+  next: number;
+  /** Fixed thresholds: high when value ≥ high, mid when value ≥ mid (mid < high). */
+  fixed: { revenue: { mid: number; high: number }; orders: { mid: number; high: number } };
+}
+
+const SEGMENTS = defineSegments('spend', ['high', 'mid', 'low'], ['#1a9850', '#f28e2b', '#9c755f']);
+
+function validate(p: SpendTiersParams): SpendTiersParams {
+  checkKeyword(p.measure, 'measure', ['revenue', 'orders', 'both']);
+  checkKeyword(p.method, 'method', ['quantile', 'fixed']);
+  checkNumber(p.top, 'top share', Number.MIN_VALUE, 1);
+  checkNumber(p.next, 'next share', 0, 1 - p.top);
+  for (const k of ['revenue', 'orders'] as const) {
+    checkNumber(p.fixed[k].mid, `${k} mid threshold`);
+    checkNumber(p.fixed[k].high, `${k} high threshold`, p.fixed[k].mid);
+    if (p.fixed[k].high === p.fixed[k].mid) throw new Error(`invalid ${k} high threshold: not above mid`);
+  }
+  return p;
+}
+
+/** Tier level 3 (high), 2 (mid) or 1 (low) of one column. */
+function level(p: SpendTiersParams, col: 'revenue' | 'orders'): Sql {
+  const c = raw(col);
+  if (p.method === 'fixed') {
+    return sql`CASE WHEN ${c} >= ${p.fixed[col].high} THEN 3 WHEN ${c} >= ${p.fixed[col].mid} THEN 2 ELSE 1 END`;
+  }
+  // customers strictly ahead of this one (ties share a rank) compared with the tier's share of n
+  const ahead = sql`(rank() OVER (ORDER BY ${c} DESC) - 1)`;
+  return sql`CASE WHEN ${ahead} < ${p.top} * count(*) OVER () THEN 3 WHEN ${ahead} < ${p.top + p.next} * count(*) OVER () THEN 2 ELSE 1 END`;
+}
+
+export const spendTiers: Model<SpendTiersParams> = {
+  id: 'spend',
+  universe: 'buyers',
+  dynamic: false,
+  scored: false,
+  defaults: {
+    measure: 'revenue', method: 'quantile', top: 0.2, next: 0.3,
+    fixed: { revenue: { mid: 100, high: 1000 }, orders: { mid: 2, high: 5 } },
+  },
+  segments: () => SEGMENTS,
+  validate,
+  assign(p: SpendTiersParams, ctx: ModelContext): Sql {
+    validate(p);
+    const lv =
+      p.measure === 'both' ? sql`least(${level(p, 'revenue')}, ${level(p, 'orders')})` : level(p, p.measure);
+    return sql`SELECT customer_id, CASE lv WHEN 3 THEN 'high' WHEN 2 THEN 'mid' ELSE 'low' END AS segment, revenue, orders
+FROM (SELECT customer_id, revenue, orders, ${lv} AS lv FROM ${ctx.base} WHERE orders > 0)`;
+  },
+};

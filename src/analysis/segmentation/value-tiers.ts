@@ -1,0 +1,58 @@
+/**
+ * Membership levels bronze / silver / gold / platinum by cumulative spend and orders in scope.
+ * A buyer gets the highest level whose thresholds it meets (both, or either, per `combine`).
+ */
+import { type Sql, sql, join } from '../../lib/sql';
+import type { ModelContext } from '../types';
+import { type Model, defineSegments, checkKeyword, checkNumber } from './model';
+
+export interface TierThreshold {
+  revenue: number;
+  orders: number;
+}
+
+export interface ValueTiersParams {
+  /** `all`: revenue AND orders must reach the level; `any`: either is enough. */
+  combine: 'all' | 'any';
+  silver: TierThreshold;
+  gold: TierThreshold;
+  platinum: TierThreshold;
+}
+
+const LEVELS = ['platinum', 'gold', 'silver'] as const;
+const SEGMENTS = defineSegments('tier', ['platinum', 'gold', 'silver', 'bronze'], ['#6b6b6b', '#d4a017', '#a0a0a0', '#9c755f']);
+
+function validate(p: ValueTiersParams): ValueTiersParams {
+  checkKeyword(p.combine, 'combine', ['all', 'any']);
+  let prev: TierThreshold | null = null;
+  for (const lv of ['silver', 'gold', 'platinum'] as const) {
+    const t = p[lv];
+    checkNumber(t.revenue, `${lv} revenue`, 0);
+    checkNumber(t.orders, `${lv} orders`, 0, Infinity, true);
+    if (prev && !(t.revenue > prev.revenue && t.orders > prev.orders)) throw new Error(`invalid ${lv} threshold: not above the level below`);
+    prev = t;
+  }
+  return p;
+}
+
+export const valueTiers: Model<ValueTiersParams> = {
+  id: 'tier',
+  universe: 'buyers',
+  dynamic: false,
+  scored: false,
+  defaults: {
+    combine: 'any',
+    silver: { revenue: 200, orders: 3 },
+    gold: { revenue: 1000, orders: 6 },
+    platinum: { revenue: 5000, orders: 12 },
+  },
+  segments: () => SEGMENTS,
+  validate,
+  assign(p: ValueTiersParams, ctx: ModelContext): Sql {
+    validate(p);
+    const op = p.combine === 'all' ? sql` AND ` : sql` OR `;
+    const whens = LEVELS.map((lv) => sql`WHEN revenue >= ${p[lv].revenue}${op}orders >= ${p[lv].orders} THEN ${lv}`);
+    return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'bronze' END AS segment, revenue, orders
+FROM ${ctx.base} WHERE orders > 0`;
+  },
+};

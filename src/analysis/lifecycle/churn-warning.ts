@@ -1,0 +1,71 @@
+/**
+ * Churn early warning: customers whose silence is long compared with their own buying rhythm.
+ * Definitions in docs/metrics-lifecycle.md.
+ */
+import { Sql, sql, num } from '../../lib/sql';
+import type { Scope } from '../scope';
+import { activityDays, asOfDate, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+
+export interface ChurnWarningParams extends ActivityParams {
+  /** At risk when days since last activity > k × reference gap. */
+  k: number;
+  /** Value at risk: `yearly` = net revenue per year of tenure (tenure < 1 year counts as 1 year); `total` = net revenue. */
+  value: 'yearly' | 'total';
+}
+
+export const CHURN_WARNING_DEFAULTS: ChurnWarningParams = { ...DEFAULT_ACTIVITY, k: 2, value: 'yearly' };
+
+/**
+ * One row per customer with activity before the as-of date (and, when the scope has a window
+ * start, whose last activity is in the window): customer_id, orders (distinct activity days),
+ * first_day, last_day, days_since_last, own_gap (median of the customer's gaps between
+ * consecutive activity days; NULL with one day), ref_gap (own_gap, else the population median
+ * gap), ratio (days_since_last / ref_gap), at_risk, revenue (net, all history), value.
+ */
+function riskBase(p: ChurnWarningParams, scope: Scope): Sql {
+  if (!Number.isFinite(p.k) || p.k <= 0) throw new Error(`invalid k: ${String(p.k)}`);
+  if (p.value !== 'yearly' && p.value !== 'total') throw new Error(`invalid value: ${String(p.value)}`);
+  const d = asOfDate(scope.asOf);
+  const windowCond = scope.from === null ? sql`` : sql`WHERE last_day >= CAST(${scope.from} AS DATE)`;
+  const value = p.value === 'yearly' ? sql`revenue / greatest(1.0, (${d} - first_day) / 365.0)` : sql`revenue`;
+  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
+    g AS (SELECT customer_id, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap FROM act WHERE active),
+    pop AS (SELECT quantile_cont(gap, 0.5) AS pop_gap FROM g),
+    c AS (
+      SELECT a.customer_id, count(*) FILTER (WHERE a.active) AS orders, min(a.day) FILTER (WHERE a.active) AS first_day,
+        max(a.day) FILTER (WHERE a.active) AS last_day, sum(a.revenue) AS revenue,
+        (SELECT quantile_cont(gap, 0.5) FROM g WHERE g.customer_id = a.customer_id) AS own_gap
+      FROM act a GROUP BY a.customer_id
+    ),
+    r AS (
+      SELECT c.*, ${d} - last_day AS days_since_last, coalesce(own_gap, pop.pop_gap) AS ref_gap, pop.pop_gap
+      FROM c, pop WHERE first_day IS NOT NULL
+    )
+    SELECT customer_id, orders, first_day, last_day, days_since_last, own_gap, ref_gap, pop_gap,
+      days_since_last / ref_gap AS ratio, coalesce(days_since_last > ${num(p.k)} * ref_gap, false) AS at_risk,
+      round(revenue, 2) AS revenue, round(${value}, 2) AS value
+    FROM r ${windowCond}`;
+}
+
+/**
+ * A page of at-risk customers, highest value first (then longest silence, then id). Columns as
+ * in the base: customer_id, orders, first_day, last_day, days_since_last, own_gap, ref_gap,
+ * pop_gap, ratio, at_risk, revenue, value.
+ */
+export function churnRiskList(p: ChurnWarningParams, scope: Scope, page: { limit: number; offset: number }): Sql {
+  return sql`SELECT * FROM (${riskBase(p, scope)}) b WHERE at_risk
+    ORDER BY value DESC, days_since_last DESC, customer_id
+    LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
+}
+
+/**
+ * One row: customers (considered), at_risk, value_at_risk (Σ value of at-risk customers),
+ * total_value (Σ value of all considered customers), pop_gap (population median gap; NULL when
+ * nobody has bought twice, in which case one-time buyers are never flagged).
+ */
+export function churnRiskSummary(p: ChurnWarningParams, scope: Scope): Sql {
+  return sql`SELECT count(*) AS customers, count(*) FILTER (WHERE at_risk) AS at_risk,
+      round(coalesce(sum(value) FILTER (WHERE at_risk), 0), 2) AS value_at_risk, round(coalesce(sum(value), 0), 2) AS total_value,
+      max(pop_gap) AS pop_gap
+    FROM (${riskBase(p, scope)}) b`;
+}

@@ -1,0 +1,154 @@
+/**
+ * Cohort retention: customers grouped by the week or month of their first activity, followed
+ * through periods 0…N. Definitions in docs/metrics-lifecycle.md.
+ */
+import { Sql, sql, raw } from '../../lib/sql';
+import { scopedOrders, scopedCustomers, type Scope } from '../scope';
+import { activityDays, asOfDate, days, lookback, periodStart, DEFAULT_ACTIVITY, type ActivityParams, type PeriodUnit } from './activity';
+
+/** What cohorts can be split by (each resolves to one canonical column). */
+export const SPLIT_FIELDS = ['none', 'channel', 'category', 'region'] as const;
+export type SplitField = (typeof SPLIT_FIELDS)[number];
+
+export interface CohortParams extends ActivityParams {
+  unit: PeriodUnit;
+  /** Last period index shown (periods 0…periods). */
+  periods: number;
+  splitBy: SplitField;
+}
+
+export const COHORT_DEFAULTS: CohortParams = { ...DEFAULT_ACTIVITY, unit: 'month', periods: 12, splitBy: 'none' };
+
+/** Period index of `day` relative to the cohort start (both already period starts). */
+function periodIndex(unit: PeriodUnit, cohort: Sql, start: Sql): Sql {
+  return unit === 'week'
+    ? sql`CAST((${start} - ${cohort}) // 7 AS INTEGER)`
+    : sql`CAST((year(${start}) - year(${cohort})) * 12 + month(${start}) - month(${cohort}) AS INTEGER)`;
+}
+
+/** Exclusive end of period `k` of a cohort. */
+function periodEnd(unit: PeriodUnit, cohort: Sql, k: Sql): Sql {
+  return unit === 'week' ? sql`CAST(${cohort} + 7 * (${k} + 1) AS DATE)` : sql`CAST(${cohort} + to_months(${k} + 1) AS DATE)`;
+}
+
+/**
+ * Per-customer split value: channel / category of the first non-return order row (earliest time,
+ * then order id), region from `customers`. NULL when unknown or when not split.
+ */
+function splitExpr(p: CohortParams, scope: Scope): Sql {
+  switch (p.splitBy) {
+    case 'none':
+      return sql`SELECT customer_id, CAST(NULL AS VARCHAR) AS split FROM customers WHERE false`;
+    case 'channel':
+    case 'category': {
+      const col = raw(p.splitBy);
+      return sql`SELECT customer_id, first(${col} ORDER BY ts, order_id, ${col}) AS split
+        FROM (${scopedOrders(lookback(scope))}) o WHERE NOT coalesce(is_return, false) GROUP BY customer_id`;
+    }
+    case 'region':
+      return sql`SELECT customer_id, region AS split FROM (${scopedCustomers(scope)}) c`;
+    default:
+      throw new Error(`invalid split: ${String(p.splitBy)}`);
+  }
+}
+
+/**
+ * CTEs shared by the table and the members: `coh` (customer_id, first_day, cohort, split, last_k)
+ * and `ck` (customer_id, cohort, split, k, active, revenue) for k ≥ 0.
+ */
+function cohortCtes(p: CohortParams, scope: Scope): Sql {
+  days(p.periods, 'periods', 0);
+  const start = periodStart(p.unit, raw('a.day'));
+  const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
+  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
+    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id),
+    coh0 AS (
+      SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'))} AS cohort, s.split
+      FROM firsts f LEFT JOIN (${splitExpr(p, scope)}) s USING (customer_id)
+      WHERE first_day IS NOT NULL ${fromCond}
+    ),
+    ck AS (
+      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), start)} AS k,
+        bool_or(a.active) AS active, sum(a.revenue) AS revenue
+      FROM act a JOIN coh0 c USING (customer_id) WHERE a.day >= c.cohort GROUP BY ALL
+    ),
+    coh AS (
+      SELECT c.*, l.last_k FROM coh0 c
+      LEFT JOIN (SELECT customer_id, max(k) FILTER (WHERE active) AS last_k FROM ck GROUP BY customer_id) l USING (customer_id)
+    )`;
+}
+
+/**
+ * One row per (cohort, split, period 0…periods), cohorts oldest first, then one weighted-average
+ * row per (split, period) with `is_average` true and `cohort` NULL. Columns: is_average, cohort
+ * DATE, split VARCHAR (NULL when not split or unknown), period INTEGER, period_end DATE (exclusive),
+ * complete BOOLEAN (period_end ≤ as-of), cohort_size, customers (active in exactly period k),
+ * retention, rolling_customers (active in period k or any later period), rolling_retention,
+ * revenue (net, in period k), revenue_retention (revenue k / revenue of period 0). Everything after
+ * cohort_size is NULL when the period is incomplete. Averages use only cohorts whose period k is
+ * complete: Σcustomers / Σsize (size-weighted) and Σrevenue k / Σrevenue 0.
+ */
+export function cohortRetention(p: CohortParams, scope: Scope): Sql {
+  const asOf = asOfDate(scope.asOf);
+  const end = periodEnd(p.unit, raw('g.cohort'), raw('g.period'));
+  return sql`${cohortCtes(p, scope)},
+    sizes AS (SELECT cohort, split, count(*) AS cohort_size FROM coh GROUP BY cohort, split),
+    grid AS (
+      SELECT s.cohort, s.split, s.cohort_size, CAST(k.period AS INTEGER) AS period FROM sizes s, range(0, ${days(p.periods, 'periods', 0)} + 1) k(period)
+    ),
+    ex AS (SELECT cohort, split, k, count(*) FILTER (WHERE active) AS n_exact, sum(revenue) AS rev FROM ck GROUP BY cohort, split, k),
+    lk AS (SELECT cohort, split, last_k, count(*) AS n FROM coh GROUP BY cohort, split, last_k),
+    rl AS (
+      SELECT g.cohort, g.split, g.period, coalesce(sum(lk.n), 0) AS n_rolling FROM grid g
+      LEFT JOIN lk ON lk.cohort = g.cohort AND lk.split IS NOT DISTINCT FROM g.split AND lk.last_k >= g.period
+      GROUP BY g.cohort, g.split, g.period
+    ),
+    cells AS (
+      SELECT g.cohort, g.split, g.period, ${end} AS period_end, ${end} <= ${asOf} AS complete, g.cohort_size,
+        coalesce(e.n_exact, 0) AS n_exact, rl.n_rolling, coalesce(e.rev, 0) AS rev, coalesce(e0.rev, 0) AS rev0
+      FROM grid g
+      JOIN rl ON rl.cohort = g.cohort AND rl.split IS NOT DISTINCT FROM g.split AND rl.period = g.period
+      LEFT JOIN ex e ON e.cohort = g.cohort AND e.split IS NOT DISTINCT FROM g.split AND e.k = g.period
+      LEFT JOIN ex e0 ON e0.cohort = g.cohort AND e0.split IS NOT DISTINCT FROM g.split AND e0.k = 0
+    ),
+    avg AS (
+      SELECT split, period, sum(cohort_size) FILTER (WHERE complete) AS size, sum(n_exact) FILTER (WHERE complete) AS n_exact,
+        sum(n_rolling) FILTER (WHERE complete) AS n_rolling, sum(rev) FILTER (WHERE complete) AS rev, sum(rev0) FILTER (WHERE complete) AS rev0
+      FROM cells GROUP BY split, period
+    )
+    SELECT false AS is_average, cohort, split, period, period_end, complete, cohort_size,
+      CASE WHEN complete THEN n_exact END AS customers,
+      CASE WHEN complete THEN n_exact / cohort_size END AS retention,
+      CASE WHEN complete THEN n_rolling END AS rolling_customers,
+      CASE WHEN complete THEN n_rolling / cohort_size END AS rolling_retention,
+      CASE WHEN complete THEN round(rev, 2) END AS revenue,
+      CASE WHEN complete AND rev0 <> 0 THEN rev / rev0 END AS revenue_retention
+    FROM cells
+    UNION ALL
+    SELECT true, NULL, split, period, NULL, size IS NOT NULL, coalesce(size, 0),
+      n_exact, n_exact / size, n_rolling, n_rolling / size, round(rev, 2), CASE WHEN rev0 <> 0 THEN rev / rev0 END
+    FROM avg
+    ORDER BY is_average, cohort, split NULLS LAST, period`;
+}
+
+/**
+ * A page of the customers in one cell: SELECT customer_id, first_day, revenue (net revenue in
+ * period k), ordered by revenue descending then id. `cohort` is the period start `YYYY-MM-DD`;
+ * `rolling` selects "active in period k or later" instead of "active in exactly period k";
+ * `split` (when the params split) selects one split value (null = unknown).
+ */
+export function cohortMembers(
+  p: CohortParams,
+  scope: Scope,
+  cohort: string,
+  period: number,
+  opts: { split?: string | null; rolling?: boolean; limit: number; offset: number },
+): Sql {
+  const k = days(period, 'period', 0);
+  const splitCond = p.splitBy !== 'none' && opts.split !== undefined ? sql`AND c.split IS NOT DISTINCT FROM ${opts.split}` : sql``;
+  const activeCond = opts.rolling ? sql`c.last_k >= ${k}` : sql`EXISTS (SELECT 1 FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k} AND ck.active)`;
+  return sql`${cohortCtes(p, scope)}
+    SELECT c.customer_id, c.first_day, round(coalesce((SELECT sum(revenue) FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k}), 0), 2) AS revenue
+    FROM coh c WHERE c.cohort = CAST(${cohort} AS DATE) ${splitCond} AND ${activeCond}
+    ORDER BY revenue DESC, c.customer_id LIMIT ${days(opts.limit, 'limit')} OFFSET ${days(opts.offset, 'offset', 0)}`;
+}

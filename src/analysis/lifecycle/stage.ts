@@ -1,0 +1,124 @@
+/**
+ * Lifecycle stage of every customer as of a date, and data-driven default thresholds.
+ * Rules and precedence are documented in docs/metrics-lifecycle.md.
+ */
+import { Sql, sql } from '../../lib/sql';
+import { assertDate, type Scope } from '../scope';
+import { activityDays, asOfDate, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+
+/** Stages in display order; every existing customer has exactly one. */
+export const STAGES = ['new', 'active', 'reactivated', 'dormant', 'churned'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Day thresholds of the stage rules. */
+export interface StageThresholds {
+  /** N: first activity within the last N days → new */
+  newDays: number;
+  /** A: activity within the last A days → active (or reactivated) */
+  activeDays: number;
+  /** B: no activity for ≥ B days → churned; A < days since last < B → dormant */
+  churnDays: number;
+}
+
+export interface StageParams extends ActivityParams, StageThresholds {}
+
+/** Used when the data has no repeat buyers to learn from (see `suggestThresholds`). */
+export const FALLBACK_THRESHOLDS: StageThresholds = { newDays: 90, activeDays: 90, churnDays: 180 };
+
+export const STAGE_DEFAULTS: StageParams = { ...DEFAULT_ACTIVITY, ...FALLBACK_THRESHOLDS };
+
+/** Throws unless the thresholds are whole days with B > A. */
+export function checkThresholds(t: StageThresholds): void {
+  days(t.newDays, 'new days');
+  days(t.activeDays, 'active days');
+  days(t.churnDays, 'churn days');
+  if (t.churnDays <= t.activeDays) throw new Error(`invalid churn days: ${t.churnDays} must exceed active days ${t.activeDays}`);
+}
+
+/**
+ * SELECT customer_id, stage, first_day, last_day, days_since_last, revenue — one row per customer
+ * whose first activity day is before `asOf` (default: the scope's as-of date). History before the
+ * window start is used (attribute filters kept). `revenue` is net revenue of all days before `asOf`.
+ *
+ * Precedence (first match wins), with d = as-of date (exclusive), first/last = first/last activity day:
+ * new (first ≥ d − N) → reactivated (first activity in [d − A, d) comes after more than A days
+ * without activity, i.e. the customer had become dormant) → active (last ≥ d − A) →
+ * dormant (d − last < B) → churned.
+ */
+export function stageAsOf(params: StageParams, scope: Scope, asOf: string = scope.asOf): Sql {
+  assertDate(asOf, 'as-of date');
+  checkThresholds(params);
+  const d = asOfDate(asOf);
+  const N = days(params.newDays, 'new days');
+  const A = days(params.activeDays, 'active days');
+  const B = days(params.churnDays, 'churn days');
+  const act = activityDays(params, lookback(scope, asOf));
+  return sql`SELECT customer_id,
+      CASE
+        WHEN first_day >= ${d} - ${N} THEN 'new'
+        WHEN win_first IS NOT NULL AND prev_last IS NOT NULL AND win_first - prev_last > ${A} THEN 'reactivated'
+        WHEN win_first IS NOT NULL THEN 'active'
+        WHEN ${d} - last_day < ${B} THEN 'dormant'
+        ELSE 'churned'
+      END AS stage,
+      first_day, last_day, ${d} - last_day AS days_since_last, revenue
+    FROM (
+      SELECT customer_id,
+        min(day) FILTER (WHERE active) AS first_day,
+        max(day) FILTER (WHERE active) AS last_day,
+        min(day) FILTER (WHERE active AND day >= ${d} - ${A}) AS win_first,
+        max(day) FILTER (WHERE active AND day < ${d} - ${A}) AS prev_last,
+        round(sum(revenue), 2) AS revenue
+      FROM (${act}) a GROUP BY customer_id
+    ) c WHERE first_day IS NOT NULL`;
+}
+
+/** SELECT stage, customers, revenue — one row per stage in `STAGES` order (zeros included). */
+export function stageCounts(params: StageParams, scope: Scope, asOf: string = scope.asOf): Sql {
+  const stages = STAGES.map((s, i) => sql`(${s}, ${i})`);
+  return sql`SELECT k.stage, count(s.customer_id) AS customers, round(coalesce(sum(s.revenue), 0), 2) AS revenue
+    FROM (VALUES ${stages}) k(stage, ord)
+    LEFT JOIN (${stageAsOf(params, scope, asOf)}) s ON s.stage = k.stage
+    GROUP BY k.stage, k.ord ORDER BY k.ord`;
+}
+
+/** A page of customers in one stage, most recent activity first. Same columns as `stageAsOf`. */
+export function stageMembers(params: StageParams, scope: Scope, stage: Stage, page: { limit: number; offset: number }): Sql {
+  if (!(STAGES as readonly string[]).includes(stage)) throw new Error(`invalid stage: ${String(stage)}`);
+  return sql`SELECT * FROM (${stageAsOf(params, scope)}) s WHERE stage = ${stage}
+    ORDER BY last_day DESC, customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
+}
+
+/**
+ * One row: gaps, repeat_customers, median_gap, p80_gap, p95_gap, new_days, active_days, churn_days.
+ * Gaps are the day differences between consecutive activity days of each customer (all history
+ * before the as-of date, attribute filters kept; every gap counts once).
+ * Rule: A = ceil(p80 gap) clamped to 7…365, B = 2 × A, N = A; with no repeat buyers A = N = 90, B = 180.
+ */
+export function suggestThresholds(scope: Scope, activity: ActivityParams = DEFAULT_ACTIVITY): Sql {
+  const act = activityDays(activity, lookback(scope));
+  const fb = FALLBACK_THRESHOLDS;
+  return sql`WITH g AS (
+      SELECT customer_id, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
+      FROM (${act}) a WHERE active
+    ), s AS (
+      SELECT count(gap) AS gaps, count(DISTINCT customer_id) FILTER (WHERE gap IS NOT NULL) AS repeat_customers,
+        quantile_cont(gap, 0.5) AS median_gap, quantile_cont(gap, 0.8) AS p80_gap, quantile_cont(gap, 0.95) AS p95_gap
+      FROM g
+    ), a AS (
+      SELECT *, CASE WHEN gaps = 0 THEN ${days(fb.activeDays, 'active days')}
+        ELSE CAST(least(365, greatest(7, ceil(p80_gap))) AS INTEGER) END AS active_days FROM s
+    )
+    SELECT gaps, repeat_customers, median_gap, p80_gap, p95_gap,
+      active_days AS new_days, active_days, 2 * active_days AS churn_days FROM a`;
+}
+
+/** Thresholds from a `suggestThresholds` row. */
+export function shapeThresholds(row: Record<string, unknown>): StageThresholds {
+  const n = (k: string, fb: number) => (typeof row[k] === 'number' && Number.isFinite(row[k]) ? (row[k] as number) : fb);
+  return {
+    newDays: n('new_days', FALLBACK_THRESHOLDS.newDays),
+    activeDays: n('active_days', FALLBACK_THRESHOLDS.activeDays),
+    churnDays: n('churn_days', FALLBACK_THRESHOLDS.churnDays),
+  };
+}

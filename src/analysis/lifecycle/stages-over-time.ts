@@ -1,0 +1,104 @@
+/**
+ * Lifecycle flows per week or month: who arrived (new), stayed (returning), came back
+ * (reactivated), and who lapsed (newly dormant / newly churned, drawn below zero).
+ * Definitions in docs/metrics-lifecycle.md.
+ */
+import { Sql, sql, raw } from '../../lib/sql';
+import type { Scope } from '../scope';
+import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit } from './activity';
+import { checkThresholds, STAGE_DEFAULTS, type StageParams } from './stage';
+
+export type FlowKey = 'new' | 'returning' | 'reactivated' | 'dormant' | 'churned';
+
+export interface FlowDef {
+  key: FlowKey;
+  /** +1: drawn above zero; -1: customers lost, drawn below zero */
+  sign: 1 | -1;
+  /** i18n key of the label */
+  label: string;
+  /** i18n key of the tooltip text stating the rule */
+  tip: string;
+}
+
+/** Flows in display order. */
+export const FLOWS: readonly FlowDef[] = (
+  [
+    ['new', 1],
+    ['returning', 1],
+    ['reactivated', 1],
+    ['dormant', -1],
+    ['churned', -1],
+  ] as const
+).map(([key, sign]) => ({ key, sign, label: `lifecycle.flow.${key}`, tip: `lifecycle.flow.${key}.tip` }));
+
+export interface FlowParams extends StageParams {
+  unit: PeriodUnit;
+}
+
+export const FLOW_DEFAULTS: FlowParams = { ...STAGE_DEFAULTS, unit: 'month' };
+
+/**
+ * One row per (period, flow) for every period overlapping the window (from the period of the
+ * scope's `from`, or of the first activity when `from` is null, to the period containing the day
+ * before the as-of date), zeros included, in `FLOWS` order. Columns: period DATE (start),
+ * period_end DATE (exclusive), complete BOOLEAN (period_end ≤ as-of), stage (a `FlowKey`),
+ * sign (+1 / −1), customers, revenue.
+ *
+ * Positive flows count customers active in the period: new (first activity in this period),
+ * returning (also active in the previous period), reactivated (otherwise); revenue = their net
+ * revenue in the period. Negative flows count transitions happening in the period: newly dormant
+ * on day last + A and newly churned on day last + B − 1 (the day after which the stage rule
+ * applies), when no activity came in between; revenue = the customer's net revenue in the 365
+ * days up to and including that last activity day (revenue lost). A customer is counted at most
+ * once per flow and period. History before the window is read so the first period is right.
+ */
+export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
+  checkThresholds(p);
+  const A = days(p.activeDays, 'active days');
+  const B = days(p.churnDays, 'churn days');
+  const step = periodInterval(p.unit);
+  const d = asOfDate(scope.asOf);
+  const ps = (e: string) => periodStart(p.unit, raw(e));
+  const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
+  const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
+  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
+    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
+    periods AS (
+      SELECT CAST(t.p AS DATE) AS period FROM generate_series(
+        CAST(${periodStart(p.unit, from)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`)} AS TIMESTAMP), ${step}) t(p)
+    ),
+    pa AS (
+      SELECT customer_id, ${ps('day')} AS period, sum(revenue) AS revenue FROM act
+      GROUP BY customer_id, period HAVING bool_or(active)
+    ),
+    pos AS (
+      SELECT x.customer_id, x.period, x.revenue,
+        CASE WHEN x.period = ${ps('f.first_day')} THEN 'new'
+             WHEN x.prev = CAST(x.period - ${step} AS DATE) THEN 'returning'
+             ELSE 'reactivated' END AS stage
+      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa) x
+      JOIN firsts f USING (customer_id)
+    ),
+    w AS (
+      SELECT *, sum(revenue) OVER (PARTITION BY customer_id ORDER BY day RANGE BETWEEN INTERVAL 364 DAY PRECEDING AND CURRENT ROW) AS rev365
+      FROM act
+    ),
+    la AS (SELECT customer_id, day AS last_day, rev365, lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day FROM w WHERE active),
+    lapses AS (
+      SELECT customer_id, 'dormant' AS stage, CAST(last_day + ${A} AS DATE) AS event_day, last_day, rev365 FROM la
+      WHERE (next_day IS NULL OR next_day > last_day + ${A}) AND last_day + ${A} < ${d}
+      UNION ALL
+      SELECT customer_id, 'churned', CAST(last_day + ${B} - 1 AS DATE), last_day, rev365 FROM la
+      WHERE (next_day IS NULL OR next_day >= last_day + ${B}) AND last_day + ${B} - 1 < ${d}
+    ),
+    neg AS (
+      SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
+      FROM lapses GROUP BY customer_id, period, stage
+    ),
+    flows AS (SELECT customer_id, period, stage, revenue FROM pos UNION ALL SELECT customer_id, period, stage, revenue FROM neg)
+    SELECT pr.period, CAST(pr.period + ${step} AS DATE) AS period_end, CAST(pr.period + ${step} AS DATE) <= ${d} AS complete,
+      k.stage, k.sign, count(fl.customer_id) AS customers, round(coalesce(sum(fl.revenue), 0), 2) AS revenue
+    FROM periods pr CROSS JOIN (VALUES ${flows}) k(stage, sign, ord)
+    LEFT JOIN flows fl ON fl.period = pr.period AND fl.stage = k.stage
+    GROUP BY pr.period, k.stage, k.sign, k.ord ORDER BY pr.period, k.ord`;
+}

@@ -1,0 +1,72 @@
+/**
+ * The view state, with the URL hash as its one source of truth: parsed (validated) on load and on
+ * back/forward, written back on every change — `pushState` when the page changes, `replaceState`
+ * for small tweaks. Pages read `view.state` and `view.scope`.
+ */
+import { parseState, serializeState, type ViewState } from './url-state';
+import type { Scope } from '../analysis/scope';
+import { data } from './data.svelte';
+import { i18n } from '../lib/i18n/index.svelte';
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+class ViewStore {
+  state = $state<ViewState>(parseState('').state);
+  /** what the link had that this version could not use */
+  warnings = $state<string[]>([]);
+  #lastHash = '';
+  #lastPage: string | null = null;
+
+  /** The analysis scope: as-of date (default: day after the last order), window, filters. */
+  get scope(): Scope {
+    return {
+      asOf: this.state.asOf ?? data.overview?.defaultAsOf ?? today(),
+      from: this.state.from,
+      filters: $state.snapshot(this.state.filters) as Scope['filters'],
+    };
+  }
+
+  /** Start syncing with the URL. Call once from the root component. */
+  start(): () => void {
+    this.#read();
+    const onPop = () => this.#read();
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('hashchange', onPop);
+    const stop = $effect.root(() => {
+      $effect(() => {
+        const hash = serializeState($state.snapshot(this.state) as ViewState);
+        if (hash === this.#lastHash) return;
+        const url = `${location.pathname}${location.search}#${hash}`;
+        if (this.#lastPage !== null && this.#lastPage !== this.state.page) history.pushState(null, '', url);
+        else history.replaceState(null, '', url);
+        this.#lastHash = hash;
+        this.#lastPage = this.state.page;
+      });
+      $effect(() => {
+        if (this.state.lang) i18n.lang = this.state.lang;
+      });
+    });
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('hashchange', onPop);
+      stop();
+    };
+  }
+
+  #read(): void {
+    if (location.hash.replace(/^#/, '') === this.#lastHash) return;
+    const r = parseState(location.hash);
+    this.state = r.state;
+    this.warnings = r.warnings;
+    this.#lastHash = serializeState(r.state);
+    this.#lastPage = r.state.page;
+  }
+
+  go(page: ViewState['page']): void {
+    this.state.page = page;
+  }
+}
+
+export const view = new ViewStore();

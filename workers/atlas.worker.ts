@@ -14,6 +14,7 @@ import type {
 } from '../src/worker-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { analysisApi } from './analysis';
+import { lifecycleApi } from './analysis-lifecycle';
 
 interface Loaded {
   raw: RawFile;
@@ -174,6 +175,7 @@ const api = {
   },
 
   ...analysisApi(() => getDb(), () => dataVersion),
+  ...lifecycleApi(() => getDb(), () => dataVersion),
 };
 
 export type AtlasApi = typeof api;

@@ -4,9 +4,15 @@
  */
 import { en, type MessageKey } from './en';
 import { zh } from './zh';
+import { segmentsEn, segmentsZh } from './segments';
+import { lifecycleEn, lifecycleZh } from './lifecycle';
 
 export type Lang = 'en' | 'zh';
-const DICTS: Record<Lang, Record<string, string>> = { en, zh };
+/** Page-specific dictionaries live beside the base one and are merged here. */
+const DICTS: Record<Lang, Record<string, string>> = {
+  en: { ...segmentsEn, ...lifecycleEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...zh },
+};
 
 function browserLang(): Lang {
   const langs = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
@@ -21,7 +27,7 @@ export const i18n = new I18n();
 
 /** Translate a key, filling `{name}` placeholders. Unknown keys fall back to English, then the key. */
 export function t(key: MessageKey | (string & {}), vars?: Record<string, string | number>): string {
-  const s = DICTS[i18n.lang][key] ?? (en as Record<string, string>)[key] ?? key;
+  const s = DICTS[i18n.lang][key] ?? DICTS.en[key] ?? key;
   return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
 }
 

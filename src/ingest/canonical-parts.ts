@@ -1,0 +1,72 @@
+/**
+ * Small pieces shared by the canonical builder: table DDL, column lookup in a mapping, and the
+ * event-type CASE. Kept apart so `canonical.ts` reads as the pipeline it is.
+ */
+import { Sql, sql, raw, ident, join } from '../lib/sql';
+import type { ColumnRole, FileMapping, RawColumn, RawFile, TimestampFormat } from './mapping';
+import { EVENT_TYPES, EVENT_VOCAB, type EventType } from './event-types';
+import { detectTimestampFormat, timestampExpr } from './timestamps';
+
+/** The canonical tables (docs/data-model.md) and the rejects table. */
+export const CANONICAL_DDL = [
+  `CREATE TABLE orders (customer_id VARCHAR, order_id VARCHAR, ts TIMESTAMP, amount DOUBLE, quantity DOUBLE,
+  unit_price DOUBLE, status VARCHAR, category VARCHAR, product_id VARCHAR, channel VARCHAR, region VARCHAR,
+  is_return BOOLEAN, source VARCHAR)`,
+  `CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
+  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR)`,
+  `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
+  region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`,
+  /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
+  `CREATE TABLE rejects (file VARCHAR, "row" BIGINT, reason VARCHAR, value VARCHAR)`,
+];
+
+export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects'] as const;
+
+/** A mapping paired with its loaded file. */
+export interface Mapped {
+  file: RawFile;
+  m: FileMapping;
+}
+
+/** The first column mapped to `role`, with its raw column facts. */
+export function colOf(x: Mapped, role: ColumnRole): RawColumn | undefined {
+  const name = Object.keys(x.m.columns).find((n) => x.m.columns[n] === role);
+  if (name === undefined) return undefined;
+  return x.file.columns.find((c) => c.name === name) ?? { name, type: 'VARCHAR', samples: [] };
+}
+
+/** `r."col"` for a raw column. */
+export function rc(c: RawColumn): Sql {
+  return sql`r.${ident(c.name)}`;
+}
+
+/** The raw table. */
+export function tableOf(x: Mapped): Sql {
+  return ident(x.file.table);
+}
+
+/** The column's value as text, for reject messages. */
+export function rawText(c: RawColumn | undefined): Sql {
+  return c ? sql`CAST(${rc(c)} AS VARCHAR)` : raw('NULL');
+}
+
+/** Timestamp SQL for a mapped time column, detecting the format when the mapping has none. */
+export function tsOf(x: Mapped, c: RawColumn | undefined): Sql {
+  if (!c) return raw('CAST(NULL AS TIMESTAMP)');
+  const fmt: TimestampFormat = x.m.timestampFormat ?? detectTimestampFormat(c) ?? { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] };
+  return timestampExpr(rc(c), fmt, x.m.tzOffsetMinutes);
+}
+
+/** Canonical event type: the mapping's overrides on the value as written, then the built-in vocabulary. */
+export function eventTypeExpr(rawType: Sql, overrides: Record<string, string> | undefined): Sql {
+  const whens: Sql[] = [];
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    const t: EventType = (EVENT_TYPES as readonly string[]).includes(v) ? (v as EventType) : 'other';
+    whens.push(sql`WHEN ${rawType} = ${k} THEN ${t}`);
+  }
+  for (const t of EVENT_TYPES) {
+    const words = Object.keys(EVENT_VOCAB).filter((w) => EVENT_VOCAB[w] === t);
+    if (words.length > 0) whens.push(sql`WHEN lower(${rawType}) IN (${words}) THEN ${t}`);
+  }
+  return sql`(CASE ${join(whens, ' ')} ELSE 'other' END)`;
+}

@@ -1,0 +1,207 @@
+/**
+ * Builds the canonical tables `orders`, `events`, `customers` (docs/data-model.md) and `rejects`
+ * from the raw tables and the confirmed mappings. Returns SQL statements with values inlined
+ * (CREATE TABLE AS / INSERT … SELECT in DuckDB-WASM take no parameters); the worker runs them in order.
+ *
+ * Pipeline: lookups (customer aliases, order lines, payments, products) → orders per file →
+ * events per file → orders derived from purchase events when there is no order file → customers.
+ */
+import { Sql, sql, raw, inline } from '../lib/sql';
+import type { FileMapping, MappingIssue, RawFile, RefundRule } from './mapping';
+import { idExpr, moneyExpr, numberExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
+import { isReturnExpr } from './refunds';
+import { CANONICAL_DDL, CANONICAL_TABLES, colOf, rc, tableOf, rawText, tsOf, eventTypeExpr, type Mapped } from './canonical-parts';
+import { validateMapping } from './validate';
+
+export { validateMapping } from './validate';
+export { overviewSql } from './overview';
+export { CANONICAL_DDL } from './canonical-parts';
+
+const NULL_TEXT = raw('CAST(NULL AS VARCHAR)');
+const NULL_NUM = raw('CAST(NULL AS DOUBLE)');
+
+function textOr(x: Mapped, role: Parameters<typeof colOf>[1], f: (c: Sql) => Sql = textExpr): Sql {
+  const c = colOf(x, role);
+  return c ? f(rc(c)) : NULL_TEXT;
+}
+
+function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+  const c = colOf(x, role);
+  return c ? moneyExpr(rc(c), c.type) : NULL_NUM;
+}
+
+function numOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+  const c = colOf(x, role);
+  return c ? numberExpr(rc(c), c.type) : NULL_NUM;
+}
+
+/** Customer key translated through the profile files' alias column (Olist `customer_id` → `customer_unique_id`). */
+function customerKey(x: Mapped): Sql {
+  const c = colOf(x, 'customer_id') ?? colOf(x, 'customer_alias');
+  if (!c) return NULL_TEXT;
+  const id = idExpr(rc(c));
+  return sql`coalesce((SELECT a.customer_id FROM __alias a WHERE a.alias = ${id}), ${id})`;
+}
+
+function lookups(all: Mapped[]): Sql[] {
+  const out: Sql[] = [
+    raw('CREATE OR REPLACE TEMP TABLE __alias (alias VARCHAR, customer_id VARCHAR)'),
+    raw('CREATE OR REPLACE TEMP TABLE __products (product_id VARCHAR, category VARCHAR)'),
+    raw('CREATE OR REPLACE TEMP TABLE __lines (order_id VARCHAR, amount DOUBLE, quantity DOUBLE, unit_price DOUBLE, product_id VARCHAR)'),
+    raw('CREATE OR REPLACE TEMP TABLE __payments (order_id VARCHAR, amount DOUBLE)'),
+  ];
+  for (const x of all) {
+    const from = sql`FROM ${tableOf(x)} r`;
+    const alias = colOf(x, 'customer_alias');
+    const id = colOf(x, 'customer_id');
+    if (x.m.role === 'customers' && alias && id) {
+      out.push(sql`INSERT INTO __alias SELECT ${idExpr(rc(alias))}, ${idExpr(rc(id))} ${from} WHERE ${idExpr(rc(alias))} IS NOT NULL`);
+    }
+    if (x.m.role === 'products' && colOf(x, 'product_id')) {
+      out.push(sql`INSERT INTO __products SELECT ${textOr(x, 'product_id', idExpr)}, ${textOr(x, 'category')} ${from}`);
+    }
+    if (x.m.role === 'order_lines' && colOf(x, 'order_id')) {
+      const qty = numOr(x, 'quantity');
+      const price = moneyOr(x, 'unit_price');
+      const amount = colOf(x, 'amount') ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)` : sql`${qty} * ${price} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`;
+      out.push(sql`INSERT INTO __lines SELECT ${textOr(x, 'order_id', idExpr)}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}`);
+    }
+    if (x.m.role === 'payments' && colOf(x, 'order_id')) {
+      out.push(sql`INSERT INTO __payments SELECT ${textOr(x, 'order_id', idExpr)}, ${moneyOr(x, 'amount')} ${from}`);
+    }
+  }
+  // One value per key, so joins never multiply rows.
+  out.push(raw('CREATE OR REPLACE TEMP TABLE __alias AS SELECT alias, any_value(customer_id) AS customer_id FROM __alias GROUP BY alias'));
+  out.push(raw('CREATE OR REPLACE TEMP TABLE __products AS SELECT product_id, any_value(category) AS category FROM __products WHERE product_id IS NOT NULL GROUP BY product_id'));
+  out.push(raw('CREATE OR REPLACE TEMP TABLE __payments AS SELECT order_id, sum(amount) AS amount FROM __payments GROUP BY order_id'));
+  return out;
+}
+
+/** Reject rows whose time is missing or unreadable. */
+function timeRejects(x: Mapped): Sql {
+  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
+}
+
+function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean): Sql[] {
+  const amountCol = colOf(x, 'amount');
+  const qty = numOr(x, 'quantity');
+  const price = moneyOr(x, 'unit_price');
+  const lineAmount = amountCol
+    ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
+    : colOf(x, 'quantity') && colOf(x, 'unit_price') ? sql`${qty} * ${price}` : NULL_NUM;
+  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+    ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
+    ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
+    ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
+    ${textOr(x, 'region')} AS region FROM ${tableOf(x)} r`;
+  const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
+  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'non-numeric amount', amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
+  // Without an amount or quantity × price, the value comes from order lines, else payments.
+  const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
+  const joined = fromLines
+    ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, s.qty) AS q, coalesce(l.unit_price, s.price) AS up,
+        coalesce(l.product_id, s.product_id) AS pid FROM __stage s LEFT JOIN __lines l ON l.order_id = s.oid
+        LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
+    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM __stage s`;
+  const isReturn = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
+  const amount = rule.mode === 'net' ? sql`CASE WHEN is_ret THEN -abs(amount0) ELSE amount0 END` : raw('amount0');
+  const orderId = sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${x.file.name} || '#' || CAST("row" AS VARCHAR) END)`;
+  const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
+    coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid)), pid, channel, region, is_ret, ${x.file.name}
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
+  return [stage, timeRejects(x), rejectAmount, insert];
+}
+
+function eventsFromFile(x: Mapped): Sql[] {
+  const typeCol = colOf(x, 'event_type');
+  const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
+  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+    ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
+    ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
+    ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
+  return [
+    stage,
+    timeRejects(x),
+    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE ts IS NOT NULL AND cust IS NULL`,
+    sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
+      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
+      FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL`,
+  ];
+}
+
+/** Orders from purchase events (one order per session, else per customer and moment), when no order file exists. */
+function ordersFromEvents(): Sql {
+  return raw(`INSERT INTO orders SELECT customer_id, coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S')), ts,
+    round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, NULL, NULL, FALSE, source FROM events WHERE event_type = 'purchase'`);
+}
+
+function profilesFromFile(x: Mapped): Sql[] {
+  const age = colOf(x, 'age');
+  const numericAge = age ? numericShare(age.samples) >= 0.9 : false;
+  const birth = colOf(x, 'birth_date');
+  const id = colOf(x, 'customer_id');
+  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${id ? idExpr(rc(id)) : NULL_TEXT} AS cust,
+    ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
+    ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
+    ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
+    ${textOr(x, 'channel')} AS channel FROM ${tableOf(x)} r`;
+  return [
+    stage,
+    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE cust IS NULL`,
+    sql`INSERT INTO __profiles SELECT cust, age, age_band, birth, gender, region, city, city_tier, occupation, income, channel FROM __stage WHERE cust IS NOT NULL`,
+  ];
+}
+
+function customers(): Sql[] {
+  const asOf = raw('(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events))');
+  return [
+    sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),
+      any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
+      any_value(income), any_value(channel) FROM __profiles GROUP BY customer_id`,
+    raw(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, FALSE FROM
+      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events) u
+      WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
+    // No profile value: region from the latest order that has one, channel from the first order.
+    raw(`UPDATE customers SET region = coalesce(customers.region, f.region), channel = coalesce(customers.channel, f.channel)
+      FROM (SELECT customer_id, arg_max(region, ts) FILTER (WHERE region IS NOT NULL) AS region,
+              arg_min(channel, ts) FILTER (WHERE channel IS NOT NULL) AS channel
+            FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id) f
+      WHERE f.customer_id = customers.customer_id`),
+  ];
+}
+
+/**
+ * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers` and
+ * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
+ * statements are still returned; the caller should not run them.
+ */
+export function buildCanonical(files: RawFile[], mappings: FileMapping[], rule: RefundRule): { statements: string[]; issues: MappingIssue[] } {
+  const { issues } = validateMapping(files, mappings);
+  const all: Mapped[] = [];
+  for (const m of mappings) {
+    const file = files.find((f) => f.table === m.table) ?? files.find((f) => f.name === m.file);
+    if (file && m.role !== 'ignore') all.push({ file, m });
+  }
+  const of = (role: FileMapping['role']) => all.filter((x) => x.m.role === role);
+  const hasLines = of('order_lines').length > 0 || of('payments').length > 0;
+  const out: Sql[] = [
+    ...CANONICAL_TABLES.map((t) => raw(`DROP TABLE IF EXISTS ${t}`)),
+    ...CANONICAL_DDL.map(raw),
+    ...lookups(all),
+    raw(`CREATE OR REPLACE TEMP TABLE __profiles (customer_id VARCHAR, age INTEGER, age_band VARCHAR, birth TIMESTAMP, gender VARCHAR,
+      region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`),
+  ];
+  for (const x of of('orders')) {
+    if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
+      issues.push({ level: 'warning', file: x.file.name, message: 'no amount column (nor quantity and unit price): order amounts are 0' });
+    }
+    out.push(...ordersFromFile(x, rule, hasLines));
+  }
+  for (const x of of('events')) out.push(...eventsFromFile(x));
+  if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
+  for (const x of of('customers')) out.push(...profilesFromFile(x));
+  out.push(...customers());
+  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
+  return { statements: out.map(inline), issues };
+}
+

@@ -1,0 +1,32 @@
+/**
+ * Canonical behaviour types and the words exports use for them (English and Chinese), plus the
+ * numeric codes of the Tianchi mobile log (1 view, 2 favourite, 3 cart, 4 purchase).
+ */
+
+export const EVENT_TYPES = ['view', 'cart', 'fav', 'purchase', 'review', 'share', 'other'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Lower-case raw value → canonical type. */
+export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
+  pv: 'view', view: 'view', views: 'view', click: 'view', clicks: 'view', page_view: 'view', pageview: 'view',
+  detail: 'view', visit: 'view', 浏览: 'view', 点击: 'view',
+  cart: 'cart', addtocart: 'cart', add_to_cart: 'cart', 'add-to-cart': 'cart', add: 'cart', 加购: 'cart', 加入购物车: 'cart', 购物车: 'cart',
+  fav: 'fav', favorite: 'fav', favourite: 'fav', collect: 'fav', wishlist: 'fav', like: 'fav', 收藏: 'fav',
+  buy: 'purchase', purchase: 'purchase', order: 'purchase', pay: 'purchase', paid: 'purchase', transaction: 'purchase',
+  购买: 'purchase', 下单: 'purchase', 支付: 'purchase',
+  review: 'review', comment: 'review', rate: 'review', rating: 'review', 评价: 'review', 评论: 'review',
+  share: 'share', 分享: 'share',
+};
+
+/** Tianchi mobile `behavior_type` codes. */
+export const NUMERIC_EVENT_CODES: Readonly<Record<string, EventType>> = { '1': 'view', '2': 'fav', '3': 'cart', '4': 'purchase' };
+
+/** Canonical type of one raw value (`other` when unknown). */
+export function canonicalEventType(rawValue: string): EventType {
+  return EVENT_VOCAB[rawValue.trim().toLowerCase()] ?? 'other';
+}
+
+/** True when the value is a known behaviour word. */
+export function isEventWord(rawValue: string): boolean {
+  return rawValue.trim().toLowerCase() in EVENT_VOCAB;
+}

@@ -1,0 +1,35 @@
+/**
+ * Queries for the overview shown after ingest: headline figures, events by type, profile
+ * coverage, NULLs per mapped column per file, and rejects by file and reason.
+ */
+import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
+import type { FileMapping } from './mapping';
+
+const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
+
+/** Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings. */
+export function overviewSql(mappings: readonly FileMapping[] = []): Record<string, string> {
+  const coverage = PROFILE_FIELDS.map((f) => `count(${f}) AS ${f}`).join(', ');
+  const perColumn: Sql[] = [];
+  for (const m of mappings) {
+    if (m.role === 'ignore') continue;
+    for (const [col, role] of Object.entries(m.columns)) {
+      if (role === 'ignore') continue;
+      perColumn.push(sql`SELECT ${m.file} AS file, ${col} AS column_name, ${role} AS role, count(*) AS rows,
+        count(*) - count(${ident(col)}) AS nulls FROM ${ident(m.table)}`);
+    }
+  }
+  return {
+    headline: `SELECT (SELECT count(*) FROM customers) AS customers,
+      (SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders,
+      (SELECT coalesce(sum(amount), 0) FROM orders) AS revenue,
+      (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
+      (SELECT count(*) FROM events) AS events,
+      (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,
+    eventsByType: 'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
+    profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,
+    nullsByColumn: perColumn.length ? inline(join(perColumn, ' UNION ALL ')) : inline(raw('SELECT NULL AS file WHERE FALSE')),
+    rejects: 'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
+  };
+}

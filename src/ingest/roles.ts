@@ -1,0 +1,207 @@
+/**
+ * First guess of a file's mapping: column roles from header names (English and Chinese), or from
+ * values when the file has no header (DuckDB names such columns column0, column1 …); then the file
+ * role from the roles found. The guess is always complete; the user corrects it in the mapping panel.
+ */
+import type { ColumnRole, FileMapping, FileRole, RawColumn, RawFile } from './mapping';
+import { detectTimestampFormat } from './timestamps';
+import { isEventWord, canonicalEventType, NUMERIC_EVENT_CODES } from './event-types';
+import { isNumericType, numericShare } from './values';
+
+interface Rule {
+  role: ColumnRole;
+  re: RegExp;
+  /** higher wins when several columns claim a role only one column can have */
+  score: number;
+}
+
+/**
+ * Matched against the header lower-cased with spaces, `_`, `-` and `.` removed. First match wins,
+ * so specific names come before general ones.
+ */
+const RULES: Rule[] = [
+  { role: 'ignore', re: /子订单|subord|昵称|nickname|zip|postal|邮编|geohash|seller|review|email|phone|电话|手机|orderitemid|^x\d*$/, score: 0 },
+  { role: 'customer_id', re: /^customeruniqueid$/, score: 5 },
+  { role: 'customer_id', re: /^(customerid|customer|customerno|custid|clientid|userid|user|buyerid|buyer|memberid|member|householdid|household|visitorid|accountid|masterid)$/, score: 4 },
+  { role: 'customer_id', re: /^(用户id|用户|买家会员名|会员名|会员|会员id|客户id|客户编号|客户|买家id|买家|顾客id|顾客)$/, score: 4 },
+  { role: 'order_id', re: /^(invoiceno|invoice|invoiceid|invoicenumber|orderid|orderno|ordernumber|order|basketid|transactionid|txnid|receiptid)$/, score: 4 },
+  { role: 'order_id', re: /^(主订单编号|订单编号|订单号|订单id)$/, score: 4 },
+  { role: 'session_id', re: /session|会话/, score: 4 },
+  { role: 'timestamp', re: /^(invoicedate|orderpurchasetimestamp|eventtime|transactiontimestamp|orderdate|ordertime|purchasedate|purchasetime|purchasetimestamp|transactiondate|createdat|created|datetime|timestamp|date|time|ts)$/, score: 4 },
+  { role: 'timestamp', re: /^(下单时间|订单创建时间|创建时间|交易时间|成交时间|时间|日期)$/, score: 4 },
+  { role: 'timestamp', re: /^(支付时间|订单付款时间|付款时间)$/, score: 3 },
+  { role: 'refund_amount', re: /refund|退款金额/, score: 4 },
+  { role: 'extra_amount', re: /^(freightvalue|freight|shippingcost|shippingfee|deliveryfee)$/, score: 4 },
+  { role: 'unit_price', re: /^(unitprice|itemprice|单价)$/, score: 5 },
+  { role: 'amount', re: /^(买家实际支付金额|实付金额|实际支付金额|支付金额)$/, score: 5 },
+  { role: 'amount', re: /^(revenue|salesvalue|sales|paymentvalue|dollarvalue|amount|totalamount|total|ordertotal|ordervalue|orderamount|salesamount|gmv|spend|monetary)$/, score: 4 },
+  { role: 'amount', re: /^(总金额|订单金额|金额|销售额|实收金额)$/, score: 3 },
+  // `price` is settled per file below: unit price next to a quantity, else the line amount.
+  { role: 'unit_price', re: /^(price|价格|商品价格)$/, score: 3 },
+  { role: 'quantity', re: /^(quantity|qty|numberofcds|units|购买数量|宝贝总数量|数量|件数|商品数量)$/, score: 4 },
+  { role: 'status', re: /^(orderstatus|status|订单状态|交易状态)$/, score: 4 },
+  { role: 'event_type', re: /^(behaviortype|behavior|behaviour|behaviourtype|eventtype|event|action|actiontype|行为类型|行为)$/, score: 4 },
+  { role: 'category', re: /^(categorycode|productcategoryname|itemcategory|productcategory|category|类目|品类|商品类目|分类)$/, score: 4 },
+  { role: 'category', re: /^(categoryid|catid|类目id)$/, score: 3 },
+  { role: 'product_id', re: /^(productid|itemid|stockcode|sku|skuid|goodsid|商品id|商品编号|宝贝id)$/, score: 4 },
+  { role: 'channel', re: /^(channel|source|platform|utmsource|渠道|来源|平台|订单来源)$/, score: 4 },
+  { role: 'city_tier', re: /citytier|城市等级|城市级别/, score: 4 },
+  { role: 'region', re: /^(customerstate|state|province|region|country|收货地址|省份|省|地区|所在地区)$/, score: 4 },
+  { role: 'city', re: /^(customercity|city|城市|所在城市)$/, score: 4 },
+  { role: 'birth_date', re: /birth|dob|生日|出生/, score: 4 },
+  { role: 'age', re: /^(age|年龄|agegroup|ageband|agedesc|agerange)$/, score: 4 },
+  { role: 'gender', re: /^(gender|sex|性别)$/, score: 4 },
+  { role: 'occupation', re: /^(occupation|job|profession|职业)$/, score: 4 },
+  { role: 'income', re: /^(income|incomedesc|incomeband|收入)$/, score: 4 },
+];
+
+/** Roles that several columns of one file may share. */
+const MULTI_ROLES: ReadonlySet<ColumnRole> = new Set(['ignore']);
+
+/** Header as matched: lower case, without spaces, `_`, `-`, `.`. */
+export function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_\-.]+/g, '');
+}
+
+/** Role and score a header alone suggests. */
+export function roleFromHeader(name: string): { role: ColumnRole; score: number } {
+  const n = normaliseHeader(name);
+  for (const r of RULES) if (r.re.test(n)) return { role: r.role, score: r.score };
+  return { role: 'ignore', score: 0 };
+}
+
+function nonEmpty(c: RawColumn): string[] {
+  return c.samples.filter((s): s is string => s !== null && !['', 'null', 'na'].includes(s.trim().toLowerCase())).map((s) => s.trim());
+}
+
+const isIntColumn = (c: RawColumn) => /INT/i.test(c.type) || (nonEmpty(c).length > 0 && nonEmpty(c).every((v) => /^\d+$/.test(v)));
+const isDecimalColumn = (c: RawColumn) => /^(DOUBLE|FLOAT|REAL|DECIMAL)/i.test(c.type) || (nonEmpty(c).length > 0 && nonEmpty(c).every((v) => /^-?\d+\.\d+$/.test(v)));
+const isEventColumn = (c: RawColumn) => {
+  const v = nonEmpty(c);
+  return /VARCHAR/i.test(c.type) && v.length > 0 && v.filter(isEventWord).length >= v.length * 0.9;
+};
+
+/** Roles from values for a file without header. */
+function rolesFromValues(columns: RawColumn[]): Record<string, ColumnRole> {
+  const roles: Record<string, ColumnRole> = {};
+  const free = new Set(columns.map((c) => c.name));
+  const take = (c: RawColumn | undefined, role: ColumnRole) => {
+    if (!c) return;
+    roles[c.name] = role;
+    free.delete(c.name);
+  };
+  take(columns.find(isEventColumn), 'event_type');
+  take(columns.find((c) => free.has(c.name) && detectTimestampFormat(c) !== null), 'timestamp');
+  take(columns.find((c) => free.has(c.name) && isDecimalColumn(c)), 'amount');
+  const ids = columns.filter((c) => free.has(c.name) && isIntColumn(c));
+  const isEvents = Object.values(roles).includes('event_type');
+  if (isEvents) {
+    (['customer_id', 'product_id', 'category'] as const).forEach((role, i) => take(ids[i], role));
+  } else {
+    take(ids[0], 'customer_id');
+    const amountIdx = columns.findIndex((c) => roles[c.name] === 'amount');
+    // The count of items sits just before the money in CDNOW-like logs.
+    const qty = columns.slice(0, amountIdx < 0 ? columns.length : amountIdx).filter((c) => free.has(c.name) && isIntColumn(c)).at(-1);
+    if (qty && ids.indexOf(qty) > 0) take(qty, 'quantity');
+  }
+  for (const c of columns) if (!(c.name in roles)) roles[c.name] = 'ignore';
+  return roles;
+}
+
+/** Roles from headers, keeping one column per single-valued role (highest score, then non-empty, then first). */
+function rolesFromHeaders(columns: RawColumn[]): Record<string, ColumnRole> {
+  const guesses = columns.map((c) => ({ c, ...roleFromHeader(c.name), empty: nonEmpty(c).length === 0 }));
+  const roles: Record<string, ColumnRole> = {};
+  const best = new Map<ColumnRole, (typeof guesses)[number]>();
+  for (const g of guesses) {
+    roles[g.c.name] = g.role;
+    if (MULTI_ROLES.has(g.role)) continue;
+    const cur = best.get(g.role);
+    const better = !cur || (cur.empty && !g.empty) || (cur.empty === g.empty && g.score > cur.score);
+    if (better) best.set(g.role, g);
+  }
+  for (const g of guesses) if (!MULTI_ROLES.has(g.role) && best.get(g.role) !== g) roles[g.c.name] = 'ignore';
+  return roles;
+}
+
+function decideFileRole(roles: Record<string, ColumnRole>, columns: RawColumn[]): FileRole {
+  const has = (r: ColumnRole) => Object.values(roles).includes(r);
+  const money = has('amount') || has('unit_price') || has('quantity');
+  if (has('event_type') && has('customer_id')) return 'events';
+  if (has('timestamp') && (has('customer_id') || money)) return 'orders';
+  if (has('customer_id') && !has('order_id')) return 'customers';
+  if (has('order_id') && money) {
+    const amountCol = columns.find((c) => roles[c.name] === 'amount' || roles[c.name] === 'unit_price');
+    return amountCol && /pay|支付/.test(normaliseHeader(amountCol.name)) ? 'payments' : 'order_lines';
+  }
+  if (has('product_id') && has('category') && !has('order_id')) return 'products';
+  return 'ignore';
+}
+
+/** Per-file corrections that depend on the other columns. */
+function settle(roles: Record<string, ColumnRole>, role: FileRole, columns: RawColumn[]): void {
+  const names = columns.map((c) => c.name);
+  const with_ = (r: ColumnRole) => names.filter((n) => roles[n] === r);
+  // `price` is the unit price next to a quantity, else the amount (Olist items, REES46 events).
+  const price = with_('unit_price').find((n) => roleFromHeader(n).score === 3);
+  if (price && with_('quantity').length === 0 && with_('amount').length === 0) roles[price] = 'amount';
+  // A profile file with two customer keys (Olist): the unique one is the person, the other an alias.
+  if (role === 'customers') {
+    const unique = names.find((n) => normaliseHeader(n) === 'customeruniqueid');
+    const other = names.find((n) => normaliseHeader(n) === 'customerid');
+    if (unique && other) {
+      roles[unique] = 'customer_id';
+      roles[other] = 'customer_alias';
+    }
+  }
+  // Only events and orders carry time; a date elsewhere (shipping limit, review date) is noise.
+  if (role !== 'orders' && role !== 'events') for (const n of with_('timestamp')) roles[n] = 'ignore';
+  if (role === 'ignore') for (const n of names) roles[n] = 'ignore';
+}
+
+/** Event-type overrides the samples need beyond the built-in vocabulary (numeric codes 1…4). */
+function guessEventTypes(col: RawColumn | undefined): Record<string, string> | undefined {
+  if (!col) return undefined;
+  const vals = nonEmpty(col);
+  if (vals.length > 0 && vals.every((v) => v in NUMERIC_EVENT_CODES)) return { ...NUMERIC_EVENT_CODES };
+  const out: Record<string, string> = {};
+  for (const v of new Set(vals)) out[v] = canonicalEventType(v);
+  return out;
+}
+
+const HEADERLESS = /^column\d+$/;
+
+/** A complete first-guess mapping of one loaded file. */
+export function guessMapping(file: RawFile): FileMapping {
+  const columns = file.columns.filter((c) => c.name !== '__row');
+  const headerless = columns.length > 0 && columns.every((c) => HEADERLESS.test(c.name));
+  const roles = headerless ? rolesFromValues(columns) : rolesFromHeaders(columns);
+  // An integer code column named like a type is only an event column when its values are codes.
+  for (const c of columns) {
+    if (roles[c.name] === 'event_type' && isNumericType(c.type) && !nonEmpty(c).every((v) => v in NUMERIC_EVENT_CODES)) roles[c.name] = 'ignore';
+  }
+  const role = decideFileRole(roles, columns);
+  settle(roles, role, columns);
+  const tsCol = columns.find((c) => roles[c.name] === 'timestamp') ?? columns.find((c) => roles[c.name] === 'birth_date');
+  const eventCol = columns.find((c) => roles[c.name] === 'event_type');
+  const cjk = columns.some((c) => /[\u4e00-\u9fff]/.test(c.name));
+  const mapping: FileMapping = {
+    file: file.name,
+    table: file.table,
+    role,
+    columns: roles,
+    timestampFormat: tsCol ? (detectTimestampFormat(tsCol) ?? { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] }) : null,
+    // Chinese exports are China time; epochs and zoned texts are shown there.
+    tzOffsetMinutes: cjk ? 480 : 0,
+  };
+  if (role === 'events') {
+    const et = guessEventTypes(eventCol);
+    if (et) mapping.eventTypes = et;
+  }
+  return mapping;
+}
+
+/** Share of a column's samples that read as numbers (used to warn about text mapped to money). */
+export function looksNumeric(col: RawColumn): boolean {
+  return isNumericType(col.type) || numericShare(col.samples) >= 0.9;
+}

@@ -85,6 +85,6 @@ function dayAfter(d: string): string {
 
 /** Rejected canonical rows of one file, for the "download rejected rows" link (CSV text). */
 export async function rejectSample(db: Db, file: string, limit = 1000): Promise<{ row: number | null; reason: string; value: string | null }[]> {
-  const rows = await run(db, 'aux', `SELECT row, reason, value FROM rejects WHERE file = ${literal(file)} ORDER BY row LIMIT ${Math.max(1, Math.floor(limit))}`).catch(() => []);
+  const rows = await run(db, 'aux', `SELECT "row", reason, value FROM rejects WHERE file = ${literal(file)} ORDER BY "row" LIMIT ${Math.max(1, Math.floor(limit))}`).catch(() => []);
   return rows.map((r) => ({ row: r.row === null ? null : Number(r.row), reason: String(r.reason), value: r.value === null ? null : String(r.value) }));
 }

@@ -105,7 +105,13 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean): Sql[] {
     : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM __stage s`;
   const isReturn = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
   const amount = rule.mode === 'net' ? sql`CASE WHEN is_ret THEN -abs(amount0) ELSE amount0 END` : raw('amount0');
-  const orderId = sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${x.file.name} || '#' || CAST("row" AS VARCHAR) END)`;
+  // Without an order id: an order-level file (no product, category or quantity column) has one
+  // order per row; a line-level file has one order per customer and moment (docs/data-model.md).
+  const lineLevel = Boolean(colOf(x, 'product_id') || colOf(x, 'category') || colOf(x, 'quantity'));
+  const perRow = sql`${x.file.name} || '#' || CAST("row" AS VARCHAR)`;
+  const orderId = lineLevel
+    ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
+    : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid)), pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;

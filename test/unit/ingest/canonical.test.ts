@@ -55,8 +55,8 @@ describe('buildCanonical', () => {
       { customer_id: null, order_id: '102', ts: '2024-01-07 10:00', amount: 10, region: 'FR', is_return: false, source: 'o.csv' },
       { customer_id: '12583', order_id: '12583|2024-02-01 09:30:00', ts: '2024-02-01 09:30', amount: 6, region: null, is_return: false, source: 'o.csv' },
       { customer_id: null, order_id: 'o.csv#6', ts: '2024-02-02 00:00', amount: 1, region: 'UK', is_return: false, source: 'o.csv' },
-      { customer_id: 'U1', order_id: 'U1|2024-03-01 00:00:00', ts: '2024-03-01 00:00', amount: 12.5, region: null, is_return: false, source: 'p.csv' },
-      { customer_id: 'c', order_id: 'c|2024-03-03 00:00:00', ts: '2024-03-03 00:00', amount: 0, region: null, is_return: false, source: 'p.csv' },
+      { customer_id: 'U1', order_id: 'p.csv#1', ts: '2024-03-01 00:00', amount: 12.5, region: null, is_return: false, source: 'p.csv' },
+      { customer_id: 'c', order_id: 'p.csv#3', ts: '2024-03-03 00:00', amount: 0, region: null, is_return: false, source: 'p.csv' },
     ]);
     expect(await query(conn, 'SELECT file, "row", reason, value FROM rejects ORDER BY file')).toEqual([
       { file: 'o.csv', row: 4, reason: 'unparseable timestamp', value: 'garbage' },

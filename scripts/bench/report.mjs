@@ -1,0 +1,199 @@
+/**
+ * Turns the collected results into the console table and docs/benchmarks.md: medians, ratios to the
+ * native engines, the issue's targets marked met / not met, transfer sizes and the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+
+export function median(xs) {
+  const v = (xs ?? []).filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+export function fmtMs(ms) {
+  if (ms === null || ms === undefined) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+const fmtBytes = (b) => (b === null || b === undefined ? '—' : b >= 1e9 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const fmtRows = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+const ratio = (a, b) => (a === null || b === null || !b ? '—' : `${(a / b).toFixed(2)}×`);
+
+/** Median of a list with the spread and count, e.g. "512 ms (498–530, n=3)". */
+function spread(xs) {
+  const v = (xs ?? []).filter((x) => typeof x === 'number');
+  if (!v.length) return '—';
+  if (v.length === 1) return fmtMs(v[0]);
+  return `${fmtMs(median(v))} (${fmtMs(Math.min(...v))}–${fmtMs(Math.max(...v))}, n=${v.length})`;
+}
+
+export function machineInfo(chromiumPath) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? '?';
+  let chromium = '?';
+  try {
+    chromium = execFileSync(chromiumPath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // reported as unknown
+  }
+  return { cpu, cores: cpus().length, ramGiB: Math.round(totalmem() / 2 ** 30), chromium, node: process.version, date: new Date().toISOString(), load: loadavg()[0] };
+}
+
+function sizeByRows(r, rows) {
+  return r.sizes.find((s) => s.rows === rows);
+}
+
+/** The issue's targets: [label, status, measured]. */
+export function targets(r) {
+  const out = [];
+  const app = (rows) => sizeByRows(r, rows)?.app;
+  const verdict = (ok) => (ok === null ? 'not measured' : ok ? 'met' : '**not met**');
+  const fv1 = median(app(1e6)?.firstViewMs);
+  out.push(['first view at 1M ≤ 1.5 s', verdict(fv1 === null ? null : fv1 <= 1500), fmtMs(fv1)]);
+  const s5 = sizeByRows(r, 5e6);
+  const fv5 = median(s5?.app?.firstViewMs);
+  const pd5 = s5?.pandas?.seconds ? median(s5.pandas.seconds) * 1000 : null;
+  out.push(['first view at 5M faster than pandas', verdict(fv5 === null || pd5 === null ? null : fv5 < pd5), `${fmtMs(fv5)} vs ${fmtMs(pd5)}`]);
+  for (const [rows, limit] of [[1e6, 100], [5e6, 400]]) {
+    const m = median(app(rows)?.modelMs);
+    const b = median(app(rows)?.binsMs);
+    const ok = m === null && b === null ? null : (m ?? 0) <= limit && (b ?? 0) <= limit;
+    out.push([`re-segmentation at ${fmtRows(rows)} ≤ ${limit} ms`, verdict(ok), `model ${fmtMs(m)}, bins ${fmtMs(b)}`]);
+  }
+  const s20 = sizeByRows(r, 20e6);
+  const ok20 = s20 ? !s20.app?.error && median(s20.app?.firstViewMs) !== null : null;
+  out.push(['20M loads and segments without a crash', verdict(ok20), s20 ? (s20.app?.error ?? `first view ${fmtMs(median(s20.app?.firstViewMs))}`) : 'not run (--with-20m)']);
+  const cs = median(r.coldStart?.ms);
+  out.push(['cold start ≤ 1 s', verdict(cs === null ? null : cs <= 1000), fmtMs(cs)]);
+  return out;
+}
+
+function table(head, rows) {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+}
+
+/** Markdown tables (also printed to the console). */
+export function tables(r) {
+  const endToEnd = table(
+    ['orders', 'file', 'app ingest', 'app first view', `native DuckDB 1 thr`, `native DuckDB ${r.machine.cores} thr`, 'pandas', 'first view / native 1 thr', 'first view / pandas'],
+    r.sizes.map((s) => {
+      const fv = median(s.app?.firstViewMs);
+      const n1 = s.native1?.seconds ? median(s.native1.seconds) * 1000 : null;
+      const nN = s.nativeN?.seconds ? median(s.nativeN.seconds) * 1000 : null;
+      const pd = s.pandas?.seconds ? median(s.pandas.seconds) * 1000 : null;
+      return [
+        fmtRows(s.rows), `${(s.bytes / 1e6).toFixed(0)} MB`, spread(s.app?.ingestMs), spread(s.app?.firstViewMs),
+        n1 === null ? (s.native1?.error ?? '—') : fmtMs(n1), nN === null ? (s.nativeN?.error ?? '—') : fmtMs(nN),
+        pd === null ? (s.pandas?.error ?? '—') : fmtMs(pd), ratio(fv, n1), ratio(fv, pd),
+      ];
+    }),
+  );
+  const interactive = table(
+    ['orders', 'segments page after nav', 're-segment: model', 're-segment: RFM bins', 'lifecycle page', 'memory (measureUserAgentSpecificMemory)', 'browser PSS peak', 'DuckDB (data-bytes, max)'],
+    r.sizes.map((s) => [
+      fmtRows(s.rows), spread(s.app?.navToBreakdownMs), spread(s.app?.modelMs), spread(s.app?.binsMs), spread(s.app?.lifecycleMs),
+      s.app?.memory?.uaBytes ? fmtBytes(s.app.memory.uaBytes) : (s.app?.memory?.uaError ? 'n/a' : '—'),
+      fmtBytes(s.app?.pssPeak), fmtBytes(s.app?.memory?.appMaxBytes ?? null),
+    ]),
+  );
+  const start = table(['start-up', 'median'], [
+    ['cold start, first visit (navigation → "Ready")', spread(r.coldStart?.ms)],
+    ['repeat visit (reload, browser cache warm)', spread(r.coldStart?.repeatMs)],
+  ]);
+  const goals = table(['target', 'status', 'measured'], targets(r));
+  const sizes = table(
+    ['download', 'raw', 'gzip -9', 'brotli 11'],
+    Object.entries(r.transfer ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([g, t]) => [g === 'app' ? 'app JS/CSS/HTML' : `${g} (wasm + its worker JS)`, fmtBytes(t.raw), fmtBytes(t.gzip), fmtBytes(t.brotli)]),
+  );
+  return { endToEnd, interactive, start, goals, sizes };
+}
+
+const notes = (r) => {
+  const n = [];
+  if (r.error) n.push(`the browser part stopped early: ${r.error}`);
+  for (const s of r.sizes) {
+    const a = s.app ?? {};
+    if (a.error) n.push(`${fmtRows(s.rows)}: the app run failed: ${a.error}`);
+    if (a.missing?.length) n.push(`${fmtRows(s.rows)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
+    if (a.revisits) n.push(`${fmtRows(s.rows)}: ${a.revisits} re-segmentation step(s) revisited a model/bins state already computed (could come from a cache)`);
+    if (a.memory?.uaError) n.push(`${fmtRows(s.rows)}: ${a.memory.uaError}`);
+    const digests = [s.native1?.digest, s.nativeN?.digest, s.pandas?.digest].filter(Boolean);
+    if (new Set(digests).size > 1) n.push(`${fmtRows(s.rows)}: the baselines disagree on the RFM cells: ${digests.join(' / ')}`);
+    else if (digests.length) n.push(`${fmtRows(s.rows)}: baselines agree on the RFM cells (${digests[0]})`);
+    for (const k of ['native1', 'nativeN', 'pandas']) if (s[k]?.error) n.push(`${fmtRows(s.rows)}: ${k}: ${s[k].error}`);
+  }
+  return n;
+};
+
+/** The console summary. */
+export function consoleReport(r) {
+  const t = tables(r);
+  return [
+    `\nApp: ${r.app.bundle} bundle, ${r.app.threads ?? '?'} thread(s), crossOriginIsolated=${r.app.coi}`,
+    '\nEnd to end (file → RFM)', t.endToEnd, '\nInteractive and memory', t.interactive, '\nStart-up', t.start,
+    '\nTargets', t.goals, '\nTransfer sizes', t.sizes, '', ...notes(r).map((x) => `note: ${x}`),
+  ].join('\n');
+}
+
+/** The whole docs/benchmarks.md. */
+export function markdown(r) {
+  const t = tables(r);
+  const m = r.machine;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`scripts/bench.mjs\`) on ${m.date.slice(0, 10)}${r.quick ? ' — **quick run (100k rows, one repetition): not for comparison**' : ''}.
+Re-run it to refresh this file; everything below the line is generated.
+
+**What is measured.** The production build (\`vite build\`) served by \`vite preview\` with the
+COOP/COEP headers, driven in headless Chromium through the page exactly as a user does: the file
+goes to the file input, the benchmark clicks the navigation buttons and changes the selects. Times
+are stamped inside the page by a MutationObserver (\`scripts/bench/page-probe.mjs\`) so the driver's
+polling does not count. Each figure is ${r.quick ? 'a single run with no warm-up' : `the median of ${r.reps} runs after a warm-up run`}; ingest,
+first view and lifecycle reload the page for every run, cold start uses a new browser context (empty
+cache) for every run.
+
+- **ingest**: file given to the input → overview shown (canonical tables built).
+- **first view**: file given → segments page → RFM breakdown drawn (nav clicked the moment the overview shows).
+- **re-segment**: model select (or RFM bins select) changed → breakdown redrawn; each step goes to a
+  model/bins state not computed before where the UI allows.
+- **lifecycle page**: nav click → stages-over-time and cohort retention both drawn.
+- **baselines**: the same RFM — load the CSV, per-customer recency/frequency/monetary, tie-aware
+  quintile scores \`1 + floor(5·(rank−1)/n)\`, customers per R×F×M cell — in native DuckDB
+  (\`@duckdb/node-api\`, fresh in-memory instance per run, 1 thread and all threads) and pandas
+  ${r.pandasVersion ?? ''} (\`scripts/bench/rfm_pandas.py\`), timed end to end after a warm-up. The
+  app's first view does more (validation, canonical tables, overview, charts), so the ratios are a
+  conservative comparison.
+- **memory**: \`performance.measureUserAgentSpecificMemory()\` at the end of the size's runs (the
+  wasm heap never shrinks, so this is close to its peak), the peak proportional set size of the
+  whole Chromium process tree sampled every 250 ms, and the app's own DuckDB figure (\`data-bytes\`).
+
+---
+
+## Machine
+${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM; ${m.chromium}; Node ${m.node}. Load average when the run started: ${m.load?.toFixed(2) ?? '?'} (anything well above 0 means other work shared the CPU).
+App: **${r.app.bundle}** bundle, ${r.app.threads ?? '?'} DuckDB thread(s), crossOriginIsolated: **${r.app.coi}**${r.bundleForced ? ` (forced with \`?bundle=${r.bundleForced}\`)` : ''}.
+
+## Targets
+${t.goals}
+
+## End to end: file → RFM segments
+${t.endToEnd}
+
+## Interaction and memory
+${t.interactive}
+
+## Start-up
+${t.start}
+
+## Download size
+${t.sizes}
+
+## Notes
+${notes(r).map((x) => `- ${x}`).join('\n') || '- none'}
+`;
+}

@@ -19,8 +19,10 @@ export interface Job {
 
 class Superseded extends Error {}
 
-const generation = new Map<Lane, number>();
-const busy = new Map<Lane, number>();
+/** Latest job per slot (a slot is one kind of request, e.g. the page's breakdown or its members list). */
+const generation = new Map<string, number>();
+/** Which slot's statement runs on each lane right now (only that slot's newer job may cancel it). */
+const running = new Map<Lane, string>();
 const locks = new Map<Lane, Promise<unknown>>();
 
 /** One statement at a time per lane: a cancelled query must finish unwinding before the next starts. */
@@ -32,35 +34,47 @@ function locked<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Run `body` as the newest job on `lane`: an older job still running there is cancelled and
- * answers `{ok:false, error:{code:'cancelled'}}`.
+ * Run `body` as the newest job of `slot` on `lane`: an older job of the same slot is cancelled
+ * (its running statement interrupted) and answers `{ok:false, error:{code:'cancelled'}}`. Jobs of
+ * other slots on the lane just wait their turn.
  */
-export async function job<T>(db: Db, lane: Lane, body: (j: Job) => Promise<T>): Promise<Result<T>> {
-  const mine = (generation.get(lane) ?? 0) + 1;
-  generation.set(lane, mine);
-  if ((busy.get(lane) ?? 0) > 0) await cancel(db, lane).catch(() => false);
-  busy.set(lane, (busy.get(lane) ?? 0) + 1);
+export async function job<T>(db: Db, lane: Lane, slot: string, body: (j: Job) => Promise<T>): Promise<Result<T>>;
+/** Slot = lane: every job on the lane supersedes the previous one. */
+export async function job<T>(db: Db, lane: Lane, body: (j: Job) => Promise<T>): Promise<Result<T>>;
+export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promise<T>), b?: (j: Job) => Promise<T>): Promise<Result<T>> {
+  const slot = typeof a === 'string' ? a : lane;
+  const body = typeof a === 'string' ? b! : a;
+  const mine = (generation.get(slot) ?? 0) + 1;
+  generation.set(slot, mine);
+  if (running.get(lane) === slot) await cancel(db, lane).catch(() => false);
+  const isStale = () => generation.get(slot) !== mine;
   let current = '';
   const j: Job = {
     get stale() {
-      return generation.get(lane) !== mine;
+      return isStale();
     },
     async q(query) {
-      if (generation.get(lane) !== mine) throw new Superseded();
+      if (isStale()) throw new Superseded();
       current = typeof query === 'string' ? query : inline(query);
       const text = current;
-      const rows = await locked(lane, () => (generation.get(lane) !== mine ? Promise.reject(new Superseded()) : run(db, lane, text)));
-      if (generation.get(lane) !== mine) throw new Superseded();
+      const rows = await locked(lane, async () => {
+        if (isStale()) throw new Superseded();
+        running.set(lane, slot);
+        try {
+          return await run(db, lane, text);
+        } finally {
+          running.delete(lane);
+        }
+      });
+      if (isStale()) throw new Superseded();
       return rows;
     },
   };
   try {
     return { ok: true, value: await body(j) };
   } catch (e) {
-    if (e instanceof Superseded || generation.get(lane) !== mine) return { ok: false, error: { code: 'cancelled', message: 'Superseded by a newer request.' } };
+    if (e instanceof Superseded || isStale()) return { ok: false, error: { code: 'cancelled', message: 'Superseded by a newer request.' } };
     return { ok: false, error: queryError(e, current) };
-  } finally {
-    busy.set(lane, (busy.get(lane) ?? 1) - 1);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Counts per (segment of model A, segment of model B or customer attribute) cell. */
-import { type Sql, sql, ident } from '../lib/sql';
+import { type Sql, sql, ident, num } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
 
@@ -14,13 +14,39 @@ export type CrosstabSide<P> = { model: Model<P>; params: P } | { attribute: Cros
  * universe when B is a model); a missing attribute value is `unknown`.
  */
 export function crosstab<A, B>(modelA: Model<A>, paramsA: A, b: CrosstabSide<B>, ctx: ModelContext): Sql {
+  return sql`SELECT c.a, c.b, count(*) AS customers, round(sum(base.revenue), 2) AS revenue
+FROM (${crosstabCells(modelA, paramsA, b, ctx)}) c JOIN ${ctx.base} base ON base.customer_id = c.customer_id
+GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+/**
+ * One page of the customers in a cross-tab cell (segment `a` of model A × `b` of the other side):
+ * customer_id, recency_days, orders, revenue, aov, last_ts, total.
+ */
+export function crosstabMembers<A, B>(
+  modelA: Model<A>,
+  paramsA: A,
+  b: CrosstabSide<B>,
+  ctx: ModelContext,
+  cell: { a: string; b: string },
+  page: { limit: number; offset: number },
+): Sql {
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 10_000) throw new Error(`invalid limit: ${page.limit}`);
+  if (!Number.isInteger(page.offset) || page.offset < 0) throw new Error(`invalid offset: ${page.offset}`);
+  const cells = crosstabCells(modelA, paramsA, b, ctx);
+  return sql`SELECT base.customer_id, base.recency_days, base.orders, base.revenue, base.aov, base.last_ts, count(*) OVER () AS total
+FROM (${cells}) c JOIN ${ctx.base} base ON base.customer_id = c.customer_id
+WHERE c.a = ${cell.a} AND c.b = ${cell.b}
+ORDER BY base.revenue DESC NULLS LAST, base.customer_id
+LIMIT ${num(page.limit)} OFFSET ${num(page.offset)}`;
+}
+
+/** customer_id, a, b for every customer in the cross-tab (the cells' members). */
+function crosstabCells<A, B>(modelA: Model<A>, paramsA: A, b: CrosstabSide<B>, ctx: ModelContext): Sql {
   let right: Sql;
   if ('attribute' in b) {
     if (!(CROSSTAB_ATTRIBUTES as readonly string[]).includes(b.attribute)) throw new Error(`invalid attribute: ${String(b.attribute)}`);
     right = sql`SELECT customer_id, coalesce(CAST(${ident(b.attribute)} AS VARCHAR), 'unknown') AS segment FROM ${ctx.base}`;
   } else right = b.model.assign(b.params, ctx);
-  return sql`SELECT x.segment AS a, y.segment AS b, count(*) AS customers, round(sum(base.revenue), 2) AS revenue
-FROM (${modelA.assign(paramsA, ctx)}) x JOIN (${right}) y ON y.customer_id = x.customer_id
-JOIN ${ctx.base} base ON base.customer_id = x.customer_id
-GROUP BY 1, 2 ORDER BY 1, 2`;
+  return sql`SELECT x.customer_id, x.segment AS a, y.segment AS b FROM (${modelA.assign(paramsA, ctx)}) x JOIN (${right}) y ON y.customer_id = x.customer_id`;
 }

@@ -2,6 +2,7 @@
 import { type Sql, sql, raw, num } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
+import { type RfmScoreParams, rfmScores } from './segmentation/rfm-scores';
 
 const BASE_SORTS = ['customer_id', 'recency_days', 'orders', 'revenue', 'aov', 'last_ts'] as const;
 const SCORE_SORTS = ['r_score', 'f_score', 'm_score'] as const;
@@ -44,4 +45,25 @@ LIMIT ${num(q.limit)} OFFSET ${num(q.offset)}`;
 /** SELECT count(*) AS total — members of the segment (for a page past the end). */
 export function membersCount<P>(model: Model<P>, params: P, ctx: ModelContext, segment: string): Sql {
   return sql`SELECT count(*) AS total FROM (${model.assign(params, ctx)}) WHERE segment = ${segment}`;
+}
+
+/**
+ * One page of the customers in an R × F grid cell (same F axis as `rfmGrid`), by revenue:
+ * customer_id, recency_days, orders, revenue, aov, last_ts, r_score, f_score, m_score, total.
+ */
+export function gridMembers(
+  params: RfmScoreParams & { fScore?: 'f' | 'fm' },
+  ctx: ModelContext,
+  cell: { r: number; f: number },
+  page: { limit: number; offset: number },
+): Sql {
+  for (const [k, v] of Object.entries(cell)) if (!Number.isInteger(v) || v < 1 || v > 5) throw new Error(`invalid ${k} score: ${v}`);
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 10_000) throw new Error(`invalid limit: ${page.limit}`);
+  if (!Number.isInteger(page.offset) || page.offset < 0) throw new Error(`invalid offset: ${page.offset}`);
+  const f = raw(params.fScore === 'fm' ? '(s.f_score + s.m_score + 1) // 2' : 's.f_score');
+  return sql`SELECT b.customer_id, b.recency_days, b.orders, b.revenue, b.aov, b.last_ts, s.r_score, ${f} AS f_score, s.m_score, count(*) OVER () AS total
+FROM (${rfmScores(params, ctx)}) s JOIN ${ctx.base} b ON b.customer_id = s.customer_id
+WHERE s.r_score = ${cell.r} AND ${f} = ${cell.f}
+ORDER BY b.revenue DESC NULLS LAST, b.customer_id
+LIMIT ${num(page.limit)} OFFSET ${num(page.offset)}`;
 }

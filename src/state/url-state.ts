@@ -55,6 +55,8 @@ export interface Fingerprint {
   mapping: string;
 }
 
+export type Cell = { kind: 'x'; b: string } | { kind: 'g'; r: number; f: number };
+
 export interface ViewState {
   page: Page;
   lang: 'en' | 'zh' | null;
@@ -65,6 +67,8 @@ export interface ViewState {
   /** the current model's parameters (complete, validated) */
   params: ModelParams[ModelId];
   segment: string | null;
+  /** a cell inside the selected segment: a cross-tab cell (other side's key) or an R × F grid cell */
+  cell: Cell | null;
   /** cross-tab against another model id or an attribute field */
   crosstab: string | null;
   crosstabMode: 'count' | 'row';
@@ -82,6 +86,7 @@ export function defaultState(): ViewState {
     model: 'rfm11',
     params: structuredClone(MODELS.rfm11.defaults),
     segment: null,
+    cell: null,
     crosstab: null,
     crosstabMode: 'count',
     life: structuredClone(LIFE_DEFAULTS),
@@ -172,7 +177,7 @@ function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
   return r.output.filter((f) => f.values.length > 0).map((f) => ({ field: f.field, values: [...f.values] }));
 }
 
-const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'f', 'm', 'mp', 'seg', 'x', 'xm', 'life', 'ds']);
+const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'ds']);
 
 /** Parse a location hash (with or without `#`). Never throws. */
 export function parseState(hash: string): ParseResult {
@@ -229,6 +234,14 @@ export function parseState(hash: string): ParseResult {
   if (seg !== null) {
     if (v.is(v.pipe(v.string(), v.maxLength(200)), seg)) state.segment = seg;
   }
+  const cell = get('cell');
+  if (cell !== null) {
+    const g = /^g:([1-5]),([1-5])$/.exec(cell);
+    if (cell.startsWith('x:') && cell.length <= 202) state.cell = { kind: 'x', b: cell.slice(2) };
+    else if (g) state.cell = { kind: 'g', r: Number(g[1]), f: Number(g[2]) };
+    else warnings.push('unknown cell ignored');
+  }
+  if (state.segment === null && state.cell?.kind === 'x') state.cell = null;
   const x = get('x');
   if (x !== null) {
     if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x)) state.crosstab = x;
@@ -265,6 +278,7 @@ export function serializeState(s: ViewState): string {
   const d = diff(MODELS[s.model].defaults as object, s.params as object);
   if (Object.keys(d).length) q.set('mp', JSON.stringify(d));
   if (s.segment !== null) q.set('seg', s.segment);
+  if (s.cell) q.set('cell', s.cell.kind === 'x' ? `x:${s.cell.b}` : `g:${s.cell.r},${s.cell.f}`);
   if (s.crosstab) q.set('x', s.crosstab);
   if (s.crosstabMode !== 'count') q.set('xm', s.crosstabMode);
   const ld = diff(LIFE_DEFAULTS, s.life);

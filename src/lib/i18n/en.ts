@@ -108,6 +108,13 @@ export const en = {
   'event.other': 'Other',
   'chart.table': 'Table',
   'chart.chart': 'Chart',
+  'share.button': 'Share view',
+  'share.explain': 'This link opens the same view on the recipient’s own copy of the data. It carries the view’s settings and a fingerprint of the files (names, sizes, row counts, date range) — never rows of data.',
+  'share.reveals': 'Note: this link names values taken from your data (filter values or a segment/cell selection).',
+  'share.copy': 'Copy link',
+  'share.copied': 'Copied',
+  'share.expects': 'This link was made on other data: {diff}. Applied what fits.',
+  'share.load_files': 'This link expects these files: {files}. Drop them to see the view.',
 } as const;
 
 export type MessageKey = keyof typeof en;

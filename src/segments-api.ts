@@ -1,0 +1,73 @@
+/** Requests and results of the segments page that cross the worker boundary. */
+import type { Scope } from './analysis/scope';
+import type { SegmentDef } from './analysis/types';
+import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
+import type { ModelId } from './analysis/segmentation';
+import type { MemberSort } from './analysis/members';
+
+export interface SegmentsRequest {
+  scope: Scope;
+  model: ModelId;
+  /** validated again in the worker */
+  params: unknown;
+  /** another model id or a cross-tab attribute, or null */
+  crosstab: string | null;
+}
+
+export interface CrosstabRow {
+  a: string;
+  b: string;
+  customers: number;
+  revenue: number;
+}
+
+export interface SegmentsResult {
+  /** segment definitions in display order (data-driven segments included) */
+  defs: SegmentDef[];
+  rows: BreakdownRow[];
+  grid: RfmGridRow[] | null;
+  crosstab: { rows: CrosstabRow[]; defs: SegmentDef[] | null } | null;
+  universe: { customers: number; revenue: number };
+  ms: number;
+}
+
+export interface MembersRequest {
+  scope: Scope;
+  model: ModelId;
+  params: unknown;
+  segment: string;
+  /** a cross-tab cell instead of a whole segment */
+  cell?: { crosstab: string; b: string } | null;
+  /** an R × F grid cell instead of a whole segment */
+  grid?: { r: number; f: number } | null;
+  sort: MemberSort;
+  desc: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface MemberRow {
+  customer_id: string;
+  recency_days: number | null;
+  orders: number;
+  revenue: number;
+  aov: number | null;
+  last_ts: string | null;
+  r_score?: number;
+  f_score?: number;
+  m_score?: number;
+}
+
+export interface MembersResult {
+  rows: MemberRow[];
+  total: number;
+}
+
+export interface ProfileRow {
+  grp: 'segment' | 'all';
+  key: string;
+  n: number;
+  share: number;
+}
+
+export type ProfileResult = Record<'demographics' | 'categories' | 'channels' | 'orderValue' | 'recency', ProfileRow[]>;

@@ -1,6 +1,183 @@
-/** Lifecycle page requests (placeholder until the lifecycle page lands). */
+/**
+ * Lifecycle page requests. One `lifecycle()` call per page refresh runs every aggregate the page
+ * draws (lane `analysis`: a newer refresh cancels the older one); member lists, CSV exports and
+ * re-dated transition matrices run on lane `aux`. Only aggregates and one page of customers go back.
+ */
 import type { Db } from './duckdb';
+import { job, type Job } from './query-runner';
+import type { Result } from '../src/worker-api';
+import type { Scope } from '../src/analysis/scope';
+import { assertDate } from '../src/analysis/scope';
+import type { Sql } from '../src/lib/sql';
+import { objectsToCsv, type Cell } from '../src/lib/csv';
+import { DEFAULT_ACTIVITY, type ActivityParams } from '../src/analysis/lifecycle/activity';
+import { STAGES, checkThresholds, shapeThresholds, stageCounts, stageMembers, suggestThresholds, type StageParams } from '../src/analysis/lifecycle/stage';
+import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
+import { SPLIT_FIELDS, cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
+import { REPURCHASE_DEFAULTS, repurchaseRates, timeToSecondOrder } from '../src/analysis/lifecycle/repurchase';
+import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
+import { stageTransitions } from '../src/analysis/lifecycle/transitions';
+import {
+  PAGE_SIZE, cleanWindows, previousPeriod, resolveThresholds,
+  type ChurnRow, type ChurnSummary, type CohortRow, type FlowRow, type GapBucketRow, type LifeState, type LifecycleRequest,
+  type LifecycleResult, type MemberRow, type MembersPage, type MembersRequest, type MembersTarget, type RepurchaseRow,
+  type StageCountRow, type StageThresholds, type SuggestedThresholds, type TransitionResult, type TransitionRow, type TransitionsRequest,
+} from '../src/lifecycle-api';
 
-export function lifecycleApi(_db: () => Promise<Db>, _version: () => number) {
-  return {};
+/** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
+const ALL = 2_000_000_000;
+
+/** Throws a short message unless the options are usable (the page may send anything). */
+function checkLife(life: LifeState): void {
+  const int = (n: unknown, name: string, min: number, max: number) => {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new Error(`invalid ${name}: ${String(n)}`);
+  };
+  if (life.period !== 'week' && life.period !== 'month') throw new Error(`invalid period: ${String(life.period)}`);
+  if (life.source !== 'orders' && life.source !== 'events') throw new Error(`invalid source: ${String(life.source)}`);
+  for (const [k, name] of [['newDays', 'new days'], ['activeDays', 'active days'], ['churnDays', 'churn days']] as const) {
+    if (life[k] !== null) int(life[k], name, 1, 3650);
+  }
+  if (!(SPLIT_FIELDS as readonly string[]).includes(life.split)) throw new Error(`invalid split: ${String(life.split)}`);
+  int(life.cohortPeriods, 'cohort periods', 1, 60);
+  if (!Array.isArray(life.repurchaseDays) || life.repurchaseDays.length === 0) throw new Error('invalid repurchase windows: none');
+  if (typeof life.churnK !== 'number' || !Number.isFinite(life.churnK) || life.churnK <= 0 || life.churnK > 20) throw new Error(`invalid k: ${String(life.churnK)}`);
+}
+
+function checkScope(scope: Scope): void {
+  assertDate(scope.asOf, 'as-of date');
+  if (scope.from !== null) {
+    assertDate(scope.from, 'window start');
+    if (scope.from >= scope.asOf) throw new Error(`invalid window: ${scope.from} is not before ${scope.asOf}`);
+  }
+}
+
+function activity(life: LifeState): ActivityParams {
+  return { source: life.source, eventTypes: DEFAULT_ACTIVITY.eventTypes };
+}
+
+function stageParams(life: LifeState, t: StageThresholds): StageParams {
+  checkThresholds(t);
+  return { ...activity(life), ...t };
+}
+
+function cohortParams(life: LifeState): CohortParams {
+  return { ...activity(life), unit: life.period, periods: life.cohortPeriods, splitBy: life.split };
+}
+
+function churnParams(life: LifeState): ChurnWarningParams {
+  return { ...CHURN_WARNING_DEFAULTS, ...activity(life), k: life.churnK };
+}
+
+/** Rows typed as the module documents them (the SQL decides the columns). */
+async function rows<T>(j: Job, q: Sql): Promise<T[]> {
+  return (await j.q(q)) as unknown as T[];
+}
+
+async function transitions(j: Job, life: LifeState, scope: Scope, t: StageThresholds, date1: string, date2: string): Promise<TransitionResult> {
+  assertDate(date1, 'first date');
+  assertDate(date2, 'second date');
+  if (date1 >= date2) throw new Error(`invalid dates: ${date1} must be before ${date2}`);
+  return { date1, date2, rows: await rows<TransitionRow>(j, stageTransitions(stageParams(life, t), scope, date1, date2)) };
+}
+
+/** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
+function membersSql(req: MembersRequest, limit: number, offset: number): Sql {
+  const { life, scope, target } = req;
+  const page = { limit, offset };
+  switch (target.kind) {
+    case 'stage':
+      if (!(STAGES as readonly string[]).includes(target.stage)) throw new Error(`invalid stage: ${String(target.stage)}`);
+      return stageMembers(stageParams(life, req.thresholds), scope, target.stage, page);
+    case 'cohort':
+      assertDate(target.cohort, 'cohort');
+      return cohortMembers(cohortParams(life), scope, target.cohort, target.period, { split: target.split, rolling: target.rolling, ...page });
+    case 'churn':
+      return churnRiskList(churnParams(life), scope, page);
+    default:
+      throw new Error(`invalid list: ${String((target as MembersTarget).kind)}`);
+  }
+}
+
+function checkMembers(req: MembersRequest): void {
+  checkScope(req.scope);
+  checkLife(req.life);
+  if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
+}
+
+/** The lifecycle worker API (spread into the worker's Comlink API). */
+export function lifecycleApi(getDb: () => Promise<Db>, _version: () => number) {
+  return {
+    /** Everything the lifecycle page draws, for one scope and set of options. */
+    async lifecycle(req: LifecycleRequest): Promise<Result<LifecycleResult>> {
+      const db = await getDb();
+      return job(db, 'analysis', async (j) => {
+        const t0 = performance.now();
+        const { scope, life } = req;
+        checkScope(scope);
+        checkLife(life);
+        const act = activity(life);
+        const [sRow] = await j.q(suggestThresholds(scope, act));
+        const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;
+        const t = resolveThresholds(life, suggested);
+        const sp = stageParams(life, t);
+        const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
+        const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
+        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life), scope));
+        const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
+        const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
+        const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
+        const cp = churnParams(life);
+        const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
+        const churnRows = await rows<ChurnRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE, offset: 0 }));
+        const date2 = req.transition?.date2 ?? scope.asOf;
+        const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
+        const tr = await transitions(j, life, scope, t, date1, date2);
+        return {
+          asOf: scope.asOf,
+          thresholds: t,
+          suggested,
+          stages,
+          flows,
+          cohorts,
+          repurchase,
+          gaps,
+          churn: { summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, total_value: 0, pop_gap: null }, rows: churnRows },
+          transitions: tr,
+          ms: Math.round(performance.now() - t0),
+        };
+      });
+    },
+
+    /** One page (PAGE_SIZE rows) of a stage, a cohort cell or the at-risk list. */
+    async lifecycleMembers(req: MembersRequest): Promise<Result<MembersPage>> {
+      const db = await getDb();
+      return job(db, 'aux', async (j) => {
+        checkMembers(req);
+        const got = await j.q(membersSql(req, PAGE_SIZE + 1, req.offset));
+        return { rows: got.slice(0, PAGE_SIZE) as MemberRow[], offset: req.offset, more: got.length > PAGE_SIZE };
+      });
+    },
+
+    /** All customers of a stage, a cohort cell or the at-risk list as CSV text (spreadsheet-safe). */
+    async lifecycleCsv(req: MembersRequest): Promise<Result<string>> {
+      const db = await getDb();
+      return job(db, 'aux', async (j) => {
+        checkMembers(req);
+        const got = (await j.q(membersSql(req, ALL, 0))) as Record<string, Cell>[];
+        const columns = got[0] ? Object.keys(got[0]) : ['customer_id'];
+        return objectsToCsv(columns, got);
+      });
+    },
+
+    /** Stage transition matrix between two dates (when the user picks other dates than the default). */
+    async transitions(req: TransitionsRequest): Promise<Result<TransitionResult>> {
+      const db = await getDb();
+      return job(db, 'aux', async (j) => {
+        checkScope(req.scope);
+        checkLife(req.life);
+        if (req.date2 > req.scope.asOf) throw new Error(`invalid second date: ${req.date2} is after the as-of date`);
+        return transitions(j, req.life, req.scope, req.thresholds, req.date1, req.date2);
+      });
+    },
+  };
 }

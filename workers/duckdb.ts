@@ -4,7 +4,7 @@
  * extension auto-install/auto-load off, and runs queries cancellably.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
-import type { Table } from 'apache-arrow';
+import { Table as ArrowTable, type Table } from 'apache-arrow';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
@@ -119,7 +119,6 @@ export async function run(d: Db, lane: Lane, text: string): Promise<Row[]> {
 export async function runArrow(d: Db, lane: Lane, text: string): Promise<Table> {
   const conn = await d.conn(lane);
   const reader = await conn.send(text, true);
-  const { Table: ArrowTable } = await import('apache-arrow');
   const batches = [];
   for await (const batch of reader) batches.push(batch);
   return new ArrowTable(batches);

@@ -3,8 +3,7 @@
  * of every request the page makes (for the privacy assertions).
  */
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 
@@ -37,7 +36,8 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: [...FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'atlas-chromium-'))}`],
+    // playwright gives every launch a fresh, empty profile directory of its own
+    args: FLAGS,
   });
   const context = await browser.newContext({ locale: opts.lang === 'zh' ? 'zh-CN' : 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

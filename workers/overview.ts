@@ -23,7 +23,7 @@ export async function buildOverview(
       const [r] = await run(
         db,
         'aux',
-        `SELECT ${mapped.map(([c], i) => `count(*) - count(nullif(trim(CAST(${q(c)} AS VARCHAR)), '')) AS n${i}`).join(', ')} FROM ${f.raw.table}`,
+        `SELECT ${mapped.map(([c], i) => `count(*) - count(${q(c)}) AS n${i}`).join(', ')} FROM ${f.raw.table}`,
       );
       nulls = mapped.map(([column, role], i) => ({ column, role, nulls: Number(r?.[`n${i}`] ?? 0) }));
     }

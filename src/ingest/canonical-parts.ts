@@ -26,6 +26,8 @@ export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects'] as 
 export interface Mapped {
   file: RawFile;
   m: FileMapping;
+  /** some customers file maps a `customer_alias` column (customer keys go through `__alias`) */
+  hasAlias?: boolean;
 }
 
 /** The first column mapped to `role`, with its raw column facts. */

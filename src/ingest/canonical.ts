@@ -40,7 +40,8 @@ function customerKey(x: Mapped): Sql {
   const c = colOf(x, 'customer_id') ?? colOf(x, 'customer_alias');
   if (!c) return NULL_TEXT;
   const id = idExpr(rc(c));
-  return sql`coalesce((SELECT a.customer_id FROM __alias a WHERE a.alias = ${id}), ${id})`;
+  // The alias lookup (Olist: per-order key → person) only when a profile file declares aliases.
+  return x.hasAlias ? sql`coalesce((SELECT a.customer_id FROM __alias a WHERE a.alias = ${id}), ${id})` : id;
 }
 
 function lookups(all: Mapped[]): Sql[] {
@@ -82,7 +83,7 @@ function timeRejects(x: Mapped): Sql {
   return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
 }
 
-function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean): Sql[] {
+function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
   const amountCol = colOf(x, 'amount');
   const qty = numOr(x, 'quantity');
   const price = moneyOr(x, 'unit_price');
@@ -113,7 +114,7 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean): Sql[] {
     ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
-    coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid)), pid, channel, region, is_ret, ${x.file.name}
+    ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
   return [stage, timeRejects(x), rejectAmount, insert];
 }
@@ -188,6 +189,8 @@ export function buildCanonical(files: RawFile[], mappings: FileMapping[], rule: 
     const file = files.find((f) => f.table === m.table) ?? files.find((f) => f.name === m.file);
     if (file && m.role !== 'ignore') all.push({ file, m });
   }
+  const hasAlias = all.some((x) => x.m.role === 'customers' && Object.values(x.m.columns).includes('customer_alias'));
+  for (const x of all) x.hasAlias = hasAlias;
   const of = (role: FileMapping['role']) => all.filter((x) => x.m.role === role);
   const hasLines = of('order_lines').length > 0 || of('payments').length > 0;
   const out: Sql[] = [
@@ -201,7 +204,7 @@ export function buildCanonical(files: RawFile[], mappings: FileMapping[], rule: 
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
       issues.push({ level: 'warning', file: x.file.name, message: 'no amount column (nor quantity and unit price): order amounts are 0' });
     }
-    out.push(...ordersFromFile(x, rule, hasLines));
+    out.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0));
   }
   for (const x of of('events')) out.push(...eventsFromFile(x));
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());

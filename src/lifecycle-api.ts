@@ -1,6 +1,6 @@
 /**
  * What crosses the page ↔ worker boundary for the lifecycle page. Rows keep the column names of
- * the analysis modules (docs/metrics-lifecycle.md): numbers, booleans and `YYYY-MM-DD` strings.
+ * the analysis modules (docs/metrics.md (Lifecycle and retention)): numbers, booleans and `YYYY-MM-DD` strings.
  * Only aggregates and single pages of customers ever cross.
  */
 import type { Scope } from './analysis/scope';

@@ -1,6 +1,6 @@
 /**
  * Churn early warning: customers whose silence is long compared with their own buying rhythm.
- * Definitions in docs/metrics-lifecycle.md.
+ * Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, num } from '../../lib/sql';
 import type { Scope } from '../scope';

@@ -1,6 +1,6 @@
 /**
  * Cohort retention: customers grouped by the week or month of their first activity, followed
- * through periods 0…N. Definitions in docs/metrics-lifecycle.md.
+ * through periods 0…N. Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import { scopedOrders, scopedCustomers, type Scope } from '../scope';

@@ -1,6 +1,6 @@
 /**
  * Repurchase: how soon after their first order customers buy again. Definitions in
- * docs/metrics-lifecycle.md.
+ * docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, join, num } from '../../lib/sql';
 import type { Scope } from '../scope';

@@ -1,6 +1,6 @@
 /**
  * Lifecycle stage of every customer as of a date, and data-driven default thresholds.
- * Rules and precedence are documented in docs/metrics-lifecycle.md.
+ * Rules and precedence are documented in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';

@@ -1,7 +1,7 @@
 /**
  * Lifecycle flows per week or month: who arrived (new), stayed (returning), came back
  * (reactivated), and who lapsed (newly dormant / newly churned, drawn below zero).
- * Definitions in docs/metrics-lifecycle.md.
+ * Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import type { Scope } from '../scope';

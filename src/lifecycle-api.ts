@@ -14,9 +14,16 @@ export type { Stage, StageThresholds, FlowKey, LifeState };
 export const PAGE_SIZE = 50;
 
 /** The page's main request: scope + options; thresholds left null are suggested from the data. */
+/** The segmentation whose segments split the cohorts when `life.split` is `segment`. */
+export interface SegmentSplit {
+  model: string;
+  params: unknown;
+}
+
 export interface LifecycleRequest {
   scope: Scope;
   life: LifeState;
+  segmentSplit?: SegmentSplit | null;
   /** transition matrix dates (date1 < date2 ≤ as-of); null = one period before the as-of date → as-of */
   transition: { date1: string; date2: string } | null;
 }
@@ -139,6 +146,7 @@ export type MembersTarget =
 export interface MembersRequest {
   scope: Scope;
   life: LifeState;
+  segmentSplit?: SegmentSplit | null;
   thresholds: StageThresholds;
   target: MembersTarget;
   offset: number;

@@ -4,7 +4,9 @@
  * re-dated transition matrices run on lane `aux`. Only aggregates and one page of customers go back.
  */
 import type { Db } from './duckdb';
-import { job, type Job } from './query-runner';
+import { job, ensureBase, type Job } from './query-runner';
+import { MODELS, isModelId } from '../src/analysis/segmentation';
+import type { Model } from '../src/analysis/segmentation/model';
 import type { Result } from '../src/worker-api';
 import type { Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/analysis/scope';
@@ -21,7 +23,7 @@ import {
   PAGE_SIZE, cleanWindows, previousPeriod, resolveThresholds,
   type ChurnRow, type ChurnSummary, type CohortRow, type FlowRow, type GapBucketRow, type LifeState, type LifecycleRequest,
   type LifecycleResult, type MemberRow, type MembersPage, type MembersRequest, type MembersTarget, type RepurchaseRow,
-  type StageCountRow, type StageThresholds, type SuggestedThresholds, type TransitionResult, type TransitionRow, type TransitionsRequest,
+  type SegmentSplit, type StageCountRow, type StageThresholds, type SuggestedThresholds, type TransitionResult, type TransitionRow, type TransitionsRequest,
 } from '../src/lifecycle-api';
 
 /** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
@@ -60,8 +62,19 @@ function stageParams(life: LifeState, t: StageThresholds): StageParams {
   return { ...activity(life), ...t };
 }
 
-function cohortParams(life: LifeState): CohortParams {
-  return { ...activity(life), unit: life.period, periods: life.cohortPeriods, splitBy: life.split };
+function cohortParams(life: LifeState, segments?: Sql): CohortParams {
+  return { ...activity(life), unit: life.period, periods: life.cohortPeriods, splitBy: life.split, segments };
+}
+
+/** The assignment of the segmentation that splits cohorts (only when the split is `segment`). */
+async function segmentSplitSql(db: Db, j: Job, version: number, req: { scope: Scope; life: LifeState; segmentSplit?: SegmentSplit | null }): Promise<Sql | undefined> {
+  if (req.life.split !== 'segment') return undefined;
+  const id = req.segmentSplit?.model;
+  if (!isModelId(id)) throw new Error(`invalid split model: ${String(id)}`);
+  const model = MODELS[id] as Model<unknown>;
+  const params = model.validate(structuredClone(req.segmentSplit?.params ?? model.defaults));
+  const base = await ensureBase(db, j, version, req.scope);
+  return model.assign(params, { scope: req.scope, base });
 }
 
 function churnParams(life: LifeState): ChurnWarningParams {
@@ -81,7 +94,7 @@ async function transitions(j: Job, life: LifeState, scope: Scope, t: StageThresh
 }
 
 /** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
-function membersSql(req: MembersRequest, limit: number, offset: number): Sql {
+function membersSql(req: MembersRequest, limit: number, offset: number, segments?: Sql): Sql {
   const { life, scope, target } = req;
   const page = { limit, offset };
   switch (target.kind) {
@@ -90,7 +103,7 @@ function membersSql(req: MembersRequest, limit: number, offset: number): Sql {
       return stageMembers(stageParams(life, req.thresholds), scope, target.stage, page);
     case 'cohort':
       assertDate(target.cohort, 'cohort');
-      return cohortMembers(cohortParams(life), scope, target.cohort, target.period, { split: target.split, rolling: target.rolling, ...page });
+      return cohortMembers(cohortParams(life, segments), scope, target.cohort, target.period, { split: target.split, rolling: target.rolling, ...page });
     case 'churn':
       return churnRiskList(churnParams(life), scope, page);
     default:
@@ -105,7 +118,7 @@ function checkMembers(req: MembersRequest): void {
 }
 
 /** The lifecycle worker API (spread into the worker's Comlink API). */
-export function lifecycleApi(getDb: () => Promise<Db>, _version: () => number) {
+export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
   return {
     /** Everything the lifecycle page draws, for one scope and set of options. */
     async lifecycle(req: LifecycleRequest): Promise<Result<LifecycleResult>> {
@@ -122,7 +135,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, _version: () => number) {
         const sp = stageParams(life, t);
         const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
         const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
-        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life), scope));
+        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req)), scope));
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
@@ -153,7 +166,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, _version: () => number) {
       const db = await getDb();
       return job(db, 'aux', async (j) => {
         checkMembers(req);
-        const got = await j.q(membersSql(req, PAGE_SIZE + 1, req.offset));
+        const got = await j.q(membersSql(req, PAGE_SIZE + 1, req.offset, await segmentSplitSql(db, j, version(), req)));
         return { rows: got.slice(0, PAGE_SIZE) as MemberRow[], offset: req.offset, more: got.length > PAGE_SIZE };
       });
     },
@@ -163,7 +176,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, _version: () => number) {
       const db = await getDb();
       return job(db, 'aux', async (j) => {
         checkMembers(req);
-        const got = (await j.q(membersSql(req, ALL, 0))) as Record<string, Cell>[];
+        const got = (await j.q(membersSql(req, ALL, 0, await segmentSplitSql(db, j, version(), req)))) as Record<string, Cell>[];
         const columns = got[0] ? Object.keys(got[0]) : ['customer_id'];
         return objectsToCsv(columns, got);
       });

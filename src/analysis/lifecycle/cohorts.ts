@@ -7,7 +7,7 @@ import { scopedOrders, scopedCustomers, type Scope } from '../scope';
 import { activityDays, asOfDate, days, lookback, periodStart, DEFAULT_ACTIVITY, type ActivityParams, type PeriodUnit } from './activity';
 
 /** What cohorts can be split by (each resolves to one canonical column). */
-export const SPLIT_FIELDS = ['none', 'channel', 'category', 'region'] as const;
+export const SPLIT_FIELDS = ['none', 'channel', 'category', 'region', 'segment'] as const;
 export type SplitField = (typeof SPLIT_FIELDS)[number];
 
 export interface CohortParams extends ActivityParams {
@@ -15,6 +15,11 @@ export interface CohortParams extends ActivityParams {
   /** Last period index shown (periods 0…periods). */
   periods: number;
   splitBy: SplitField;
+  /**
+   * For `splitBy: 'segment'`: SELECT customer_id, segment — a segmentation model's assignment
+   * (e.g. `MODELS.rfm11.assign(params, ctx)`); customers it does not cover have an unknown split.
+   */
+  segments?: Sql;
 }
 
 export const COHORT_DEFAULTS: CohortParams = { ...DEFAULT_ACTIVITY, unit: 'month', periods: 12, splitBy: 'none' };
@@ -47,6 +52,9 @@ function splitExpr(p: CohortParams, scope: Scope): Sql {
     }
     case 'region':
       return sql`SELECT customer_id, region AS split FROM (${scopedCustomers(scope)}) c`;
+    case 'segment':
+      if (!p.segments) throw new Error('invalid split: segment needs a segmentation');
+      return sql`SELECT customer_id, CAST(segment AS VARCHAR) AS split FROM (${p.segments}) s`;
     default:
       throw new Error(`invalid split: ${String(p.splitBy)}`);
   }

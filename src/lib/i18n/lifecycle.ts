@@ -37,6 +37,7 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.split.channel': 'First order channel',
   'lifecycle.split.category': 'First order category',
   'lifecycle.split.region': 'Region',
+  'lifecycle.split.segment': 'Segment (model chosen on the Segments page)',
   'lifecycle.split.unknown': '(unknown)',
 
   'lifecycle.stage.new': 'New',
@@ -181,6 +182,7 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.split.channel': '首单渠道',
   'lifecycle.split.category': '首单品类',
   'lifecycle.split.region': '地区',
+  'lifecycle.split.segment': '分群（分群页所选模型）',
   'lifecycle.split.unknown': '（未知）',
 
   'lifecycle.stage.new': '新客',

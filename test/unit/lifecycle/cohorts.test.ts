@@ -128,3 +128,39 @@ describe.skipIf(!existsSync(CSV))('cohorts on UCI Online Retail (12 % customer s
     expect(news.reduce((a, r) => a + (r.customers as number), 0)).toBe(total);
   });
 });
+
+describe('cohorts split by a segmentation', () => {
+  it('labels each cohort row with the segment of its customers', async () => {
+    const { openDb, query, load } = await import('../../helpers/duckdb');
+    const { cohortRetention, COHORT_DEFAULTS } = await import('../../../src/analysis/lifecycle/cohorts');
+    const { sql } = await import('../../../src/lib/sql');
+    const db = await openDb();
+    // a, b first buy in January; c in February. a returns in February (period 1).
+    await load(db, {
+      orders: [
+        { customer_id: 'a', ts: '2024-01-05', amount: 10 },
+        { customer_id: 'a', ts: '2024-02-05', amount: 10 },
+        { customer_id: 'b', ts: '2024-01-20', amount: 5 },
+        { customer_id: 'c', ts: '2024-02-10', amount: 7 },
+      ],
+    });
+    // a hand-made "segmentation": a and c are gold, b is silver
+    const segments = sql`SELECT * FROM (VALUES ('a', 'gold'), ('b', 'silver'), ('c', 'gold')) v(customer_id, segment)`;
+    const rows = await query(
+      db,
+      cohortRetention({ ...COHORT_DEFAULTS, periods: 1, splitBy: 'segment', segments }, { asOf: '2024-04-01', from: null, filters: [] }),
+    );
+    const cells = rows
+      .filter((r) => !r.is_average)
+      .map((r) => `${(r.cohort as Date).toISOString().slice(0, 7)} ${r.split} k${r.period}: ${r.customers}/${r.cohort_size}`);
+    expect(cells).toEqual([
+      '2024-01 gold k0: 1/1',
+      '2024-01 gold k1: 1/1',
+      '2024-01 silver k0: 1/1',
+      '2024-01 silver k1: 0/1',
+      '2024-02 gold k0: 1/1',
+      '2024-02 gold k1: 0/1',
+    ]);
+    expect(() => cohortRetention({ ...COHORT_DEFAULTS, splitBy: 'segment' }, { asOf: '2024-04-01', from: null, filters: [] })).toThrow(/segment/);
+  });
+});

@@ -89,11 +89,15 @@ export interface FileOverview {
 
 export interface Overview {
   files: FileOverview[];
+  /** distinct customers with at least one non-return order (buyers) */
   customers: number;
+  /** every customer id seen in orders, events or profiles */
+  people: number;
   orders: number;
   orderLines: number;
   revenue: number;
   returns: number;
+  /** first and last time over orders and events */
   firstTs: string | null;
   lastTs: string | null;
   events: { type: string; count: number }[];

@@ -14,7 +14,9 @@ import type {
 } from '../src/worker-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { analysisApi } from './analysis';
+import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
+import { persistApi } from './persist';
 
 interface Loaded {
   raw: RawFile;
@@ -151,9 +153,20 @@ const api = {
   /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
   async rejectedRowsCsv(file: string): Promise<string> {
     const db = await getDb();
+    const f = files.get(file);
+    const id = f ? Number(f.raw.table.replace('raw_', '')) : NaN;
+    // lines the CSV reader could not read (line numbers count the header), then rows the mapping dropped
+    const reader = Number.isInteger(id)
+      ? await run(db, 'aux', `SELECT line, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 1000`).catch(() => [])
+      : [];
     const rows = await rejectSample(db, file);
-    const esc = (v: string | number | null) => (v === null ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-    return ['row,reason,value', ...rows.map((r) => [r.row, r.reason, r.value].map(esc).join(','))].join('\n');
+    return toCsv(
+      ['line_or_row', 'reason', 'value'],
+      [
+        ...reader.map((r) => [r.line as number, `${String(r.error_type).toLowerCase()}: ${String(r.error_message).split('\n')[0]}`, r.csv_line as string]),
+        ...rows.map((r) => [r.row, r.reason, r.value]),
+      ],
+    );
   },
 
   async memory(): Promise<MemoryInfo> {
@@ -176,6 +189,7 @@ const api = {
 
   ...analysisApi(() => getDb(), () => dataVersion),
   ...lifecycleApi(() => getDb(), () => dataVersion),
+  ...persistApi(),
 };
 
 export type AtlasApi = typeof api;

@@ -110,24 +110,42 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
  * Run one statement on a lane, cancellably: `send` executes in steps and polls, so a
  * `cancel(lane)` between steps stops it. Returns rows with plain JS values.
  */
-export async function run(d: Db, lane: Lane, text: string): Promise<Row[]> {
-  const table = await runArrow(d, lane, text);
+export async function run(d: Db, lane: Lane, text: string, onStart?: () => void): Promise<Row[]> {
+  const table = await runArrow(d, lane, text, onStart);
   return rowsFromArrow(table);
 }
 
+const locks = new Map<Lane, Promise<unknown>>();
+
+/**
+ * One statement at a time per connection: two streaming queries interleaved on one DuckDB-WASM
+ * connection corrupt each other's results, and a cancelled query must finish unwinding first.
+ */
+export function serial<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
+  const prev = locks.get(lane) ?? Promise.resolve();
+  const next = prev.then(f, f);
+  locks.set(lane, next.catch(() => undefined));
+  return next;
+}
+
 /** Like `run` but returns the Arrow table (for results that cross the boundary as Arrow). */
-export async function runArrow(d: Db, lane: Lane, text: string): Promise<Table> {
-  const conn = await d.conn(lane);
-  const reader = await conn.send(text, true);
-  const batches = [];
-  for await (const batch of reader) batches.push(batch);
-  return new ArrowTable(batches);
+export function runArrow(d: Db, lane: Lane, text: string, onStart?: () => void): Promise<Table> {
+  return serial(lane, async () => {
+    onStart?.();
+    const conn = await d.conn(lane);
+    const reader = await conn.send(text, true);
+    const batches = [];
+    for await (const batch of reader) batches.push(batch);
+    return new ArrowTable(batches);
+  });
 }
 
 /** Plain query for small statements (DDL, settings). */
-export async function exec(d: Db, lane: Lane, text: string): Promise<void> {
-  const conn = await d.conn(lane);
-  await conn.query(text);
+export function exec(d: Db, lane: Lane, text: string): Promise<void> {
+  return serial(lane, async () => {
+    const conn = await d.conn(lane);
+    await conn.query(text);
+  });
 }
 
 /** Cancel whatever runs on a lane. */

@@ -5,7 +5,6 @@
  * pass; JSON and Parquet are parsed here and inserted as Arrow.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { tableFromArrays } from 'apache-arrow';
 import { parquetReadObjects } from 'hyparquet';
 import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
 import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
@@ -78,10 +77,12 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
     if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
     const whitespace = isWhitespaceSeparated(decodedHead);
     const vname = `f${ctx.id}.csv`;
-    if (enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !ctx.db.info.crossOriginIsolated) {
+    const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv';
+    if (byHandle) {
+      // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
       await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
     } else {
-      // coi bundle: pthreads cannot read a registered handle reliably, so copy (transcoding on the way).
+      // Transcoding (other encodings, whitespace layout, gzip) writes a UTF-8 copy.
       const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
       const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, file.name, ctx);
       await ctx.db.db.registerFileBuffer(vname, bytes);
@@ -90,11 +91,19 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
     ctx.progress({ file: file.name, phase: 'loading', fraction: null });
     try {
       await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`);
-      await run(
-        ctx.db,
-        'ingest',
-        `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}')`,
-      );
+      // With the threaded bundle a pthread cannot read a registered file handle reliably
+      // ("No HTML5 file registered"): scan on one thread, then give the threads back.
+      const oneThread = byHandle && ctx.db.info.threads > 1;
+      if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
+      try {
+        await run(
+          ctx.db,
+          'ingest',
+          `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}')`,
+        );
+      } finally {
+        if (oneThread) await exec(ctx.db, 'ingest', `SET threads = ${ctx.db.info.threads}`);
+      }
     } catch (e) {
       if (ctx.isCancelled()) throw new Cancelled();
       throw new IngestError(csvError(file.name, e));
@@ -130,7 +139,7 @@ function csvError(file: string, e: unknown): AppError {
 
 async function readerRejects(db: Db, file: string, id: number): Promise<{ count: number; samples: RejectedRow[] }> {
   try {
-    const [c] = await run(db, 'ingest', `SELECT count(*) AS n FROM rej_${id}`);
+    const [c] = await run(db, 'ingest', `SELECT count(DISTINCT line) AS n FROM rej_${id}`);
     const count = Number(c?.n ?? 0);
     const rows = await run(db, 'ingest', `SELECT line, column_name, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 50`);
     return {
@@ -249,25 +258,7 @@ async function transcode(
   return concat(parts, total);
 }
 
-/** Arrow columns from plain objects: all-number columns as numbers, everything else as text. */
-function arrowFromObjects(rows: Record<string, unknown>[]): ReturnType<typeof tableFromArrays> {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  for (const r of rows.slice(0, 1000)) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
-  const arrays: Record<string, (string | null)[] | Float64Array> = {};
-  for (const k of names) {
-    const vals = rows.map((r) => r[k]);
-    const allNum = vals.every((v) => v === null || v === undefined || typeof v === 'number');
-    if (allNum && vals.some((v) => typeof v === 'number')) {
-      arrays[k] = Float64Array.from(vals, (v) => (typeof v === 'number' ? v : Number.NaN));
-    } else {
-      arrays[k] = vals.map((v) => textOf(v));
-    }
-  }
-  return tableFromArrays(arrays as Record<string, (string | null)[]>);
-}
-
+/** A record value as text (dates as `YYYY-MM-DD HH:MM:SS`, nested values as JSON). */
 function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
@@ -276,19 +267,35 @@ function textOf(v: unknown): string | null {
   return String(v);
 }
 
+/** RFC 4180 field: always quoted, so commas, quotes and line breaks in values survive. */
+function csvField(v: string | null): string {
+  return v === null ? '' : `"${v.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Records (JSON, Parquet) into a raw table: written as CSV text in the worker and read with the
+ * same `read_csv` as dropped CSV files, so every raw table has the same shape (VARCHAR columns,
+ * `__row`). Arrow would need runtime code generation, which the Content-Security-Policy forbids.
+ */
 async function insertObjects(rows: Record<string, unknown>[], table: string, ctx: LoadContext, name: string): Promise<void> {
   if (rows.length === 0) fail(name, 'empty-file', `${name} holds no records.`);
   ctx.progress({ file: name, phase: 'loading', fraction: null });
-  const conn = await ctx.db.conn('ingest');
-  const tmp = `${table}_in`;
-  await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${tmp}; DROP TABLE IF EXISTS ${table};`);
-  await conn.insertArrowTable(arrowFromObjects(rows), { name: tmp, create: true });
-  // NaN stands for a missing number in the Arrow column; make it NULL.
-  await exec(ctx.db, 'ingest', `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM ${tmp}; DROP TABLE ${tmp};`);
-  const numCols = await run(ctx.db, 'ingest', `SELECT column_name FROM duckdb_columns() WHERE table_name = ${literal(table)} AND data_type = 'DOUBLE'`);
-  for (const c of numCols) {
-    const col = `"${String(c.column_name).replaceAll('"', '""')}"`;
-    await exec(ctx.db, 'ingest', `UPDATE ${table} SET ${col} = NULL WHERE isnan(${col})`);
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  const lines = [names.map(csvField).join(',')];
+  for (const r of rows) lines.push(names.map((k) => csvField(textOf(r[k]))).join(','));
+  const vname = `f${ctx.id}.records.csv`;
+  await ctx.db.db.registerFileBuffer(vname, new TextEncoder().encode(lines.join('\n') + '\n'));
+  try {
+    await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${table}`);
+    await run(
+      ctx.db,
+      'ingest',
+      `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}})`,
+    );
+  } finally {
+    await ctx.db.db.dropFile(vname).catch(() => undefined);
   }
 }
 

@@ -51,14 +51,20 @@ export async function buildOverview(
      FROM orders`,
   );
   const events = await run(db, 'aux', `SELECT event_type AS type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC`);
-  const [ec] = await run(db, 'aux', `SELECT count(DISTINCT customer_id) AS n, CAST(max(ts) AS VARCHAR) AS last_ts FROM events`);
+  const [ec] = await run(db, 'aux', `SELECT count(DISTINCT customer_id) AS n, CAST(min(ts) AS VARCHAR) AS first_ts, CAST(max(ts) AS VARCHAR) AS last_ts FROM events`);
   const [cov] = await run(
     db,
     'aux',
     `SELECT count(*) AS n, ${PROFILE_FIELDS.map((f) => (f === 'age' ? `count(coalesce(CAST(age AS VARCHAR), age_band)) AS ${f}` : `count(${f}) AS ${f}`)).join(', ')} FROM customers`,
   );
   const totalCustomers = Number(cov?.n ?? 0);
-  const lastTs = (o?.last_ts as string | null) ?? (ec?.last_ts as string | null) ?? null;
+  // The data's time span covers orders and events alike (event-only files have orders derived
+  // from purchases, which would show a narrower range).
+  const span = (a: unknown, b: unknown, pick: (x: string, y: string) => string) =>
+    typeof a === 'string' && typeof b === 'string' ? pick(a, b) : typeof a === 'string' ? a : typeof b === 'string' ? b : null;
+  const firstTs = span(o?.first_ts, ec?.first_ts, (x, y) => (x < y ? x : y));
+  const lastTs = span(o?.last_ts, ec?.last_ts, (x, y) => (x > y ? x : y));
+  const lastOrder = (o?.last_ts as string | null) ?? lastTs;
   return {
     files: fileOverviews,
     customers: Number(o?.customers ?? 0),
@@ -66,12 +72,14 @@ export async function buildOverview(
     orderLines: Number(o?.lines ?? 0),
     revenue: Number(o?.revenue ?? 0),
     returns: Number(o?.returns ?? 0),
-    firstTs: (o?.first_ts as string | null) ?? null,
+    firstTs,
     lastTs,
+    people: totalCustomers,
     events: events.map((e) => ({ type: String(e.type), count: Number(e.n) })),
     eventCustomers: Number(ec?.n ?? 0),
     coverage: PROFILE_FIELDS.map((f) => ({ field: f, share: totalCustomers ? Number(cov?.[f] ?? 0) / totalCustomers : 0 })),
-    defaultAsOf: lastTs ? dayAfter(lastTs.slice(0, 10)) : null,
+    // recency and stages are measured to the day after the last order
+    defaultAsOf: lastOrder ? dayAfter(lastOrder.slice(0, 10)) : null,
     issues,
     buildMs,
   };

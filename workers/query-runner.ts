@@ -23,15 +23,6 @@ class Superseded extends Error {}
 const generation = new Map<string, number>();
 /** Which slot's statement runs on each lane right now (only that slot's newer job may cancel it). */
 const running = new Map<Lane, string>();
-const locks = new Map<Lane, Promise<unknown>>();
-
-/** One statement at a time per lane: a cancelled query must finish unwinding before the next starts. */
-function locked<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
-  const prev = locks.get(lane) ?? Promise.resolve();
-  const next = prev.then(f, f);
-  locks.set(lane, next.catch(() => undefined));
-  return next;
-}
 
 /**
  * Run `body` as the newest job of `slot` on `lane`: an older job of the same slot is cancelled
@@ -57,14 +48,12 @@ export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promis
       if (isStale()) throw new Superseded();
       current = typeof query === 'string' ? query : inline(query);
       const text = current;
-      const rows = await locked(lane, async () => {
+      // `run` queues behind the lane's current statement; mark the lane ours only once it starts.
+      const rows = await run(db, lane, text, () => {
         if (isStale()) throw new Superseded();
         running.set(lane, slot);
-        try {
-          return await run(db, lane, text);
-        } finally {
-          running.delete(lane);
-        }
+      }).finally(() => {
+        if (running.get(lane) === slot) running.delete(lane);
       });
       if (isStale()) throw new Superseded();
       return rows;

@@ -5,7 +5,7 @@
 import { Sql, sql, raw, ident, join } from '../lib/sql';
 import type { ColumnRole, FileMapping, RawColumn, RawFile, TimestampFormat } from './mapping';
 import { EVENT_TYPES, EVENT_VOCAB, type EventType } from './event-types';
-import { detectTimestampFormat, timestampExpr } from './timestamps';
+import { timestampFormatFor, timestampExpr } from './timestamps';
 
 /** The canonical tables (docs/data-model.md) and the rejects table. */
 export const CANONICAL_DDL = [
@@ -55,7 +55,7 @@ export function rawText(c: RawColumn | undefined): Sql {
 /** Timestamp SQL for a mapped time column, detecting the format when the mapping has none. */
 export function tsOf(x: Mapped, c: RawColumn | undefined): Sql {
   if (!c) return raw('CAST(NULL AS TIMESTAMP)');
-  const fmt: TimestampFormat = x.m.timestampFormat ?? detectTimestampFormat(c) ?? { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] };
+  const fmt: TimestampFormat = x.m.timestampFormat ?? timestampFormatFor(c);
   return timestampExpr(rc(c), fmt, x.m.tzOffsetMinutes);
 }
 

@@ -4,7 +4,7 @@
  * role from the roles found. The guess is always complete; the user corrects it in the mapping panel.
  */
 import type { ColumnRole, FileMapping, FileRole, RawColumn, RawFile } from './mapping';
-import { detectTimestampFormat } from './timestamps';
+import { detectTimestampFormat, timestampFormatFor } from './timestamps';
 import { isEventWord, canonicalEventType, NUMERIC_EVENT_CODES } from './event-types';
 import { isNumericType, numericShare } from './values';
 
@@ -128,6 +128,9 @@ function decideFileRole(roles: Record<string, ColumnRole>, columns: RawColumn[])
   const has = (r: ColumnRole) => Object.values(roles).includes(r);
   const money = has('amount') || has('unit_price') || has('quantity');
   if (has('event_type') && has('customer_id')) return 'events';
+  // An event log without a customer column is still an event log: say so (the check then asks
+  // for the customer column) rather than quietly leaving the file unused.
+  if (has('event_type') && has('timestamp')) return 'events';
   if (has('timestamp') && (has('customer_id') || money)) return 'orders';
   if (has('customer_id') && !has('order_id')) return 'customers';
   if (has('order_id') && money) {
@@ -190,7 +193,7 @@ export function guessMapping(file: RawFile): FileMapping {
     table: file.table,
     role,
     columns: roles,
-    timestampFormat: tsCol ? (detectTimestampFormat(tsCol) ?? { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] }) : null,
+    timestampFormat: tsCol ? timestampFormatFor(tsCol) : null,
     // Chinese exports are China time; epochs and zoned texts are shown there.
     tzOffsetMinutes: cjk ? 480 : 0,
   };

@@ -115,6 +115,58 @@ export function detectTimestampFormat(column: RawColumn): TimestampFormat | null
   return { kind: 'strptime', formats };
 }
 
+/** The format used when no strptime format is known: ISO date and time. */
+export const DEFAULT_TIMESTAMP_FORMAT: TimestampFormat = { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] };
+
+/**
+ * The format to parse a mapped time column with. Detection needs 80 % of samples to read as time;
+ * below that (a few rows, one of them broken by a stray quote) the formats the readable samples
+ * do have are still the best guess, so they are used, ISO date-time and date last. Rows that
+ * match none are rejected as unparseable, which the overview shows.
+ */
+export function timestampFormatFor(column: RawColumn): TimestampFormat {
+  const detected = detectTimestampFormat(column);
+  if (detected) return detected;
+  const values = column.samples.filter((s): s is string => s !== null && s.trim() !== '').map((s) => s.trim());
+  const order = dayOrder(values.map((v) => ZONE_RE.exec(v)?.[1] ?? v));
+  const seen: string[] = [];
+  for (const v of values) {
+    const f = sampleFormat(ZONE_RE.exec(v)?.[1] ?? v, order);
+    if (f && !seen.includes(f)) seen.push(f);
+  }
+  if (seen.length === 0) return DEFAULT_TIMESTAMP_FORMAT;
+  for (const f of ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d']) if (!seen.includes(f)) seen.push(f);
+  return { kind: 'strptime', formats: seen };
+}
+
+/** A value has a date shape *and* its parts are in range (`32/13/2024 25:61` has the shape only). */
+function readsAsTime(v: string): boolean {
+  const f = sampleFormat(v);
+  if (!f) return false;
+  const nums = (v.match(/\d+/g) ?? []).map(Number);
+  const ymd = YMD_RE.test(v) || CN_RE.test(v);
+  const [a = 0, b = 0, c = 0, h = 0, mi = 0, sec = 0] = nums;
+  const [month, day] = ymd ? [b, c] : [Math.min(a, b), Math.max(a, b)];
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && h < 24 && mi < 60 && sec < 61;
+}
+
+/**
+ * The 1-based sample row of the first value that reads as no time at all, when *no* sample does
+ * (so a mapping is certainly wrong), else null. Native and numeric formats are not judged here.
+ */
+export function firstUnreadableTime(column: RawColumn, fmt: TimestampFormat | null): { row: number; value: string } | null {
+  if (fmt && fmt.kind !== 'strptime') return null;
+  if (NATIVE_TYPES.test(column.type.trim()) || INT_TYPES.test(column.type.trim())) return null;
+  let first: { row: number; value: string } | null = null;
+  for (const [i, s] of column.samples.entries()) {
+    if (s === null || s.trim() === '') continue;
+    const v = s.trim();
+    if (readsAsTime(ZONE_RE.exec(v)?.[1] ?? v) || integerKind([v]) !== null) return null;
+    first ??= { row: i + 1, value: s };
+  }
+  return first;
+}
+
 /** The column as trimmed text. */
 function text(col: Sql): Sql {
   return sql`trim(CAST(${col} AS VARCHAR))`;

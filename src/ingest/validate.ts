@@ -4,6 +4,7 @@
  */
 import type { ColumnRole, FileMapping, MappingIssue, RawColumn, RawFile } from './mapping';
 import { NULL_MARKERS, isNumericType, numericShare } from './values';
+import { firstUnreadableTime } from './timestamps';
 
 const MONEY_ROLES: readonly ColumnRole[] = ['amount', 'quantity', 'unit_price', 'extra_amount'];
 
@@ -44,6 +45,15 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
     }
     if ((m.role === 'orders' || m.role === 'events') && mapped(m, 'timestamp') === undefined) {
       issues.push({ level: 'error', file: m.file, message: `${m.file}: no time column` });
+    }
+    const tsName = mapped(m, 'timestamp');
+    const tsCol = tsName === undefined ? undefined : file.columns.find((c) => c.name === tsName);
+    const badTime = tsCol && (m.role === 'orders' || m.role === 'events') ? firstUnreadableTime(tsCol, m.timestampFormat) : null;
+    if (tsCol && badTime) {
+      issues.push({
+        level: 'error', file: m.file, column: tsCol.name, row: badTime.row,
+        message: `${m.file}: column ${tsCol.name} holds no readable date or time (row ${badTime.row}: ${JSON.stringify(badTime.value)})`,
+      });
     }
     if (m.role === 'events' && mapped(m, 'event_type') === undefined) {
       issues.push({ level: 'error', file: m.file, message: `${m.file}: no event type column` });

@@ -143,6 +143,12 @@ describe('validateMapping', () => {
     ]);
   });
 
+  it('a time column in which no sample reads as a date is an error naming file, column and first row', () => {
+    const { issues } = validateMapping([f('t.csv', 'raw_t', [['c', 'VARCHAR', ['U1', 'U2']], ['d', 'VARCHAR', [null, 'soon', 'last tuesday']]])],
+      [m({ file: 't.csv', table: 'raw_t', columns: { c: 'customer_id', d: 'timestamp' }, timestampFormat: { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] } })]);
+    expect(issues).toEqual([{ level: 'error', file: 't.csv', column: 'd', row: 2, message: 't.csv: column d holds no readable date or time (row 2: "soon")' }]);
+  });
+
   it('a mapped column that does not exist is an error', () => {
     const { issues } = validateMapping([f('a.csv', 'raw_a', [['c', 'VARCHAR', []], ['t', 'DATE', []]])],
       [m({ file: 'a.csv', table: 'raw_a', columns: { c: 'customer_id', t: 'timestamp', nope: 'amount' } })]);

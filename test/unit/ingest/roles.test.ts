@@ -73,3 +73,11 @@ describe('canonicalEventType', () => {
     ['comment', 'review'], ['share', 'share'], ['浏览', 'view'], ['加购', 'cart'], ['收藏', 'fav'], ['购买', 'purchase'], ['remove_from_cart', 'other']])(
     '%s → %s', (raw, t) => expect(canonicalEventType(raw)).toBe(t));
 });
+
+describe('an event log without a customer column', () => {
+  it('is guessed as events (so the check asks for the customer column) instead of being left unused', () => {
+    const m = guessMapping(file('no-customer', [c('event_time', 'VARCHAR', ['2024-05-01 10:00:00']), c('event_type', 'VARCHAR', ['view', 'cart']), c('product_id', 'VARCHAR', ['P1'])]));
+    expect(m.role).toBe('events');
+    expect(Object.values(m.columns)).not.toContain('customer_id');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query } from '../../helpers/duckdb';
-import { detectTimestampFormat, timestampExpr } from '../../../src/ingest/timestamps';
+import { detectTimestampFormat, timestampExpr, timestampFormatFor, firstUnreadableTime } from '../../../src/ingest/timestamps';
 import { raw, inline, type Sql } from '../../../src/lib/sql';
 import type { TimestampFormat } from '../../../src/ingest/mapping';
 
@@ -83,5 +83,34 @@ describe('timestampExpr on DuckDB', () => {
   it('native columns are cast', async () => {
     const rows = await query(conn, `SELECT strftime(${inline(timestampExpr(raw('v'), { kind: 'native' }, 480))}, '%Y-%m-%d %H:%M:%S') AS t FROM (SELECT DATE '2024-03-05' AS v)`);
     expect(rows).toEqual([{ t: '2024-03-05 00:00:00' }]);
+  });
+});
+
+describe('timestampFormatFor (below the detection threshold)', () => {
+  it('keeps the formats the readable samples have (3 of 4 dates, one broken by a stray quote)', () => {
+    expect(timestampFormatFor(col('VARCHAR', '2024-04-01', '2024-04-02', '2024-04-04', '"2024-04-06'))).toEqual({
+      kind: 'strptime', formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S'],
+    });
+  });
+  it('is the detected format when detection succeeds', () => {
+    expect(timestampFormatFor(col('VARCHAR', '2024-04-01', '2024-04-02'))).toEqual({ kind: 'strptime', formats: ['%Y-%m-%d'] });
+  });
+  it('is ISO date-time when nothing reads as time', () => {
+    expect(timestampFormatFor(col('VARCHAR', 'soon', 'later'))).toEqual({ kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] });
+  });
+});
+
+describe('firstUnreadableTime', () => {
+  it('names the first non-empty sample when no sample reads as time', () => {
+    expect(firstUnreadableTime(col('VARCHAR', null, 'soon', 'last tuesday'), null)).toEqual({ row: 2, value: 'soon' });
+    // date-shaped but out of range: day 32, month 13, hour 25
+    expect(firstUnreadableTime(col('VARCHAR', '32/13/2024 25:61', 'soon'), null)).toEqual({ row: 1, value: '32/13/2024 25:61' });
+    expect(firstUnreadableTime(col('VARCHAR', '12/31/2024 23:59', 'soon'), null)).toBeNull();
+  });
+  it('is null as soon as one sample reads as time, and for numeric formats', () => {
+    expect(firstUnreadableTime(col('VARCHAR', 'soon', '2024-01-02'), null)).toBeNull();
+    expect(firstUnreadableTime(col('VARCHAR', '1511544070'), null)).toBeNull();
+    expect(firstUnreadableTime(col('VARCHAR', 'x'), { kind: 'epoch_s' })).toBeNull();
+    expect(firstUnreadableTime(col('TIMESTAMP', 'x'), null)).toBeNull();
   });
 });

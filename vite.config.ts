@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /** Cross-origin isolation lets DuckDB use threads (SharedArrayBuffer). Static hosts: see README. */
 const isolation = {
@@ -7,6 +9,25 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/**
+ * The headers a static host sends for every path (the `/*` block of public/_headers: isolation,
+ * CSP, referrer policy). `vite preview` sends exactly these, so the browser tests run under the
+ * same policy a user gets.
+ */
+function staticHeaders(): Record<string, string> {
+  const out: Record<string, string> = {};
+  let all = false;
+  for (const line of readFileSync(new URL('./public/_headers', import.meta.url), 'utf8').split('\n')) {
+    if (!/^\s/.test(line)) {
+      all = line.trim() === '/*';
+      continue;
+    }
+    const m = /^\s+([\w-]+):\s*(.+?)\s*$/.exec(line);
+    if (all && m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
 
 /** Serve .wasm with the right type everywhere (instantiate can hang without it). */
 function wasmMime(): Plugin {
@@ -21,10 +42,28 @@ function wasmMime(): Plugin {
   };
 }
 
+/**
+ * Offline after the first visit: a service worker precaches the app shell, the workers, the demo
+ * files and the DuckDB bundles modern browsers use (eh, coi); the MVP bundle (old browsers only) is
+ * cached when first used. Registered by an external script (no inline script under the CSP).
+ */
+const offline = VitePWA({
+  registerType: 'autoUpdate',
+  injectRegister: 'script-defer',
+  manifest: false,
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,wasm,csv}'],
+    globIgnores: ['**/duckdb-mvp-*.wasm', '**/duckdb-browser-mvp.worker-*.js'],
+    maximumFileSizeToCacheInBytes: 40 * 2 ** 20,
+    navigateFallback: 'index.html',
+    runtimeCaching: [{ urlPattern: /\/assets\/duckdb-.*mvp/, handler: 'CacheFirst', options: { cacheName: 'duckdb-mvp' } }],
+  },
+});
+
 export default defineConfig({
-  plugins: [svelte(), wasmMime()],
+  plugins: [svelte(), wasmMime(), offline],
   server: { headers: isolation },
-  preview: { headers: isolation },
+  preview: { headers: staticHeaders() },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },

@@ -6,6 +6,7 @@ import { atlas } from '../lib/worker-client';
 import { Comlink } from '../lib/worker-client';
 import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../worker-api';
 import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
+import { shortHash, type Fingerprint } from './url-state';
 
 export const DEMO_FILES = ['orders.csv', 'events.csv', 'customers.csv'];
 
@@ -21,6 +22,8 @@ export class DataState {
   errors = $state<AppError[]>([]);
   /** bumps whenever the canonical tables change; analyses re-run on it */
   version = $state(0);
+  /** the dropped File of each loaded file, by its loaded name (for "keep my data in this browser") */
+  readonly sources = new Map<string, File>();
 
   start(): void {
     atlas()
@@ -38,6 +41,11 @@ export class DataState {
     try {
       const out = await api.ingest(list, Comlink.proxy((p: IngestProgress) => (this.progress = p)));
       this.errors = [...this.errors, ...out.errors];
+      for (const l of out.loaded) {
+        // the worker renames a second file of the same name to "name (2)"
+        const src = list.find((f) => f.name === l.raw.name) ?? list.find((f) => l.raw.name.startsWith(`${f.name} (`));
+        if (src) this.sources.set(l.raw.name, src);
+      }
       if (out.loaded.length) {
         this.files = [...this.files, ...out.loaded];
         this.mappings = [...this.mappings, ...out.loaded.map((f) => structuredClone(f.guess))];
@@ -67,6 +75,7 @@ export class DataState {
 
   async remove(name: string): Promise<void> {
     await atlas().api.removeFile(name);
+    this.sources.delete(name);
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
     await this.apply();
@@ -88,6 +97,18 @@ export class DataState {
     } finally {
       this.busy = null;
     }
+  }
+
+  /** What identifies the loaded data in a share link: file names, sizes, rows, roles, date range, mapping hash — no values. */
+  fingerprint(): Fingerprint | null {
+    const o = this.overview;
+    if (!o) return null;
+    return {
+      files: this.files.map((f, i) => ({ name: f.raw.name, bytes: f.bytes, rows: f.raw.rows, role: this.mappings[i]?.role ?? '' })),
+      first: o.firstTs?.slice(0, 10) ?? null,
+      last: o.lastTs?.slice(0, 10) ?? null,
+      mapping: shortHash(JSON.stringify($state.snapshot(this.mappings))),
+    };
   }
 
   dismiss(i: number): void {

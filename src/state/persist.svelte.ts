@@ -22,7 +22,6 @@ class PersistStore {
   forgotten = $state(false);
   error = $state<string | null>(null);
   /** the original files the user loaded, by name (the worker keeps only tables) */
-  #originals = new Map<string, File>();
   #savedNames = '';
   #started = false;
 
@@ -30,7 +29,6 @@ class PersistStore {
   start(): () => void {
     if (this.#started) return () => undefined;
     this.#started = true;
-    this.#wrapAdd();
     try {
       this.forgotten = sessionStorage.getItem(FORGOTTEN_FLAG) === '1';
       sessionStorage.removeItem(FORGOTTEN_FLAG);
@@ -49,20 +47,6 @@ class PersistStore {
         return () => clearTimeout(t);
       });
     });
-  }
-
-  /**
-   * The worker keeps tables, not files, so catch the files on their way in. (A one-line hook in
-   * `data.add` would do the same; wrapping keeps this feature in its own files.)
-   */
-  #wrapAdd(): void {
-    const add = data.add.bind(data);
-    data.add = async (list: File[]) => {
-      for (const f of list) if (!this.#originals.has(f.name)) this.#originals.set(f.name, f);
-      await add(list);
-      const loaded = new Set(data.files.map((f) => f.raw.name));
-      for (const name of this.#originals.keys()) if (!loaded.has(name)) this.#originals.delete(name);
-    };
   }
 
   async #restore(): Promise<void> {
@@ -95,7 +79,7 @@ class PersistStore {
 
   async #save(): Promise<void> {
     const names = data.files.map((f) => f.raw.name);
-    const files = names.map((n) => this.#originals.get(n)).filter((f): f is File => f !== undefined);
+    const files = names.map((n) => data.sources.get(n)).filter((f): f is File => f !== undefined);
     this.where = 'saving';
     try {
       const s = await atlas().api.persistSave(files, this.#config(), $state.snapshot(data.refundRule) as RefundRule);
@@ -136,7 +120,7 @@ class PersistStore {
   /** Delete the stored copy and everything in memory (a reload starts a fresh database). */
   async forgetAll(): Promise<void> {
     await atlas().api.persistForget();
-    this.#originals.clear();
+    data.sources.clear();
     try {
       sessionStorage.setItem(FORGOTTEN_FLAG, '1');
     } catch {

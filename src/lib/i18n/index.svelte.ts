@@ -6,12 +6,13 @@ import { en, type MessageKey } from './en';
 import { zh } from './zh';
 import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
+import { privacyEn, privacyZh } from './privacy';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...zh },
 };
 
 function browserLang(): Lang {

@@ -32,14 +32,6 @@ export interface Db {
 
 export type Lane = 'ingest' | 'analysis' | 'aux';
 
-type ProgressListener = (percent: number) => void;
-let progressListener: ProgressListener | null = null;
-
-/** Receive the percentage of the long-running statement (one listener; null to stop). */
-export function onQueryProgress(f: ProgressListener | null): void {
-  progressListener = f;
-}
-
 let started: Promise<Db> | null = null;
 
 /** One shared start-up promise: concurrent callers never start two databases. */
@@ -75,14 +67,7 @@ async function start(forceBundle?: Bundle): Promise<Db> {
   const setup = await db.connect();
   // Nothing may be fetched from the network: no extension auto-install or auto-load.
   await setup.query(`SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`);
-  // DuckDB's progress bar drives duckdb-wasm's PROGRESS_UPDATE messages (percent of a long query).
-  await setup.query(`SET enable_progress_bar = true; SET enable_progress_bar_print = true; SET progress_bar_time = 200;`).catch(() => undefined);
   await setup.close();
-  // duckdb-wasm keeps its progress handlers in a protected list; there is no public setter.
-  (db as unknown as { _onExecutionProgress: ((p: { percentage: string }) => void)[] })._onExecutionProgress.push((p) => {
-    const v = Number(p.percentage);
-    if (progressListener && Number.isFinite(v)) progressListener(Math.max(0, Math.min(100, v)) / 100);
-  });
   const conns = new Map<Lane, Promise<duckdb.AsyncDuckDBConnection>>();
   const info: InitInfo = {
     bundle,

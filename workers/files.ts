@@ -10,7 +10,7 @@ import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCs
 import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
-import { exec, run, onQueryProgress, type Db } from './duckdb';
+import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
 
@@ -95,7 +95,6 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
       // ("No HTML5 file registered"): scan on one thread, then give the threads back.
       const oneThread = byHandle && ctx.db.info.threads > 1;
       if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
-      onQueryProgress((fraction) => ctx.progress({ file: file.name, phase: 'loading', fraction }));
       try {
         await run(
           ctx.db,
@@ -103,7 +102,6 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
           `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}')`,
         );
       } finally {
-        onQueryProgress(null);
         if (oneThread) await exec(ctx.db, 'ingest', `SET threads = ${ctx.db.info.threads}`);
       }
     } catch (e) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { VitePWA } from 'vite-plugin-pwa';
+import { offlineShell } from './scripts/offline-plugin.ts';
 
 /** Cross-origin isolation lets DuckDB use threads (SharedArrayBuffer). Static hosts: see README. */
 const isolation = {
@@ -42,26 +42,8 @@ function wasmMime(): Plugin {
   };
 }
 
-/**
- * Offline after the first visit: a service worker precaches the app shell, the workers, the demo
- * files and the DuckDB bundles modern browsers use (eh, coi); the MVP bundle (old browsers only) is
- * cached when first used. Registered by an external script (no inline script under the CSP).
- */
-const offline = VitePWA({
-  registerType: 'autoUpdate',
-  injectRegister: 'script-defer',
-  manifest: false,
-  workbox: {
-    globPatterns: ['**/*.{js,css,html,svg,wasm,csv}'],
-    globIgnores: ['**/duckdb-mvp-*.wasm', '**/duckdb-browser-mvp.worker-*.js'],
-    maximumFileSizeToCacheInBytes: 40 * 2 ** 20,
-    navigateFallback: 'index.html',
-    runtimeCaching: [{ urlPattern: /\/assets\/duckdb-.*mvp/, handler: 'CacheFirst', options: { cacheName: 'duckdb-mvp' } }],
-  },
-});
-
 export default defineConfig({
-  plugins: [svelte(), wasmMime(), offline],
+  plugins: [svelte(), wasmMime(), offlineShell()],
   server: { headers: isolation },
   preview: { headers: staticHeaders() },
   worker: { format: 'es' },

@@ -76,3 +76,19 @@ export async function numberAt(page: Page, testId: string): Promise<number> {
 export async function errorsShown(page: Page): Promise<string[]> {
   return page.getByTestId('error').allTextContents();
 }
+
+/**
+ * Wait until the chart `testId` (data-state/data-seq contract) shows a result newer than `after`;
+ * returns the new sequence number.
+ */
+export async function readyAfter(page: Page, after: number, testId = 'breakdown'): Promise<number> {
+  await page.waitForFunction(
+    ([id, n]) => {
+      const e = document.querySelector(`[data-testid=${id}]`);
+      return e?.getAttribute('data-state') === 'ready' && Number(e.getAttribute('data-seq')) > n;
+    },
+    [testId, after] as const,
+    { timeout: 60_000 },
+  );
+  return Number(await page.getByTestId(testId).getAttribute('data-seq'));
+}

@@ -1,5 +1,5 @@
 /**
- * Every real dataset in /work/shared/datasets, loaded through the file input exactly as a user
+ * Every real dataset in ../shared/datasets, loaded through the file input exactly as a user
  * would (several files at once where the dataset has several), the mapping corrected in the panel
  * where the guess is not what a user wants, and the overview checked against the dataset README —
  * or, where the README states no figure (revenue mostly), against an independent calculation on

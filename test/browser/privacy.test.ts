@@ -12,7 +12,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { openApp, waitIdle, errorsShown, DATASETS, type Session } from './browser';
+import { openApp, waitIdle, errorsShown, DATASETS, type Session, readyAfter } from './browser';
 
 const ROOT = join(import.meta.dirname, '../..');
 const DEMO_ORDERS = join(ROOT, 'public/demo/orders.csv');
@@ -59,18 +59,6 @@ function decoded(text: string): string {
   }
 }
 
-/** Wait until the segments page drew a result newer than `after`. */
-async function breakdownAfter(page: Page, after: number): Promise<number> {
-  await page.waitForFunction(
-    (n) => {
-      const e = document.querySelector('[data-testid=breakdown]');
-      return e?.getAttribute('data-state') === 'ready' && Number(e.getAttribute('data-seq')) > n;
-    },
-    after,
-    { timeout: 60_000 },
-  );
-  return Number(await page.getByTestId('breakdown').getAttribute('data-seq'));
-}
 
 async function seq(page: Page): Promise<number> {
   return Number((await page.getByTestId('breakdown').getAttribute('data-seq')) ?? 0);
@@ -83,11 +71,11 @@ async function ready(page: Page): Promise<void> {
 /** Segments (model change, segment click, members export) then lifecycle; returns the export text. */
 async function clickThrough(page: Page): Promise<string> {
   await page.getByTestId('nav-segments').click();
-  let n = await breakdownAfter(page, 0);
+  let n = await readyAfter(page, 0);
   await page.getByTestId('model-select').selectOption('rfm8');
-  n = await breakdownAfter(page, n);
+  n = await readyAfter(page, n);
   await page.getByTestId('model-select').selectOption('rfm11');
-  await breakdownAfter(page, n);
+  await readyAfter(page, n);
   await page.locator('[data-testid=breakdown-table] tbody tr').first().getByTestId('seg-customers').click();
   await page.getByTestId('members-total').waitFor({ timeout: 60_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('members-csv').click()]);

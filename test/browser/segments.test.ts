@@ -1,20 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { openApp, waitIdle, numberAt, errorsShown, type Session } from './browser';
-import type { Page } from 'playwright-core';
+import { openApp, waitIdle, numberAt, errorsShown, type Session, readyAfter } from './browser';
 
-/** Wait until the segments page has drawn a result newer than `after`. */
-async function readySeq(page: Page, after: number): Promise<number> {
-  const el = page.getByTestId('breakdown');
-  await page.waitForFunction(
-    (n) => {
-      const e = document.querySelector('[data-testid=breakdown]');
-      return e?.getAttribute('data-state') === 'ready' && Number(e.getAttribute('data-seq')) > n;
-    },
-    after,
-    { timeout: 60_000 },
-  );
-  return Number(await el.getAttribute('data-seq'));
-}
 
 describe('segments page on the demo data', () => {
   let s: Session;
@@ -29,7 +15,7 @@ describe('segments page on the demo data', () => {
   it('shows the RFM breakdown whose counts add up to the buyers', async () => {
     const buyers = await numberAt(s.page, 'kpi-customers');
     await s.page.getByTestId('nav-segments').click();
-    let seq = await readySeq(s.page, 0);
+    let seq = await readyAfter(s.page, 0);
     expect(await errorsShown(s.page)).toEqual([]);
     const counts = (await s.page.getByTestId('seg-customers').allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(buyers);
@@ -39,7 +25,7 @@ describe('segments page on the demo data', () => {
     // every model assigns each customer exactly one segment
     for (const model of ['rfm8', 'spend', 'tier', 'behaviour']) {
       await s.page.getByTestId('model-select').selectOption(model);
-      seq = await readySeq(s.page, seq);
+      seq = await readyAfter(s.page, seq);
       const c = (await s.page.getByTestId('seg-customers').allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
       expect(c.reduce((a, b) => a + b, 0), model).toBe(buyers);
     }
@@ -48,7 +34,7 @@ describe('segments page on the demo data', () => {
 
   it('opens the customers behind a segment, and the URL carries the view', async () => {
     await s.page.getByTestId('model-select').selectOption('rfm11');
-    await readySeq(s.page, Number(await s.page.getByTestId('breakdown').getAttribute('data-seq')));
+    await readyAfter(s.page, Number(await s.page.getByTestId('breakdown').getAttribute('data-seq')));
     const first = s.page.locator('[data-testid=breakdown-table] tbody tr').first();
     const expected = Number(((await first.getByTestId('seg-customers').textContent()) ?? '').replace(/[^0-9]/g, ''));
     await first.getByTestId('seg-customers').click();
@@ -63,7 +49,7 @@ describe('segments page on the demo data', () => {
   it('cross-tabs against an attribute and opens a cell', async () => {
     const seq = Number(await s.page.getByTestId('breakdown').getAttribute('data-seq'));
     await s.page.getByTestId('crosstab-with').selectOption('city_tier');
-    await readySeq(s.page, seq);
+    await readyAfter(s.page, seq);
     const cell = s.page.locator('[data-testid=crosstab] svg a rect').first();
     await cell.click();
     await s.page.getByTestId('members-total').waitFor();

@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openApp, loadFiles, errorsShown, type Session } from './browser';
+import { openApp, loadFiles, errorsShown, type Session, readyAfter } from './browser';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/xss.csv');
 const SCRIPT = '<script>window.__pwned=1</script>';
@@ -31,17 +31,6 @@ async function pageText(page: Page): Promise<string> {
   return page.evaluate(() => document.body.textContent ?? '');
 }
 
-async function breakdownReady(page: Page, after: number): Promise<number> {
-  await page.waitForFunction(
-    (n) => {
-      const e = document.querySelector('[data-testid=breakdown]');
-      return e?.getAttribute('data-state') === 'ready' && Number(e.getAttribute('data-seq')) > n;
-    },
-    after,
-    { timeout: 60_000 },
-  );
-  return Number(await page.getByTestId('breakdown').getAttribute('data-seq'));
-}
 
 describe('hostile cell values render as text', () => {
   let s: Session;
@@ -61,7 +50,7 @@ describe('hostile cell values render as text', () => {
 
   it('segments: breakdown, members, cross-tab by channel and by top category', async () => {
     await s.page.getByTestId('nav-segments').click();
-    let n = await breakdownReady(s.page, 0);
+    let n = await readyAfter(s.page, 0);
     // open the segments that have customers, one after another, collecting what the lists show
     const counts = (await s.page.getByTestId('seg-customers').allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(5);
@@ -78,7 +67,7 @@ describe('hostile cell values render as text', () => {
     for (const v of [SCRIPT, IMG, LONG]) expect(members).toContain(v);
     for (const field of ['channel', 'top_category']) {
       await s.page.getByTestId('crosstab-with').selectOption(field);
-      n = await breakdownReady(s.page, n);
+      n = await readyAfter(s.page, n);
       await s.page.getByTestId('crosstab').waitFor();
       await s.page.waitForTimeout(300);
       const text = (await s.page.getByTestId('crosstab').textContent()) ?? '';

@@ -1,5 +1,5 @@
 /**
- * Every real dataset in /work/shared/datasets, loaded like the worker does, guessed, built into the
+ * Every real dataset in ../shared/datasets, loaded like the worker does, guessed, built into the
  * canonical tables, and checked against the figures its README states (or an independent count on
  * the raw table written here).
  */
@@ -12,8 +12,9 @@ import { loadRaw, type LoadOptions } from '../../helpers/raw-load';
 import { guessMapping } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile, type RefundRule } from '../../../src/ingest/mapping';
+import { DATASETS } from '../../helpers/datasets';
 
-const D = '/work/shared/datasets';
+const D = DATASETS;
 const NET: RefundRule = { ...DEFAULT_REFUND_RULE, mode: 'net' };
 
 interface Loaded {

@@ -1,8 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { detectEncoding, binaryReason, isValidUtf8, isWhitespaceSeparated, whitespaceLineToCsv } from '../../../src/ingest/encoding';
+import { DATASETS } from '../../helpers/datasets';
 
-const DS = '/work/shared/datasets';
+const DS = DATASETS;
 const enc = (s: string) => new TextEncoder().encode(s);
 
 describe('encoding detection', () => {

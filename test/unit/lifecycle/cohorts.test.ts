@@ -6,6 +6,7 @@ import { cohortRetention, cohortMembers, COHORT_DEFAULTS, type CohortParams } fr
 import { stagesOverTime, FLOW_DEFAULTS } from '../../../src/analysis/lifecycle/stages-over-time';
 import type { Scope } from '../../../src/analysis/scope';
 import { ORDERS } from './fixture';
+import { dataset } from '../../helpers/datasets';
 
 const M: CohortParams = { ...COHORT_DEFAULTS, unit: 'month', periods: 3 };
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v === null ? null : String(v));
@@ -92,7 +93,7 @@ describe('cohortRetention', () => {
   });
 });
 
-const CSV = '/work/shared/datasets/uci-online-retail/online_retail_customer_sample_12pct.csv';
+const CSV = dataset('uci-online-retail/online_retail_customer_sample_12pct.csv');
 
 describe.skipIf(!existsSync(CSV))('cohorts on UCI Online Retail (12 % customer sample)', () => {
   it('matches the README: 521 customers, 110 in 2010-12, 8 in 2011-12', async () => {

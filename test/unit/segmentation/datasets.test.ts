@@ -8,9 +8,10 @@ import { rfm8 } from '../../../src/analysis/segmentation/rfm8';
 import { rfmScores } from '../../../src/analysis/segmentation/rfm-scores';
 import { breakdown } from '../../../src/analysis/breakdown';
 import { scopeOf } from './setup';
+import { dataset } from '../../helpers/datasets';
 
-const RFM = '/work/shared/datasets/rfm-r-package/rfm_data_orders.csv';
-const CDNOW = '/work/shared/datasets/cdnow/CDNOW_master.txt';
+const RFM = dataset('rfm-r-package/rfm_data_orders.csv');
+const CDNOW = dataset('cdnow/CDNOW_master.txt');
 
 describe.skipIf(!existsSync(RFM))('rfm R package orders (README: 995 customers, revenue 464,158)', () => {
   it('base and rfm11 breakdown reproduce the README figures', async () => {

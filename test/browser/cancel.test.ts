@@ -1,0 +1,67 @@
+/**
+ * Loading a large file: the page stays responsive (animation frames keep coming), Cancel really
+ * stops the load and keeps what was loaded before, and back/forward move between views.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { join } from 'node:path';
+import { openApp, loadFiles, numberAt, waitIdle, errorsShown, DATASETS, hasDatasets, type Session } from './browser';
+import { generateOrders } from '../../scripts/gen-orders.mjs';
+
+describe('a large file', () => {
+  let s: Session;
+  let big = '';
+  beforeAll(async () => {
+    // 1M generated orders (~57 MB, cached under .bench-data): seconds to load, long enough to cancel
+    big = ((await generateOrders({ rows: 1_000_000 })) as { orders: string }).orders;
+    s = await openApp();
+  });
+  afterAll(async () => s?.close());
+
+  it.skipIf(!hasDatasets)('cancel stops the load and keeps the data loaded before', async () => {
+    await loadFiles(s, [join(DATASETS, 'rfm-r-package/rfm_data_orders.csv')]);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(995);
+
+    // watch the main thread: the longest gap between animation frames while loading
+    await s.page.evaluate(() => {
+      const w = window as unknown as { __gap: number; __last: number; __run: boolean };
+      w.__gap = 0;
+      w.__last = performance.now();
+      w.__run = true;
+      const tick = (t: number) => {
+        w.__gap = Math.max(w.__gap, t - w.__last);
+        w.__last = t;
+        if (w.__run) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await s.page.getByTestId('file-input').setInputFiles(big);
+    await s.page.getByTestId('cancel').click({ timeout: 30_000 });
+    await waitIdle(s);
+    const gap = await s.page.evaluate(() => {
+      const w = window as unknown as { __gap: number; __run: boolean };
+      w.__run = false;
+      return w.__gap;
+    });
+    // a frozen main thread would show a gap of seconds; allow for a slow, busy CI machine
+    expect(gap).toBeLessThan(1000);
+    const errors = await errorsShown(s.page);
+    expect(errors.some((e) => /orders-1000000\.csv/.test(e) && /cancelled/i.test(e))).toBe(true);
+    // nothing of the big file arrived; the earlier data is still there
+    expect(await s.page.locator('[data-testid=file-card]').count()).toBe(1);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(995);
+    expect(await numberAt(s.page, 'kpi-orders')).toBe(4906);
+  });
+
+  it('back and forward move between views', async () => {
+    await s.page.getByTestId('nav-segments').click();
+    await s.page.getByTestId('model-select').waitFor();
+    await s.page.getByTestId('nav-lifecycle').click();
+    await s.page.getByTestId('stages-chart').waitFor();
+    await s.page.goBack();
+    await s.page.getByTestId('model-select').waitFor();
+    expect(s.page.url()).toContain('p=segments');
+    await s.page.goForward();
+    await s.page.getByTestId('stages-chart').waitFor();
+    expect(s.page.url()).toContain('p=lifecycle');
+  });
+});

@@ -71,3 +71,27 @@ export interface ProfileRow {
 }
 
 export type ProfileResult = Record<'demographics' | 'categories' | 'channels' | 'orderValue' | 'recency', ProfileRow[]>;
+
+export interface MigrationRequest {
+  scope: Scope;
+  model: ModelId;
+  params: unknown;
+  /** the earlier as-of date (YYYY-MM-DD), before `scope.asOf` */
+  from: string;
+}
+
+export interface MigrationRow {
+  /** segment key at `from`, or `not_yet` (not in the model's universe then) */
+  from_segment: string;
+  /** segment key at the current as-of date, or `gone` (no longer in the universe) */
+  to_segment: string;
+  customers: number;
+}
+
+export interface MigrationResult {
+  from: string;
+  to: string;
+  rows: MigrationRow[];
+  /** the model's segments in display order (both dates' keys) */
+  defs: SegmentDef[];
+}

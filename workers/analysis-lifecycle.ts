@@ -10,9 +10,9 @@ import type { Model } from '../src/analysis/segmentation/model';
 import type { Result } from '../src/worker-api';
 import type { Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/analysis/scope';
-import type { Sql } from '../src/lib/sql';
+import { inline, raw, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
-import { DEFAULT_ACTIVITY, type ActivityParams } from '../src/analysis/lifecycle/activity';
+import { DEFAULT_ACTIVITY, activityDays, lookback, type ActivityCache, type ActivityParams } from '../src/analysis/lifecycle/activity';
 import { STAGES, checkThresholds, shapeThresholds, stageCounts, stageMembers, suggestThresholds, type StageParams } from '../src/analysis/lifecycle/stage';
 import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
 import { SPLIT_FIELDS, cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
@@ -53,17 +53,17 @@ function checkScope(scope: Scope): void {
   }
 }
 
-function activity(life: LifeState): ActivityParams {
-  return { source: life.source, eventTypes: DEFAULT_ACTIVITY.eventTypes };
+function activity(life: LifeState, cached?: ActivityCache): ActivityParams {
+  return { source: life.source, eventTypes: DEFAULT_ACTIVITY.eventTypes, cached };
 }
 
-function stageParams(life: LifeState, t: StageThresholds): StageParams {
+function stageParams(life: LifeState, t: StageThresholds, cached?: ActivityCache): StageParams {
   checkThresholds(t);
-  return { ...activity(life), ...t };
+  return { ...activity(life, cached), ...t };
 }
 
-function cohortParams(life: LifeState, segments?: Sql): CohortParams {
-  return { ...activity(life), unit: life.period, periods: life.cohortPeriods, splitBy: life.split, segments };
+function cohortParams(life: LifeState, segments?: Sql, cached?: ActivityCache): CohortParams {
+  return { ...activity(life, cached), unit: life.period, periods: life.cohortPeriods, splitBy: life.split, segments };
 }
 
 /** The assignment of the segmentation that splits cohorts (only when the split is `segment`). */
@@ -77,8 +77,8 @@ async function segmentSplitSql(db: Db, j: Job, version: number, req: { scope: Sc
   return model.assign(params, { scope: req.scope, base });
 }
 
-function churnParams(life: LifeState): ChurnWarningParams {
-  return { ...CHURN_WARNING_DEFAULTS, ...activity(life), k: life.churnK };
+function churnParams(life: LifeState, cached?: ActivityCache): ChurnWarningParams {
+  return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK };
 }
 
 /** Rows typed as the module documents them (the SQL decides the columns). */
@@ -86,11 +86,11 @@ async function rows<T>(j: Job, q: Sql): Promise<T[]> {
   return (await j.q(q)) as unknown as T[];
 }
 
-async function transitions(j: Job, life: LifeState, scope: Scope, t: StageThresholds, date1: string, date2: string): Promise<TransitionResult> {
+async function transitions(j: Job, life: LifeState, scope: Scope, t: StageThresholds, date1: string, date2: string, cached?: ActivityCache): Promise<TransitionResult> {
   assertDate(date1, 'first date');
   assertDate(date2, 'second date');
   if (date1 >= date2) throw new Error(`invalid dates: ${date1} must be before ${date2}`);
-  return { date1, date2, rows: await rows<TransitionRow>(j, stageTransitions(stageParams(life, t), scope, date1, date2)) };
+  return { date1, date2, rows: await rows<TransitionRow>(j, stageTransitions(stageParams(life, t, cached), scope, date1, date2)) };
 }
 
 /** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
@@ -128,23 +128,26 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const { scope, life } = req;
         checkScope(scope);
         checkLife(life);
-        const act = activity(life);
+        // every query below reads the same per-day activity: build it once for this request
+        await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
+        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) };
+        const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;
         const t = resolveThresholds(life, suggested);
-        const sp = stageParams(life, t);
+        const sp = stageParams(life, t, cached);
         const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
         const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
-        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req)), scope));
+        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req), cached), scope));
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
-        const cp = churnParams(life);
+        const cp = churnParams(life, cached);
         const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
         const churnRows = await rows<ChurnRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE, offset: 0 }));
         const date2 = req.transition?.date2 ?? scope.asOf;
         const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
-        const tr = await transitions(j, life, scope, t, date1, date2);
+        const tr = await transitions(j, life, scope, t, date1, date2, cached);
         return {
           asOf: scope.asOf,
           thresholds: t,

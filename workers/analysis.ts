@@ -10,13 +10,15 @@ import { breakdown, orderBreakdown, rfmGrid, type BreakdownRow, type RfmGridRow 
 import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
 import { members, memberSorts, gridMembers } from '../src/analysis/members';
 import { segmentProfile } from '../src/analysis/segment-profile';
-import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, type FilterField, type Scope } from '../src/analysis/scope';
+import { segmentMigration } from '../src/analysis/lifecycle/transitions';
+import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type FilterField, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
 import { toCsv } from '../src/lib/csv';
 import type { SegmentDef } from '../src/analysis/types';
 import type { Result } from '../src/worker-api';
 import type {
   SegmentsRequest, SegmentsResult, MembersRequest, MembersResult, MemberRow, ProfileResult, ProfileRow, CrosstabRow,
+  MigrationRequest, MigrationResult, MigrationRow,
 } from '../src/segments-api';
 
 type AnyModel = Model<unknown>;
@@ -118,6 +120,24 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           out[k] = (await j.q(p[k])) as unknown as ProfileRow[];
         }
         return out;
+      });
+    },
+
+    /** How the current model's customers moved between segments from an earlier as-of date to now. */
+    async migration(req: MigrationRequest): Promise<Result<MigrationResult>> {
+      const db = await getDb();
+      return job(db, 'aux', 'migration', async (j) => {
+        const { model, params } = modelOf(req.model, req.params);
+        assertDate(req.from, 'migration date');
+        if (req.from >= req.scope.asOf) throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
+        const earlier = { ...req.scope, asOf: req.from };
+        const ctx1 = { scope: earlier, base: await ensureBase(db, j, version(), earlier) };
+        const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version(), req.scope) };
+        const rows = (await j.q(segmentMigration(model, params, ctx1, ctx2))) as unknown as MigrationRow[];
+        const keys = [...new Set(rows.flatMap((r) => [r.from_segment, r.to_segment]))].filter((k) => k !== 'not_yet' && k !== 'gone');
+        const fixed = model.segments(params).map((d) => d.key);
+        const ordered = model.orderKeys ? model.orderKeys(keys) : [...fixed.filter((k) => keys.includes(k)), ...keys.filter((k) => !fixed.includes(k))];
+        return { from: req.from, to: req.scope.asOf, rows, defs: defsFor(model, params, ordered) };
       });
     },
 

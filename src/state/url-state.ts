@@ -72,6 +72,8 @@ export interface ViewState {
   /** cross-tab against another model id or an attribute field */
   crosstab: string | null;
   crosstabMode: 'count' | 'row';
+  /** segment migration from this earlier as-of date (null: 90 days before the as-of date) */
+  migrateFrom: string | null;
   life: LifeState;
   ds: Fingerprint | null;
 }
@@ -89,6 +91,7 @@ export function defaultState(): ViewState {
     cell: null,
     crosstab: null,
     crosstabMode: 'count',
+    migrateFrom: null,
     life: structuredClone(LIFE_DEFAULTS),
     ds: null,
   };
@@ -177,7 +180,7 @@ function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
   return r.output.filter((f) => f.values.length > 0).map((f) => ({ field: f.field, values: [...f.values] }));
 }
 
-const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'ds']);
+const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'ds']);
 
 /** Parse a location hash (with or without `#`). Never throws. */
 export function parseState(hash: string): ParseResult {
@@ -209,7 +212,7 @@ export function parseState(hash: string): ParseResult {
     if (lang === 'en' || lang === 'zh') state.lang = lang;
     else warnings.push('unknown language ignored');
   }
-  for (const [key, field] of [['asof', 'asOf'], ['from', 'from']] as const) {
+  for (const [key, field] of [['asof', 'asOf'], ['from', 'from'], ['mig', 'migrateFrom']] as const) {
     const d: string | null = get(key);
     if (d === null) continue;
     if (v.safeParse(DateStr, d).success) state[field] = d;
@@ -273,6 +276,7 @@ export function serializeState(s: ViewState): string {
   if (s.lang) q.set('lang', s.lang);
   if (s.asOf) q.set('asof', s.asOf);
   if (s.from) q.set('from', s.from);
+  if (s.migrateFrom) q.set('mig', s.migrateFrom);
   if (s.filters.length) q.set('f', JSON.stringify(s.filters));
   if (s.model !== 'rfm11') q.set('m', s.model);
   const d = diff(MODELS[s.model].defaults as object, s.params as object);

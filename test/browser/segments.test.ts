@@ -57,4 +57,20 @@ describe('segments page on the demo data', () => {
     expect(await numberAt(s.page, 'members-total')).toBeGreaterThan(0);
     await s.page.screenshot({ path: 'test/output/segments-crosstab.png', fullPage: true });
   });
+
+  it('shows segment migration whose current side adds up to the current universe', async () => {
+    await s.page.goto(`${s.baseUrl}#v=1&p=segments`);
+    await readyAfter(s.page, 0);
+    const total = await numberAt(s.page, 'seg-total-customers');
+    await readyAfter(s.page, 0, 'migration');
+    // every customer of today's universe sits in exactly one cell of a "now" column
+    expect(Number(await s.page.getByTestId('migration').getAttribute('data-total-now'))).toBe(total);
+    const seq = Number(await s.page.getByTestId('migration').getAttribute('data-seq'));
+    await s.page.getByTestId('migration-from').fill('2025-06-30');
+    await s.page.getByTestId('migration-from').dispatchEvent('change');
+    await readyAfter(s.page, seq, 'migration');
+    expect(s.page.url()).toContain('mig=2025-06-30');
+    expect(Number(await s.page.getByTestId('migration').getAttribute('data-total-now'))).toBe(total);
+    await s.page.screenshot({ path: 'test/output/segments-migration.png', fullPage: true });
+  });
 });

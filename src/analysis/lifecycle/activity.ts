@@ -12,9 +12,24 @@ export interface ActivityParams {
   source: 'orders' | 'events';
   /** Canonical event types that count as activity when `source` is `events` (ignored otherwise). */
   eventTypes: readonly string[];
+  /**
+   * A materialised `activityDays(p, lookback(scope))` to read instead of recomputing it (the
+   * lifecycle page runs ~9 queries on the same activity). Used only for calls with the same
+   * filters, no window start and an as-of date up to the cached one.
+   */
+  cached?: ActivityCache;
 }
 
 export const DEFAULT_ACTIVITY: ActivityParams = { source: 'orders', eventTypes: ['view', 'cart', 'fav', 'purchase'] };
+
+/** A table holding `activityDays` for one scope (see `ActivityParams.cached`). */
+export interface ActivityCache {
+  table: Sql;
+  /** the as-of date the table was built for */
+  asOf: string;
+  /** JSON of the scope filters it was built with */
+  filters: string;
+}
 
 /**
  * The same scope without the window start: lifecycle needs history before `from` to know who is
@@ -32,6 +47,11 @@ export function lookback(scope: Scope, asOf: string = scope.asOf): Scope {
  * mean the same in both modes.
  */
 export function activityDays(p: ActivityParams, scope: Scope): Sql {
+  const c = p.cached;
+  if (c && scope.from === null && scope.asOf <= c.asOf && JSON.stringify(scope.filters) === c.filters) {
+    // same rows as recomputing: every activity day is before its scope's as-of date
+    return sql`SELECT customer_id, day, active, revenue FROM ${c.table} WHERE day < CAST(${scope.asOf} AS DATE)`;
+  }
   const orders = scopedOrders(scope);
   if (p.source === 'orders') {
     return sql`SELECT customer_id, CAST(ts AS DATE) AS day, bool_or(NOT coalesce(is_return, false)) AS active,

@@ -27,6 +27,8 @@ describe('URL state', () => {
       segment: 'important_value',
       crosstab: 'city_tier',
       crosstabMode: 'row',
+      cell: { kind: 'x', b: 'tier 1' },
+      migrateFrom: '2011-09-01',
       life: { ...LIFE_DEFAULTS, period: 'week' },
     };
     const link = serializeState(s);
@@ -71,7 +73,7 @@ describe('URL state', () => {
       }),
       { numRuns: 2000 },
     );
-    const keys = ['v', 'p', 'm', 'mp', 'asof', 'from', 'f', 'seg', 'x', 'xm', 'life', 'ds', 'lang'];
+    const keys = ['v', 'p', 'm', 'mp', 'asof', 'from', 'mig', 'f', 'seg', 'cell', 'x', 'xm', 'life', 'ds', 'lang'];
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.json())), { maxLength: 8 }), (pairs) => {
         const q = new URLSearchParams(pairs).toString();

@@ -1,0 +1,54 @@
+/**
+ * The lifecycle page materialises the per-day activity once and every module reads it
+ * (`ActivityParams.cached`): each module must answer exactly as when it recomputes the activity.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDb, query, load } from '../../helpers/duckdb';
+import { ORDERS, T } from './fixture';
+import { activityDays, lookback, DEFAULT_ACTIVITY, type ActivityParams } from '../../../src/analysis/lifecycle/activity';
+import { stageCounts, suggestThresholds } from '../../../src/analysis/lifecycle/stage';
+import { stagesOverTime } from '../../../src/analysis/lifecycle/stages-over-time';
+import { cohortRetention, COHORT_DEFAULTS } from '../../../src/analysis/lifecycle/cohorts';
+import { repurchaseRates, REPURCHASE_DEFAULTS } from '../../../src/analysis/lifecycle/repurchase';
+import { churnRiskSummary, CHURN_WARNING_DEFAULTS } from '../../../src/analysis/lifecycle/churn-warning';
+import { stageTransitions } from '../../../src/analysis/lifecycle/transitions';
+import { inline, raw, type Sql } from '../../../src/lib/sql';
+import type { Scope } from '../../../src/analysis/scope';
+
+describe('cached activity days', () => {
+  let db: DuckDBConnection;
+  const scope: Scope = { asOf: '2024-03-01', from: '2024-01-15', filters: [{ field: 'channel', values: ['web', 'app'] }] };
+  const plain: ActivityParams = { ...DEFAULT_ACTIVITY };
+  let cached: ActivityParams;
+
+  beforeAll(async () => {
+    db = await openDb();
+    await load(db, { orders: ORDERS });
+    await query(db, `CREATE TABLE act_cache AS ${inline(activityDays(plain, lookback(scope)))}`);
+    cached = { ...plain, cached: { table: raw('act_cache'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) } };
+  });
+
+  const cases: [string, (a: ActivityParams) => Sql][] = [
+    ['suggested thresholds', (a) => suggestThresholds(scope, a)],
+    ['stage counts', (a) => stageCounts({ ...a, ...T }, scope)],
+    ['stage counts at an earlier date', (a) => stageCounts({ ...a, ...T }, scope, '2024-02-01')],
+    ['stages over time', (a) => stagesOverTime({ ...a, ...T, unit: 'week' }, scope)],
+    ['cohorts', (a) => cohortRetention({ ...COHORT_DEFAULTS, ...a, periods: 3 }, scope)],
+    ['repurchase', (a) => repurchaseRates({ ...REPURCHASE_DEFAULTS, ...a }, scope)],
+    ['churn', (a) => churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...a }, scope)],
+    ['transitions', (a) => stageTransitions({ ...a, ...T }, scope, '2024-02-01', '2024-03-01')],
+  ];
+
+  it.each(cases)('%s: same answer from the cache', async (_name, build) => {
+    const fromCache = build(cached);
+    expect(fromCache.text).toContain('act_cache');
+    expect(await query(db, fromCache)).toEqual(await query(db, build(plain)));
+  });
+
+  it('is not used for other filters or a later as-of date', () => {
+    const other: Scope = { ...scope, filters: [] };
+    expect(activityDays(cached, lookback(other)).text).not.toContain('act_cache');
+    expect(activityDays(cached, lookback({ ...scope, asOf: '2024-04-01' })).text).not.toContain('act_cache');
+  });
+});

@@ -3,7 +3,7 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase } from './query-runner';
+import { job, ensureBase, supersede } from './query-runner';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { dataSegment, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, rfmGrid, type BreakdownRow, type RfmGridRow } from '../src/analysis/breakdown';
@@ -56,12 +56,15 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
-        const rows = orderBreakdown(model, (await j.q(breakdown(model, params, ctx))) as unknown as BreakdownRow[]);
-        const grid = model.scored ? ((await j.q(rfmGrid(params as never, ctx))) as unknown as RfmGridRow[]) : null;
+        // The assignment is computed once and read by the breakdown, the grid and the cross-tab.
+        await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
+        const assigned: AnyModel = { ...model, assign: () => raw('SELECT * FROM seg_assign') };
+        const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
+        const grid = model.scored ? ((await j.q(rfmGrid(params as never, ctx, raw('SELECT * FROM seg_assign')))) as unknown as RfmGridRow[]) : null;
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
           const side = sideOf(req.crosstab);
-          const ctRows = (await j.q(crosstab(model, params, side, ctx))) as unknown as CrosstabRow[];
+          const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {
             const bKeys = [...new Set(ctRows.map((r) => r.b))];
@@ -121,6 +124,11 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         }
         return out;
       });
+    },
+
+    /** Drop a running migration: a newer breakdown makes it stale, and both share one DuckDB. */
+    async cancelMigration(): Promise<void> {
+      await supersede(await getDb(), 'aux', 'migration');
     },
 
     /** How the current model's customers moved between segments from an earlier as-of date to now. */

@@ -67,6 +67,12 @@ export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promis
   }
 }
 
+/** Make the running job of `slot` stale (and interrupt its statement): its answer is no longer wanted. */
+export async function supersede(db: Db, lane: Lane, slot: string): Promise<void> {
+  generation.set(slot, (generation.get(slot) ?? 0) + 1);
+  if (running.get(lane) === slot) await cancel(db, lane).catch(() => false);
+}
+
 export function queryError(e: unknown, sqlText: string): AppError {
   const message = e instanceof Error ? e.message : String(e);
   if (/out of memory|could not allocate|memory access out of bounds/i.test(message)) {

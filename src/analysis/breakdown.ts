@@ -72,8 +72,10 @@ export interface RfmGridRow {
  * R score × F score cells (buyers only) with customers and mean monetary value. With
  * `fScore: 'fm'` the F axis is the rounded F/M average used by the 11-segment rules.
  */
-export function rfmGrid(params: RfmScoreParams & { fScore?: 'f' | 'fm' }, ctx: ModelContext): Sql {
+export function rfmGrid(params: RfmScoreParams & { fScore?: 'f' | 'fm' }, ctx: ModelContext, scores?: Sql): Sql {
   const f = raw(params.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');
+  // `scores`: an already computed relation with r_score, f_score, m_score and monetary (e.g. a
+  // materialised rfm11 assignment), so the scores are not ranked twice
   return sql`SELECT r_score, ${f} AS f_score, count(*) AS customers, avg(monetary) AS mean_monetary
-FROM (${rfmScores(params, ctx)}) GROUP BY 1, 2 ORDER BY 1, 2`;
+FROM (${scores ?? rfmScores(params, ctx)}) GROUP BY 1, 2 ORDER BY 1, 2`;
 }

@@ -62,6 +62,7 @@ describe('segments page on the demo data', () => {
     await s.page.goto(`${s.baseUrl}#v=1&p=segments`);
     await readyAfter(s.page, 0);
     const total = await numberAt(s.page, 'seg-total-customers');
+    await s.page.getByTestId('migration-open').click();
     await readyAfter(s.page, 0, 'migration');
     // every customer of today's universe sits in exactly one cell of a "now" column
     expect(Number(await s.page.getByTestId('migration').getAttribute('data-total-now'))).toBe(total);

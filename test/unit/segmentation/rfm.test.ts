@@ -5,6 +5,7 @@ import { rfm11, rfm11Rules } from '../../../src/analysis/segmentation/rfm11';
 import { rfm8 } from '../../../src/analysis/segmentation/rfm8';
 import { rfmScores } from '../../../src/analysis/segmentation/rfm-scores';
 import { rfmGrid, breakdown } from '../../../src/analysis/breakdown';
+import { sql, raw } from '../../../src/lib/sql';
 import { members } from '../../../src/analysis/members';
 import { crosstab } from '../../../src/analysis/crosstab';
 import { segmentProfile } from '../../../src/analysis/segment-profile';
@@ -99,6 +100,9 @@ describe('rfm11', () => {
       { r_score: 2, f_score: 3, customers: 1, mean_monetary: 150 },
       { r_score: 2, f_score: 4, customers: 1, mean_monetary: 700 },
     ]);
+    // the worker reads a materialised rfm11 assignment instead of ranking again: same grid
+    await query(db, sql`CREATE TABLE assigned AS ${rfm11.assign(rfm11.defaults, ctx)}`);
+    expect(await query(db, rfmGrid(rfm11.defaults, ctx, raw('SELECT * FROM assigned')))).toEqual(rows);
   });
 });
 

@@ -56,9 +56,11 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
-        // The assignment is computed once and read by the breakdown, the grid and the cross-tab.
-        await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
-        const assigned: AnyModel = { ...model, assign: () => raw('SELECT * FROM seg_assign') };
+        // When the assignment is read more than once (grid, cross-tab), compute it once into a table;
+        // for a lone breakdown that would only add a write.
+        const reuse = model.scored || req.crosstab !== null;
+        if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
+        const assigned: AnyModel = reuse ? { ...model, assign: () => raw('SELECT * FROM seg_assign') } : model;
         const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
         const grid = model.scored ? ((await j.q(rfmGrid(params as never, ctx, raw('SELECT * FROM seg_assign')))) as unknown as RfmGridRow[]) : null;
         let ct: SegmentsResult['crosstab'] = null;

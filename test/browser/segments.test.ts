@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { openApp, waitIdle, numberAt, errorsShown, type Session, readyAfter } from './browser';
 
 
@@ -21,6 +22,15 @@ describe('segments page on the demo data', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(buyers);
     expect(await numberAt(s.page, 'seg-total-customers')).toBe(buyers);
     await s.page.screenshot({ path: 'test/output/segments-rfm11.png', fullPage: true });
+
+    // every chart with a table view exports it as CSV: the R × F grid's cells add up to the buyers
+    const [download] = await Promise.all([
+      s.page.waitForEvent('download'),
+      s.page.locator('[data-testid=rfm-grid] [data-testid=chart-csv]').click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(csv[0]).toBe('R,F,Customers,Monetary');
+    expect(csv.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0)).toBe(buyers);
 
     // every model assigns each customer exactly one segment
     for (const model of ['rfm8', 'spend', 'tier', 'behaviour']) {

@@ -1,0 +1,40 @@
+/**
+ * The marks of a labelled heatmap, shared by the cross-tab, R × F grid and migration charts:
+ * cells coloured by a value (linear from 0), optional links, and a label in each cell that is
+ * white on the dark half of the scale and lets clicks through to the cell's link.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface HeatmapOptions<T> {
+  x: (d: T) => string | number;
+  y: (d: T) => string | number;
+  /** what colours the cell (and picks the label colour) */
+  value: (d: T) => number;
+  label: (d: T) => string;
+  title: (d: T) => string;
+  /** a link per cell (opens the customers behind it) */
+  href?: (d: T) => string;
+  /** outline some cells (e.g. the diagonal of a migration matrix) */
+  outline?: (d: T) => boolean;
+  fontSize?: number;
+}
+
+/** Largest value, for the colour domain [0, max] that the label contrast assumes. */
+export function maxOf<T>(data: readonly T[], value: (d: T) => number): number {
+  return Math.max(0, ...data.map(value));
+}
+
+export function heatmapMarks<T>(data: readonly T[], o: HeatmapOptions<T>): Plot.Markish[] {
+  const max = maxOf(data, o.value);
+  return [
+    Plot.cell(data, {
+      x: o.x, y: o.y, fill: o.value, title: o.title, inset: 0.5,
+      ...(o.href ? { href: o.href, target: '_self' } : {}),
+      ...(o.outline ? { stroke: (d: T) => (o.outline!(d) ? '#1d2733' : 'none') } : {}),
+    }),
+    Plot.text(data, {
+      x: o.x, y: o.y, text: o.label, fontSize: o.fontSize ?? 11, pointerEvents: 'none',
+      fill: (d: T) => (o.value(d) > 0.55 * max ? 'white' : 'black'),
+    }),
+  ];
+}

@@ -6,6 +6,7 @@ import { atlas } from '../lib/worker-client';
 import { Comlink } from '../lib/worker-client';
 import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../worker-api';
 import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
+import { refineWithOthers } from '../ingest/cross-file';
 import { shortHash, type Fingerprint } from './url-state';
 
 export const DEMO_FILES = ['orders.csv', 'events.csv', 'customers.csv'];
@@ -48,7 +49,10 @@ export class DataState {
       }
       if (out.loaded.length) {
         this.files = [...this.files, ...out.loaded];
-        this.mappings = [...this.mappings, ...out.loaded.map((f) => structuredClone(f.guess))];
+        const fresh = out.loaded.map((f) => structuredClone(f.guess));
+        // earlier files keep their (possibly user-edited) mappings; new guesses may use them
+        const current = $state.snapshot(this.mappings) as FileMapping[];
+        this.mappings = [...this.mappings, ...refineWithOthers(fresh, [...current, ...fresh])];
         await this.apply();
       }
     } finally {

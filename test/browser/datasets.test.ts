@@ -201,13 +201,13 @@ describe.skipIf(!hasDatasets)('real datasets through the file input', () => {
 
   const seller = ['ExportOrderList_pii_removed.csv', 'ExportOrderDetailList202210201728.csv'];
   withSession('tmall-seller', () => seller.map((n) => join(D, 'tmall-seller-export', n)), (s) => {
-    it('the GBK detail file is decoded; set as order lines of the order list (it repeats the same orders)', async () => {
+    it('the GBK detail file is decoded and guessed as the order lines of the order list (it repeats the same orders)', async () => {
       const { page } = s();
       await expect.poll(() => card(page, seller[1]!).locator('summary').innerText()).toContain('gb18030');
-      // Guessed as a second orders file (it has time and money, no buyer): its 576 orders would be
-      // counted again in revenue. A user marks it as the order lines of the order list.
-      await card(page, seller[1]!).getByTestId('file-role').selectOption('order_lines');
-      await apply(s());
+      // It has time and money but no buyer, next to an order list with buyers: as a second orders
+      // file its 576 orders would be counted again in revenue, so it is guessed as order lines.
+      expect(await card(page, seller[1]!).getByTestId('file-role').inputValue()).toBe('order_lines');
+      expect(await card(page, seller[0]!).getByTestId('file-role').inputValue()).toBe('orders');
       expect(await errorsShown(page)).toEqual([]);
       expect(await fileRow(page, seller[0]!)).toMatchObject({ read: 617, rejected: 0 });
       expect(await fileRow(page, seller[1]!)).toMatchObject({ read: 1119, rejected: 0 });

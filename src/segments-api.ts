@@ -28,7 +28,20 @@ export interface SegmentsResult {
   grid: RfmGridRow[] | null;
   crosstab: { rows: CrosstabRow[]; defs: SegmentDef[] | null } | null;
   universe: { customers: number; revenue: number };
+  /** segment × category affinity (Interest model only) */
+  affinity: AffinityRow[] | null;
   ms: number;
+}
+
+export interface AffinityRow {
+  segment: string;
+  category: string;
+  customers: number;
+  revenue: number;
+  /** category revenue / segment revenue */
+  share: number | null;
+  /** share / the category's share of all revenue (1 = like everyone) */
+  lift: number | null;
 }
 
 export interface MembersRequest {

@@ -6,6 +6,7 @@ import type { Db } from './duckdb';
 import { job, ensureBase, supersede } from './query-runner';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { dataSegment, type Model } from '../src/analysis/segmentation/model';
+import { categoryAffinity } from '../src/analysis/segmentation/interest';
 import { breakdown, orderBreakdown, rfmGrid, type BreakdownRow, type RfmGridRow } from '../src/analysis/breakdown';
 import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
 import { members, memberSorts, gridMembers } from '../src/analysis/members';
@@ -18,7 +19,7 @@ import type { SegmentDef } from '../src/analysis/types';
 import type { Result } from '../src/worker-api';
 import type {
   SegmentsRequest, SegmentsResult, MembersRequest, MembersResult, MemberRow, ProfileResult, ProfileRow, CrosstabRow,
-  MigrationRequest, MigrationResult, MigrationRow,
+  MigrationRequest, MigrationResult, MigrationRow, AffinityRow,
 } from '../src/segments-api';
 
 type AnyModel = Model<unknown>;
@@ -58,7 +59,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         const ctx = { scope: req.scope, base };
         // When the assignment is read more than once (grid, cross-tab), compute it once into a table;
         // for a lone breakdown that would only add a write.
-        const reuse = model.scored || req.crosstab !== null;
+        const reuse = model.scored || req.crosstab !== null || model.id === 'interest';
         if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
         const assigned: AnyModel = reuse ? { ...model, assign: () => raw('SELECT * FROM seg_assign') } : model;
         const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
@@ -76,8 +77,10 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           }
           ct = { rows: ctRows, defs: ctDefs };
         }
+        // the Interest model's companion table: which categories each segment over-buys
+        const affinity = model.id === 'interest' ? ((await j.q(categoryAffinity(assigned, params, ctx))) as unknown as AffinityRow[]) : null;
         const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), { customers: 0, revenue: 0 });
-        return { defs: defsFor(model, params, rows.map((r) => r.segment)), rows, grid, crosstab: ct, universe, ms: Math.round(performance.now() - t0) };
+        return { defs: defsFor(model, params, rows.map((r) => r.segment)), rows, grid, crosstab: ct, universe, affinity, ms: Math.round(performance.now() - t0) };
       });
     },
 

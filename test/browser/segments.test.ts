@@ -84,4 +84,18 @@ describe('segments page on the demo data', () => {
     expect(Number(await s.page.getByTestId('migration').getAttribute('data-total-now'))).toBe(total);
     await s.page.screenshot({ path: 'test/output/segments-migration.png', fullPage: true });
   });
+
+  it('shows the category affinity of the Interest model: each segment over-buys its own category', async () => {
+    const seq = Number(await s.page.getByTestId('breakdown').getAttribute('data-seq'));
+    await s.page.getByTestId('model-select').selectOption('interest');
+    await readyAfter(s.page, seq);
+    // the table view is rendered (hidden) beside the chart: segment, category, customers, revenue, share, lift
+    const rows = await s.page.locator('[data-testid=affinity] table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    const own = rows.filter(([segment, category]) => segment === category);
+    expect(own.length).toBeGreaterThan(3);
+    for (const [, , , , , lift] of own) expect(Number(lift)).toBeGreaterThan(1);
+  });
 });

@@ -14,6 +14,7 @@ import type {
 } from '../src/worker-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { analysisApi } from './analysis';
+import { dropBases } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { persistApi } from './persist';
@@ -137,6 +138,8 @@ const api = {
       return { ok: false, error: { ...asError(e, 'mapping'), sql: current } };
     }
     dataVersion++;
+    // customer bases of the old tables are never read again: free their memory now
+    await dropBases(db);
     try {
       lastOverview = await buildOverview(
         db,
@@ -180,11 +183,6 @@ const api = {
     }
     const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
     return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null };
-  },
-
-  /** The data version changes whenever the canonical tables are rebuilt (caches key on it). */
-  dataVersion(): number {
-    return dataVersion;
   },
 
   ...analysisApi(() => getDb(), () => dataVersion),

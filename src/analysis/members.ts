@@ -42,10 +42,6 @@ ORDER BY ${key} ${dir} NULLS LAST, customer_id ${dir}
 LIMIT ${num(q.limit)} OFFSET ${num(q.offset)}`;
 }
 
-/** SELECT count(*) AS total — members of the segment (for a page past the end). */
-export function membersCount<P>(model: Model<P>, params: P, ctx: ModelContext, segment: string): Sql {
-  return sql`SELECT count(*) AS total FROM (${model.assign(params, ctx)}) WHERE segment = ${segment}`;
-}
 
 /**
  * One page of the customers in an R × F grid cell (same F axis as `rfmGrid`), by revenue:

@@ -6,6 +6,8 @@ import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
 
 const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
+/** Profile fields the Data page reports coverage for (besides age). */
+export const COVERAGE_ALL = ['gender', 'region', 'city', 'city_tier', 'occupation', 'income'] as const;
 
 /** Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings. */
 export function overviewSql(mappings: readonly FileMapping[] = []): Record<string, string> {
@@ -21,14 +23,21 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
   }
   return {
     headline: `SELECT (SELECT count(*) FROM customers) AS customers,
+      (SELECT count(DISTINCT customer_id) FROM orders WHERE NOT is_return) AS buyers,
       (SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders,
-      (SELECT coalesce(sum(amount), 0) FROM orders) AS revenue,
+      (SELECT count(*) FROM orders) AS order_lines,
+      (SELECT coalesce(round(sum(amount), 2), 0) FROM orders) AS revenue,
+      (SELECT max(ts) FROM orders) AS last_order_ts,
+      (SELECT count(DISTINCT customer_id) FROM events) AS event_customers,
       (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,
     eventsByType: 'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,
+    // the Data page's coverage: share of ALL customers (profile or not) with each field; an age
+    // band counts as an age
+    coverageAll: `SELECT count(*) AS customers, count(coalesce(CAST(age AS VARCHAR), age_band)) AS age, ${COVERAGE_ALL.map((f) => `count(${f}) AS ${f}`).join(', ')} FROM customers`,
     nullsByColumn: perColumn.length ? inline(join(perColumn, ' UNION ALL ')) : inline(raw('SELECT NULL AS file WHERE FALSE')),
     rejects: 'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
   };

@@ -91,7 +91,7 @@ describe('segments page on the demo data', () => {
     await readyAfter(s.page, seq);
     // the table view is rendered (hidden) beside the chart: segment, category, customers, revenue, share, lift
     const rows = await s.page.locator('[data-testid=affinity] table tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
     );
     expect(rows.length).toBeGreaterThan(10);
     const own = rows.filter(([segment, category]) => segment === category);

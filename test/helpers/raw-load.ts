@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawFile } from '../../src/ingest/mapping';
 import { query } from './duckdb';
+import { whitespaceLineToCsv } from '../../src/ingest/encoding';
 
 /**
  * read_csv options tried in order: plain sniffing; then `null_padding` (a truncated last line
@@ -21,14 +22,9 @@ export const READ_CSV_ATTEMPTS = [
   'auto_detect=true, sample_size=20480, ignore_errors=true',
 ] as const;
 
-/** Whitespace-separated columns (CDNOW) → comma-separated: each line trimmed, runs of blanks → `,`. */
-export function whitespaceToCsv(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .map((l) => l.split(/\s+/).join(','))
-    .join('\n');
+/** Whitespace-separated columns (CDNOW) → CSV, line by line exactly as the worker rewrites them. */
+function whitespaceToCsv(text: string): string {
+  return text.split(/\r?\n/).map(whitespaceLineToCsv).filter((l) => l !== '').join('\n');
 }
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;

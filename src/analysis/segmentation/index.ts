@@ -22,8 +22,6 @@ export interface ModelParams {
   tier: ValueTiersParams;
 }
 export type ModelId = keyof ModelParams;
-/** A model id with its parameters, e.g. `{ model: 'rfm8', params: { threshold: 'mean', monetary: 'revenue' } }`. */
-export type ModelChoice = { [K in ModelId]: { model: K; params: ModelParams[K] } }[ModelId];
 
 export const MODELS: { [K in ModelId]: Model<ModelParams[K]> } = {
   rfm11,
@@ -44,10 +42,6 @@ export function isModelId(id: unknown): id is ModelId {
   return typeof id === 'string' && Object.hasOwn(MODELS, id);
 }
 
-/** The model of a choice, typed loosely for generic callers (breakdown, members, crosstab). */
-export function modelOf(choice: ModelChoice): { model: Model<unknown>; params: unknown } {
-  return { model: MODELS[choice.model] as Model<unknown>, params: choice.params };
-}
 
 export type { Model } from './model';
 export { orderSegmentKeys } from './model';

@@ -67,14 +67,23 @@ async function baseline(cmd, args, timeoutMs) {
     const { stdout } = await run(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split('\n').pop());
   } catch (e) {
-    const msg = String(e.stderr || e.message || e).trim().split('\n').pop();
+    const msg = String(e.stderr || e.message || e)
+      .trim()
+      .split('\n')
+      .pop();
     return { error: msg.slice(0, 200) };
   }
 }
 
 const results = {
-  quick: opt.quick, reps, bundleForced: opt.bundle ?? null, machine: machineInfo(chromiumPath()),
-  app: {}, coldStart: { ms: [], repeatMs: [] }, sizes: [], transfer: {},
+  quick: opt.quick,
+  reps,
+  bundleForced: opt.bundle ?? null,
+  machine: machineInfo(chromiumPath()),
+  app: {},
+  coldStart: { ms: [], repeatMs: [] },
+  sizes: [],
+  transfer: {},
 };
 
 // 1. data
@@ -86,7 +95,9 @@ for (const rows of sizes) {
 
 // 2. build, sizes (before any timing: brotli keeps both cores busy)
 if (!opt['no-build'] || !existsSync('dist/index.html')) await step('vite build', buildApp);
-results.transfer = await step('transfer sizes (gzip -9, brotli 11; cached by file name)', () => transferSizes(join(ROOT, 'dist'), join(DATA, 'transfer-sizes.json')));
+results.transfer = await step('transfer sizes (gzip -9, brotli 11; cached by file name)', () =>
+  transferSizes(join(ROOT, 'dist'), join(DATA, 'transfer-sizes.json')),
+);
 
 // 3. the app in Chromium
 let server;
@@ -134,14 +145,19 @@ try {
     sampler.reset();
     try {
       for (let i = 0; i < warmups + reps; i++) {
-        await step(`${size.rows.toLocaleString('en')} rows: load + first view + lifecycle, run ${i + 1}/${warmups + reps}${i < warmups ? ' (warm-up)' : ''}`, async () => {
-          await openApp(s, url, ms);
-          const r = await loadAndView(s, size.file, ms);
-          a.missing.push(...r.missing);
-          log(`  ingest ${fmtMs(r.ingestMs)}, first view ${fmtMs(r.firstViewMs)}, lifecycle ${fmtMs(r.lifecycleMs)}${r.missing.length ? `; missing in UI: ${r.missing.join(', ')}` : ''}\n`);
-          if (i < warmups) return;
-          for (const k of ['ingestMs', 'firstViewMs', 'navToBreakdownMs', 'lifecycleMs']) if (r[k] !== null) a[k].push(r[k]);
-        });
+        await step(
+          `${size.rows.toLocaleString('en')} rows: load + first view + lifecycle, run ${i + 1}/${warmups + reps}${i < warmups ? ' (warm-up)' : ''}`,
+          async () => {
+            await openApp(s, url, ms);
+            const r = await loadAndView(s, size.file, ms);
+            a.missing.push(...r.missing);
+            log(
+              `  ingest ${fmtMs(r.ingestMs)}, first view ${fmtMs(r.firstViewMs)}, lifecycle ${fmtMs(r.lifecycleMs)}${r.missing.length ? `; missing in UI: ${r.missing.join(', ')}` : ''}\n`,
+            );
+            if (i < warmups) return;
+            for (const k of ['ingestMs', 'firstViewMs', 'navToBreakdownMs', 'lifecycleMs']) if (r[k] !== null) a[k].push(r[k]);
+          },
+        );
       }
       await step(`${size.rows.toLocaleString('en')} rows: re-segmentation`, async () => {
         // Back to the segments page (the last run ended on lifecycle).
@@ -176,13 +192,18 @@ try {
 }
 
 // 4. baselines, with the browser closed
-const hasPandas = !(await baseline('/usr/bin/python3', ['-c', 'import pandas, json; print(json.dumps({"v": pandas.__version__}))'], 30_000)).error;
+const hasPandas = !(await baseline('/usr/bin/python3', ['-c', 'import pandas, json; print(json.dumps({"v": pandas.__version__}))'], 30_000))
+  .error;
 if (!hasPandas) log('note: pandas is not importable by /usr/bin/python3; the pandas column is skipped\n');
 for (const size of results.sizes) {
   const t = 30 * 60_000;
   const file = size.file;
-  size.native1 = await step(`native DuckDB, 1 thread, ${size.rows.toLocaleString('en')} rows`, () => baseline(process.execPath, ['scripts/bench/native.mjs', '--file', file, '--threads', '1', '--reps', String(reps)], t));
-  size.nativeN = await step(`native DuckDB, ${cpus().length} threads`, () => baseline(process.execPath, ['scripts/bench/native.mjs', '--file', file, '--threads', String(cpus().length), '--reps', String(reps)], t));
+  size.native1 = await step(`native DuckDB, 1 thread, ${size.rows.toLocaleString('en')} rows`, () =>
+    baseline(process.execPath, ['scripts/bench/native.mjs', '--file', file, '--threads', '1', '--reps', String(reps)], t),
+  );
+  size.nativeN = await step(`native DuckDB, ${cpus().length} threads`, () =>
+    baseline(process.execPath, ['scripts/bench/native.mjs', '--file', file, '--threads', String(cpus().length), '--reps', String(reps)], t),
+  );
   size.pandas = hasPandas
     ? await step('pandas', () => baseline('/usr/bin/python3', ['scripts/bench/rfm_pandas.py', file, String(reps)], t))
     : { error: 'pandas missing' };

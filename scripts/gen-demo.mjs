@@ -16,8 +16,17 @@ import { pathToFileURL } from 'node:url';
 import { Rng, cumulative } from './lib/rng.mjs';
 import { DAYS, DAY_S, HOUR_WEIGHTS, dayWeights, monthOf, stamp } from './lib/calendar.mjs';
 import {
-  CATEGORIES, CATEGORY_CUM, CHANNELS, CHANNEL_CUM, CITIES, CITY_CUM, INCOME_BANDS, OCCUPATIONS,
-  OCCUPATION_CUM, TIER_SPEND, ageSpend,
+  CATEGORIES,
+  CATEGORY_CUM,
+  CHANNELS,
+  CHANNEL_CUM,
+  CITIES,
+  CITY_CUM,
+  INCOME_BANDS,
+  OCCUPATIONS,
+  OCCUPATION_CUM,
+  TIER_SPEND,
+  ageSpend,
 } from './lib/demo-world.mjs';
 
 const REGULAR = 2700; // ordinary sign-ups, about 6 % of them loyal
@@ -86,14 +95,13 @@ function makeCustomer(rng, kind) {
   else if (existing) signup = -1 - rng.int(730);
   else if (loyal) signup = rng.int(300);
   else signup = rng.weighted(signupCum);
-  const channel =
-    kind === 'campaign' ? COHORT_CHANNEL : kind === 'browser' ? rng.weighted(browserChannelCum) : rng.weighted(CHANNEL_CUM);
+  const channel = kind === 'campaign' ? COHORT_CHANNEL : kind === 'browser' ? rng.weighted(browserChannelCum) : rng.weighted(CHANNEL_CUM);
   const age = Math.max(18, Math.min(72, Math.round(35 + 12 * rng.normal())));
   const city = rng.weighted(CITY_CUM);
   const tier = CITIES[city][2];
   const occupation =
     age < 23 && rng.chance(0.7) ? 'student' : age >= 60 && rng.chance(0.7) ? 'retired' : OCCUPATIONS[rng.weighted(OCCUPATION_CUM)];
-  const tierBoost = { '1': 1, 'new 1': 0.6, '2': 0.2, '3': -0.2, '4': -0.5, '5': -0.7 }[tier];
+  const tierBoost = { 1: 1, 'new 1': 0.6, 2: 0.2, 3: -0.2, 4: -0.5, 5: -0.7 }[tier];
   const ageBoost = age < 23 ? -1 : age < 30 ? 0 : age < 45 ? 0.5 : age < 60 ? 0.3 : -0.2;
   const income = INCOME_BANDS[Math.max(0, Math.min(4, Math.round(1.3 + tierBoost + ageBoost + 0.8 * rng.normal())))];
   const cohort = kind !== 'browser' && monthOf(signup) === COHORT_MONTH && channel === COHORT_CHANNEL;
@@ -102,11 +110,21 @@ function makeCustomer(rng, kind) {
   rate *= Math.pow(spend, 0.7); // richer customers also buy more often: tier and age gaps show in revenue per buyer
   if (cohort) rate = 0.03;
   if (channel === BAD_CHANNEL) rate *= 0.6;
-  const lifeEnd = cohort
-    ? signup + 50 + rng.int(25)
-    : loyal ? DAYS : Math.max(signup, 0) + rng.exp(kind === 'browser' ? 150 : 420);
+  const lifeEnd = cohort ? signup + 50 + rng.int(25) : loyal ? DAYS : Math.max(signup, 0) + rng.exp(kind === 'browser' ? 150 : 420);
   return {
-    kind, loyal, cohort, existing, signup, channel, age, city, occupation, income, spend, rate, lifeEnd,
+    kind,
+    loyal,
+    cohort,
+    existing,
+    signup,
+    channel,
+    age,
+    city,
+    occupation,
+    income,
+    spend,
+    rate,
+    lifeEnd,
     female: rng.chance(0.58),
     hasProfile: rng.chance(PROFILE_RATE),
     favs: [rng.weighted(CATEGORY_CUM), rng.weighted(CATEGORY_CUM)],
@@ -209,7 +227,9 @@ function ordersCsv(orders) {
     const head = `O${100001 + i},${o.c.id},${stamp(o.t)}`;
     for (const l of o.lines) {
       const amount = Math.round(l.qty * l.unit * 100) / 100;
-      out.push(`${head},${l.product},${CATEGORIES[l.cat][0]},${l.qty},${l.unit.toFixed(2)},${amount.toFixed(2)},${CHANNELS[o.channel]},${l.status}`);
+      out.push(
+        `${head},${l.product},${CATEGORIES[l.cat][0]},${l.qty},${l.unit.toFixed(2)},${amount.toFixed(2)},${CHANNELS[o.channel]},${l.status}`,
+      );
     }
   });
   return out.join('\n') + '\n';

@@ -24,12 +24,34 @@ const VERSION = 1;
 
 /** Short category names with popularity weight and median line amount. */
 const CATEGORIES = [
-  ['apparel', 14, 45], ['beauty', 11, 38], ['snacks', 10, 12], ['phones', 3, 320], ['home', 8, 30],
-  ['shoes', 6, 60], ['baby', 5, 35], ['toys', 4, 25], ['sports', 4, 40], ['books', 4, 15],
-  ['pets', 4, 22], ['kitchen', 5, 28], ['laptops', 1.5, 650], ['audio', 3, 80], ['health', 4, 30],
-  ['drinks', 5, 10], ['bags', 3, 70], ['jewelry', 1.5, 120], ['garden', 2, 35], ['auto', 2, 50],
+  ['apparel', 14, 45],
+  ['beauty', 11, 38],
+  ['snacks', 10, 12],
+  ['phones', 3, 320],
+  ['home', 8, 30],
+  ['shoes', 6, 60],
+  ['baby', 5, 35],
+  ['toys', 4, 25],
+  ['sports', 4, 40],
+  ['books', 4, 15],
+  ['pets', 4, 22],
+  ['kitchen', 5, 28],
+  ['laptops', 1.5, 650],
+  ['audio', 3, 80],
+  ['health', 4, 30],
+  ['drinks', 5, 10],
+  ['bags', 3, 70],
+  ['jewelry', 1.5, 120],
+  ['garden', 2, 35],
+  ['auto', 2, 50],
 ];
-const CHANNELS = [['web', 20], ['app', 35], ['mini_program', 18], ['marketplace', 20], ['social', 7]];
+const CHANNELS = [
+  ['web', 20],
+  ['app', 35],
+  ['mini_program', 18],
+  ['marketplace', 20],
+  ['social', 7],
+];
 
 const catCum = cumulative(CATEGORIES.map((c) => c[1]));
 const chanCum = cumulative(CHANNELS.map((c) => c[1]));
@@ -228,7 +250,9 @@ export async function generateOrders({ rows, out = '.bench-data', seed = 1, even
       const now = performance.now();
       if (now - lastLog > 1000) {
         const done = rows - k + 1;
-        log(`\rorders ${done.toLocaleString('en')}/${rows.toLocaleString('en')} (${Math.round((100 * done) / rows)} %), ${Math.round(done / ((now - t0) / 1000)).toLocaleString('en')} rows/s   `);
+        log(
+          `\rorders ${done.toLocaleString('en')}/${rows.toLocaleString('en')} (${Math.round((100 * done) / rows)} %), ${Math.round(done / ((now - t0) / 1000)).toLocaleString('en')} rows/s   `,
+        );
         lastLog = now;
       }
     }
@@ -236,7 +260,9 @@ export async function generateOrders({ rows, out = '.bench-data', seed = 1, even
   await ow.close();
   await ew?.close();
   const seconds = (performance.now() - t0) / 1000;
-  log(`\rorders ${rows.toLocaleString('en')} rows, ${(ow.bytes / 1e6).toFixed(1)} MB${ew ? `, events ${(ew.bytes / 1e6).toFixed(1)} MB` : ''} in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s)\n`);
+  log(
+    `\rorders ${rows.toLocaleString('en')} rows, ${(ow.bytes / 1e6).toFixed(1)} MB${ew ? `, events ${(ew.bytes / 1e6).toFixed(1)} MB` : ''} in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s)\n`,
+  );
   const meta = {
     ...params,
     customers,

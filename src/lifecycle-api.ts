@@ -188,7 +188,10 @@ export function previousPeriod(date: string, unit: 'week' | 'month'): string {
  * the suggested B would not exceed it, B becomes 2 × A (the suggestion's own rule). Throws with a
  * short message when the user's own values contradict (B ≤ A).
  */
-export function resolveThresholds(life: Pick<LifeState, 'newDays' | 'activeDays' | 'churnDays'>, suggested: StageThresholds): StageThresholds {
+export function resolveThresholds(
+  life: Pick<LifeState, 'newDays' | 'activeDays' | 'churnDays'>,
+  suggested: StageThresholds,
+): StageThresholds {
   const activeDays = life.activeDays ?? suggested.activeDays;
   const newDays = life.newDays ?? suggested.newDays;
   let churnDays = life.churnDays ?? suggested.churnDays;

@@ -13,17 +13,45 @@ import { assertDate } from '../src/analysis/scope';
 import { inline, raw, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
 import { DEFAULT_ACTIVITY, activityDays, lookback, type ActivityCache, type ActivityParams } from '../src/analysis/lifecycle/activity';
-import { STAGES, checkThresholds, shapeThresholds, stageCounts, stageMembers, suggestThresholds, type StageParams } from '../src/analysis/lifecycle/stage';
+import {
+  STAGES,
+  checkThresholds,
+  shapeThresholds,
+  stageCounts,
+  stageMembers,
+  suggestThresholds,
+  type StageParams,
+} from '../src/analysis/lifecycle/stage';
 import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
 import { SPLIT_FIELDS, cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
 import { REPURCHASE_DEFAULTS, repurchaseRates, timeToSecondOrder } from '../src/analysis/lifecycle/repurchase';
 import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
 import { stageTransitions } from '../src/analysis/lifecycle/transitions';
 import {
-  PAGE_SIZE, cleanWindows, previousPeriod, resolveThresholds,
-  type ChurnRow, type ChurnSummary, type CohortRow, type FlowRow, type GapBucketRow, type LifeState, type LifecycleRequest,
-  type LifecycleResult, type MemberRow, type MembersPage, type MembersRequest, type MembersTarget, type RepurchaseRow,
-  type SegmentSplit, type StageCountRow, type StageThresholds, type SuggestedThresholds, type TransitionResult, type TransitionRow, type TransitionsRequest,
+  PAGE_SIZE,
+  cleanWindows,
+  previousPeriod,
+  resolveThresholds,
+  type ChurnRow,
+  type ChurnSummary,
+  type CohortRow,
+  type FlowRow,
+  type GapBucketRow,
+  type LifeState,
+  type LifecycleRequest,
+  type LifecycleResult,
+  type MemberRow,
+  type MembersPage,
+  type MembersRequest,
+  type MembersTarget,
+  type RepurchaseRow,
+  type SegmentSplit,
+  type StageCountRow,
+  type StageThresholds,
+  type SuggestedThresholds,
+  type TransitionResult,
+  type TransitionRow,
+  type TransitionsRequest,
 } from '../src/lifecycle-api';
 
 /** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
@@ -36,13 +64,18 @@ function checkLife(life: LifeState): void {
   };
   if (life.period !== 'week' && life.period !== 'month') throw new Error(`invalid period: ${String(life.period)}`);
   if (life.source !== 'orders' && life.source !== 'events') throw new Error(`invalid source: ${String(life.source)}`);
-  for (const [k, name] of [['newDays', 'new days'], ['activeDays', 'active days'], ['churnDays', 'churn days']] as const) {
+  for (const [k, name] of [
+    ['newDays', 'new days'],
+    ['activeDays', 'active days'],
+    ['churnDays', 'churn days'],
+  ] as const) {
     if (life[k] !== null) int(life[k], name, 1, 3650);
   }
   if (!(SPLIT_FIELDS as readonly string[]).includes(life.split)) throw new Error(`invalid split: ${String(life.split)}`);
   int(life.cohortPeriods, 'cohort periods', 1, 60);
   if (!Array.isArray(life.repurchaseDays) || life.repurchaseDays.length === 0) throw new Error('invalid repurchase windows: none');
-  if (typeof life.churnK !== 'number' || !Number.isFinite(life.churnK) || life.churnK <= 0 || life.churnK > 20) throw new Error(`invalid k: ${String(life.churnK)}`);
+  if (typeof life.churnK !== 'number' || !Number.isFinite(life.churnK) || life.churnK <= 0 || life.churnK > 20)
+    throw new Error(`invalid k: ${String(life.churnK)}`);
 }
 
 function checkScope(scope: Scope): void {
@@ -67,7 +100,12 @@ function cohortParams(life: LifeState, segments?: Sql, cached?: ActivityCache): 
 }
 
 /** The assignment of the segmentation that splits cohorts (only when the split is `segment`). */
-async function segmentSplitSql(db: Db, j: Job, version: number, req: { scope: Scope; life: LifeState; segmentSplit?: SegmentSplit | null }): Promise<Sql | undefined> {
+async function segmentSplitSql(
+  db: Db,
+  j: Job,
+  version: number,
+  req: { scope: Scope; life: LifeState; segmentSplit?: SegmentSplit | null },
+): Promise<Sql | undefined> {
   if (req.life.split !== 'segment') return undefined;
   const id = req.segmentSplit?.model;
   if (!isModelId(id)) throw new Error(`invalid split model: ${String(id)}`);
@@ -86,7 +124,15 @@ async function rows<T>(j: Job, q: Sql): Promise<T[]> {
   return (await j.q(q)) as unknown as T[];
 }
 
-async function transitions(j: Job, life: LifeState, scope: Scope, t: StageThresholds, date1: string, date2: string, cached?: ActivityCache): Promise<TransitionResult> {
+async function transitions(
+  j: Job,
+  life: LifeState,
+  scope: Scope,
+  t: StageThresholds,
+  date1: string,
+  date2: string,
+  cached?: ActivityCache,
+): Promise<TransitionResult> {
   assertDate(date1, 'first date');
   assertDate(date2, 'second date');
   if (date1 >= date2) throw new Error(`invalid dates: ${date1} must be before ${date2}`);
@@ -103,7 +149,11 @@ function membersSql(req: MembersRequest, limit: number, offset: number, segments
       return stageMembers(stageParams(life, req.thresholds), scope, target.stage, page);
     case 'cohort':
       assertDate(target.cohort, 'cohort');
-      return cohortMembers(cohortParams(life, segments), scope, target.cohort, target.period, { split: target.split, rolling: target.rolling, ...page });
+      return cohortMembers(cohortParams(life, segments), scope, target.cohort, target.period, {
+        split: target.split,
+        rolling: target.rolling,
+        ...page,
+      });
     case 'churn':
       return churnRiskList(churnParams(life), scope, page);
     default:
@@ -138,7 +188,10 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const sp = stageParams(life, t, cached);
         const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
         const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
-        const cohorts = await rows<CohortRow>(j, cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req), cached), scope));
+        const cohorts = await rows<CohortRow>(
+          j,
+          cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req), cached), scope),
+        );
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));

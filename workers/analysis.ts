@@ -18,8 +18,18 @@ import { toCsv } from '../src/lib/csv';
 import type { SegmentDef } from '../src/analysis/types';
 import type { Result } from '../src/worker-api';
 import type {
-  SegmentsRequest, SegmentsResult, MembersRequest, MembersResult, MemberRow, ProfileResult, ProfileRow, CrosstabRow,
-  MigrationRequest, MigrationResult, MigrationRow, AffinityRow,
+  SegmentsRequest,
+  SegmentsResult,
+  MembersRequest,
+  MembersResult,
+  MemberRow,
+  ProfileResult,
+  ProfileRow,
+  CrosstabRow,
+  MigrationRequest,
+  MigrationResult,
+  MigrationRow,
+  AffinityRow,
 } from '../src/segments-api';
 
 type AnyModel = Model<unknown>;
@@ -63,7 +73,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
         const assigned: AnyModel = reuse ? { ...model, assign: () => raw('SELECT * FROM seg_assign') } : model;
         const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
-        const grid = model.scored ? ((await j.q(rfmGrid(params as never, ctx, raw('SELECT * FROM seg_assign')))) as unknown as RfmGridRow[]) : null;
+        const grid = model.scored
+          ? ((await j.q(rfmGrid(params as never, ctx, raw('SELECT * FROM seg_assign')))) as unknown as RfmGridRow[])
+          : null;
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
           const side = sideOf(req.crosstab);
@@ -72,15 +84,33 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           if ('model' in side) {
             const bKeys = [...new Set(ctRows.map((r) => r.b))];
             const fixedOrder = side.model.segments(side.params).map((d) => d.key);
-            const ordered = side.model.orderKeys ? side.model.orderKeys(bKeys) : [...fixedOrder.filter((k) => bKeys.includes(k)), ...bKeys.filter((k) => !fixedOrder.includes(k))];
+            const ordered = side.model.orderKeys
+              ? side.model.orderKeys(bKeys)
+              : [...fixedOrder.filter((k) => bKeys.includes(k)), ...bKeys.filter((k) => !fixedOrder.includes(k))];
             ctDefs = defsFor(side.model, side.params, ordered);
           }
           ct = { rows: ctRows, defs: ctDefs };
         }
         // the Interest model's companion table: which categories each segment over-buys
-        const affinity = model.id === 'interest' ? ((await j.q(categoryAffinity(assigned, params, ctx))) as unknown as AffinityRow[]) : null;
-        const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), { customers: 0, revenue: 0 });
-        return { defs: defsFor(model, params, rows.map((r) => r.segment)), rows, grid, crosstab: ct, universe, affinity, ms: Math.round(performance.now() - t0) };
+        const affinity =
+          model.id === 'interest' ? ((await j.q(categoryAffinity(assigned, params, ctx))) as unknown as AffinityRow[]) : null;
+        const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
+          customers: 0,
+          revenue: 0,
+        });
+        return {
+          defs: defsFor(
+            model,
+            params,
+            rows.map((r) => r.segment),
+          ),
+          rows,
+          grid,
+          crosstab: ct,
+          universe,
+          affinity,
+          ms: Math.round(performance.now() - t0),
+        };
       });
     },
 
@@ -113,8 +143,22 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         out.push(...r.value.rows);
         if (out.length >= r.value.total || r.value.rows.length === 0) break;
       }
-      const cols = ['customer_id', 'recency_days', 'orders', 'revenue', 'aov', 'last_ts', ...(out[0] && 'r_score' in out[0] ? ['r_score', 'f_score', 'm_score'] : [])] as (keyof MemberRow)[];
-      return { ok: true, value: toCsv(['segment', ...cols], out.map((r) => [req.segment, ...cols.map((c) => r[c] ?? null)])) };
+      const cols = [
+        'customer_id',
+        'recency_days',
+        'orders',
+        'revenue',
+        'aov',
+        'last_ts',
+        ...(out[0] && 'r_score' in out[0] ? ['r_score', 'f_score', 'm_score'] : []),
+      ] as (keyof MemberRow)[];
+      return {
+        ok: true,
+        value: toCsv(
+          ['segment', ...cols],
+          out.map((r) => [req.segment, ...cols.map((c) => r[c] ?? null)]),
+        ),
+      };
     },
 
     async profile(req: Omit<MembersRequest, 'sort' | 'desc' | 'limit' | 'offset'>): Promise<Result<ProfileResult>> {
@@ -142,14 +186,17 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', 'migration', async (j) => {
         const { model, params } = modelOf(req.model, req.params);
         assertDate(req.from, 'migration date');
-        if (req.from >= req.scope.asOf) throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
+        if (req.from >= req.scope.asOf)
+          throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
         const earlier = { ...req.scope, asOf: req.from };
         const ctx1 = { scope: earlier, base: await ensureBase(db, j, version(), earlier) };
         const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version(), req.scope) };
         const rows = (await j.q(segmentMigration(model, params, ctx1, ctx2))) as unknown as MigrationRow[];
         const keys = [...new Set(rows.flatMap((r) => [r.from_segment, r.to_segment]))].filter((k) => k !== 'not_yet' && k !== 'gone');
         const fixed = model.segments(params).map((d) => d.key);
-        const ordered = model.orderKeys ? model.orderKeys(keys) : [...fixed.filter((k) => keys.includes(k)), ...keys.filter((k) => !fixed.includes(k))];
+        const ordered = model.orderKeys
+          ? model.orderKeys(keys)
+          : [...fixed.filter((k) => keys.includes(k)), ...keys.filter((k) => !fixed.includes(k))];
         return { from: req.from, to: req.scope.asOf, rows, defs: defsFor(model, params, ordered) };
       });
     },
@@ -160,8 +207,10 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', `filter-values:${field}`, async (j) => {
         let q: Sql;
         if (field === 'age_band') q = sql`SELECT ${ageBandExpr('c')} AS value, count(*) AS n FROM customers c GROUP BY 1`;
-        else if ((CUSTOMER_FIELDS as readonly string[]).includes(field)) q = sql`SELECT CAST(${ident(field)} AS VARCHAR) AS value, count(*) AS n FROM customers GROUP BY 1`;
-        else if ((ORDER_FIELDS as readonly string[]).includes(field)) q = sql`SELECT CAST(${ident(field)} AS VARCHAR) AS value, count(*) AS n FROM orders GROUP BY 1`;
+        else if ((CUSTOMER_FIELDS as readonly string[]).includes(field))
+          q = sql`SELECT CAST(${ident(field)} AS VARCHAR) AS value, count(*) AS n FROM customers GROUP BY 1`;
+        else if ((ORDER_FIELDS as readonly string[]).includes(field))
+          q = sql`SELECT CAST(${ident(field)} AS VARCHAR) AS value, count(*) AS n FROM orders GROUP BY 1`;
         else throw new Error(`invalid filter field: ${String(field)}`);
         const rows = await j.q(sql`SELECT * FROM (${q}) WHERE value IS NOT NULL ORDER BY n DESC, value LIMIT ${raw('500')}`);
         return rows.map((r) => ({ value: String(r.value), n: Number(r.n) }));

@@ -10,7 +10,17 @@ import { buildOverview, rejectSample } from './overview';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
 import type {
-  AppError, Bundle, FileMapping, IngestOutcome, IngestProgress, InitInfo, LoadedFile, MemoryInfo, Overview, RefundRule, Result,
+  AppError,
+  Bundle,
+  FileMapping,
+  IngestOutcome,
+  IngestProgress,
+  InitInfo,
+  LoadedFile,
+  MemoryInfo,
+  Overview,
+  RefundRule,
+  Result,
 } from '../src/worker-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { analysisApi } from './analysis';
@@ -34,7 +44,10 @@ function asError(e: unknown, fallback: AppError['code'] = 'internal'): AppError 
   if (e instanceof IngestError) return e.error;
   const message = e instanceof Error ? e.message : String(e);
   if (/out of memory|could not allocate|Maximum call stack|memory access out of bounds/i.test(message)) {
-    return { code: 'out-of-memory', message: `The browser tab ran out of memory (${message.split('\n')[0]}). Load fewer or smaller files, or filter them to a shorter period.` };
+    return {
+      code: 'out-of-memory',
+      message: `The browser tab ran out of memory (${message.split('\n')[0]}). Load fewer or smaller files, or filter them to a shorter period.`,
+    };
   }
   if (/interrupt|cancel/i.test(message)) return { code: 'cancelled', message: 'Cancelled.' };
   return { code: fallback, message: message.split('\n')[0] ?? message };
@@ -86,7 +99,8 @@ const api = {
         await exec(db, 'ingest', `DROP TABLE IF EXISTS raw_${id}`).catch(() => undefined);
         if (e instanceof Cancelled || ingestCancelled) {
           errors.push({ code: 'cancelled', file: file.name, message: `Loading ${file.name} was cancelled.` });
-          for (const rest of list.slice(i + 1)) errors.push({ code: 'cancelled', file: rest.name, message: `Loading ${rest.name} was cancelled.` });
+          for (const rest of list.slice(i + 1))
+            errors.push({ code: 'cancelled', file: rest.name, message: `Loading ${rest.name} was cancelled.` });
           break;
         }
         errors.push({ ...asError(e, 'parse-error'), file: file.name });
@@ -120,7 +134,10 @@ const api = {
     const checked = validateMapping(raws, used);
     const firstError = checked.issues.find((i) => i.level === 'error');
     if (firstError) {
-      return { ok: false, error: { code: 'mapping', message: firstError.message, file: firstError.file, column: firstError.column, row: firstError.row } };
+      return {
+        ok: false,
+        error: { code: 'mapping', message: firstError.message, file: firstError.file, column: firstError.column, row: firstError.row },
+      };
     }
     const built = buildCanonical(raws, used, rule);
     const err = built.issues.find((i) => i.level === 'error');
@@ -166,7 +183,11 @@ const api = {
     return toCsv(
       ['line_or_row', 'reason', 'value'],
       [
-        ...reader.map((r) => [r.line as number, `${String(r.error_type).toLowerCase()}: ${String(r.error_message).split('\n')[0]}`, r.csv_line as string]),
+        ...reader.map((r) => [
+          r.line as number,
+          `${String(r.error_type).toLowerCase()}: ${String(r.error_message).split('\n')[0]}`,
+          r.csv_line as string,
+        ]),
         ...rows.map((r) => [r.row, r.reason, r.value]),
       ],
     );
@@ -185,8 +206,14 @@ const api = {
     return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null };
   },
 
-  ...analysisApi(() => getDb(), () => dataVersion),
-  ...lifecycleApi(() => getDb(), () => dataVersion),
+  ...analysisApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...lifecycleApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
   ...persistApi(),
 };
 

@@ -124,7 +124,10 @@ const locks = new Map<Lane, Promise<unknown>>();
 export function serial<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
   const prev = locks.get(lane) ?? Promise.resolve();
   const next = prev.then(f, f);
-  locks.set(lane, next.catch(() => undefined));
+  locks.set(
+    lane,
+    next.catch(() => undefined),
+  );
   return next;
 }
 

@@ -90,7 +90,11 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
     }
     ctx.progress({ file: file.name, phase: 'loading', fraction: null });
     try {
-      await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`);
+      await exec(
+        ctx.db,
+        'ingest',
+        `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`,
+      );
       // With the threaded bundle a pthread cannot read a registered file handle reliably
       // ("No HTML5 file registered"): scan on one thread, then give the threads back.
       const oneThread = byHandle && ctx.db.info.threads > 1;
@@ -126,7 +130,11 @@ function decoderLabel(e: TextEncoding): string {
 function csvError(file: string, e: unknown): AppError {
   const msg = e instanceof Error ? e.message : String(e);
   if (/out of memory|memory|allocate/i.test(msg)) {
-    return { code: 'out-of-memory', file, message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.` };
+    return {
+      code: 'out-of-memory',
+      file,
+      message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.`,
+    };
   }
   const line = /line[: ]+(\d+)/i.exec(msg)?.[1];
   return {
@@ -141,7 +149,11 @@ async function readerRejects(db: Db, file: string, id: number): Promise<{ count:
   try {
     const [c] = await run(db, 'ingest', `SELECT count(DISTINCT line) AS n FROM rej_${id}`);
     const count = Number(c?.n ?? 0);
-    const rows = await run(db, 'ingest', `SELECT line, column_name, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 50`);
+    const rows = await run(
+      db,
+      'ingest',
+      `SELECT line, column_name, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 50`,
+    );
     return {
       count,
       samples: rows.map((r) => ({
@@ -159,11 +171,19 @@ async function readerRejects(db: Db, file: string, id: number): Promise<{ count:
 
 /** Columns with their types and 200 text samples. */
 export async function describe(db: Db, name: string, table: string): Promise<RawFile> {
-  const cols = await run(db, 'ingest', `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ${literal(table)} ORDER BY column_index`);
+  const cols = await run(
+    db,
+    'ingest',
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ${literal(table)} ORDER BY column_index`,
+  );
   const [cnt] = await run(db, 'ingest', `SELECT count(*) AS n FROM ${table}`);
   const dataCols = cols.filter((c) => c.column_name !== '__row');
   const sample = dataCols.length
-    ? await run(db, 'ingest', `SELECT ${dataCols.map((c) => `CAST("${String(c.column_name).replaceAll('"', '""')}" AS VARCHAR) AS "c${dataCols.indexOf(c)}"`).join(', ')} FROM ${table} ORDER BY __row LIMIT 200`)
+    ? await run(
+        db,
+        'ingest',
+        `SELECT ${dataCols.map((c) => `CAST("${String(c.column_name).replaceAll('"', '""')}" AS VARCHAR) AS "c${dataCols.indexOf(c)}"`).join(', ')} FROM ${table} ORDER BY __row LIMIT 200`,
+      )
     : [];
   const columns: RawColumn[] = dataCols.map((c, i) => ({
     name: String(c.column_name),
@@ -237,7 +257,12 @@ async function transcode(
     const all = carry + text;
     const lines = all.split(/\r?\n/);
     carry = final ? '' : (lines.pop() ?? '');
-    emit(lines.map(whitespaceLineToCsv).filter((l) => l !== '').join('\n') + (lines.length ? '\n' : ''));
+    emit(
+      lines
+        .map(whitespaceLineToCsv)
+        .filter((l) => l !== '')
+        .join('\n') + (lines.length ? '\n' : ''),
+    );
   };
   for (;;) {
     if (ctx.isCancelled()) {
@@ -261,7 +286,11 @@ async function transcode(
 /** A record value as text (dates as `YYYY-MM-DD HH:MM:SS`, nested values as JSON). */
 function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (v instanceof Date)
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$|Z$/, '');
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
   return String(v);
@@ -313,7 +342,12 @@ async function loadJson(file: File, table: string, ctx: LoadContext): Promise<vo
           try {
             return JSON.parse(l) as unknown;
           } catch {
-            throw new IngestError({ code: 'parse-error', file: file.name, row: i + 1, message: `${file.name}: line ${i + 1} is not valid JSON.` });
+            throw new IngestError({
+              code: 'parse-error',
+              file: file.name,
+              row: i + 1,
+              message: `${file.name}: line ${i + 1} is not valid JSON.`,
+            });
           }
         });
     }

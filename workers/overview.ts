@@ -67,7 +67,19 @@ function dayAfter(d: string): string {
 }
 
 /** Rejected canonical rows of one file, for the "download rejected rows" link. */
-export async function rejectSample(db: Db, file: string, limit = 1000): Promise<{ row: number | null; reason: string; value: string | null }[]> {
-  const rows = await run(db, 'aux', `SELECT "row", reason, value FROM rejects WHERE file = ${literal(file)} ORDER BY "row" LIMIT ${Math.max(1, Math.floor(limit))}`).catch(() => []);
-  return rows.map((r) => ({ row: r.row === null ? null : Number(r.row), reason: String(r.reason), value: r.value === null ? null : String(r.value) }));
+export async function rejectSample(
+  db: Db,
+  file: string,
+  limit = 1000,
+): Promise<{ row: number | null; reason: string; value: string | null }[]> {
+  const rows = await run(
+    db,
+    'aux',
+    `SELECT "row", reason, value FROM rejects WHERE file = ${literal(file)} ORDER BY "row" LIMIT ${Math.max(1, Math.floor(limit))}`,
+  ).catch(() => []);
+  return rows.map((r) => ({
+    row: r.row === null ? null : Number(r.row),
+    reason: String(r.reason),
+    value: r.value === null ? null : String(r.value),
+  }));
 }

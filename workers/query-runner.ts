@@ -76,7 +76,11 @@ export async function supersede(db: Db, lane: Lane, slot: string): Promise<void>
 export function queryError(e: unknown, sqlText: string): AppError {
   const message = e instanceof Error ? e.message : String(e);
   if (/out of memory|could not allocate|memory access out of bounds/i.test(message)) {
-    return { code: 'out-of-memory', message: `The browser tab ran out of memory running this analysis. Narrow the date window or filters. (${message.split('\n')[0]})`, sql: sqlText };
+    return {
+      code: 'out-of-memory',
+      message: `The browser tab ran out of memory running this analysis. Narrow the date window or filters. (${message.split('\n')[0]})`,
+      sql: sqlText,
+    };
   }
   if (/interrupt/i.test(message)) return { code: 'cancelled', message: 'Cancelled.', sql: sqlText };
   return { code: 'query', message: message.split('\n')[0] ?? message, sql: sqlText };

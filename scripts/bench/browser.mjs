@@ -8,8 +8,14 @@ import { chromium } from 'playwright-core';
 import { PROBE } from './page-probe.mjs';
 
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
   // measureUserAgentSpecificMemory() answers at once instead of after the next natural GC (≤ 20 s)
   '--enable-blink-features=ForceEagerMeasureMemory',
 ];
@@ -167,7 +173,12 @@ async function selectState(s) {
   return s.page.evaluate(() => {
     const sel = (id) => document.querySelector(`[data-testid="${id}"]`);
     const opts = (el) => (el ? [...el.options].map((o) => o.value) : []);
-    return { model: sel('model-select')?.value ?? null, models: opts(sel('model-select')), bins: sel('rfm-bins')?.value ?? null, binsOptions: opts(sel('rfm-bins')) };
+    return {
+      model: sel('model-select')?.value ?? null,
+      models: opts(sel('model-select')),
+      bins: sel('rfm-bins')?.value ?? null,
+      binsOptions: opts(sel('rfm-bins')),
+    };
   });
 }
 

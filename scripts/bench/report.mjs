@@ -18,7 +18,8 @@ export function fmtMs(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-const fmtBytes = (b) => (b === null || b === undefined ? '—' : b >= 1e9 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const fmtBytes = (b) =>
+  b === null || b === undefined ? '—' : b >= 1e9 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`;
 const fmtRows = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 const ratio = (a, b) => (a === null || b === null || !b ? '—' : `${(a / b).toFixed(2)}×`);
 
@@ -39,7 +40,15 @@ export function machineInfo(chromiumPath) {
   } catch {
     // reported as unknown
   }
-  return { cpu, cores: cpus().length, ramGiB: Math.round(totalmem() / 2 ** 30), chromium, node: process.version, date: new Date().toISOString(), load: loadavg()[0] };
+  return {
+    cpu,
+    cores: cpus().length,
+    ramGiB: Math.round(totalmem() / 2 ** 30),
+    chromium,
+    node: process.version,
+    date: new Date().toISOString(),
+    load: loadavg()[0],
+  };
 }
 
 function sizeByRows(r, rows) {
@@ -56,8 +65,15 @@ export function targets(r) {
   const s5 = sizeByRows(r, 5e6);
   const fv5 = median(s5?.app?.firstViewMs);
   const pd5 = s5?.pandas?.seconds ? median(s5.pandas.seconds) * 1000 : null;
-  out.push(['first view at 5M faster than pandas', verdict(fv5 === null || pd5 === null ? null : fv5 < pd5), `${fmtMs(fv5)} vs ${fmtMs(pd5)}`]);
-  for (const [rows, limit] of [[1e6, 100], [5e6, 400]]) {
+  out.push([
+    'first view at 5M faster than pandas',
+    verdict(fv5 === null || pd5 === null ? null : fv5 < pd5),
+    `${fmtMs(fv5)} vs ${fmtMs(pd5)}`,
+  ]);
+  for (const [rows, limit] of [
+    [1e6, 100],
+    [5e6, 400],
+  ]) {
     const m = median(app(rows)?.modelMs);
     const b = median(app(rows)?.binsMs);
     const ok = m === null && b === null ? null : (m ?? 0) <= limit && (b ?? 0) <= limit;
@@ -65,7 +81,11 @@ export function targets(r) {
   }
   const s20 = sizeByRows(r, 20e6);
   const ok20 = s20 ? !s20.app?.error && median(s20.app?.firstViewMs) !== null : null;
-  out.push(['20M loads and segments without a crash', verdict(ok20), s20 ? (s20.app?.error ?? `first view ${fmtMs(median(s20.app?.firstViewMs))}`) : 'not run (--with-20m)']);
+  out.push([
+    '20M loads and segments without a crash',
+    verdict(ok20),
+    s20 ? (s20.app?.error ?? `first view ${fmtMs(median(s20.app?.firstViewMs))}`) : 'not run (--with-20m)',
+  ]);
   const cs = median(r.coldStart?.ms);
   out.push(['cold start ≤ 1 s', verdict(cs === null ? null : cs <= 1000), fmtMs(cs)]);
   return out;
@@ -78,37 +98,75 @@ function table(head, rows) {
 /** Markdown tables (also printed to the console). */
 export function tables(r) {
   const endToEnd = table(
-    ['orders', 'file', 'app ingest', 'app first view', `native DuckDB 1 thr`, `native DuckDB ${r.machine.cores} thr`, 'pandas', 'first view / native 1 thr', 'first view / pandas'],
+    [
+      'orders',
+      'file',
+      'app ingest',
+      'app first view',
+      `native DuckDB 1 thr`,
+      `native DuckDB ${r.machine.cores} thr`,
+      'pandas',
+      'first view / native 1 thr',
+      'first view / pandas',
+    ],
     r.sizes.map((s) => {
       const fv = median(s.app?.firstViewMs);
       const n1 = s.native1?.seconds ? median(s.native1.seconds) * 1000 : null;
       const nN = s.nativeN?.seconds ? median(s.nativeN.seconds) * 1000 : null;
       const pd = s.pandas?.seconds ? median(s.pandas.seconds) * 1000 : null;
       return [
-        fmtRows(s.rows), `${(s.bytes / 1e6).toFixed(0)} MB`, spread(s.app?.ingestMs), spread(s.app?.firstViewMs),
-        n1 === null ? (s.native1?.error ?? '—') : fmtMs(n1), nN === null ? (s.nativeN?.error ?? '—') : fmtMs(nN),
-        pd === null ? (s.pandas?.error ?? '—') : fmtMs(pd), ratio(fv, n1), ratio(fv, pd),
+        fmtRows(s.rows),
+        `${(s.bytes / 1e6).toFixed(0)} MB`,
+        spread(s.app?.ingestMs),
+        spread(s.app?.firstViewMs),
+        n1 === null ? (s.native1?.error ?? '—') : fmtMs(n1),
+        nN === null ? (s.nativeN?.error ?? '—') : fmtMs(nN),
+        pd === null ? (s.pandas?.error ?? '—') : fmtMs(pd),
+        ratio(fv, n1),
+        ratio(fv, pd),
       ];
     }),
   );
   const interactive = table(
-    ['orders', 'segments page after nav', 're-segment: model', 're-segment: RFM bins', 'lifecycle page', 'memory (measureUserAgentSpecificMemory)', 'browser PSS peak', 'DuckDB (data-bytes, max)'],
+    [
+      'orders',
+      'segments page after nav',
+      're-segment: model',
+      're-segment: RFM bins',
+      'lifecycle page',
+      'memory (measureUserAgentSpecificMemory)',
+      'browser PSS peak',
+      'DuckDB (data-bytes, max)',
+    ],
     r.sizes.map((s) => [
-      fmtRows(s.rows), spread(s.app?.navToBreakdownMs), spread(s.app?.modelMs), spread(s.app?.binsMs), spread(s.app?.lifecycleMs),
-      s.app?.memory?.uaBytes ? fmtBytes(s.app.memory.uaBytes) : (s.app?.memory?.uaError ? 'n/a' : '—'),
-      fmtBytes(s.app?.pssPeak), fmtBytes(s.app?.memory?.appMaxBytes ?? null),
+      fmtRows(s.rows),
+      spread(s.app?.navToBreakdownMs),
+      spread(s.app?.modelMs),
+      spread(s.app?.binsMs),
+      spread(s.app?.lifecycleMs),
+      s.app?.memory?.uaBytes ? fmtBytes(s.app.memory.uaBytes) : s.app?.memory?.uaError ? 'n/a' : '—',
+      fmtBytes(s.app?.pssPeak),
+      fmtBytes(s.app?.memory?.appMaxBytes ?? null),
     ]),
   );
-  const start = table(['start-up', 'median'], [
-    ['cold start, first visit (navigation → "Ready")', spread(r.coldStart?.ms)],
-    ['repeat visit (reload, browser cache warm)', spread(r.coldStart?.repeatMs)],
-  ]);
+  const start = table(
+    ['start-up', 'median'],
+    [
+      ['cold start, first visit (navigation → "Ready")', spread(r.coldStart?.ms)],
+      ['repeat visit (reload, browser cache warm)', spread(r.coldStart?.repeatMs)],
+    ],
+  );
   const goals = table(['target', 'status', 'measured'], targets(r));
   const sizes = table(
     ['download', 'raw', 'gzip -9', 'brotli 11'],
     Object.entries(r.transfer ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([g, t]) => [g === 'app' ? 'app JS/CSS/HTML' : `${g} (wasm + its worker JS)`, fmtBytes(t.raw), fmtBytes(t.gzip), fmtBytes(t.brotli)]),
+      .map(([g, t]) => [
+        g === 'app' ? 'app JS/CSS/HTML' : `${g} (wasm + its worker JS)`,
+        fmtBytes(t.raw),
+        fmtBytes(t.gzip),
+        fmtBytes(t.brotli),
+      ]),
   );
   return { endToEnd, interactive, start, goals, sizes };
 }
@@ -119,8 +177,12 @@ const notes = (r) => {
   for (const s of r.sizes) {
     const a = s.app ?? {};
     if (a.error) n.push(`${fmtRows(s.rows)}: the app run failed: ${a.error}`);
-    if (a.missing?.length) n.push(`${fmtRows(s.rows)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
-    if (a.revisits) n.push(`${fmtRows(s.rows)}: ${a.revisits} re-segmentation step(s) revisited a model/bins state already computed (could come from a cache)`);
+    if (a.missing?.length)
+      n.push(`${fmtRows(s.rows)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
+    if (a.revisits)
+      n.push(
+        `${fmtRows(s.rows)}: ${a.revisits} re-segmentation step(s) revisited a model/bins state already computed (could come from a cache)`,
+      );
     if (a.memory?.uaError) n.push(`${fmtRows(s.rows)}: ${a.memory.uaError}`);
     const digests = [s.native1?.digest, s.nativeN?.digest, s.pandas?.digest].filter(Boolean);
     if (new Set(digests).size > 1) n.push(`${fmtRows(s.rows)}: the baselines disagree on the RFM cells: ${digests.join(' / ')}`);
@@ -135,8 +197,18 @@ export function consoleReport(r) {
   const t = tables(r);
   return [
     `\nApp: ${r.app.bundle} bundle, ${r.app.threads ?? '?'} thread(s), crossOriginIsolated=${r.app.coi}`,
-    '\nEnd to end (file → RFM)', t.endToEnd, '\nInteractive and memory', t.interactive, '\nStart-up', t.start,
-    '\nTargets', t.goals, '\nTransfer sizes', t.sizes, '', ...notes(r).map((x) => `note: ${x}`),
+    '\nEnd to end (file → RFM)',
+    t.endToEnd,
+    '\nInteractive and memory',
+    t.interactive,
+    '\nStart-up',
+    t.start,
+    '\nTargets',
+    t.goals,
+    '\nTransfer sizes',
+    t.sizes,
+    '',
+    ...notes(r).map((x) => `note: ${x}`),
   ].join('\n');
 }
 
@@ -194,6 +266,10 @@ ${t.start}
 ${t.sizes}
 
 ## Notes
-${notes(r).map((x) => `- ${x}`).join('\n') || '- none'}
+${
+  notes(r)
+    .map((x) => `- ${x}`)
+    .join('\n') || '- none'
+}
 `;
 }

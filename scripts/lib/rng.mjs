@@ -36,14 +36,20 @@ export class Rng {
 
   /** Uniform float in [0, 1). */
   next() {
-    let a = this.#a, b = this.#b, c = this.#c, d = this.#d;
+    let a = this.#a,
+      b = this.#b,
+      c = this.#c,
+      d = this.#d;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
     c = (c + t) | 0;
-    this.#a = a; this.#b = b; this.#c = c; this.#d = d;
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#d = d;
     return (t >>> 0) / 4294967296;
   }
 
@@ -111,7 +117,8 @@ export class Rng {
   /** Index drawn from a cumulative-weight table built by `cumulative()`. */
   weighted(cum) {
     const x = this.next() * cum[cum.length - 1];
-    let lo = 0, hi = cum.length - 1;
+    let lo = 0,
+      hi = cum.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cum[mid] > x) hi = mid;

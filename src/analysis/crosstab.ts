@@ -4,7 +4,17 @@ import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
 
 /** Customer-base columns a crosstab can use as its second axis. */
-export const CROSSTAB_ATTRIBUTES = ['age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel', 'top_category'] as const;
+export const CROSSTAB_ATTRIBUTES = [
+  'age_band',
+  'gender',
+  'region',
+  'city',
+  'city_tier',
+  'occupation',
+  'income',
+  'channel',
+  'top_category',
+] as const;
 export type CrosstabAttribute = (typeof CROSSTAB_ATTRIBUTES)[number];
 
 export type CrosstabSide<P> = { model: Model<P>; params: P } | { attribute: CrosstabAttribute };

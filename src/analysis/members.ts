@@ -42,7 +42,6 @@ ORDER BY ${key} ${dir} NULLS LAST, customer_id ${dir}
 LIMIT ${num(q.limit)} OFFSET ${num(q.offset)}`;
 }
 
-
 /**
  * One page of the customers in an R × F grid cell (same F axis as `rfmGrid`), by revenue:
  * customer_id, recency_days, orders, revenue, aov, last_ts, r_score, f_score, m_score, total.

@@ -49,9 +49,7 @@ function customerFilter(filters: readonly AttributeFilter[]): Sql | null {
   const cf = filters.filter((f) => isCustomerField(f.field) && f.values.length > 0);
   if (cf.length === 0) return null;
   const conds = cf.map((f) =>
-    f.field === 'age_band'
-      ? sql`${ageBandExpr('c')} IN (${[...f.values]})`
-      : sql`c.${ident(f.field)} IN (${[...f.values]})`,
+    f.field === 'age_band' ? sql`${ageBandExpr('c')} IN (${[...f.values]})` : sql`c.${ident(f.field)} IN (${[...f.values]})`,
   );
   return sql`customer_id IN (SELECT c.customer_id FROM customers c WHERE ${join(conds, ' AND ')})`;
 }

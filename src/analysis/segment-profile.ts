@@ -45,7 +45,13 @@ function bucket(v: Sql, edges: readonly number[]): Sql {
 }
 
 /** The five profile queries for `segment` of the model. */
-export function segmentProfile<P>(model: Model<P>, params: P, ctx: ModelContext, segment: string, opts: ProfileOptions = PROFILE_DEFAULTS): SegmentProfile {
+export function segmentProfile<P>(
+  model: Model<P>,
+  params: P,
+  ctx: ModelContext,
+  segment: string,
+  opts: ProfileOptions = PROFILE_DEFAULTS,
+): SegmentProfile {
   checkAscending(opts.orderValueEdges, 'order value edges');
   checkAscending(opts.recencyEdges, 'recency edges');
   const a = model.assign(params, ctx);

@@ -64,8 +64,12 @@ function lookups(all: Mapped[]): Sql[] {
     if (x.m.role === 'order_lines' && colOf(x, 'order_id')) {
       const qty = numOr(x, 'quantity');
       const price = moneyOr(x, 'unit_price');
-      const amount = colOf(x, 'amount') ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)` : sql`${qty} * ${price} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`;
-      out.push(sql`INSERT INTO __lines SELECT ${textOr(x, 'order_id', idExpr)}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}`);
+      const amount = colOf(x, 'amount')
+        ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
+        : sql`${qty} * ${price} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`;
+      out.push(
+        sql`INSERT INTO __lines SELECT ${textOr(x, 'order_id', idExpr)}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}`,
+      );
     }
     if (x.m.role === 'payments' && colOf(x, 'order_id')) {
       out.push(sql`INSERT INTO __payments SELECT ${textOr(x, 'order_id', idExpr)}, ${moneyOr(x, 'amount')} ${from}`);
@@ -73,7 +77,11 @@ function lookups(all: Mapped[]): Sql[] {
   }
   // One value per key, so joins never multiply rows.
   out.push(raw('CREATE OR REPLACE TEMP TABLE __alias AS SELECT alias, any_value(customer_id) AS customer_id FROM __alias GROUP BY alias'));
-  out.push(raw('CREATE OR REPLACE TEMP TABLE __products AS SELECT product_id, any_value(category) AS category FROM __products WHERE product_id IS NOT NULL GROUP BY product_id'));
+  out.push(
+    raw(
+      'CREATE OR REPLACE TEMP TABLE __products AS SELECT product_id, any_value(category) AS category FROM __products WHERE product_id IS NOT NULL GROUP BY product_id',
+    ),
+  );
   out.push(raw('CREATE OR REPLACE TEMP TABLE __payments AS SELECT order_id, sum(amount) AS amount FROM __payments GROUP BY order_id'));
   return out;
 }
@@ -89,7 +97,9 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const price = moneyOr(x, 'unit_price');
   const lineAmount = amountCol
     ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
-    : colOf(x, 'quantity') && colOf(x, 'unit_price') ? sql`${qty} * ${price}` : NULL_NUM;
+    : colOf(x, 'quantity') && colOf(x, 'unit_price')
+      ? sql`${qty} * ${price}`
+      : NULL_NUM;
   const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
@@ -182,7 +192,11 @@ function customers(): Sql[] {
  * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
  * statements are still returned; the caller should not run them.
  */
-export function buildCanonical(files: RawFile[], mappings: FileMapping[], rule: RefundRule): { statements: string[]; issues: MappingIssue[] } {
+export function buildCanonical(
+  files: RawFile[],
+  mappings: FileMapping[],
+  rule: RefundRule,
+): { statements: string[]; issues: MappingIssue[] } {
   const { issues } = validateMapping(files, mappings);
   const all: Mapped[] = [];
   for (const m of mappings) {
@@ -213,4 +227,3 @@ export function buildCanonical(files: RawFile[], mappings: FileMapping[], rule: 
   for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }
-

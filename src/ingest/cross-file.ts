@@ -15,8 +15,6 @@ export function refineWithOthers(fresh: FileMapping[], all: FileMapping[]): File
   const hasKeyedOrders = all.some((m) => m.role === 'orders' && has(m, 'customer_id') && has(m, 'order_id'));
   if (!hasKeyedOrders) return fresh;
   return fresh.map((m) =>
-    m.role === 'orders' && has(m, 'order_id') && !has(m, 'customer_id') && !has(m, 'customer_alias')
-      ? { ...m, role: 'order_lines' }
-      : m,
+    m.role === 'orders' && has(m, 'order_id') && !has(m, 'customer_id') && !has(m, 'customer_alias') ? { ...m, role: 'order_lines' } : m,
   );
 }

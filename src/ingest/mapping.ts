@@ -52,9 +52,30 @@ export type ColumnRole =
   | 'ignore';
 
 export const COLUMN_ROLES: readonly ColumnRole[] = [
-  'customer_id', 'customer_alias', 'order_id', 'timestamp', 'amount', 'quantity', 'unit_price', 'extra_amount',
-  'refund_amount', 'status', 'category', 'product_id', 'channel', 'event_type', 'session_id', 'age', 'birth_date',
-  'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'ignore',
+  'customer_id',
+  'customer_alias',
+  'order_id',
+  'timestamp',
+  'amount',
+  'quantity',
+  'unit_price',
+  'extra_amount',
+  'refund_amount',
+  'status',
+  'category',
+  'product_id',
+  'channel',
+  'event_type',
+  'session_id',
+  'age',
+  'birth_date',
+  'gender',
+  'region',
+  'city',
+  'city_tier',
+  'occupation',
+  'income',
+  'ignore',
 ];
 
 /** How a timestamp column is parsed. */

@@ -33,12 +33,14 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,
-    eventsByType: 'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
+    eventsByType:
+      'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,
     // the Data page's coverage: share of ALL customers (profile or not) with each field; an age
     // band counts as an age
     coverageAll: `SELECT count(*) AS customers, count(coalesce(CAST(age AS VARCHAR), age_band)) AS age, ${COVERAGE_ALL.map((f) => `count(${f}) AS ${f}`).join(', ')} FROM customers`,
     nullsByColumn: perColumn.length ? inline(join(perColumn, ' UNION ALL ')) : inline(raw('SELECT NULL AS file WHERE FALSE')),
-    rejects: 'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
+    rejects:
+      'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
   };
 }

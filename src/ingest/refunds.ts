@@ -26,12 +26,20 @@ export function isReturnExpr(rule: RefundRule, cols: ReturnColumns): Sql {
   const prefixes = rule.orderIdPrefixes.map((p) => p.trim()).filter((p) => p !== '');
   const orderId = cols.orderId;
   if (orderId && prefixes.length > 0) {
-    conds.push(join(prefixes.map((p) => sql`starts_with(${orderId}, ${p})`), ' OR '));
+    conds.push(
+      join(
+        prefixes.map((p) => sql`starts_with(${orderId}, ${p})`),
+        ' OR ',
+      ),
+    );
   }
   const statuses = rule.statuses.map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   if (cols.status && statuses.length > 0) conds.push(sql`lower(trim(${cols.status})) IN (${statuses})`);
   if (conds.length === 0) return raw('FALSE');
-  return sql`coalesce(${join(conds.map((c) => sql`(${c})`), ' OR ')}, FALSE)`;
+  return sql`coalesce(${join(
+    conds.map((c) => sql`(${c})`),
+    ' OR ',
+  )}, FALSE)`;
 }
 
 /** The rule in one sentence, English (`en`) or Chinese (`zh`). */

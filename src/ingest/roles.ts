@@ -20,21 +20,41 @@ interface Rule {
  * so specific names come before general ones.
  */
 const RULES: Rule[] = [
-  { role: 'ignore', re: /子订单|subord|昵称|nickname|zip|postal|邮编|geohash|seller|review|email|phone|电话|手机|orderitemid|^x\d*$/, score: 0 },
+  {
+    role: 'ignore',
+    re: /子订单|subord|昵称|nickname|zip|postal|邮编|geohash|seller|review|email|phone|电话|手机|orderitemid|^x\d*$/,
+    score: 0,
+  },
   { role: 'customer_id', re: /^customeruniqueid$/, score: 5 },
-  { role: 'customer_id', re: /^(customerid|customer|customerno|custid|clientid|userid|user|buyerid|buyer|memberid|member|householdid|household|visitorid|accountid|masterid)$/, score: 4 },
+  {
+    role: 'customer_id',
+    re: /^(customerid|customer|customerno|custid|clientid|userid|user|buyerid|buyer|memberid|member|householdid|household|visitorid|accountid|masterid)$/,
+    score: 4,
+  },
   { role: 'customer_id', re: /^(用户id|用户|买家会员名|会员名|会员|会员id|客户id|客户编号|客户|买家id|买家|顾客id|顾客)$/, score: 4 },
-  { role: 'order_id', re: /^(invoiceno|invoice|invoiceid|invoicenumber|orderid|orderno|ordernumber|order|basketid|transactionid|txnid|receiptid)$/, score: 4 },
+  {
+    role: 'order_id',
+    re: /^(invoiceno|invoice|invoiceid|invoicenumber|orderid|orderno|ordernumber|order|basketid|transactionid|txnid|receiptid)$/,
+    score: 4,
+  },
   { role: 'order_id', re: /^(主订单编号|订单编号|订单号|订单id)$/, score: 4 },
   { role: 'session_id', re: /session|会话/, score: 4 },
-  { role: 'timestamp', re: /^(invoicedate|orderpurchasetimestamp|eventtime|transactiontimestamp|orderdate|ordertime|purchasedate|purchasetime|purchasetimestamp|transactiondate|createdat|created|datetime|timestamp|date|time|ts)$/, score: 4 },
+  {
+    role: 'timestamp',
+    re: /^(invoicedate|orderpurchasetimestamp|eventtime|transactiontimestamp|orderdate|ordertime|purchasedate|purchasetime|purchasetimestamp|transactiondate|createdat|created|datetime|timestamp|date|time|ts)$/,
+    score: 4,
+  },
   { role: 'timestamp', re: /^(下单时间|订单创建时间|创建时间|交易时间|成交时间|时间|日期)$/, score: 4 },
   { role: 'timestamp', re: /^(支付时间|订单付款时间|付款时间)$/, score: 3 },
   { role: 'refund_amount', re: /refund|退款金额/, score: 4 },
   { role: 'extra_amount', re: /^(freightvalue|freight|shippingcost|shippingfee|deliveryfee)$/, score: 4 },
   { role: 'unit_price', re: /^(unitprice|itemprice|单价)$/, score: 5 },
   { role: 'amount', re: /^(买家实际支付金额|实付金额|实际支付金额|支付金额)$/, score: 5 },
-  { role: 'amount', re: /^(revenue|salesvalue|sales|paymentvalue|dollarvalue|amount|totalamount|total|ordertotal|ordervalue|orderamount|salesamount|gmv|spend|monetary)$/, score: 4 },
+  {
+    role: 'amount',
+    re: /^(revenue|salesvalue|sales|paymentvalue|dollarvalue|amount|totalamount|total|ordertotal|ordervalue|orderamount|salesamount|gmv|spend|monetary)$/,
+    score: 4,
+  },
   { role: 'amount', re: /^(总金额|订单金额|金额|销售额|实收金额)$/, score: 3 },
   // `price` is settled per file below: unit price next to a quantity, else the line amount.
   { role: 'unit_price', re: /^(price|价格|商品价格)$/, score: 3 },
@@ -60,7 +80,10 @@ const MULTI_ROLES: ReadonlySet<ColumnRole> = new Set(['ignore']);
 
 /** Header as matched: lower case, without spaces, `_`, `-`, `.`. */
 export function normaliseHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_\-.]+/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, '');
 }
 
 /** Role and score a header alone suggests. */
@@ -75,7 +98,8 @@ function nonEmpty(c: RawColumn): string[] {
 }
 
 const isIntColumn = (c: RawColumn) => /INT/i.test(c.type) || (nonEmpty(c).length > 0 && nonEmpty(c).every((v) => /^\d+$/.test(v)));
-const isDecimalColumn = (c: RawColumn) => /^(DOUBLE|FLOAT|REAL|DECIMAL)/i.test(c.type) || (nonEmpty(c).length > 0 && nonEmpty(c).every((v) => /^-?\d+\.\d+$/.test(v)));
+const isDecimalColumn = (c: RawColumn) =>
+  /^(DOUBLE|FLOAT|REAL|DECIMAL)/i.test(c.type) || (nonEmpty(c).length > 0 && nonEmpty(c).every((v) => /^-?\d+\.\d+$/.test(v)));
 const isEventColumn = (c: RawColumn) => {
   const v = nonEmpty(c);
   return /VARCHAR/i.test(c.type) && v.length > 0 && v.filter(isEventWord).length >= v.length * 0.9;
@@ -91,8 +115,14 @@ function rolesFromValues(columns: RawColumn[]): Record<string, ColumnRole> {
     free.delete(c.name);
   };
   take(columns.find(isEventColumn), 'event_type');
-  take(columns.find((c) => free.has(c.name) && detectTimestampFormat(c) !== null), 'timestamp');
-  take(columns.find((c) => free.has(c.name) && isDecimalColumn(c)), 'amount');
+  take(
+    columns.find((c) => free.has(c.name) && detectTimestampFormat(c) !== null),
+    'timestamp',
+  );
+  take(
+    columns.find((c) => free.has(c.name) && isDecimalColumn(c)),
+    'amount',
+  );
   const ids = columns.filter((c) => free.has(c.name) && isIntColumn(c));
   const isEvents = Object.values(roles).includes('event_type');
   if (isEvents) {
@@ -101,7 +131,10 @@ function rolesFromValues(columns: RawColumn[]): Record<string, ColumnRole> {
     take(ids[0], 'customer_id');
     const amountIdx = columns.findIndex((c) => roles[c.name] === 'amount');
     // The count of items sits just before the money in CDNOW-like logs.
-    const qty = columns.slice(0, amountIdx < 0 ? columns.length : amountIdx).filter((c) => free.has(c.name) && isIntColumn(c)).at(-1);
+    const qty = columns
+      .slice(0, amountIdx < 0 ? columns.length : amountIdx)
+      .filter((c) => free.has(c.name) && isIntColumn(c))
+      .at(-1);
     if (qty && ids.indexOf(qty) > 0) take(qty, 'quantity');
   }
   for (const c of columns) if (!(c.name in roles)) roles[c.name] = 'ignore';
@@ -181,7 +214,8 @@ export function guessMapping(file: RawFile): FileMapping {
   const roles = headerless ? rolesFromValues(columns) : rolesFromHeaders(columns);
   // An integer code column named like a type is only an event column when its values are codes.
   for (const c of columns) {
-    if (roles[c.name] === 'event_type' && isNumericType(c.type) && !nonEmpty(c).every((v) => v in NUMERIC_EVENT_CODES)) roles[c.name] = 'ignore';
+    if (roles[c.name] === 'event_type' && isNumericType(c.type) && !nonEmpty(c).every((v) => v in NUMERIC_EVENT_CODES))
+      roles[c.name] = 'ignore';
   }
   const role = decideFileRole(roles, columns);
   settle(roles, role, columns);

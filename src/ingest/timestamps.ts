@@ -181,7 +181,9 @@ function zoneMinutes(zone: Sql): Sql {
 function parseOne(base: Sql, format: string): Sql {
   // ISO texts cast directly (much faster than strptime); strptime stays the fallback.
   const iso = format === '%Y-%m-%d %H:%M:%S' || format === '%Y-%m-%d' || format === '%Y-%m-%d %H:%M';
-  const p = iso ? sql`coalesce(TRY_CAST(${base} AS TIMESTAMP), try_strptime(${base}, ${str(format)}))` : sql`try_strptime(${base}, ${str(format)})`;
+  const p = iso
+    ? sql`coalesce(TRY_CAST(${base} AS TIMESTAMP), try_strptime(${base}, ${str(format)}))`
+    : sql`try_strptime(${base}, ${str(format)})`;
   return format.includes('%Y') ? sql`CASE WHEN year(${p}) >= 1000 THEN ${p} END` : p;
 }
 
@@ -209,7 +211,8 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, tzOffsetMinutes: n
       const base = sql`regexp_replace(${s}, ${str(ZONE_RE_SQL)}, '\\1')`;
       const zone = sql`regexp_extract(${s}, ${str(ZONE_RE_SQL)}, 2)`;
       const formats = fmt.formats.length > 0 ? fmt.formats : ['%Y-%m-%d %H:%M:%S'];
-      const parsed = formats.length === 1 ? parseOne(base, formats[0] as string) : sql`coalesce(${join(formats.map((f) => parseOne(base, f)))})`;
+      const parsed =
+        formats.length === 1 ? parseOne(base, formats[0] as string) : sql`coalesce(${join(formats.map((f) => parseOne(base, f)))})`;
       // Fast path: a text that cannot end in a zone (`Z`, `UTC`, `±HH:MM`, `±HHMM`) skips the regexes.
       const mayHaveZone = sql`(right(${s}, 1) = 'Z' OR right(${s}, 3) = 'UTC' OR substr(${s}, length(${s}) - 5, 1) IN ('+', '-') OR substr(${s}, length(${s}) - 4, 1) IN ('+', '-'))`;
       const plain = formats.length === 1 ? parseOne(s, formats[0] as string) : sql`coalesce(${join(formats.map((f) => parseOne(s, f)))})`;

@@ -51,7 +51,10 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
     const badTime = tsCol && (m.role === 'orders' || m.role === 'events') ? firstUnreadableTime(tsCol, m.timestampFormat) : null;
     if (tsCol && badTime) {
       issues.push({
-        level: 'error', file: m.file, column: tsCol.name, row: badTime.row,
+        level: 'error',
+        file: m.file,
+        column: tsCol.name,
+        row: badTime.row,
         message: `${m.file}: column ${tsCol.name} holds no readable date or time (row ${badTime.row}: ${JSON.stringify(badTime.value)})`,
       });
     }
@@ -68,7 +71,10 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
       const i = col.samples.findIndex(isBadNumber);
       const bad = i >= 0 ? col.samples[i] : undefined;
       issues.push({
-        level: 'error', file: m.file, column: col.name, ...(i >= 0 ? { row: i + 1 } : {}),
+        level: 'error',
+        file: m.file,
+        column: col.name,
+        ...(i >= 0 ? { row: i + 1 } : {}),
         message: `${m.file}: column ${col.name} is text, not a number${i >= 0 ? ` (row ${i + 1}: ${JSON.stringify(bad)})` : ''}`,
       });
     }
@@ -87,7 +93,9 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
         const cb = fb.columns.find((c) => c.name === mapped(mb, role));
         if (ca && cb && isTextual(ca) !== isTextual(cb)) {
           issues.push({
-            level: 'error', file: ma.file, column: ca.name,
+            level: 'error',
+            file: ma.file,
+            column: ca.name,
             message: `${ma.file} and ${mb.file}: ${role} columns differ in type (${ca.name} ${ca.type} vs ${cb.name} ${cb.type})`,
           });
         }

@@ -70,13 +70,24 @@ export function ageFromBirthExpr(birth: Sql, asOf: Sql): Sql {
 
 /** DuckDB numeric column types. */
 export function isNumericType(type: string): boolean {
-  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?|INT\d*)$/i.test(type.trim());
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?|INT\d*)$/i.test(
+    type.trim(),
+  );
 }
 
 /** Share of non-empty samples that read as numbers after money cleaning (0…1; 1 when no samples). */
 export function numericShare(samples: readonly (string | null)[]): number {
   const vals = samples.filter((s): s is string => s !== null && !NULL_MARKERS.includes(s.trim().toLowerCase()));
   if (vals.length === 0) return 1;
-  const ok = vals.filter((v) => Number.isFinite(Number(v.trim().replace(/[\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP/g, '').replace(/^\((.*)\)$/, '-$1'))));
+  const ok = vals.filter((v) =>
+    Number.isFinite(
+      Number(
+        v
+          .trim()
+          .replace(/[\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP/g, '')
+          .replace(/^\((.*)\)$/, '-$1'),
+      ),
+    ),
+  );
   return ok.length / vals.length;
 }

@@ -24,5 +24,8 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
 
 /** Rows of objects → CSV with the given columns. */
 export function objectsToCsv<T extends Record<string, Cell>>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {
-  return toCsv(columns, rows.map((r) => columns.map((c) => r[c])));
+  return toCsv(
+    columns,
+    rows.map((r) => columns.map((c) => r[c])),
+  );
 }

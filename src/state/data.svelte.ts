@@ -40,7 +40,10 @@ export class DataState {
     this.busy = 'ingest';
     this.progress = null;
     try {
-      const out = await api.ingest(list, Comlink.proxy((p: IngestProgress) => (this.progress = p)));
+      const out = await api.ingest(
+        list,
+        Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+      );
       this.errors = [...this.errors, ...out.errors];
       for (const l of out.loaded) {
         // the worker renames a second file of the same name to "name (2)"
@@ -89,7 +92,10 @@ export class DataState {
   async apply(): Promise<void> {
     this.busy = 'mapping';
     try {
-      const r = await atlas().api.applyMapping($state.snapshot(this.mappings) as FileMapping[], $state.snapshot(this.refundRule) as RefundRule);
+      const r = await atlas().api.applyMapping(
+        $state.snapshot(this.mappings) as FileMapping[],
+        $state.snapshot(this.refundRule) as RefundRule,
+      );
       if (r.ok) {
         this.overview = r.value;
         this.version++;

@@ -94,7 +94,9 @@ class PersistStore {
   }
 
   async #saveConfig(): Promise<void> {
-    await atlas().api.persistConfig(this.#config(), $state.snapshot(data.refundRule) as RefundRule).catch(() => undefined);
+    await atlas()
+      .api.persistConfig(this.#config(), $state.snapshot(data.refundRule) as RefundRule)
+      .catch(() => undefined);
   }
 
   #config(): FileMapping[] {

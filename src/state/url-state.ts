@@ -103,7 +103,11 @@ export interface ParseResult {
   warnings: string[];
 }
 
-const DateStr = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)));
+const DateStr = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/),
+  v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+);
 const Short = v.pipe(v.string(), v.maxLength(200));
 const Life = v.object({
   period: v.picklist(['week', 'month']),
@@ -171,7 +175,10 @@ export function modelParams(model: ModelId, over: unknown, warnings: string[]): 
 
 function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
   const raw = parseJson(text);
-  const schema = v.pipe(v.array(v.object({ field: v.picklist(FILTER_FIELDS), values: v.pipe(v.array(Short), v.maxLength(200)) })), v.maxLength(12));
+  const schema = v.pipe(
+    v.array(v.object({ field: v.picklist(FILTER_FIELDS), values: v.pipe(v.array(Short), v.maxLength(200)) })),
+    v.maxLength(12),
+  );
   const r = v.safeParse(schema, raw);
   if (!r.success) {
     warnings.push('filters ignored (malformed)');
@@ -195,7 +202,8 @@ export function parseState(hash: string): ParseResult {
   const version = q.get('v');
   if (version !== null && version !== String(URL_VERSION)) {
     const n = Number(version);
-    if (Number.isInteger(n) && n > URL_VERSION) warnings.push(`this link was made by a newer version (v${version}); applied what this version understands`);
+    if (Number.isInteger(n) && n > URL_VERSION)
+      warnings.push(`this link was made by a newer version (v${version}); applied what this version understands`);
     else if (Number.isInteger(n) && n >= 0 && n < URL_VERSION) warnings.push(`link version v${version} migrated to v${URL_VERSION}`);
     else warnings.push(`unknown link version “${version.slice(0, 20)}” ignored`);
   }
@@ -212,7 +220,11 @@ export function parseState(hash: string): ParseResult {
     if (lang === 'en' || lang === 'zh') state.lang = lang;
     else warnings.push('unknown language ignored');
   }
-  for (const [key, field] of [['asof', 'asOf'], ['from', 'from'], ['mig', 'migrateFrom']] as const) {
+  for (const [key, field] of [
+    ['asof', 'asOf'],
+    ['from', 'from'],
+    ['mig', 'migrateFrom'],
+  ] as const) {
     const d: string | null = get(key);
     if (d === null) continue;
     if (v.safeParse(DateStr, d).success) state[field] = d;
@@ -311,6 +323,7 @@ export function compareFingerprint(expected: Fingerprint, actual: Fingerprint): 
     else if (a.rows !== f.rows || a.bytes !== f.bytes) out.push(`file ${f.name} differs (${a.rows} rows here, ${f.rows} in the link)`);
   }
   if (expected.mapping !== actual.mapping) out.push('the column mapping differs');
-  if (expected.first !== actual.first || expected.last !== actual.last) out.push(`date range differs (${actual.first ?? '–'} … ${actual.last ?? '–'} here)`);
+  if (expected.first !== actual.first || expected.last !== actual.last)
+    out.push(`date range differs (${actual.first ?? '–'} … ${actual.last ?? '–'} here)`);
   return out;
 }

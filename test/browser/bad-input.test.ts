@@ -80,22 +80,25 @@ describe('bad input', () => {
     ['clash.csv', 'revenue', 1, /clash\.csv: column revenue is text, not a number \(row 1: "high"\)/],
     ['bad-times.csv', 'order_date', 1, /bad-times\.csv: column order_date holds no readable date or time \(row 1: "soon"\)/],
     ['no-customer.csv', null, null, /no-customer\.csv: no customer id column/],
-  ])('%s: the mapping is refused naming file, column and row; earlier figures stay; removing it recovers', async (name, column, row, message) => {
-    await loadFiles(s, [join(F, name)]);
-    const errors = await errorsShown(s.page);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(message);
-    if (column) expect(errors[0]).toContain(`column “${column}”`);
-    if (row) expect(errors[0]).toContain(`row ${row}`);
-    if (name === 'bad-times.csv') await s.page.screenshot({ path: 'test/output/bad-times.png', fullPage: true });
-    // The file is loaded (the user can fix its mapping) but the tables were not rebuilt.
-    expect(await card(s.page, name).count()).toBe(1);
-    expect(await figures(s.page)).toEqual(BASELINE);
-    await dismissAll(s.page);
-    await remove(s, name);
-    expect(await errorsShown(s.page)).toEqual([]);
-    expect(await figures(s.page)).toEqual(BASELINE);
-  });
+  ])(
+    '%s: the mapping is refused naming file, column and row; earlier figures stay; removing it recovers',
+    async (name, column, row, message) => {
+      await loadFiles(s, [join(F, name)]);
+      const errors = await errorsShown(s.page);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+      if (column) expect(errors[0]).toContain(`column “${column}”`);
+      if (row) expect(errors[0]).toContain(`row ${row}`);
+      if (name === 'bad-times.csv') await s.page.screenshot({ path: 'test/output/bad-times.png', fullPage: true });
+      // The file is loaded (the user can fix its mapping) but the tables were not rebuilt.
+      expect(await card(s.page, name).count()).toBe(1);
+      expect(await figures(s.page)).toEqual(BASELINE);
+      await dismissAll(s.page);
+      await remove(s, name);
+      expect(await errorsShown(s.page)).toEqual([]);
+      expect(await figures(s.page)).toEqual(BASELINE);
+    },
+  );
 
   it('ragged rows and a broken quote: good rows load, bad ones are counted with their reasons', async () => {
     await loadFiles(s, [join(F, 'ragged.csv')]);
@@ -129,7 +132,10 @@ describe('encodings and formats', () => {
   beforeAll(async () => {
     s = await openApp();
     await loadFiles(s, [join(F, 'baseline-orders.csv')]);
-    await loadFiles(s, files.map((f) => join(F, f)));
+    await loadFiles(
+      s,
+      files.map((f) => join(F, f)),
+    );
   });
   afterAll(async () => s?.close());
 

@@ -17,8 +17,14 @@ export function chromiumPath(): string {
 }
 
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 export interface Session {
@@ -52,7 +58,10 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(baseUrl + (opts.query ?? ''));
-  await page.getByTestId('db-status').filter({ hasText: /Ready|就绪/ }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('db-status')
+    .filter({ hasText: /Ready|就绪/ })
+    .waitFor({ timeout: 60_000 });
   return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
 }
 

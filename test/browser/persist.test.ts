@@ -68,7 +68,9 @@ describe('keeping data in this browser', () => {
     expect(await storedNames(s)).toEqual(['file-0.bin', 'file-1.bin', 'file-2.bin', 'manifest.json']);
     const sizes = await s.page.evaluate(async () => {
       const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('atlas-data');
-      const m = JSON.parse(await (await (await dir.getFileHandle('manifest.json')).getFile()).text()) as { files: { name: string; bytes: number; stored: string }[] };
+      const m = JSON.parse(await (await (await dir.getFileHandle('manifest.json')).getFile()).text()) as {
+        files: { name: string; bytes: number; stored: string }[];
+      };
       return Promise.all(m.files.map(async (f) => [f.name, f.bytes, (await (await dir.getFileHandle(f.stored)).getFile()).size]));
     });
     const { statSync } = await import('node:fs');

@@ -46,7 +46,10 @@ function secrets(): string[] {
 
 /** The customer-id column of an exported members CSV. */
 function exportedIds(csv: string): string[] {
-  const [head, ...lines] = csv.replace(/^\ufeff/, '').trim().split('\n');
+  const [head, ...lines] = csv
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split('\n');
   const col = head!.split(',').findIndex((h) => /customer/i.test(h));
   return lines.map((l) => l.split(',')[col]!.replace(/^"|"$/g, '')).filter((x) => x.length > 2);
 }
@@ -58,7 +61,6 @@ function decoded(text: string): string {
     return text;
   }
 }
-
 
 async function seq(page: Page): Promise<number> {
   return Number((await page.getByTestId('breakdown').getAttribute('data-seq')) ?? 0);
@@ -104,7 +106,9 @@ describe('nothing leaves the browser', () => {
     await s.context.exposeBinding('__cspViolation', (_src, v: string) => void violations.push(v));
     await s.context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+        (window as unknown as { __cspViolation(v: string): void }).__cspViolation(
+          `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+        );
       });
     });
     s.context.on('console', (m) => {
@@ -222,10 +226,25 @@ describe('nothing leaves the browser', () => {
  * extension repositories (auto-install/auto-load are switched off at start-up).
  */
 const KNOWN_INERT_HOSTS = new Set([
-  'opensource.org', 'svelte.dev', 'github.com', 'developer.mozilla.org', 'www.w3.org', 'w3c.github.io',
-  'developers.google.com', 'goo.gl', 'fetch.spec.whatwg.org', 'developer.chrome.com', 'bugs.webkit.org',
-  'bugs.chromium.org', 'bit.ly', 'www.apache.org', 'duckdb.org', 'extensions.duckdb.org',
-  'community-extensions.duckdb.org', 'nightly-extensions.duckdb.org', 'unpkg.com',
+  'opensource.org',
+  'svelte.dev',
+  'github.com',
+  'developer.mozilla.org',
+  'www.w3.org',
+  'w3c.github.io',
+  'developers.google.com',
+  'goo.gl',
+  'fetch.spec.whatwg.org',
+  'developer.chrome.com',
+  'bugs.webkit.org',
+  'bugs.chromium.org',
+  'bit.ly',
+  'www.apache.org',
+  'duckdb.org',
+  'extensions.duckdb.org',
+  'community-extensions.duckdb.org',
+  'nightly-extensions.duckdb.org',
+  'unpkg.com',
 ]);
 
 describe('static check of the build', () => {
@@ -247,6 +266,7 @@ describe('static check of the build', () => {
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
-    for (const f of built().filter((x) => x.endsWith('.css'))) expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/url\(\s*["']?(https?:)?\/\/|@import/);
+    for (const f of built().filter((x) => x.endsWith('.css')))
+      expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/url\(\s*["']?(https?:)?\/\/|@import/);
   });
 });

@@ -2,7 +2,6 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { openApp, waitIdle, numberAt, errorsShown, type Session, readyAfter } from './browser';
 
-
 describe('segments page on the demo data', () => {
   let s: Session;
   beforeAll(async () => {
@@ -28,7 +27,10 @@ describe('segments page on the demo data', () => {
       s.page.waitForEvent('download'),
       s.page.locator('[data-testid=rfm-grid] [data-testid=chart-csv]').click(),
     ]);
-    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(csv[0]).toBe('R,F,Customers,Monetary');
     expect(csv.slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0)).toBe(buyers);
 
@@ -37,7 +39,10 @@ describe('segments page on the demo data', () => {
       await s.page.getByTestId('model-select').selectOption(model);
       seq = await readyAfter(s.page, seq);
       const c = (await s.page.getByTestId('seg-customers').allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
-      expect(c.reduce((a, b) => a + b, 0), model).toBe(buyers);
+      expect(
+        c.reduce((a, b) => a + b, 0),
+        model,
+      ).toBe(buyers);
     }
     await s.page.screenshot({ path: 'test/output/segments-behaviour.png', fullPage: true });
   });
@@ -90,9 +95,9 @@ describe('segments page on the demo data', () => {
     await s.page.getByTestId('model-select').selectOption('interest');
     await readyAfter(s.page, seq);
     // the table view is rendered (hidden) beside the chart: segment, category, customers, revenue, share, lift
-    const rows = await s.page.locator('[data-testid=affinity] table tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
-    );
+    const rows = await s.page
+      .locator('[data-testid=affinity] table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')));
     expect(rows.length).toBeGreaterThan(10);
     const own = rows.filter(([segment, category]) => segment === category);
     expect(own.length).toBeGreaterThan(3);

@@ -31,7 +31,6 @@ async function pageText(page: Page): Promise<string> {
   return page.evaluate(() => document.body.textContent ?? '');
 }
 
-
 describe('hostile cell values render as text', () => {
   let s: Session;
   beforeAll(async () => {
@@ -58,7 +57,10 @@ describe('hostile cell values render as text', () => {
     for (const [i, c] of counts.entries()) {
       if (c === 0) continue;
       await s.page.locator('[data-testid=breakdown-table] tbody tr').nth(i).getByTestId('seg-customers').click();
-      await s.page.getByTestId('members-total').filter({ hasText: String(c) }).waitFor({ timeout: 60_000 });
+      await s.page
+        .getByTestId('members-total')
+        .filter({ hasText: String(c) })
+        .waitFor({ timeout: 60_000 });
       await s.page.waitForTimeout(200);
       members += (await s.page.getByTestId('members').textContent()) ?? '';
       await clean(s.page);

@@ -95,7 +95,13 @@ export async function load(
   data: { orders?: OrderFixture[]; events?: EventFixture[]; customers?: CustomerFixture[] },
 ): Promise<void> {
   const lit = (v: unknown) =>
-    v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
+    v === null || v === undefined
+      ? 'NULL'
+      : typeof v === 'number'
+        ? String(v)
+        : typeof v === 'boolean'
+          ? String(v)
+          : `'${String(v).replaceAll("'", "''")}'`;
   const insert = async (table: string, cols: string[], rows: unknown[][]) => {
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
@@ -105,23 +111,70 @@ export async function load(
   const orders = data.orders ?? [];
   await insert(
     'orders',
-    ['customer_id', 'order_id', 'ts', 'amount', 'quantity', 'unit_price', 'status', 'category', 'product_id', 'channel', 'region', 'is_return', 'source'],
+    [
+      'customer_id',
+      'order_id',
+      'ts',
+      'amount',
+      'quantity',
+      'unit_price',
+      'status',
+      'category',
+      'product_id',
+      'channel',
+      'region',
+      'is_return',
+      'source',
+    ],
     orders.map((o, i) => [
-      o.customer_id, o.order_id ?? `o${i + 1}`, o.ts, o.amount, o.quantity ?? null, null, o.status ?? null,
-      o.category ?? null, o.product_id ?? null, o.channel ?? null, o.region ?? null, o.is_return ?? false, 'fixture',
+      o.customer_id,
+      o.order_id ?? `o${i + 1}`,
+      o.ts,
+      o.amount,
+      o.quantity ?? null,
+      null,
+      o.status ?? null,
+      o.category ?? null,
+      o.product_id ?? null,
+      o.channel ?? null,
+      o.region ?? null,
+      o.is_return ?? false,
+      'fixture',
     ]),
   );
   const events = data.events ?? [];
   await insert(
     'events',
     ['customer_id', 'ts', 'event_type', 'raw_type', 'product_id', 'category', 'session_id', 'price', 'source'],
-    events.map((e) => [e.customer_id, e.ts, e.event_type, e.event_type, e.product_id ?? null, e.category ?? null, e.session_id ?? null, e.price ?? null, 'fixture']),
+    events.map((e) => [
+      e.customer_id,
+      e.ts,
+      e.event_type,
+      e.event_type,
+      e.product_id ?? null,
+      e.category ?? null,
+      e.session_id ?? null,
+      e.price ?? null,
+      'fixture',
+    ]),
   );
   const profiles = data.customers ?? [];
   await insert(
     'customers',
     ['customer_id', 'has_profile', 'age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'],
-    profiles.map((c) => [c.customer_id, true, c.age ?? null, c.age_band ?? null, c.gender ?? null, c.region ?? null, c.city ?? null, c.city_tier ?? null, c.occupation ?? null, c.income ?? null, c.channel ?? null]),
+    profiles.map((c) => [
+      c.customer_id,
+      true,
+      c.age ?? null,
+      c.age_band ?? null,
+      c.gender ?? null,
+      c.region ?? null,
+      c.city ?? null,
+      c.city_tier ?? null,
+      c.occupation ?? null,
+      c.income ?? null,
+      c.channel ?? null,
+    ]),
   );
   await conn.run(`INSERT INTO customers (customer_id, has_profile)
     SELECT DISTINCT customer_id, false FROM (SELECT customer_id FROM orders UNION SELECT customer_id FROM events)

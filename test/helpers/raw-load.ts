@@ -24,7 +24,11 @@ export const READ_CSV_ATTEMPTS = [
 
 /** Whitespace-separated columns (CDNOW) → CSV, line by line exactly as the worker rewrites them. */
 function whitespaceToCsv(text: string): string {
-  return text.split(/\r?\n/).map(whitespaceLineToCsv).filter((l) => l !== '').join('\n');
+  return text
+    .split(/\r?\n/)
+    .map(whitespaceLineToCsv)
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -51,7 +55,9 @@ export async function loadRaw(conn: DuckDBConnection, path: string, table: strin
   let loaded = false;
   for (const options of READ_CSV_ATTEMPTS) {
     try {
-      await conn.run(`CREATE OR REPLACE TABLE "${table}" AS SELECT row_number() OVER () AS __row, * FROM read_csv(${lit(file)}, ${options})`);
+      await conn.run(
+        `CREATE OR REPLACE TABLE "${table}" AS SELECT row_number() OVER () AS __row, * FROM read_csv(${lit(file)}, ${options})`,
+      );
       loaded = true;
       break;
     } catch (e) {

@@ -14,7 +14,7 @@ describe('CSV export', () => {
   it('keeps numbers and plain text as they are', () => {
     expect(csvCell(-12.5)).toBe('-12.5');
     expect(csvCell('-12.5')).toBe('-12.5');
-    expect(csvCell('Abbey O\'Reilly')).toBe("Abbey O'Reilly");
+    expect(csvCell("Abbey O'Reilly")).toBe("Abbey O'Reilly");
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell(null)).toBe('');
     expect(toCsv(['id', 'v'], [['x', 1]])).toBe('id,v\r\nx,1\r\n');

@@ -46,10 +46,13 @@ describe('gen-orders', () => {
     expect(statSync(a.orders).size / 20000).toBeLessThan(64);
 
     const db = await openDb();
-    const [s] = await query(db, sql`SELECT count(*) AS n, count(DISTINCT customer_id) AS customers,
+    const [s] = await query(
+      db,
+      sql`SELECT count(*) AS n, count(DISTINCT customer_id) AS customers,
         min(order_time) AS first, max(order_time) AS last, min(amount) AS min_amount,
         count(DISTINCT category) AS categories, count(DISTINCT channel) AS channels
-      FROM read_csv(${str(a.orders)}, types = {'order_time': 'TIMESTAMP', 'amount': 'DOUBLE'})`);
+      FROM read_csv(${str(a.orders)}, types = {'order_time': 'TIMESTAMP', 'amount': 'DOUBLE'})`,
+    );
     expect(s?.n).toBe(20000);
     expect(s?.customers).toBeGreaterThanOrEqual(2000); // 20000 / 8 = 2500 ± 20 %
     expect(s?.customers).toBeLessThanOrEqual(3000);
@@ -80,9 +83,12 @@ describe('gen-orders', () => {
     const events = withEvents.events ?? '';
     expect(firstLine(events)).toBe('user_id,event_time,event_type,category');
     const db = await openDb();
-    const [s] = await query(db, sql`SELECT count(*) AS n, count(*) FILTER (event_type = 'purchase') AS purchases,
+    const [s] = await query(
+      db,
+      sql`SELECT count(*) AS n, count(*) FILTER (event_type = 'purchase') AS purchases,
         count(DISTINCT user_id) FILTER (user_id NOT IN (SELECT customer_id FROM read_csv(${str(plain.orders)}))) AS browsers
-      FROM read_csv(${str(events)})`);
+      FROM read_csv(${str(events)})`,
+    );
     expect(s?.purchases).toBe(5000); // one purchase event per order line
     expect((s?.n as number) / 5000).toBeGreaterThan(2.5);
     expect((s?.n as number) / 5000).toBeLessThan(4);
@@ -106,7 +112,9 @@ describe('demo dataset (public/demo, figures in its README)', () => {
   it('is small enough to ship and has the documented shape', async () => {
     const bytes = ['orders.csv', 'events.csv', 'customers.csv'].map((f) => statSync(join(demo, f)).size);
     expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThan(3_000_000);
-    expect(firstLine(join(demo, 'orders.csv'))).toBe('order_id,customer_id,order_time,product_id,category,quantity,unit_price,amount,channel,status');
+    expect(firstLine(join(demo, 'orders.csv'))).toBe(
+      'order_id,customer_id,order_time,product_id,category,quantity,unit_price,amount,channel,status',
+    );
     expect(firstLine(join(demo, 'events.csv'))).toBe('user_id,event_time,event_type,product_id,category,session_id');
     expect(firstLine(join(demo, 'customers.csv'))).toBe('customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel');
     const s = await one(`SELECT count(DISTINCT category) AS cats, count(DISTINCT channel) AS chans,
@@ -139,25 +147,34 @@ describe('demo dataset (public/demo, figures in its README)', () => {
   });
 
   it('peaks in November/December with a Singles’ Day spike', async () => {
-    const rows = await query(db, `WITH m AS (SELECT year(order_time) AS yr, month(order_time) AS mo, sum(amount) AS rev FROM o WHERE status = 'completed' GROUP BY ALL)
+    const rows = await query(
+      db,
+      `WITH m AS (SELECT year(order_time) AS yr, month(order_time) AS mo, sum(amount) AS rev FROM o WHERE status = 'completed' GROUP BY ALL)
       SELECT yr, max(rev) FILTER (mo = 11) / avg(rev) FILTER (mo <= 10) AS nov, max(rev) FILTER (mo = 12) / avg(rev) FILTER (mo <= 10) AS dec
-      FROM m GROUP BY 1 ORDER BY 1`);
+      FROM m GROUP BY 1 ORDER BY 1`,
+    );
     expect(rows).toHaveLength(2);
     for (const r of rows) {
       expect(r.nov as number).toBeGreaterThan(1.6); // README: 2.5× and 2.0× the Jan–Oct average
       expect(r.dec as number).toBeGreaterThan(1.3); // README: 1.6× both years
     }
-    const spike = await query(db, `WITH d AS (SELECT order_time::DATE AS d, count(DISTINCT order_id) AS n FROM o GROUP BY 1)
-      SELECT n / (SELECT median(n) FROM d) AS x FROM d WHERE month(d) = 11 AND day(d) = 11`);
+    const spike = await query(
+      db,
+      `WITH d AS (SELECT order_time::DATE AS d, count(DISTINCT order_id) AS n FROM o GROUP BY 1)
+      SELECT n / (SELECT median(n) FROM d) AS x FROM d WHERE month(d) = 11 AND day(d) = 11`,
+    );
     expect(spike).toHaveLength(2);
     for (const r of spike) expect(r.x as number).toBeGreaterThan(5); // README: 7.3× and 9.2× a median day
   });
 
   it('has a churning cohort: first order 2024-09 via social, almost nobody back after 90 days', async () => {
-    const rows = await query(db, `WITH f AS (SELECT customer_id, min(order_time) AS first_ts, arg_min(channel, order_time) AS ch FROM o GROUP BY 1),
+    const rows = await query(
+      db,
+      `WITH f AS (SELECT customer_id, min(order_time) AS first_ts, arg_min(channel, order_time) AS ch FROM o GROUP BY 1),
       r AS (SELECT f.*, EXISTS (SELECT 1 FROM o WHERE o.customer_id = f.customer_id AND o.order_time >= f.first_ts + INTERVAL 90 DAY) AS kept
         FROM f WHERE first_ts < TIMESTAMP '2025-07-01')
-      SELECT (strftime(first_ts, '%Y-%m') = '2024-09' AND ch = 'social') AS cohort, count(*) AS n, avg(kept::INT) AS kept FROM r GROUP BY 1 ORDER BY 1`);
+      SELECT (strftime(first_ts, '%Y-%m') = '2024-09' AND ch = 'social') AS cohort, count(*) AS n, avg(kept::INT) AS kept FROM r GROUP BY 1 ORDER BY 1`,
+    );
     const [others, cohort] = rows;
     expect(cohort?.n as number).toBeGreaterThan(120); // README: 155 customers
     expect(cohort?.kept as number).toBeLessThan(0.05); // README: 1.3 %
@@ -165,9 +182,12 @@ describe('demo dataset (public/demo, figures in its README)', () => {
   });
 
   it('has a channel that browses and carts but rarely buys (mini_program)', async () => {
-    const rows = await query(db, `SELECT c.signup_channel AS ch, count(*) FILTER (event_type = 'purchase') / count(*) FILTER (event_type = 'view') AS conv,
+    const rows = await query(
+      db,
+      `SELECT c.signup_channel AS ch, count(*) FILTER (event_type = 'purchase') / count(*) FILTER (event_type = 'view') AS conv,
         count(*) FILTER (event_type = 'purchase') / count(*) FILTER (event_type = 'cart') AS per_cart
-      FROM e JOIN c ON c.customer_id = e.user_id WHERE c.signup_channel IS NOT NULL GROUP BY 1 ORDER BY conv`);
+      FROM e JOIN c ON c.customer_id = e.user_id WHERE c.signup_channel IS NOT NULL GROUP BY 1 ORDER BY conv`,
+    );
     expect(rows.map((r) => r.ch)).toHaveLength(5);
     const [worst, next] = rows;
     expect(worst?.ch).toBe('mini_program');

@@ -18,10 +18,18 @@ describe('resolveThresholds', () => {
   const suggested = { newDays: 40, activeDays: 40, churnDays: 80 };
   it('takes the suggestion where the user left a threshold empty', () => {
     expect(resolveThresholds({ newDays: null, activeDays: null, churnDays: null }, suggested)).toEqual(suggested);
-    expect(resolveThresholds({ newDays: 10, activeDays: null, churnDays: 100 }, suggested)).toEqual({ newDays: 10, activeDays: 40, churnDays: 100 });
+    expect(resolveThresholds({ newDays: 10, activeDays: null, churnDays: 100 }, suggested)).toEqual({
+      newDays: 10,
+      activeDays: 40,
+      churnDays: 100,
+    });
   });
   it('doubles A for B when only A was set beyond the suggested B', () => {
-    expect(resolveThresholds({ newDays: null, activeDays: 90, churnDays: null }, suggested)).toEqual({ newDays: 40, activeDays: 90, churnDays: 180 });
+    expect(resolveThresholds({ newDays: null, activeDays: 90, churnDays: null }, suggested)).toEqual({
+      newDays: 40,
+      activeDays: 90,
+      churnDays: 180,
+    });
   });
   it('refuses a user B that does not exceed A', () => {
     expect(() => resolveThresholds({ newDays: null, activeDays: 60, churnDays: 60 }, suggested)).toThrow(/must exceed/);

@@ -26,9 +26,15 @@ describe('sql tag', () => {
       ],
       customers: [{ customer_id: 'a', region: 'north' }],
     });
-    const rows = await query(db, scopedOrders({ asOf: '2024-03-01', from: null, filters: [{ field: 'channel', values: ["app'); DROP TABLE orders; --"] }] }));
+    const rows = await query(
+      db,
+      scopedOrders({ asOf: '2024-03-01', from: null, filters: [{ field: 'channel', values: ["app'); DROP TABLE orders; --"] }] }),
+    );
     expect(rows.map((r) => r.customer_id)).toEqual(['b']);
-    const byRegion = await query(db, scopedOrders({ asOf: '2024-03-01', from: '2024-01-01', filters: [{ field: 'region', values: ['north'] }] }));
+    const byRegion = await query(
+      db,
+      scopedOrders({ asOf: '2024-03-01', from: '2024-01-01', filters: [{ field: 'region', values: ['north'] }] }),
+    );
     expect(byRegion.map((r) => r.customer_id)).toEqual(['a']);
   });
 });

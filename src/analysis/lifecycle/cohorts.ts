@@ -154,7 +154,9 @@ export function cohortMembers(
 ): Sql {
   const k = days(period, 'period', 0);
   const splitCond = p.splitBy !== 'none' && opts.split !== undefined ? sql`AND c.split IS NOT DISTINCT FROM ${opts.split}` : sql``;
-  const activeCond = opts.rolling ? sql`c.last_k >= ${k}` : sql`EXISTS (SELECT 1 FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k} AND ck.active)`;
+  const activeCond = opts.rolling
+    ? sql`c.last_k >= ${k}`
+    : sql`EXISTS (SELECT 1 FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k} AND ck.active)`;
   return sql`${cohortCtes(p, scope)}
     SELECT c.customer_id, c.first_day, round(coalesce((SELECT sum(revenue) FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k}), 0), 2) AS revenue
     FROM coh c WHERE c.cohort = CAST(${cohort} AS DATE) ${splitCond} AND ${activeCond}

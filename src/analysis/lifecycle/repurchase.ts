@@ -78,7 +78,10 @@ export function timeToSecondOrder(p: RepurchaseParams, scope: Scope): Sql {
   const edges = checkAscending(p.buckets, 'buckets');
   const lows = [sql`0`, ...edges];
   const grid = join(lows.map((lo, i) => sql`(${num(i)}, ${lo}, ${edges[i] ?? sql`NULL`})`));
-  const index = join(edges.map((e) => sql`CASE WHEN gap > ${e} THEN 1 ELSE 0 END`), ' + ');
+  const index = join(
+    edges.map((e) => sql`CASE WHEN gap > ${e} THEN 1 ELSE 0 END`),
+    ' + ',
+  );
   return sql`WITH f AS (SELECT *, ${index} AS bucket FROM (${firstSecond(p, scope)}) f0)
     SELECT CAST(g.bucket AS INTEGER) AS bucket, CAST(g.lo AS INTEGER) AS lo, CAST(g.hi AS INTEGER) AS hi,
       (SELECT count(*) FROM f WHERE f.second_day IS NOT NULL AND f.bucket = g.bucket) AS customers

@@ -42,6 +42,5 @@ export function isModelId(id: unknown): id is ModelId {
   return typeof id === 'string' && Object.hasOwn(MODELS, id);
 }
 
-
 export type { Model } from './model';
 export { orderSegmentKeys } from './model';

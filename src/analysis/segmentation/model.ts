@@ -21,8 +21,18 @@ export interface Model<P> extends SegmentModel<P> {
 
 /** Chart palette (Tableau 10 + 2); a static segment's colour is the palette entry at its position. */
 export const PALETTE = [
-  '#4e79a7', '#59a14f', '#f28e2b', '#76b7b2', '#edc948', '#b07aa1',
-  '#ff9da7', '#9c755f', '#e15759', '#bab0ac', '#86bcb6', '#d37295',
+  '#4e79a7',
+  '#59a14f',
+  '#f28e2b',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#e15759',
+  '#bab0ac',
+  '#86bcb6',
+  '#d37295',
 ] as const;
 /** Colour of the fallback / unknown / other segments. */
 export const GREY = '#bab0ac';

@@ -18,12 +18,25 @@ export interface PurchaseBehaviourParams {
 }
 
 export const BEHAVIOUR_KEYS = [
-  'hf_large_multi', 'hf_large_single', 'hf_small_multi', 'hf_small_single',
-  'lf_large_multi', 'lf_large_single', 'lf_small_multi', 'lf_small_single',
+  'hf_large_multi',
+  'hf_large_single',
+  'hf_small_multi',
+  'hf_small_single',
+  'lf_large_multi',
+  'lf_large_single',
+  'lf_small_multi',
+  'lf_small_single',
 ] as const;
 
 const SEGMENTS = defineSegments('behaviour', BEHAVIOUR_KEYS, [
-  '#1a9850', '#66bd63', '#4e79a7', '#76b7b2', '#f28e2b', '#edc948', '#b07aa1', '#9c755f',
+  '#1a9850',
+  '#66bd63',
+  '#4e79a7',
+  '#76b7b2',
+  '#f28e2b',
+  '#edc948',
+  '#b07aa1',
+  '#9c755f',
 ]);
 
 function validate(p: PurchaseBehaviourParams): PurchaseBehaviourParams {
@@ -45,7 +58,9 @@ export const purchaseBehaviour: Model<PurchaseBehaviourParams> = {
   assign(p: PurchaseBehaviourParams, ctx: ModelContext): Sql {
     validate(p);
     const t =
-      p.orderValue === 'fixed' ? sql`${p.orderValueMin}` : sql`(SELECT ${raw(p.orderValue === 'mean' ? 'avg' : 'median')}(aov) FROM ${ctx.base} WHERE orders > 0)`;
+      p.orderValue === 'fixed'
+        ? sql`${p.orderValueMin}`
+        : sql`(SELECT ${raw(p.orderValue === 'mean' ? 'avg' : 'median')}(aov) FROM ${ctx.base} WHERE orders > 0)`;
     return sql`SELECT customer_id, frequency || '_' || order_value || '_' || breadth AS segment,
   frequency, order_value, breadth, orders, aov, categories
 FROM (SELECT customer_id, orders, aov, categories,

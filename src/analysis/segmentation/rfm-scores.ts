@@ -49,7 +49,10 @@ function quantileScore(bins: number, order: Sql): Sql {
 /** Number of breaks the value reaches (`value >= break`, or `value > break` when `strict`). */
 function reached(value: Sql, breaks: readonly number[], strict = false): Sql {
   const op = raw(strict ? '>' : '>=');
-  return sql`(${join(breaks.map((b) => sql`CAST(${value} ${op} ${b} AS INTEGER)`), ' + ')})`;
+  return sql`(${join(
+    breaks.map((b) => sql`CAST(${value} ${op} ${b} AS INTEGER)`),
+    ' + ',
+  )})`;
 }
 
 /**

@@ -9,8 +9,17 @@ import { type Model, GREY, defineSegments, checkKeyword, checkNumber } from './m
 import { type RfmScoreParams, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
 
 export const RFM11_KEYS = [
-  'champions', 'loyal', 'potential_loyalist', 'new_customers', 'promising', 'need_attention',
-  'about_to_sleep', 'at_risk', 'cant_lose', 'hibernating', 'lost',
+  'champions',
+  'loyal',
+  'potential_loyalist',
+  'new_customers',
+  'promising',
+  'need_attention',
+  'about_to_sleep',
+  'at_risk',
+  'cant_lose',
+  'hibernating',
+  'lost',
 ] as const;
 export type Rfm11Key = (typeof RFM11_KEYS)[number];
 
@@ -52,10 +61,11 @@ export function rfm11Rules(bins: 3 | 4 | 5): Rfm11Rule[] {
   return RULES_5.map((r) => ({ key: r.key, r: [m(r.r[0]), m(r.r[1])], f: [m(r.f[0]), m(r.f[1])] }));
 }
 
-const SEGMENTS = defineSegments('rfm11', [...RFM11_KEYS, 'others'], [
-  '#1a9850', '#66bd63', '#a6d96a', '#4e79a7', '#76b7b2', '#edc948',
-  '#f28e2b', '#e15759', '#b2182b', '#9c755f', '#6b6b6b', GREY,
-]);
+const SEGMENTS = defineSegments(
+  'rfm11',
+  [...RFM11_KEYS, 'others'],
+  ['#1a9850', '#66bd63', '#a6d96a', '#4e79a7', '#76b7b2', '#edc948', '#f28e2b', '#e15759', '#b2182b', '#9c755f', '#6b6b6b', GREY],
+);
 
 function validate(p: Rfm11Params): Rfm11Params {
   validateRfmScores(p);
@@ -66,7 +76,10 @@ function validate(p: Rfm11Params): Rfm11Params {
     checkKeyword(rule.key, 'rule', RFM11_KEYS);
     if (seen.has(rule.key)) throw new Error(`invalid rule: ${rule.key} twice`);
     seen.add(rule.key);
-    for (const [dim, [lo, hi]] of [['r', rule.r], ['f', rule.f]] as const) {
+    for (const [dim, [lo, hi]] of [
+      ['r', rule.r],
+      ['f', rule.f],
+    ] as const) {
       checkNumber(lo, `${rule.key} ${dim} lower bound`, 1, p.bins, true);
       checkNumber(hi, `${rule.key} ${dim} upper bound`, lo, p.bins, true);
     }

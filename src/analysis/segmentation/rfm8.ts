@@ -14,12 +14,25 @@ export interface Rfm8Params {
 }
 
 export const RFM8_KEYS = [
-  'important_value', 'important_develop', 'important_keep', 'important_retain',
-  'general_value', 'general_develop', 'general_keep', 'general_retain',
+  'important_value',
+  'important_develop',
+  'important_keep',
+  'important_retain',
+  'general_value',
+  'general_develop',
+  'general_keep',
+  'general_retain',
 ] as const;
 
 const SEGMENTS = defineSegments('rfm8', RFM8_KEYS, [
-  '#1a9850', '#4e79a7', '#f28e2b', '#e15759', '#a6d96a', '#76b7b2', '#edc948', '#9c755f',
+  '#1a9850',
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#a6d96a',
+  '#76b7b2',
+  '#edc948',
+  '#9c755f',
 ]);
 
 function validate(p: Rfm8Params): Rfm8Params {

@@ -50,15 +50,17 @@ export const spendTiers: Model<SpendTiersParams> = {
   dynamic: false,
   scored: false,
   defaults: {
-    measure: 'revenue', method: 'quantile', top: 0.2, next: 0.3,
+    measure: 'revenue',
+    method: 'quantile',
+    top: 0.2,
+    next: 0.3,
     fixed: { revenue: { mid: 100, high: 1000 }, orders: { mid: 2, high: 5 } },
   },
   segments: () => SEGMENTS,
   validate,
   assign(p: SpendTiersParams, ctx: ModelContext): Sql {
     validate(p);
-    const lv =
-      p.measure === 'both' ? sql`least(${level(p, 'revenue')}, ${level(p, 'orders')})` : level(p, p.measure);
+    const lv = p.measure === 'both' ? sql`least(${level(p, 'revenue')}, ${level(p, 'orders')})` : level(p, p.measure);
     return sql`SELECT customer_id, CASE lv WHEN 3 THEN 'high' WHEN 2 THEN 'mid' ELSE 'low' END AS segment, revenue, orders
 FROM (SELECT customer_id, revenue, orders, ${lv} AS lv FROM ${ctx.base} WHERE orders > 0)`;
   },

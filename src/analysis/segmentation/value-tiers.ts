@@ -29,7 +29,8 @@ function validate(p: ValueTiersParams): ValueTiersParams {
     const t = p[lv];
     checkNumber(t.revenue, `${lv} revenue`, 0);
     checkNumber(t.orders, `${lv} orders`, 0, Infinity, true);
-    if (prev && !(t.revenue > prev.revenue && t.orders > prev.orders)) throw new Error(`invalid ${lv} threshold: not above the level below`);
+    if (prev && !(t.revenue > prev.revenue && t.orders > prev.orders))
+      throw new Error(`invalid ${lv} threshold: not above the level below`);
     prev = t;
   }
   return p;

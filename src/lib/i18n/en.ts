@@ -110,7 +110,8 @@ export const en = {
   'chart.table': 'Table',
   'chart.chart': 'Chart',
   'share.button': 'Share view',
-  'share.explain': 'This link opens the same view on the recipient’s own copy of the data. It carries the view’s settings and a fingerprint of the files (names, sizes, row counts, date range) — never rows of data.',
+  'share.explain':
+    'This link opens the same view on the recipient’s own copy of the data. It carries the view’s settings and a fingerprint of the files (names, sizes, row counts, date range) — never rows of data.',
   'share.reveals': 'Note: this link names values taken from your data (filter values or a segment/cell selection).',
   'share.copy': 'Copy link',
   'share.copied': 'Copied',

@@ -16,7 +16,7 @@ const DICTS: Record<Lang, Record<string, string>> = {
 };
 
 function browserLang(): Lang {
-  const langs = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+  const langs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
   return langs.some((l) => l?.toLowerCase().startsWith('zh')) ? 'zh' : 'en';
 }
 

@@ -1,7 +1,8 @@
 /** Strings of the lifecycle page (owned by its module): same keys in both languages. */
 export const lifecycleEn: Record<string, string> = {
   'lifecycle.title': 'Lifecycle and retention',
-  'lifecycle.intro': 'Where customers are in their life with the shop, how cohorts keep buying, and who is about to leave. As of {asOf} (only activity before that day counts).',
+  'lifecycle.intro':
+    'Where customers are in their life with the shop, how cohorts keep buying, and who is about to leave. As of {asOf} (only activity before that day counts).',
   'lifecycle.noData': 'Load order data first (or try the demo data) to see the lifecycle.',
   'lifecycle.loading': 'Computing…',
   'lifecycle.took': 'Computed in {ms} ms.',
@@ -64,8 +65,10 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.flow.churned.tip': 'Reached {B} days without activity in this period (revenue: their last 365 days).',
 
   'lifecycle.stages.title': 'Stages over time',
-  'lifecycle.stages.note': 'Customers per period: new, returning and reactivated above zero; customers who became dormant (A = {A} days) or churned (B = {B} days) in the period below zero.',
-  'lifecycle.stages.noteRevenue': 'Revenue per period of the customers in each flow; below zero: the last-365-day revenue of customers who lapsed (A = {A}, B = {B} days).',
+  'lifecycle.stages.note':
+    'Customers per period: new, returning and reactivated above zero; customers who became dormant (A = {A} days) or churned (B = {B} days) in the period below zero.',
+  'lifecycle.stages.noteRevenue':
+    'Revenue per period of the customers in each flow; below zero: the last-365-day revenue of customers who lapsed (A = {A}, B = {B} days).',
   'lifecycle.stages.incomplete': 'incomplete',
   'lifecycle.col.period': 'Period',
   'lifecycle.col.flow': 'Flow',
@@ -93,8 +96,10 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.tr.apply': 'Show',
 
   'lifecycle.ret.title': 'Cohort retention',
-  'lifecycle.ret.note': 'Customers grouped by the {period} of their first activity; each cell: share of the cohort active in period k ({mode}). Empty cells: period not complete yet. Click a cell to list its customers.',
-  'lifecycle.ret.noteRevenue': 'Customers grouped by the {period} of their first activity; each cell: the cohort’s net revenue in period k (% = of period 0). Empty cells: period not complete yet. Click a cell to list its customers.',
+  'lifecycle.ret.note':
+    'Customers grouped by the {period} of their first activity; each cell: share of the cohort active in period k ({mode}). Empty cells: period not complete yet. Click a cell to list its customers.',
+  'lifecycle.ret.noteRevenue':
+    'Customers grouped by the {period} of their first activity; each cell: the cohort’s net revenue in period k (% = of period 0). Empty cells: period not complete yet. Click a cell to list its customers.',
   'lifecycle.ret.average': 'Weighted average',
   'lifecycle.ret.total': 'Total of complete cohorts',
   'lifecycle.ret.k': 'Period k',
@@ -104,17 +109,20 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.ret.mode.rolling': 'active in that period or later',
   'lifecycle.ret.cellTip': '{cohort}, period {k}: {value}',
   'lifecycle.ret.curves': 'Retention curves',
-  'lifecycle.ret.curvesNote': 'One line per cohort (darker = more recent); the thick red line is the size-weighted average over complete periods.',
+  'lifecycle.ret.curvesNote':
+    'One line per cohort (darker = more recent); the thick red line is the size-weighted average over complete periods.',
 
   'lifecycle.rep.title': 'Repurchase rate',
-  'lifecycle.rep.note': 'Share of customers whose first activity is in the window who bought again within w days; only customers observed for the full w days count.',
+  'lifecycle.rep.note':
+    'Share of customers whose first activity is in the window who bought again within w days; only customers observed for the full w days count.',
   'lifecycle.rep.days': '{n} days',
   'lifecycle.rep.hist': 'Time to second order',
   'lifecycle.rep.histNote': 'Days between the first and the second activity day. {n} customers have no second one yet.',
   'lifecycle.rep.over': '> {n} days',
 
   'lifecycle.churn.title': 'Churn early warning',
-  'lifecycle.churn.note': 'At risk: silent for more than {k} × their own usual gap between orders (median gap; one-time buyers: everyone’s median, {pop} days). Value: net revenue per year of tenure.',
+  'lifecycle.churn.note':
+    'At risk: silent for more than {k} × their own usual gap between orders (median gap; one-time buyers: everyone’s median, {pop} days). Value: net revenue per year of tenure.',
   'lifecycle.churn.considered': 'Customers considered',
   'lifecycle.churn.atRisk': 'At risk',
   'lifecycle.churn.valueAtRisk': 'Value at risk',
@@ -209,7 +217,8 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.flow.churned.tip': '在本周期达到 {B} 天无活跃（销售额：其最近 365 天）。',
 
   'lifecycle.stages.title': '阶段变化趋势',
-  'lifecycle.stages.note': '每个周期的客户数：新客、持续活跃、回流在零线以上；本周期进入沉睡（A = {A} 天）或流失（B = {B} 天）的客户在零线以下。',
+  'lifecycle.stages.note':
+    '每个周期的客户数：新客、持续活跃、回流在零线以上；本周期进入沉睡（A = {A} 天）或流失（B = {B} 天）的客户在零线以下。',
   'lifecycle.stages.noteRevenue': '每个周期各类客户的销售额；零线以下为本周期沉睡或流失客户最近 365 天的销售额（A = {A}，B = {B} 天）。',
   'lifecycle.stages.incomplete': '未完结',
   'lifecycle.col.period': '周期',
@@ -239,7 +248,8 @@ export const lifecycleZh: Record<string, string> = {
 
   'lifecycle.ret.title': '批次留存',
   'lifecycle.ret.note': '按首次活跃所在{period}分组；每格为该批次在第 k 期活跃的比例（{mode}）。空格表示该期尚未结束。点击单元格查看客户。',
-  'lifecycle.ret.noteRevenue': '按首次活跃所在{period}分组；每格为该批次第 k 期的净销售额（% = 相对第 0 期）。空格表示该期尚未结束。点击单元格查看客户。',
+  'lifecycle.ret.noteRevenue':
+    '按首次活跃所在{period}分组；每格为该批次第 k 期的净销售额（% = 相对第 0 期）。空格表示该期尚未结束。点击单元格查看客户。',
   'lifecycle.ret.average': '加权平均',
   'lifecycle.ret.total': '已完结批次合计',
   'lifecycle.ret.k': '第 k 期',
@@ -259,7 +269,8 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.rep.over': '> {n} 天',
 
   'lifecycle.churn.title': '流失预警',
-  'lifecycle.churn.note': '风险客户：沉默时间超过其常规购买间隔的 {k} 倍（间隔中位数；只买过一次的客户用全体中位数 {pop} 天）。价值：按在网年数折算的年均净销售额。',
+  'lifecycle.churn.note':
+    '风险客户：沉默时间超过其常规购买间隔的 {k} 倍（间隔中位数；只买过一次的客户用全体中位数 {pop} 天）。价值：按在网年数折算的年均净销售额。',
   'lifecycle.churn.considered': '纳入客户',
   'lifecycle.churn.atRisk': '风险客户',
   'lifecycle.churn.valueAtRisk': '风险价值',

@@ -6,7 +6,8 @@ export const privacyEn: Record<string, string> = {
   'where.restoring': 'Restoring data kept in this browser…',
   'where.unavailable': 'Data lives in this tab’s memory only (this browser cannot keep it)',
   'persist.keep': 'Keep my data in this browser',
-  'persist.keep_hint': 'Stores the files you loaded in this browser’s private storage for this site, so a reload keeps them. Nothing is uploaded.',
+  'persist.keep_hint':
+    'Stores the files you loaded in this browser’s private storage for this site, so a reload keeps them. Nothing is uploaded.',
   'persist.stored': '{size} stored',
   'persist.forget': 'Forget all data',
   'persist.forget_confirm': 'Delete all loaded data from memory and from this browser?',

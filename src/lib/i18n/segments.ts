@@ -65,7 +65,8 @@ export const segmentsEn: Record<string, string> = {
   'seg.filter_values': 'values',
   'seg.clear': 'Clear',
   'seg.breakdown': 'Segment breakdown',
-  'seg.breakdown.note': 'Share of customers and of revenue per segment; every customer of the model’s universe is in exactly one segment. Click a segment to see who is in it.',
+  'seg.breakdown.note':
+    'Share of customers and of revenue per segment; every customer of the model’s universe is in exactly one segment. Click a segment to see who is in it.',
   'seg.col.segment': 'Segment',
   'seg.col.customers': 'Customers',
   'seg.col.share': '% customers',
@@ -77,7 +78,8 @@ export const segmentsEn: Record<string, string> = {
   'seg.total': 'All',
   'seg.export_csv': 'Export CSV',
   'seg.grid': 'R × F grid',
-  'seg.grid.note': 'Cells: customers per recency score (rows) and frequency score (columns); colour: mean monetary value. Click a cell for its customers.',
+  'seg.grid.note':
+    'Cells: customers per recency score (rows) and frequency score (columns); colour: mean monetary value. Click a cell for its customers.',
   'seg.crosstab': 'Cross-tab',
   'seg.crosstab.note': 'Customers of each segment split by another segmentation or attribute. Click a cell for its customers.',
   'seg.crosstab.with': 'against',
@@ -150,11 +152,13 @@ export const segmentsEn: Record<string, string> = {
   'seg.param.invalid': 'Not applied: {message}',
   'seg.param.active': 'Active when in the window: purchases ≥ / carts ≥ / views ≥ / reviews ≥',
   'seg.affinity': 'Category affinity',
-  'seg.affinity.note': 'Each cell: the category’s share of the segment’s spend; colour: lift = that share ÷ the category’s share of all spend (above 1 = the segment over-buys it). Top 10 categories by revenue.',
+  'seg.affinity.note':
+    'Each cell: the category’s share of the segment’s spend; colour: lift = that share ÷ the category’s share of all spend (above 1 = the segment over-buys it). Top 10 categories by revenue.',
   'seg.affinity.share': 'Share of segment spend',
   'seg.affinity.lift': 'Lift',
   'seg.migration': 'Segment migration',
-  'seg.migration.note': 'Rows: segment at the earlier as-of date; columns: segment now (same model and parameters, each date scored on its own history). “Not yet”: not in the model’s universe then; “gone”: no longer in it.',
+  'seg.migration.note':
+    'Rows: segment at the earlier as-of date; columns: segment now (same model and parameters, each date scored on its own history). “Not yet”: not in the model’s universe then; “gone”: no longer in it.',
   'seg.migration.from': 'Compare with as of',
   'seg.migration.open': 'Compare with an earlier date…',
   'seg.migration.at': 'as of',
@@ -319,11 +323,13 @@ export const segmentsZh: Record<string, string> = {
   'seg.param.invalid': '未应用：{message}',
   'seg.param.active': '窗口内活跃条件：购买 ≥ / 加购 ≥ / 浏览 ≥ / 评价 ≥',
   'seg.affinity': '品类偏好',
-  'seg.affinity.note': '格子：该品类占分群消费的比例；颜色：提升度 = 该比例 ÷ 该品类占全部消费的比例（大于 1 表示该分群更偏好此品类）。按销售额取前 10 个品类。',
+  'seg.affinity.note':
+    '格子：该品类占分群消费的比例；颜色：提升度 = 该比例 ÷ 该品类占全部消费的比例（大于 1 表示该分群更偏好此品类）。按销售额取前 10 个品类。',
   'seg.affinity.share': '占分群消费',
   'seg.affinity.lift': '提升度',
   'seg.migration': '分群迁移',
-  'seg.migration.note': '行：较早截至日的分群；列：当前分群（同一模型与参数，各日期按各自历史计算）。“尚未”：当时不在模型范围内；“离开”：现在已不在范围内。',
+  'seg.migration.note':
+    '行：较早截至日的分群；列：当前分群（同一模型与参数，各日期按各自历史计算）。“尚未”：当时不在模型范围内；“离开”：现在已不在范围内。',
   'seg.migration.from': '对比截至日',
   'seg.migration.open': '与更早日期对比…',
   'seg.migration.at': '截至',

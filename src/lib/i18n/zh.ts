@@ -112,7 +112,8 @@ export const zh: Record<MessageKey, string> = {
   'chart.table': '表格',
   'chart.chart': '图表',
   'share.button': '分享视图',
-  'share.explain': '此链接会在对方自己的数据副本上打开相同的视图。链接只包含视图设置和文件指纹（文件名、大小、行数、日期范围），不包含任何数据行。',
+  'share.explain':
+    '此链接会在对方自己的数据副本上打开相同的视图。链接只包含视图设置和文件指纹（文件名、大小、行数、日期范围），不包含任何数据行。',
   'share.reveals': '注意：此链接包含来自你数据的取值（筛选值或所选分群/格子）。',
   'share.copy': '复制链接',
   'share.copied': '已复制',

@@ -28,12 +28,20 @@ export function heatmapMarks<T>(data: readonly T[], o: HeatmapOptions<T>): Plot.
   const max = maxOf(data, o.value);
   return [
     Plot.cell(data, {
-      x: o.x, y: o.y, fill: o.value, title: o.title, inset: 0.5,
+      x: o.x,
+      y: o.y,
+      fill: o.value,
+      title: o.title,
+      inset: 0.5,
       ...(o.href ? { href: o.href, target: '_self' } : {}),
       ...(o.outline ? { stroke: (d: T) => (o.outline!(d) ? '#1d2733' : 'none') } : {}),
     }),
     Plot.text(data, {
-      x: o.x, y: o.y, text: o.label, fontSize: o.fontSize ?? 11, pointerEvents: 'none',
+      x: o.x,
+      y: o.y,
+      text: o.label,
+      fontSize: o.fontSize ?? 11,
+      pointerEvents: 'none',
       fill: (d: T) => (o.value(d) > 0.55 * max ? 'white' : 'black'),
     }),
   ];

@@ -3,7 +3,12 @@ import { refineWithOthers } from '../../../src/ingest/cross-file';
 import type { FileMapping } from '../../../src/ingest/mapping';
 
 const mapping = (file: string, columns: FileMapping['columns']): FileMapping => ({
-  file, table: file, role: 'orders', columns, timestampFormat: null, tzOffsetMinutes: 0,
+  file,
+  table: file,
+  role: 'orders',
+  columns,
+  timestampFormat: null,
+  tzOffsetMinutes: 0,
 });
 
 describe('cross-file guesses', () => {

@@ -45,13 +45,23 @@ const roleOf = (l: Loaded, file: string) => l.mappings.find((m) => m.file === fi
 describe.skipIf(!existsSync(`${D}/uci-online-retail`))('UCI Online Retail', () => {
   it('12 % customer sample: 521 customers, 2,989 invoices, 2,521 without C-cancellations', async () => {
     const l = await load([`${D}/uci-online-retail/online_retail_customer_sample_12pct.csv`]);
-    expect(l.mappings[0]?.columns).toMatchObject({ InvoiceNo: 'order_id', CustomerID: 'customer_id', InvoiceDate: 'timestamp', Quantity: 'quantity', UnitPrice: 'unit_price', Country: 'region', StockCode: 'product_id' });
+    expect(l.mappings[0]?.columns).toMatchObject({
+      InvoiceNo: 'order_id',
+      CustomerID: 'customer_id',
+      InvoiceDate: 'timestamp',
+      Quantity: 'quantity',
+      UnitPrice: 'unit_price',
+      Country: 'region',
+      StockCode: 'product_id',
+    });
     await build(l, NET);
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(60150);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(521);
     expect(await one(l, 'SELECT count(DISTINCT order_id) FROM orders')).toBe(2989);
     expect(await one(l, "SELECT count(*) FROM orders WHERE customer_id = '12583'")).toBeGreaterThan(0);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M') FROM orders")).toBe('2010-12-01 08:45 2011-12-09 12:25');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M') FROM orders")).toBe(
+      '2010-12-01 08:45 2011-12-09 12:25',
+    );
     await build(l, { mode: 'exclude', negative: false, orderIdPrefixes: ['C'], statuses: [] });
     expect(await one(l, 'SELECT count(DISTINCT order_id) FROM orders')).toBe(2521);
     expect(await one(l, 'SELECT count(*) FROM rejects')).toBe(0);
@@ -59,7 +69,11 @@ describe.skipIf(!existsSync(`${D}/uci-online-retail`))('UCI Online Retail', () =
 
   it('by-day: 20 files stacked, 42,481 rows, 948 customers', async () => {
     const dir = `${D}/uci-online-retail/by-day-2010-12`;
-    const l = await load(readdirSync(dir).sort().map((f) => join(dir, f)));
+    const l = await load(
+      readdirSync(dir)
+        .sort()
+        .map((f) => join(dir, f)),
+    );
     expect(l.files).toHaveLength(20);
     expect(new Set(l.mappings.map((m) => m.role))).toEqual(new Set(['orders']));
     await build(l, NET);
@@ -67,7 +81,9 @@ describe.skipIf(!existsSync(`${D}/uci-online-retail`))('UCI Online Retail', () =
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(948);
     expect(await one(l, 'SELECT count(*) FROM orders WHERE customer_id IS NULL')).toBe(15631);
     expect(await one(l, 'SELECT count(DISTINCT source) FROM orders')).toBe(20);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M') FROM orders")).toBe('2010-12-01 08:26 2010-12-23 17:41');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M') FROM orders")).toBe(
+      '2010-12-01 08:26 2010-12-23 17:41',
+    );
   });
 
   it('semicolon variant: mixed month-first dates all parse, 1,039 customers, Dec 2010 – Feb 2011', async () => {
@@ -77,11 +93,17 @@ describe.skipIf(!existsSync(`${D}/uci-online-retail`))('UCI Online Retail', () =
     expect(await one(l, 'SELECT count(*) FROM rejects')).toBe(0);
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(5000);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(1039);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe('2010-12-01 2011-02-23');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe(
+      '2010-12-01 2011-02-23',
+    );
     // `12/06/2010 10:08` is 6 December, not 12 June.
-    expect(await query(l.conn, "SELECT DISTINCT strftime(ts, '%Y-%m-%d %H:%M') AS ts FROM orders WHERE order_id = '537240'")).toEqual([{ ts: '2010-12-06 10:08' }]);
+    expect(await query(l.conn, "SELECT DISTINCT strftime(ts, '%Y-%m-%d %H:%M') AS ts FROM orders WHERE order_id = '537240'")).toEqual([
+      { ts: '2010-12-06 10:08' },
+    ]);
     // `2/20/11 11:39` is 20 February 2011 (two-digit year, day > 12).
-    expect(await query(l.conn, "SELECT DISTINCT strftime(ts, '%Y-%m-%d %H:%M') AS ts FROM orders WHERE order_id = '544447'")).toEqual([{ ts: '2011-02-20 11:39' }]);
+    expect(await query(l.conn, "SELECT DISTINCT strftime(ts, '%Y-%m-%d %H:%M') AS ts FROM orders WHERE order_id = '544447'")).toEqual([
+      { ts: '2011-02-20 11:39' },
+    ]);
   });
 
   it('R-quoted variant: NA customer ids are guests, 3,049 customers', async () => {
@@ -94,17 +116,44 @@ describe.skipIf(!existsSync(`${D}/uci-online-retail`))('UCI Online Retail', () =
 });
 
 describe.skipIf(!existsSync(`${D}/olist-brazil`))('Olist', () => {
-  const names = ['olist_orders_dataset.csv', 'olist_customers_dataset.csv', 'olist_order_items_dataset.csv', 'olist_order_payments_dataset.csv',
-    'olist_order_reviews_dataset.csv', 'olist_products_dataset.csv', 'olist_sellers_dataset.csv', 'product_category_name_translation.csv'];
+  const names = [
+    'olist_orders_dataset.csv',
+    'olist_customers_dataset.csv',
+    'olist_order_items_dataset.csv',
+    'olist_order_payments_dataset.csv',
+    'olist_order_reviews_dataset.csv',
+    'olist_products_dataset.csv',
+    'olist_sellers_dataset.csv',
+    'product_category_name_translation.csv',
+  ];
   let l: Loaded;
   beforeAll(async () => {
     l = await load(names.map((n) => `${D}/olist-brazil/${n}`));
   });
 
   it('guesses each file role and the alias customer key', () => {
-    expect(l.mappings.map((m) => m.role)).toEqual(['orders', 'customers', 'order_lines', 'payments', 'ignore', 'products', 'ignore', 'ignore']);
-    expect(l.mappings[1]?.columns).toMatchObject({ customer_unique_id: 'customer_id', customer_id: 'customer_alias', customer_city: 'city', customer_state: 'region' });
-    expect(l.mappings[2]?.columns).toMatchObject({ order_id: 'order_id', price: 'amount', freight_value: 'extra_amount', product_id: 'product_id' });
+    expect(l.mappings.map((m) => m.role)).toEqual([
+      'orders',
+      'customers',
+      'order_lines',
+      'payments',
+      'ignore',
+      'products',
+      'ignore',
+      'ignore',
+    ]);
+    expect(l.mappings[1]?.columns).toMatchObject({
+      customer_unique_id: 'customer_id',
+      customer_id: 'customer_alias',
+      customer_city: 'city',
+      customer_state: 'region',
+    });
+    expect(l.mappings[2]?.columns).toMatchObject({
+      order_id: 'order_id',
+      price: 'amount',
+      freight_value: 'extra_amount',
+      product_id: 'product_id',
+    });
   });
 
   it('8,135 orders of 8,016 people, 73 repeat buyers; exclude drops 625 canceled + 609 unavailable', async () => {
@@ -122,11 +171,14 @@ describe.skipIf(!existsSync(`${D}/olist-brazil`))('Olist', () => {
 
   it('order value = price + freight over items, else the payments', async () => {
     await build(l, { ...DEFAULT_REFUND_RULE, statuses: [] });
-    const expected = await one(l, `SELECT round(
+    const expected = await one(
+      l,
+      `SELECT round(
       (SELECT sum(price + freight_value) FROM raw_3) +
-      (SELECT coalesce(sum(payment_value), 0) FROM raw_4 WHERE order_id NOT IN (SELECT order_id FROM raw_3)), 2)`);
+      (SELECT coalesce(sum(payment_value), 0) FROM raw_4 WHERE order_id NOT IN (SELECT order_id FROM raw_3)), 2)`,
+    );
     expect(Math.round(Number(await one(l, 'SELECT sum(amount) FROM orders')) * 100) / 100).toBeCloseTo(Number(expected), 2);
-    expect(await one(l, "SELECT count(*) FROM orders WHERE category IS NOT NULL")).toBeGreaterThan(8000);
+    expect(await one(l, 'SELECT count(*) FROM orders WHERE category IS NOT NULL')).toBeGreaterThan(8000);
   });
 });
 
@@ -138,7 +190,9 @@ describe.skipIf(!existsSync(`${D}/rfm-r-package`))('rfm R package', () => {
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(4906);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(995);
     expect(await one(l, 'SELECT sum(amount) FROM orders')).toBe(464158);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe('2001-10-29 2006-12-30');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe(
+      '2001-10-29 2006-12-30',
+    );
     expect(await one(l, "SELECT count(*) FROM customers WHERE customer_id LIKE '%''%'")).toBeGreaterThan(0);
   });
 });
@@ -146,18 +200,26 @@ describe.skipIf(!existsSync(`${D}/rfm-r-package`))('rfm R package', () => {
 describe.skipIf(!existsSync(`${D}/cdnow`))('CDNOW', () => {
   it('master: 23,570 customers, 69,659 transactions, 1997-01-01 … 1998-06-30', async () => {
     const l = await load([[`${D}/cdnow/CDNOW_master.txt`, { whitespace: true }]]);
-    expect(l.mappings[0]?.columns).toEqual({ customer_id: 'customer_id', date: 'timestamp', number_of_cds: 'quantity', dollar_value: 'amount' });
+    expect(l.mappings[0]?.columns).toEqual({
+      customer_id: 'customer_id',
+      date: 'timestamp',
+      number_of_cds: 'quantity',
+      dollar_value: 'amount',
+    });
     expect(l.mappings[0]?.timestampFormat).toEqual({ kind: 'yyyymmdd' });
     await build(l);
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(69659);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(23570);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe('1997-01-01 1998-06-30');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d') || ' ' || strftime(max(ts), '%Y-%m-%d') FROM orders")).toBe(
+      '1997-01-01 1998-06-30',
+    );
   });
 
   it('headerless sample: guessed from values; 2,357 customers, 6,919 lines, 6,696 customer-days', async () => {
     const l = await load([[`${D}/cdnow/CDNOW_sample.txt`, { whitespace: true }]]);
     expect(l.mappings[0]).toMatchObject({
-      role: 'orders', timestampFormat: { kind: 'yyyymmdd' },
+      role: 'orders',
+      timestampFormat: { kind: 'yyyymmdd' },
       columns: { column0: 'customer_id', column1: 'ignore', column2: 'timestamp', column3: 'quantity', column4: 'amount' },
     });
     await build(l);
@@ -177,7 +239,10 @@ describe.skipIf(!existsSync(`${D}/tmall-order-report`))('Tmall order report (Chi
   it('28,010 orders kept with NULL customer; paid amount; province region', async () => {
     const l = await load([`${D}/tmall-order-report/tmall_order_report.csv`]);
     const cols = l.mappings[0]?.columns ?? {};
-    const byRole = (r: string) => Object.keys(cols).filter((k) => cols[k] === r).map((k) => k.trim());
+    const byRole = (r: string) =>
+      Object.keys(cols)
+        .filter((k) => cols[k] === r)
+        .map((k) => k.trim());
     expect(byRole('order_id')).toEqual(['订单编号']);
     expect(byRole('amount')).toEqual(['买家实际支付金额']);
     expect(byRole('timestamp')).toEqual(['订单创建时间']);
@@ -217,7 +282,9 @@ describe.skipIf(!existsSync(`${D}/tmall-seller-export`))('Tmall seller exports',
     expect(await one(l, 'SELECT count(DISTINCT order_id) FROM orders')).toBe(576);
     expect(await one(l, "SELECT count(*) FROM orders WHERE order_id = '2962846118130716330'")).toBe(1);
     expect(await one(l, "SELECT count(*) FROM orders WHERE order_id LIKE '=%'")).toBe(0);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M:%S') FROM orders")).toBe('2022-09-01 12:46:38 2022-10-20 13:45:22');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M:%S') FROM orders")).toBe(
+      '2022-09-01 12:46:38 2022-10-20 13:45:22',
+    );
     await build(l);
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(1119 - 133);
   });
@@ -226,12 +293,27 @@ describe.skipIf(!existsSync(`${D}/tmall-seller-export`))('Tmall seller exports',
 describe.skipIf(!existsSync(`${D}/rees46-multicategory`))('REES46 events', () => {
   it('4,505 users; view 17,056 · cart 165 · purchase 214; ` UTC` suffix; orders from purchases', async () => {
     const l = await load([`${D}/rees46-multicategory/2019-Oct_head17k.csv`]);
-    expect(l.mappings[0]).toMatchObject({ role: 'events', columns: { event_type: 'event_type', user_id: 'customer_id', user_session: 'session_id', category_code: 'category', category_id: 'ignore', price: 'amount', event_time: 'timestamp' } });
+    expect(l.mappings[0]).toMatchObject({
+      role: 'events',
+      columns: {
+        event_type: 'event_type',
+        user_id: 'customer_id',
+        user_session: 'session_id',
+        category_code: 'category',
+        category_id: 'ignore',
+        price: 'amount',
+        event_time: 'timestamp',
+      },
+    });
     await build(l);
-    const byType = Object.fromEntries((await query(l.conn, 'SELECT event_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.event_type, r.n]));
+    const byType = Object.fromEntries(
+      (await query(l.conn, 'SELECT event_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.event_type, r.n]),
+    );
     expect(byType).toEqual({ view: 17056, cart: 165, purchase: 214 });
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM events')).toBe(4505);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M:%S') FROM events")).toBe('2019-10-01 00:00:00 2019-10-01 02:50:00');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S') || ' ' || strftime(max(ts), '%Y-%m-%d %H:%M:%S') FROM events")).toBe(
+      '2019-10-01 00:00:00 2019-10-01 02:50:00',
+    );
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(214);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM orders')).toBe(193);
   });
@@ -241,13 +323,22 @@ describe.skipIf(!existsSync(`${D}/tianchi-userbehavior`))('Tianchi UserBehavior 
   it('815 users; pv 75,873 incl. the truncated last line, which is rejected for its missing time', async () => {
     const l = await load([`${D}/tianchi-userbehavior/UserBehavior_head84k.csv`]);
     expect(l.mappings[0]).toMatchObject({
-      role: 'events', timestampFormat: { kind: 'epoch_s' },
+      role: 'events',
+      timestampFormat: { kind: 'epoch_s' },
       columns: { column0: 'customer_id', column1: 'product_id', column2: 'category', column3: 'event_type', column4: 'timestamp' },
     });
-    await build(l, DEFAULT_REFUND_RULE, l.mappings.map((m) => ({ ...m, tzOffsetMinutes: 480 })));
-    const byType = Object.fromEntries((await query(l.conn, 'SELECT raw_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.raw_type, r.n]));
+    await build(
+      l,
+      DEFAULT_REFUND_RULE,
+      l.mappings.map((m) => ({ ...m, tzOffsetMinutes: 480 })),
+    );
+    const byType = Object.fromEntries(
+      (await query(l.conn, 'SELECT raw_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.raw_type, r.n]),
+    );
     expect(byType).toEqual({ pv: 75873 - 1, cart: 4497, fav: 2356, buy: 1750 });
-    expect(await query(l.conn, 'SELECT file, "row", reason FROM rejects')).toEqual([{ file: 'UserBehavior_head84k.csv', row: 84476, reason: 'missing timestamp' }]);
+    expect(await query(l.conn, 'SELECT file, "row", reason FROM rejects')).toEqual([
+      { file: 'UserBehavior_head84k.csv', row: 84476, reason: 'missing timestamp' },
+    ]);
     expect(await one(l, "SELECT count(*) FROM events WHERE event_type = 'purchase'")).toBe(1750);
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM events')).toBe(815);
     expect(await one(l, "SELECT count(DISTINCT customer_id) FROM events WHERE event_type = 'purchase'")).toBe(559);
@@ -261,11 +352,15 @@ describe.skipIf(!existsSync(`${D}/tianchi-mobile-recommend`))('Tianchi mobile (n
     const l = await load([`${D}/tianchi-mobile-recommend/sample_user_behavior.csv`, `${D}/tianchi-mobile-recommend/sample_item_info.csv`]);
     expect(l.mappings[0]).toMatchObject({ role: 'events', timestampFormat: { kind: 'strptime', formats: ['%Y-%m-%d %H'] } });
     await build(l);
-    const byType = Object.fromEntries((await query(l.conn, 'SELECT event_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.event_type, r.n]));
+    const byType = Object.fromEntries(
+      (await query(l.conn, 'SELECT event_type, count(*) AS n FROM events GROUP BY 1')).map((r) => [r.event_type, r.n]),
+    );
     expect(byType).toEqual({ view: 1876, fav: 18, cart: 70, purchase: 35 });
     expect(await one(l, 'SELECT count(DISTINCT customer_id) FROM events')).toBe(34);
     expect(await one(l, "SELECT count(DISTINCT customer_id) FROM events WHERE event_type = 'purchase'")).toBe(16);
-    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H') || ' ' || strftime(max(ts), '%Y-%m-%d %H') FROM events")).toBe('2014-11-18 10 2014-12-18 23');
+    expect(await one(l, "SELECT strftime(min(ts), '%Y-%m-%d %H') || ' ' || strftime(max(ts), '%Y-%m-%d %H') FROM events")).toBe(
+      '2014-11-18 10 2014-12-18 23',
+    );
     expect(await one(l, 'SELECT count(*) FROM rejects')).toBe(0);
   });
 });
@@ -274,7 +369,13 @@ describe.skipIf(!existsSync(`${D}/completejourney-8451`))('Complete Journey', ()
   it('2,377 households, 47,243 baskets; 801 demographic profiles with age bands', async () => {
     const l = await load([`${D}/completejourney-8451/transactions_sample.csv`, `${D}/completejourney-8451/demographics.csv`]);
     expect(l.mappings.map((m) => m.role)).toEqual(['orders', 'customers']);
-    expect(l.mappings[0]?.columns).toMatchObject({ household_id: 'customer_id', basket_id: 'order_id', sales_value: 'amount', quantity: 'quantity', transaction_timestamp: 'timestamp' });
+    expect(l.mappings[0]?.columns).toMatchObject({
+      household_id: 'customer_id',
+      basket_id: 'order_id',
+      sales_value: 'amount',
+      quantity: 'quantity',
+      transaction_timestamp: 'timestamp',
+    });
     expect(l.mappings[1]?.columns).toMatchObject({ household_id: 'customer_id', age: 'age', income: 'income' });
     await build(l);
     expect(await one(l, 'SELECT count(*) FROM orders')).toBe(75000);
@@ -283,7 +384,9 @@ describe.skipIf(!existsSync(`${D}/completejourney-8451`))('Complete Journey', ()
     expect(await one(l, 'SELECT count(*) FROM customers WHERE has_profile')).toBe(801);
     expect(await one(l, 'SELECT count(*) FROM customers')).toBe(2377);
     expect(await one(l, "SELECT age_band || '/' || income FROM customers WHERE customer_id = '1'")).toBe('65+/35-49K');
-    expect(await one(l, 'SELECT count(*) FROM orders WHERE customer_id IN (SELECT customer_id FROM customers WHERE has_profile)')).toBe(42199);
+    expect(await one(l, 'SELECT count(*) FROM orders WHERE customer_id IN (SELECT customer_id FROM customers WHERE has_profile)')).toBe(
+      42199,
+    );
     expect(roleOf(l, 'demographics.csv')).toBe('customers');
   });
 });

@@ -14,7 +14,11 @@ describe('detectTimestampFormat', () => {
     ['VARCHAR', ['2024/3/5 14:03', '2024/03/05 14:03:07'], { kind: 'strptime', formats: ['%Y/%m/%d %H:%M', '%Y/%m/%d %H:%M:%S'] }],
     ['VARCHAR', ['3/25/2024 9:00', '12/01/2024 10:00'], { kind: 'strptime', formats: ['%m/%d/%Y %H:%M'] }],
     ['VARCHAR', ['05/03/2024 14:03', '25/03/2024 09:00'], { kind: 'strptime', formats: ['%d/%m/%Y %H:%M'] }],
-    ['VARCHAR', ['12/06/2010 10:08', '2/20/11 11:39', '02/08/2011 11:07'], { kind: 'strptime', formats: ['%m/%d/%Y %H:%M', '%m/%d/%y %H:%M'] }],
+    [
+      'VARCHAR',
+      ['12/06/2010 10:08', '2/20/11 11:39', '02/08/2011 11:07'],
+      { kind: 'strptime', formats: ['%m/%d/%Y %H:%M', '%m/%d/%y %H:%M'] },
+    ],
     ['VARCHAR', ['2014-12-06 02', '2014-11-18 10'], { kind: 'strptime', formats: ['%Y-%m-%d %H'] }],
     ['VARCHAR', ['2019-10-01 00:00:00 UTC'], { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] }],
     ['VARCHAR', ['2024-03-05T14:03:00+08:00', '2024-03-05T14:03:00Z'], { kind: 'strptime', formats: ['%Y-%m-%dT%H:%M:%S'] }],
@@ -34,7 +38,10 @@ describe('detectTimestampFormat', () => {
 
   it('needs 80 % of samples to parse', () => {
     expect(detectTimestampFormat(col('VARCHAR', '2024-03-05', 'x', 'y'))).toBeNull();
-    expect(detectTimestampFormat(col('VARCHAR', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08', 'x'))).toEqual({ kind: 'strptime', formats: ['%Y-%m-%d'] });
+    expect(detectTimestampFormat(col('VARCHAR', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08', 'x'))).toEqual({
+      kind: 'strptime',
+      formats: ['%Y-%m-%d'],
+    });
   });
 });
 
@@ -46,7 +53,10 @@ describe('timestampExpr on DuckDB', () => {
   const run = async (value: string | number, fmt: TimestampFormat, tz = 0) => {
     const expr: Sql = timestampExpr(raw('v'), fmt, tz);
     const lit = typeof value === 'number' ? String(value) : `'${value}'`;
-    const rows = await query(conn, `SELECT strftime(${inline(expr)}, '%Y-%m-%d %H:%M:%S') AS t, typeof(${inline(expr)}) AS ty FROM (SELECT ${lit} AS v)`);
+    const rows = await query(
+      conn,
+      `SELECT strftime(${inline(expr)}, '%Y-%m-%d %H:%M:%S') AS t, typeof(${inline(expr)}) AS ty FROM (SELECT ${lit} AS v)`,
+    );
     return rows[0];
   };
   const iso: TimestampFormat = { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] };
@@ -81,7 +91,10 @@ describe('timestampExpr on DuckDB', () => {
     expect((await run('20241399', { kind: 'yyyymmdd' }))?.t).toBeNull();
   });
   it('native columns are cast', async () => {
-    const rows = await query(conn, `SELECT strftime(${inline(timestampExpr(raw('v'), { kind: 'native' }, 480))}, '%Y-%m-%d %H:%M:%S') AS t FROM (SELECT DATE '2024-03-05' AS v)`);
+    const rows = await query(
+      conn,
+      `SELECT strftime(${inline(timestampExpr(raw('v'), { kind: 'native' }, 480))}, '%Y-%m-%d %H:%M:%S') AS t FROM (SELECT DATE '2024-03-05' AS v)`,
+    );
     expect(rows).toEqual([{ t: '2024-03-05 00:00:00' }]);
   });
 });
@@ -89,7 +102,8 @@ describe('timestampExpr on DuckDB', () => {
 describe('timestampFormatFor (below the detection threshold)', () => {
   it('keeps the formats the readable samples have (3 of 4 dates, one broken by a stray quote)', () => {
     expect(timestampFormatFor(col('VARCHAR', '2024-04-01', '2024-04-02', '2024-04-04', '"2024-04-06'))).toEqual({
-      kind: 'strptime', formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S'],
+      kind: 'strptime',
+      formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S'],
     });
   });
   it('is the detected format when detection succeeds', () => {

@@ -9,7 +9,8 @@ beforeAll(async () => {
   conn = await openDb();
 });
 /** Evaluate `f(v)` for v given as a SQL literal. */
-const ev = async (f: (c: Sql) => Sql, lit: string) => (await query(conn, `SELECT ${inline(f(raw('v')))} AS r FROM (SELECT ${lit} AS v)`))[0]?.r;
+const ev = async (f: (c: Sql) => Sql, lit: string) =>
+  (await query(conn, `SELECT ${inline(f(raw('v')))} AS r FROM (SELECT ${lit} AS v)`))[0]?.r;
 
 describe('idExpr', () => {
   it.each([
@@ -53,10 +54,22 @@ describe('text, gender, age', () => {
     expect(await ev(textExpr, "' '")).toBeNull();
     expect(await ev(textExpr, "'''null'")).toBeNull();
   });
-  it.each([["'男'", 'male'], ["'女'", 'female'], ["'F'", 'female'], ["'Male'", 'male'], ["'unknown'", 'unknown'], ["''", null]])('gender %s → %s', async (lit, expected) => {
+  it.each([
+    ["'男'", 'male'],
+    ["'女'", 'female'],
+    ["'F'", 'female'],
+    ["'Male'", 'male'],
+    ["'unknown'", 'unknown'],
+    ["''", null],
+  ])('gender %s → %s', async (lit, expected) => {
     expect(await ev(genderExpr, lit)).toBe(expected);
   });
-  it.each([["'34'", 34], ['34.0::DOUBLE', 34], ["'150'", null], ["'abc'", null]])('age %s → %s', async (lit, expected) => {
+  it.each([
+    ["'34'", 34],
+    ['34.0::DOUBLE', 34],
+    ["'150'", null],
+    ["'abc'", null],
+  ])('age %s → %s', async (lit, expected) => {
     expect(await ev(ageExpr, lit)).toBe(expected);
   });
   it('age from birth date counts whole years', async () => {

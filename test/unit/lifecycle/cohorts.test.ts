@@ -10,15 +10,20 @@ import { dataset } from '../../helpers/datasets';
 
 const M: CohortParams = { ...COHORT_DEFAULTS, unit: 'month', periods: 3 };
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v === null ? null : String(v));
-const pick = (rows: Row[], cohort: string | null) =>
-  rows.filter((r) => (cohort === null ? r.is_average : day(r.cohort) === cohort));
+const pick = (rows: Row[], cohort: string | null) => rows.filter((r) => (cohort === null ? r.is_average : day(r.cohort) === cohort));
 const col = (rows: Row[], k: string) => rows.map((r) => r[k]);
 
 describe('cohortRetention', () => {
   let db: DuckDBConnection;
   beforeAll(async () => {
     db = await openDb();
-    await load(db, { orders: ORDERS, customers: [{ customer_id: 'single', region: 'north' }, { customer_id: 'back', region: 'north' }] });
+    await load(db, {
+      orders: ORDERS,
+      customers: [
+        { customer_id: 'single', region: 'north' },
+        { customer_id: 'back', region: 'north' },
+      ],
+    });
   });
   const all: Scope = { asOf: '2024-02-01', from: null, filters: [] };
 
@@ -59,7 +64,10 @@ describe('cohortRetention', () => {
   it('takes only customers whose first activity is in the window', async () => {
     const rows = await query(db, cohortRetention(M, { ...all, from: '2023-12-01' }));
     const p0 = rows.filter((r) => !r.is_average && r.period === 0);
-    expect(p0.map((r) => [day(r.cohort), r.cohort_size])).toEqual([['2023-12-01', 2], ['2024-01-01', 6]]);
+    expect(p0.map((r) => [day(r.cohort), r.cohort_size])).toEqual([
+      ['2023-12-01', 2],
+      ['2024-01-01', 6],
+    ]);
   });
 
   it('builds weekly cohorts (weeks start on Monday)', async () => {
@@ -75,16 +83,27 @@ describe('cohortRetention', () => {
   it('splits by first-order channel and by region', async () => {
     const rows = await query(db, cohortRetention({ ...M, splitBy: 'channel' }, { ...all, from: '2024-01-01' }));
     const p0 = rows.filter((r) => !r.is_average && r.period === 0).map((r) => [r.split, r.cohort_size]);
-    expect(p0).toEqual([['app', 2], ['web', 4]]); // multi_day, boundary | single, regular, returned_item, gap11
+    expect(p0).toEqual([
+      ['app', 2],
+      ['web', 4],
+    ]); // multi_day, boundary | single, regular, returned_item, gap11
     const reg = await query(db, cohortRetention({ ...M, splitBy: 'region' }, { ...all, from: '2023-11-01' }));
     const r0 = reg.filter((r) => !r.is_average && r.period === 0).map((r) => [day(r.cohort), r.split, r.cohort_size]);
-    expect(r0).toEqual([['2023-11-01', 'north', 1], ['2023-12-01', null, 2], ['2024-01-01', 'north', 1], ['2024-01-01', null, 5]]);
+    expect(r0).toEqual([
+      ['2023-11-01', 'north', 1],
+      ['2023-12-01', null, 2],
+      ['2024-01-01', 'north', 1],
+      ['2024-01-01', null, 5],
+    ]);
   });
 
   it('lists the members of a cell', async () => {
     const page = { limit: 10, offset: 0 };
     const exact = await query(db, cohortMembers(M, all, '2023-12-01', 1, page));
-    expect(exact.map((r) => [r.customer_id, r.revenue])).toEqual([['edge_dorm', 9], ['edge_churn', 8]]);
+    expect(exact.map((r) => [r.customer_id, r.revenue])).toEqual([
+      ['edge_dorm', 9],
+      ['edge_churn', 8],
+    ]);
     const rolling = await query(db, cohortMembers(M, all, '2023-11-01', 1, { ...page, rolling: true }));
     expect(rolling.map((r) => [r.customer_id, r.revenue])).toEqual([['back', 0]]);
     expect(await query(db, cohortMembers(M, all, '2023-11-01', 1, page))).toEqual([]);
@@ -100,16 +119,25 @@ describe.skipIf(!existsSync(CSV))('cohorts on UCI Online Retail (12 % customer s
     const db = await openDb();
     // independent count from the raw file: the README's 521 customers include some whose only
     // invoices are cancellations ('C…'); those never buy, so they form no cohort
-    const [raw] = await query(db, `SELECT count(DISTINCT CustomerID) AS customers,
+    const [raw] = await query(
+      db,
+      `SELECT count(DISTINCT CustomerID) AS customers,
         count(DISTINCT CustomerID) FILTER (WHERE NOT starts_with(InvoiceNo, 'C')) AS buyers
-      FROM read_csv('${CSV}', all_varchar = true) WHERE CustomerID <> ''`);
+      FROM read_csv('${CSV}', all_varchar = true) WHERE CustomerID <> ''`,
+    );
     expect(raw!.customers).toBe(521);
-    await query(db, `INSERT INTO orders (customer_id, order_id, ts, amount, quantity, unit_price, is_return, source)
+    await query(
+      db,
+      `INSERT INTO orders (customer_id, order_id, ts, amount, quantity, unit_price, is_return, source)
       SELECT regexp_replace(CustomerID, '\\.0$', ''), InvoiceNo, strptime(InvoiceDate, '%Y-%m-%d %H:%M:%S'),
         round(CAST(Quantity AS DOUBLE) * CAST(UnitPrice AS DOUBLE), 2), CAST(Quantity AS DOUBLE), CAST(UnitPrice AS DOUBLE), false, 'uci'
       FROM read_csv('${CSV}', all_varchar = true)
-      WHERE CustomerID IS NOT NULL AND CustomerID <> '' AND NOT starts_with(InvoiceNo, 'C')`);
-    const rows = await query(db, cohortRetention({ ...COHORT_DEFAULTS, unit: 'month', periods: 12 }, { asOf: '2011-12-10', from: null, filters: [] }));
+      WHERE CustomerID IS NOT NULL AND CustomerID <> '' AND NOT starts_with(InvoiceNo, 'C')`,
+    );
+    const rows = await query(
+      db,
+      cohortRetention({ ...COHORT_DEFAULTS, unit: 'month', periods: 12 }, { asOf: '2011-12-10', from: null, filters: [] }),
+    );
     const sizes = new Map(rows.filter((r) => !r.is_average && r.period === 0).map((r) => [day(r.cohort), r.cohort_size]));
     expect(sizes.get('2010-12-01')).toBe(110);
     expect(sizes.get('2011-12-01')).toBe(8);
@@ -162,6 +190,8 @@ describe('cohorts split by a segmentation', () => {
       '2024-02 gold k0: 1/1',
       '2024-02 gold k1: 0/1',
     ]);
-    expect(() => cohortRetention({ ...COHORT_DEFAULTS, splitBy: 'segment' }, { asOf: '2024-04-01', from: null, filters: [] })).toThrow(/segment/);
+    expect(() => cohortRetention({ ...COHORT_DEFAULTS, splitBy: 'segment' }, { asOf: '2024-04-01', from: null, filters: [] })).toThrow(
+      /segment/,
+    );
   });
 });

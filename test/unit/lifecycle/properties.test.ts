@@ -50,12 +50,19 @@ describe('lifecycle properties', () => {
   };
 
   it('stage counts add up to the customers that exist at the as-of date', async () => {
-    const thresholds = fc.record({ a: fc.integer({ min: 1, max: 60 }), extra: fc.integer({ min: 1, max: 100 }), n: fc.integer({ min: 1, max: 90 }) });
+    const thresholds = fc.record({
+      a: fc.integer({ min: 1, max: 60 }),
+      extra: fc.integer({ min: 1, max: 100 }),
+      n: fc.integer({ min: 1, max: 90 }),
+    });
     await fc.assert(
       fc.asyncProperty(world, thresholds, async (w, t) => {
         await reset(fixtures(w.orders));
         const p = { ...STAGE_DEFAULTS, newDays: t.n, activeDays: t.a, churnDays: t.a + t.extra };
-        const rows = await query(db, stageCounts(p, { asOf: date(w.asOf), from: w.from === null ? null : date(Math.min(w.from, w.asOf - 1)), filters: [] }));
+        const rows = await query(
+          db,
+          stageCounts(p, { asOf: date(w.asOf), from: w.from === null ? null : date(Math.min(w.from, w.asOf - 1)), filters: [] }),
+        );
         const total = rows.reduce((s, r) => s + (r.customers as number), 0);
         expect(rows).toHaveLength(5);
         expect(total).toBe(firstOffsets(w.orders, w.asOf).size);
@@ -82,7 +89,8 @@ describe('lifecycle properties', () => {
               expect(r[k] as number).toBeLessThanOrEqual(1);
             }
           }
-          if (r.customers !== null && r.rolling_customers !== null) expect(r.rolling_customers as number).toBeGreaterThanOrEqual(r.customers as number);
+          if (r.customers !== null && r.rolling_customers !== null)
+            expect(r.rolling_customers as number).toBeGreaterThanOrEqual(r.customers as number);
         }
       }),
       { numRuns: 40 },
@@ -93,7 +101,10 @@ describe('lifecycle properties', () => {
     await fc.assert(
       fc.asyncProperty(world, async (w) => {
         await reset(fixtures(w.orders));
-        const rows = await query(db, stagesOverTime({ ...FLOW_DEFAULTS, activeDays: 20, churnDays: 50 }, { asOf: date(w.asOf), from: null, filters: [] }));
+        const rows = await query(
+          db,
+          stagesOverTime({ ...FLOW_DEFAULTS, activeDays: 20, churnDays: 50 }, { asOf: date(w.asOf), from: null, filters: [] }),
+        );
         const active = new Map<string, Set<number>>();
         for (const o of w.orders) {
           if (o.ret || o.off >= w.asOf) continue;

@@ -1,7 +1,15 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
-import { stageAsOf, stageCounts, stageMembers, suggestThresholds, shapeThresholds, STAGE_DEFAULTS, type StageParams } from '../../../src/analysis/lifecycle/stage';
+import {
+  stageAsOf,
+  stageCounts,
+  stageMembers,
+  suggestThresholds,
+  shapeThresholds,
+  STAGE_DEFAULTS,
+  type StageParams,
+} from '../../../src/analysis/lifecycle/stage';
 import type { Scope } from '../../../src/analysis/scope';
 import { ORDERS, T } from './fixture';
 
@@ -17,7 +25,13 @@ describe('stageAsOf', () => {
   let db: DuckDBConnection;
   beforeAll(async () => {
     db = await openDb();
-    await load(db, { orders: ORDERS, customers: [{ customer_id: 'single', region: 'north' }, { customer_id: 'back', region: 'north' }] });
+    await load(db, {
+      orders: ORDERS,
+      customers: [
+        { customer_id: 'single', region: 'north' },
+        { customer_id: 'back', region: 'north' },
+      ],
+    });
   });
 
   it('classifies every customer as of 2024-02-01 (N = A = 10, B = 30)', async () => {
@@ -69,7 +83,10 @@ describe('stageAsOf', () => {
   it('pages the members of one stage, most recent first', async () => {
     const q = (offset: number) => query(db, stageMembers(P, scope('2024-02-01'), 'dormant', { limit: 2, offset }));
     // dormant: edge_dorm (last 01-21), single (01-05), returned_item (01-03)
-    expect((await q(0)).map((r) => [r.customer_id, r.days_since_last])).toEqual([['edge_dorm', 11], ['single', 27]]);
+    expect((await q(0)).map((r) => [r.customer_id, r.days_since_last])).toEqual([
+      ['edge_dorm', 11],
+      ['single', 27],
+    ]);
     expect((await q(2)).map((r) => r.customer_id)).toEqual(['returned_item']);
   });
 
@@ -91,13 +108,24 @@ describe('stageAsOf', () => {
     const p: StageParams = { ...P, source: 'events', eventTypes: ['view', 'cart'] };
     // x: only 2023-12-01 counts → 62 days → churned; revenue still comes from orders
     const rows = await query(edb, stageAsOf(p, scope('2024-02-01')));
-    expect(rows.map((r) => [r.customer_id, r.stage, r.revenue]).sort()).toEqual([['x', 'churned', 10], ['y', 'new', 0]]);
+    expect(rows.map((r) => [r.customer_id, r.stage, r.revenue]).sort()).toEqual([
+      ['x', 'churned', 10],
+      ['y', 'new', 0],
+    ]);
   });
 
   it('suggests thresholds from the gaps of repeat buyers', async () => {
     // gaps: regular 10,10,7; back 88; old 4; edge_churn 32; edge_dorm 32; gap11 11 → 4,7,10,10,11,32,32,88
     const [row] = await query(db, suggestThresholds(scope('2024-03-01')));
-    expect(row).toMatchObject({ gaps: 8, repeat_customers: 6, median_gap: 10.5, p80_gap: 32, new_days: 32, active_days: 32, churn_days: 64 });
+    expect(row).toMatchObject({
+      gaps: 8,
+      repeat_customers: 6,
+      median_gap: 10.5,
+      p80_gap: 32,
+      new_days: 32,
+      active_days: 32,
+      churn_days: 64,
+    });
     expect(row!.p95_gap as number).toBeCloseTo(68.4, 9); // 32 + 0.65 × 56
     expect(shapeThresholds(row!)).toEqual({ newDays: 32, activeDays: 32, churnDays: 64 });
   });
@@ -106,7 +134,12 @@ describe('stageAsOf', () => {
     const [none] = await query(db, suggestThresholds(scope('2023-06-03', null))); // old: one day so far
     expect(none).toMatchObject({ gaps: 0, active_days: 90, new_days: 90, churn_days: 180 });
     const edb = await openDb();
-    await load(edb, { orders: [{ customer_id: 'a', ts: '2024-01-01', amount: 1 }, { customer_id: 'a', ts: '2024-01-03', amount: 1 }] });
+    await load(edb, {
+      orders: [
+        { customer_id: 'a', ts: '2024-01-01', amount: 1 },
+        { customer_id: 'a', ts: '2024-01-03', amount: 1 },
+      ],
+    });
     const [short] = await query(edb, suggestThresholds(scope('2024-02-01')));
     expect(short).toMatchObject({ gaps: 1, median_gap: 2, active_days: 7, churn_days: 14 });
   });

@@ -41,13 +41,29 @@ describe('stagesOverTime', () => {
   it('starts at the first activity when the window is open and marks the running period', async () => {
     const rows = await query(db, stagesOverTime(P, { asOf: '2024-01-20', from: null, filters: [] }));
     const periods = [...new Set(rows.map((r) => day(r.period)))];
-    expect(periods).toEqual(['2023-06-01', '2023-07-01', '2023-08-01', '2023-09-01', '2023-10-01', '2023-11-01', '2023-12-01', '2024-01-01']);
+    expect(periods).toEqual([
+      '2023-06-01',
+      '2023-07-01',
+      '2023-08-01',
+      '2023-09-01',
+      '2023-10-01',
+      '2023-11-01',
+      '2023-12-01',
+      '2024-01-01',
+    ]);
     const at = (p: string) => table(rows.filter((r) => day(r.period) === p)).filter((r) => r[3] !== 0);
     // old: new in June, dormant 06-15, churned 07-04 (06-05 + 29)
-    expect(at('2023-06-01')).toEqual([['2023-06-01', 'new', 1, 1, 200], ['2023-06-01', 'dormant', -1, 1, 200]]);
+    expect(at('2023-06-01')).toEqual([
+      ['2023-06-01', 'new', 1, 1, 200],
+      ['2023-06-01', 'dormant', -1, 1, 200],
+    ]);
     expect(at('2023-07-01')).toEqual([['2023-07-01', 'churned', -1, 1, 200]]);
     // back: new 11-01, dormant 11-11, churned 11-30
-    expect(at('2023-11-01')).toEqual([['2023-11-01', 'new', 1, 1, 50], ['2023-11-01', 'dormant', -1, 1, 50], ['2023-11-01', 'churned', -1, 1, 50]]);
+    expect(at('2023-11-01')).toEqual([
+      ['2023-11-01', 'new', 1, 1, 50],
+      ['2023-11-01', 'dormant', -1, 1, 50],
+      ['2023-11-01', 'churned', -1, 1, 50],
+    ]);
     const jan = rows.filter((r) => day(r.period) === '2024-01-01');
     expect(jan.every((r) => r.complete === false)).toBe(true);
     // before 01-20: new single, regular, returned_item, gap11; dormant single 01-15, returned_item 01-13, edge_churn 01-12

@@ -30,7 +30,12 @@ describe('transitions', () => {
   });
 
   it('counts stage transitions between two dates', async () => {
-    const q = stageTransitions({ ...STAGE_DEFAULTS, ...T }, { asOf: '2024-02-01', from: '2024-01-01', filters: [] }, '2024-01-15', '2024-02-01');
+    const q = stageTransitions(
+      { ...STAGE_DEFAULTS, ...T },
+      { asOf: '2024-02-01', from: '2024-01-01', filters: [] },
+      '2024-01-15',
+      '2024-02-01',
+    );
     const rows = await query(db, q);
     // stages from the stage test: 01-15 → 02-01
     expect(rows.map((r) => [r.from_stage, r.to_stage, r.customers])).toEqual([

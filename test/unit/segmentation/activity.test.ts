@@ -30,8 +30,18 @@ describe('activity', () => {
   it('classifies by counts in the last 30 days', async () => {
     const { db, ctx } = await setup(data, scopeOf('2024-04-01'));
     expect(await segmentsOf(db, activity, activity.defaults, ctx)).toEqual({
-      a1: 'active', a2: 'normal', a3: 'active', a4: 'normal', a5: 'silent', a6: 'normal', a7: 'silent',
-      a8: 'silent', a9: 'active', a10: 'active', a11: 'normal', a12: 'silent',
+      a1: 'active',
+      a2: 'normal',
+      a3: 'active',
+      a4: 'normal',
+      a5: 'silent',
+      a6: 'normal',
+      a7: 'silent',
+      a8: 'silent',
+      a9: 'active',
+      a10: 'active',
+      a11: 'normal',
+      a12: 'silent',
     });
   });
 
@@ -45,8 +55,18 @@ describe('activity', () => {
   it('classifies engagement', async () => {
     const { db, ctx } = await setup(data, scopeOf('2024-04-01'));
     expect(await segmentsOf(db, engagement, engagement.defaults, ctx)).toEqual({
-      a1: 'active_buyer', a2: 'potential', a3: 'potential', a4: 'active_engaged', a5: 'lapsed', a6: 'reengaging',
-      a7: 'inactive', a8: 'inactive', a9: 'potential', a10: 'active_buyer', a11: 'active_buyer', a12: 'lapsed',
+      a1: 'active_buyer',
+      a2: 'potential',
+      a3: 'potential',
+      a4: 'active_engaged',
+      a5: 'lapsed',
+      a6: 'reengaging',
+      a7: 'inactive',
+      a8: 'inactive',
+      a9: 'potential',
+      a10: 'active_buyer',
+      a11: 'active_buyer',
+      a12: 'lapsed',
     });
   });
 });

@@ -26,19 +26,37 @@ describe('demographics', () => {
   it('bands ages (the band as written wins) with unknown for missing values', async () => {
     const { db, ctx } = await setup(data, scopeOf(AS_OF));
     expect(await segmentsOf(db, demographics, demographics.defaults, ctx)).toEqual({
-      d1: '25-34', d2: '<15', d3: '19-24', d4: 'unknown', d5: '55+', d6: '55+',
+      d1: '25-34',
+      d2: '<15',
+      d3: '19-24',
+      d4: 'unknown',
+      d5: '55+',
+      d6: '55+',
     });
     expect(await segmentsOf(db, demographics, { ...demographics.defaults, ageBands: [18, 30, 50] }, ctx)).toEqual({
-      d1: '30-49', d2: '<18', d3: '19-24', d4: 'unknown', d5: '50+', d6: '50+',
+      d1: '30-49',
+      d2: '<18',
+      d3: '19-24',
+      d4: 'unknown',
+      d5: '50+',
+      d6: '50+',
     });
   });
 
   it('uses other dimensions and the buyers universe', async () => {
     const { db, ctx } = await setup(data, scopeOf(AS_OF));
     expect(await segmentsOf(db, demographics, { ...demographics.defaults, dimension: 'gender' }, ctx)).toEqual({
-      d1: 'female', d2: 'male', d3: 'unknown', d4: 'unknown', d5: 'unknown', d6: 'unknown',
+      d1: 'female',
+      d2: 'male',
+      d3: 'unknown',
+      d4: 'unknown',
+      d5: 'unknown',
+      d6: 'unknown',
     });
-    expect(await segmentsOf(db, demographics, { ...demographics.defaults, universe: 'buyers' }, ctx)).toEqual({ d1: '25-34', d4: 'unknown' });
+    expect(await segmentsOf(db, demographics, { ...demographics.defaults, universe: 'buyers' }, ctx)).toEqual({
+      d1: '25-34',
+      d4: 'unknown',
+    });
   });
 
   it('lists computed bands and orders the breakdown ordinally', async () => {
@@ -46,13 +64,29 @@ describe('demographics', () => {
     const { db, ctx } = await setup(data, scopeOf(AS_OF));
     const rows = (await query(db, breakdown(demographics, demographics.defaults, ctx))) as unknown as BreakdownRow[];
     expect(orderBreakdown(demographics, rows).map((r) => `${r.segment}=${r.customers}`)).toEqual([
-      '<15=1', '15-24=0', '19-24=1', '25-34=1', '35-44=0', '45-54=0', '55+=2', 'unknown=1',
+      '<15=1',
+      '15-24=0',
+      '19-24=1',
+      '25-34=1',
+      '35-44=0',
+      '45-54=0',
+      '55+=2',
+      'unknown=1',
     ]);
   });
 
   it('sorts band labels as ordinals', () => {
     expect(orderSegmentKeys(['65+', 'unknown', '19-24', 'Under 15K', '250K+', '5+', 'other', 'abc', '<15', '15K-50K'])).toEqual([
-      '5+', '<15', '19-24', '65+', 'Under 15K', '15K-50K', '250K+', 'abc', 'other', 'unknown',
+      '5+',
+      '<15',
+      '19-24',
+      '65+',
+      'Under 15K',
+      '15K-50K',
+      '250K+',
+      'abc',
+      'other',
+      'unknown',
     ]);
   });
 });
@@ -80,7 +114,12 @@ describe('interest', () => {
     // top categories: books (i1, i4 — tie 10/10 broken by name), toys (i2), games (i3, from events), garden (i6)
     // K = 2: books (2 customers), then games by name among the 1-customer categories
     expect(await segmentsOf(db, interest, { topK: 2 }, ctx)).toEqual({
-      i1: 'books', i2: 'other', i3: 'games', i4: 'books', i5: 'unknown', i6: 'other',
+      i1: 'books',
+      i2: 'other',
+      i3: 'games',
+      i4: 'books',
+      i5: 'unknown',
+      i6: 'other',
     });
   });
 

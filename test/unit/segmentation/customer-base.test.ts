@@ -12,7 +12,10 @@ const ORDERS = [
   { customer_id: 'd', order_id: 'o5', ts: '2024-03-05', amount: 99 },
   { customer_id: null, order_id: 'g1', ts: '2024-01-05', amount: 5 },
 ];
-const CUSTOMERS = [{ customer_id: 'a', region: 'north' }, { customer_id: 'c', region: 'north', age: 30 }];
+const CUSTOMERS = [
+  { customer_id: 'a', region: 'north' },
+  { customer_id: 'c', region: 'north', age: 30 },
+];
 
 async function baseRows(filters: Parameters<typeof scopeOf>[2] = []) {
   const { db } = await setup({ orders: ORDERS, customers: CUSTOMERS }, scopeOf('2024-03-01', null, filters));
@@ -25,11 +28,28 @@ describe('customerBase', () => {
     const b = await baseRows();
     expect(Object.keys(b)).toEqual(['a', 'b', 'c', 'd']);
     // a: two orders (o1 has two lines), 80 total, last order 2024-02-28 → 2 days to 2024-03-01 (leap year)
-    expect(b.a).toMatchObject({ recency_days: 2, orders: 2, revenue: 80, aov: 40, categories: 2, top_category: 'books', has_profile: true, region: 'north' });
+    expect(b.a).toMatchObject({
+      recency_days: 2,
+      orders: 2,
+      revenue: 80,
+      aov: 40,
+      categories: 2,
+      top_category: 'books',
+      has_profile: true,
+      region: 'north',
+    });
     // b: the return counts in revenue (40) but not in orders; x and y tie at 25 → x by name
     expect(b.b).toMatchObject({ recency_days: 29, orders: 2, revenue: 40, aov: 20, categories: 2, top_category: 'x', has_profile: false });
     // c: profile only; d: only ordered after the as-of date
-    expect(b.c).toMatchObject({ recency_days: null, orders: 0, revenue: 0, aov: null, categories: 0, top_category: null, age_band: '25-34' });
+    expect(b.c).toMatchObject({
+      recency_days: null,
+      orders: 0,
+      revenue: 0,
+      aov: null,
+      categories: 0,
+      top_category: null,
+      age_band: '25-34',
+    });
     expect(b.d).toMatchObject({ recency_days: null, orders: 0, revenue: 0, aov: null, last_ts: null });
   });
 

@@ -23,7 +23,9 @@ describe.skipIf(!existsSync(RFM))('rfm R package orders (README: 995 customers, 
     const scope = scopeOf('2006-12-31');
     await db.run(`CREATE TEMP TABLE base AS ${inline(customerBase(scope))}`);
     const ctx = { scope, base: raw('base') };
-    expect(await query(db, 'SELECT count(*) AS n, sum(revenue) AS rev, sum(orders) AS orders FROM base')).toEqual([{ n: 995, rev: 464_158, orders: 4_906 }]);
+    expect(await query(db, 'SELECT count(*) AS n, sum(revenue) AS rev, sum(orders) AS orders FROM base')).toEqual([
+      { n: 995, rev: 464_158, orders: 4_906 },
+    ]);
     const rows = await query(db, breakdown(rfm11, rfm11.defaults, ctx));
     expect(rows.reduce((s, r) => s + (r.customers as number), 0)).toBe(995);
     expect(rows.reduce((s, r) => s + (r.revenue as number), 0)).toBeCloseTo(464_158, 6);
@@ -34,7 +36,10 @@ describe.skipIf(!existsSync(RFM))('rfm R package orders (README: 995 customers, 
 describe.skipIf(!existsSync(CDNOW))('CDNOW master (README: 23,570 customers)', () => {
   const AS_OF = '1998-07-01';
   // independent JS parse and per-customer figures
-  const lines = readFileSync(CDNOW, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim());
+  const lines = readFileSync(CDNOW, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim());
   const tx = lines.map((l) => {
     const [id, d, , dollars] = l.trim().split(/\s+/) as [string, string, string, string];
     return { id, ts: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, amount: Number(dollars) };
@@ -59,7 +64,10 @@ describe.skipIf(!existsSync(CDNOW))('CDNOW master (README: 23,570 customers)', (
     await db.run(`CREATE TEMP TABLE base AS ${inline(customerBase(scope))}`);
     const ctx = { scope, base: raw('base') };
     const totalCents = custs.reduce((s, c) => s + Math.round(c.m * 100), 0);
-    const [b] = await query(db, 'SELECT count(*) AS n, sum(orders) AS orders, round(sum(revenue) * 100) AS cents, sum(recency_days) AS rdays FROM base');
+    const [b] = await query(
+      db,
+      'SELECT count(*) AS n, sum(orders) AS orders, round(sum(revenue) * 100) AS cents, sum(recency_days) AS rdays FROM base',
+    );
     expect(b).toEqual({ n: 23_570, orders: 69_659, cents: totalCents, rdays: custs.reduce((s, c) => s + c.r, 0) });
 
     // rfm8 with mean thresholds, ties high, computed here from the JS figures

@@ -12,13 +12,26 @@ describe('spend tiers', () => {
     const i = k + 1;
     return ordersFor(`c${i}`, AS_OF, i, 1 + (i % 3), i === 8 ? 90 : 10 * i);
   }).flat();
-  const tiers = (t: Record<string, string>) => Object.entries(t).sort().map(([c, s]) => `${c}:${s}`).join(' ');
+  const tiers = (t: Record<string, string>) =>
+    Object.entries(t)
+      .sort()
+      .map(([c, s]) => `${c}:${s}`)
+      .join(' ');
 
   it('splits by revenue quantiles, ties share the tier', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     // 10 buyers: high when fewer than 2 are ahead, mid when fewer than 5; c8 and c9 tie with one ahead
     expect(await segmentsOf(db, spendTiers, spendTiers.defaults, ctx)).toEqual({
-      c10: 'high', c9: 'high', c8: 'high', c7: 'mid', c6: 'mid', c5: 'low', c4: 'low', c3: 'low', c2: 'low', c1: 'low',
+      c10: 'high',
+      c9: 'high',
+      c8: 'high',
+      c7: 'mid',
+      c6: 'mid',
+      c5: 'low',
+      c4: 'low',
+      c3: 'low',
+      c2: 'low',
+      c1: 'low',
     });
   });
 
@@ -56,13 +69,23 @@ describe('value tiers', () => {
   it('takes the highest level reached by either threshold (default)', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     expect(await segmentsOf(db, valueTiers, valueTiers.defaults, ctx)).toEqual({
-      v1: 'bronze', v2: 'silver', v3: 'gold', v4: 'platinum', v5: 'gold', v6: 'gold',
+      v1: 'bronze',
+      v2: 'silver',
+      v3: 'gold',
+      v4: 'platinum',
+      v5: 'gold',
+      v6: 'gold',
     });
   });
   it('can require both thresholds', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     expect(await segmentsOf(db, valueTiers, { ...valueTiers.defaults, combine: 'all' }, ctx)).toEqual({
-      v1: 'bronze', v2: 'bronze', v3: 'bronze', v4: 'bronze', v5: 'silver', v6: 'gold',
+      v1: 'bronze',
+      v2: 'bronze',
+      v3: 'bronze',
+      v4: 'bronze',
+      v5: 'silver',
+      v6: 'gold',
     });
   });
   it('rejects thresholds that are not ascending', () => {
@@ -83,14 +106,22 @@ describe('purchase behaviour', () => {
   it('splits on 2 orders, the median aov (60) and 2 categories', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     expect(await segmentsOf(db, purchaseBehaviour, purchaseBehaviour.defaults, ctx)).toEqual({
-      p1: 'hf_large_multi', p2: 'lf_large_single', p3: 'hf_small_single', p4: 'lf_small_multi',
+      p1: 'hf_large_multi',
+      p2: 'lf_large_single',
+      p3: 'hf_small_single',
+      p4: 'lf_small_multi',
     });
   });
   it('splits on the mean aov (107.5) or a fixed value', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     expect((await segmentsOf(db, purchaseBehaviour, { ...purchaseBehaviour.defaults, orderValue: 'mean' }, ctx)).p1).toBe('hf_small_multi');
-    expect(await segmentsOf(db, purchaseBehaviour, { ...purchaseBehaviour.defaults, orderValue: 'fixed', orderValueMin: 20 }, ctx)).toEqual({
-      p1: 'hf_large_multi', p2: 'lf_large_single', p3: 'hf_small_single', p4: 'lf_large_multi',
-    });
+    expect(await segmentsOf(db, purchaseBehaviour, { ...purchaseBehaviour.defaults, orderValue: 'fixed', orderValueMin: 20 }, ctx)).toEqual(
+      {
+        p1: 'hf_large_multi',
+        p2: 'lf_large_single',
+        p3: 'hf_small_single',
+        p4: 'lf_large_multi',
+      },
+    );
   });
 });

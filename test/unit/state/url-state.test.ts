@@ -86,11 +86,15 @@ describe('URL state', () => {
   });
 
   const field = fc.constantFrom(...CUSTOMER_FIELDS, ...ORDER_FIELDS);
-  const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const date = fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
   const stateArb = fc.record({
     page: fc.constantFrom('data', 'segments', 'lifecycle' as const),
     asOf: fc.option(date, { nil: null }),
-    filters: fc.array(fc.record({ field, values: fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 4 }) }), { maxLength: 3 }),
+    filters: fc.array(fc.record({ field, values: fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 4 }) }), {
+      maxLength: 3,
+    }),
     model: fc.constantFrom(...MODEL_IDS),
     segment: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
     crosstabMode: fc.constantFrom('count', 'row' as const),
@@ -113,7 +117,12 @@ describe('URL state', () => {
     await fc.assert(
       fc.asyncProperty(stateArb, fc.array(hostile, { maxLength: 3 }), async (r, vals) => {
         const filters = vals.length ? [...r.filters, { field: 'channel' as const, values: vals }] : r.filters;
-        const link = serializeState({ ...defaultState(), ...r, filters, params: structuredClone(MODELS[r.model].defaults) as ViewState['params'] });
+        const link = serializeState({
+          ...defaultState(),
+          ...r,
+          filters,
+          params: structuredClone(MODELS[r.model].defaults) as ViewState['params'],
+        });
         const { state } = parseState(link);
         const scope = { asOf: state.asOf ?? '2024-06-01', from: null, filters: state.filters };
         const model = MODELS[state.model] as (typeof MODELS)['rfm11'];

@@ -73,19 +73,71 @@ export function days(n: number, name: string, min = 1): Sql {
 }
 
 /** Calendar period used by time series and cohorts. */
-export type PeriodUnit = 'week' | 'month';
+export type PeriodUnit = 'day' | 'week' | 'month';
+export const PERIOD_UNITS: readonly PeriodUnit[] = ['day', 'week', 'month'];
+
+/** First day of a calendar week: ISO/European Monday (default) or US Sunday. */
+export type WeekStart = 'monday' | 'sunday';
+export const WEEK_STARTS: readonly WeekStart[] = ['monday', 'sunday'];
 
 /** The SQL interval of one period (program text, never user input). */
 export function periodInterval(unit: PeriodUnit): Sql {
+  if (unit === 'day') return sql`INTERVAL 1 DAY`;
   if (unit === 'week') return sql`INTERVAL 7 DAY`;
   if (unit === 'month') return sql`INTERVAL 1 MONTH`;
   throw new Error(`invalid period: ${String(unit)}`);
 }
 
-/** Start of the period containing `expr` (weeks start on Monday). */
-export function periodStart(unit: PeriodUnit, expr: Sql): Sql {
+/**
+ * Start of the period containing `expr` as a DATE. Weeks start on Monday, or on Sunday with
+ * `weekStart: 'sunday'` (the Monday week of the next day, minus one day).
+ */
+export function periodStart(unit: PeriodUnit, expr: Sql, weekStart: WeekStart = 'monday'): Sql {
   periodInterval(unit);
+  if (weekStart !== 'monday' && weekStart !== 'sunday') throw new Error(`invalid week start: ${String(weekStart)}`);
+  if (unit === 'day') return sql`CAST(${expr} AS DATE)`;
+  if (unit === 'week' && weekStart === 'sunday') return sql`CAST(CAST(date_trunc('week', CAST(${expr} AS DATE) + 1) AS DATE) - 1 AS DATE)`;
   return sql`CAST(date_trunc(${str(unit)}, ${expr}) AS DATE)`;
+}
+
+/** Most periods a time series or cohort table draws; finer periods over longer data are refused. */
+export const MAX_PERIODS = 400;
+
+/** Number of periods of `unit` from the period of `first` to the period of `last` (`YYYY-MM-DD`, inclusive), approximately for months. */
+export function periodCount(unit: PeriodUnit, first: string, last: string): number {
+  const days = Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
+  if (!Number.isFinite(days) || days < 0) return 1;
+  if (unit === 'day') return days + 1;
+  if (unit === 'week') return Math.floor(days / 7) + 1;
+  return Math.floor(days / 30.4375) + 1;
+}
+
+/**
+ * The period to suggest for data spanning `first` … `last`: day up to 31 days, week up to ~3
+ * months (92 days), else month (monthly cohorts of nine days of data are all empty).
+ */
+export function suggestPeriod(first: string, last: string): PeriodUnit {
+  const n = periodCount('day', first, last);
+  return n <= 31 ? 'day' : n <= 92 ? 'week' : 'month';
+}
+
+/**
+ * Null when `unit` draws at most `MAX_PERIODS` periods over `first` … `last`; else how many it
+ * would draw and the finest coarser period that fits (day over 10 years → month; month when
+ * nothing fits, then the window has to shrink).
+ */
+export function tooFine(unit: PeriodUnit, first: string, last: string): { periods: number; suggest: PeriodUnit } | null {
+  const periods = periodCount(unit, first, last);
+  if (periods <= MAX_PERIODS) return null;
+  const coarser = PERIOD_UNITS.slice(PERIOD_UNITS.indexOf(unit) + 1);
+  const suggest = coarser.find((u) => periodCount(u, first, last) <= MAX_PERIODS) ?? 'month';
+  return { periods, suggest };
+}
+
+/** Throws `period too fine: …` when `unit` over `first` … `last` would draw more than `MAX_PERIODS` periods. */
+export function checkPeriodCount(unit: PeriodUnit, first: string, last: string): void {
+  const t = tooFine(unit, first, last);
+  if (t) throw new Error(`period too fine: ${t.periods} ${unit} periods from ${first} to ${last}; use ${t.suggest} or a shorter window`);
 }
 
 /** The as-of date as a DATE expression. */

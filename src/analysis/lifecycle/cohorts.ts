@@ -1,17 +1,47 @@
 /**
- * Cohort retention: customers grouped by the week or month of their first activity, followed
+ * Cohort retention: customers grouped by the day, week or month of their first (or every) start event, followed
  * through periods 0…N. Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import { scopedOrders, scopedCustomers, type Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, periodStart, DEFAULT_ACTIVITY, type ActivityParams, type PeriodUnit } from './activity';
+import { EVENT_TYPES } from '../../ingest/event-types';
+import {
+  activityDays,
+  asOfDate,
+  days,
+  lookback,
+  periodStart,
+  DEFAULT_ACTIVITY,
+  type ActivityParams,
+  type PeriodUnit,
+  type WeekStart,
+} from './activity';
 
 /** What cohorts can be split by (each resolves to one canonical column). */
 export const SPLIT_FIELDS = ['none', 'channel', 'category', 'region', 'segment'] as const;
 export type SplitField = (typeof SPLIT_FIELDS)[number];
 
+/**
+ * What starts a cohort or counts as a return: `activity` (the lifecycle activity setting), `orders`
+ * (a day with a non-return order), or one canonical event type.
+ */
+export type EventChoice = 'activity' | 'orders' | (typeof EVENT_TYPES)[number];
+export const EVENT_CHOICES: readonly EventChoice[] = ['activity', 'orders', ...EVENT_TYPES];
+
+/** `first`: a customer's cohort is the period of their first start event; `recurring`: every period with a start event. */
+export type CohortKind = 'first' | 'recurring';
+export const COHORT_KINDS: readonly CohortKind[] = ['first', 'recurring'];
+
 export interface CohortParams extends ActivityParams {
   unit: PeriodUnit;
+  /** First day of a week period (default Monday). */
+  weekStart?: WeekStart;
+  /** Default `first`. */
+  cohortKind?: CohortKind;
+  /** What puts a customer in a cohort (default `activity`). */
+  startEvent?: EventChoice;
+  /** What counts as being back in period k (default `activity`). */
+  returnEvent?: EventChoice;
   /** Last period index shown (periods 0…periods). */
   periods: number;
   splitBy: SplitField;
@@ -26,6 +56,7 @@ export const COHORT_DEFAULTS: CohortParams = { ...DEFAULT_ACTIVITY, unit: 'month
 
 /** Period index of `day` relative to the cohort start (both already period starts). */
 function periodIndex(unit: PeriodUnit, cohort: Sql, start: Sql): Sql {
+  if (unit === 'day') return sql`CAST(${start} - ${cohort} AS INTEGER)`;
   return unit === 'week'
     ? sql`CAST((${start} - ${cohort}) // 7 AS INTEGER)`
     : sql`CAST((year(${start}) - year(${cohort})) * 12 + month(${start}) - month(${cohort}) AS INTEGER)`;
@@ -33,7 +64,19 @@ function periodIndex(unit: PeriodUnit, cohort: Sql, start: Sql): Sql {
 
 /** Exclusive end of period `k` of a cohort. */
 function periodEnd(unit: PeriodUnit, cohort: Sql, k: Sql): Sql {
+  if (unit === 'day') return sql`CAST(${cohort} + (${k} + 1) AS DATE)`;
   return unit === 'week' ? sql`CAST(${cohort} + 7 * (${k} + 1) AS DATE)` : sql`CAST(${cohort} + to_months(${k} + 1) AS DATE)`;
+}
+
+/**
+ * The activity definition of a start or return choice. Only `activity` may read the page's cached
+ * activity table (it was built for that definition).
+ */
+export function choiceActivity(p: ActivityParams, choice: EventChoice = 'activity'): ActivityParams {
+  if (!(EVENT_CHOICES as readonly string[]).includes(choice)) throw new Error(`invalid event: ${String(choice)}`);
+  if (choice === 'activity') return p;
+  if (choice === 'orders') return { source: 'orders', eventTypes: p.eventTypes };
+  return { source: 'events', eventTypes: [choice] };
 }
 
 /**
@@ -61,19 +104,33 @@ function splitExpr(p: CohortParams, scope: Scope): Sql {
 }
 
 /**
- * CTEs shared by the table and the members: `coh` (customer_id, first_day, cohort, split, last_k)
- * and `ck` (customer_id, cohort, split, k, active, revenue) for k ≥ 0.
+ * CTEs shared by the table and the members: `coh` (customer_id, first_day, cohort, split, last_k),
+ * one row per customer and cohort, and `ck` (customer_id, cohort, split, k, active, revenue) for
+ * k ≥ 0. Start days come from `startEvent`, return days and revenue from `returnEvent`; with
+ * both `activity` and kind `first` this is the classic first-activity cohort.
  */
 function cohortCtes(p: CohortParams, scope: Scope): Sql {
   days(p.periods, 'periods', 0);
-  const start = periodStart(p.unit, raw('a.day'));
+  const kind = p.cohortKind ?? 'first';
+  if (kind !== 'first' && kind !== 'recurring') throw new Error(`invalid cohort kind: ${String(kind)}`);
+  const startAct = choiceActivity(p, p.startEvent);
+  const returnAct = choiceActivity(p, p.returnEvent);
+  const same = (p.startEvent ?? 'activity') === (p.returnEvent ?? 'activity');
+  const start = periodStart(p.unit, raw('a.day'), p.weekStart);
+  const d = asOfDate(scope.asOf);
   const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
-    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id),
+  // first: one cohort per customer (first start day); recurring: one per period with a start day
+  const starts =
+    kind === 'first'
+      ? sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM st GROUP BY customer_id`
+      : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
+  return sql`WITH st AS (${activityDays(startAct, lookback(scope))}),
+    act AS (${same ? sql`SELECT * FROM st` : activityDays(returnAct, lookback(scope))}),
+    firsts AS (${starts}),
     coh0 AS (
-      SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'))} AS cohort, s.split
+      SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'), p.weekStart)} AS cohort, s.split
       FROM firsts f LEFT JOIN (${splitExpr(p, scope)}) s USING (customer_id)
-      WHERE first_day IS NOT NULL ${fromCond}
+      WHERE first_day IS NOT NULL AND first_day < ${d} ${fromCond}
     ),
     ck AS (
       SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), start)} AS k,
@@ -82,7 +139,8 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
     ),
     coh AS (
       SELECT c.*, l.last_k FROM coh0 c
-      LEFT JOIN (SELECT customer_id, max(k) FILTER (WHERE active) AS last_k FROM ck GROUP BY customer_id) l USING (customer_id)
+      LEFT JOIN (SELECT customer_id, cohort, max(k) FILTER (WHERE active) AS last_k FROM ck GROUP BY customer_id, cohort) l
+        USING (customer_id, cohort)
     )`;
 }
 
@@ -156,9 +214,9 @@ export function cohortMembers(
   const splitCond = p.splitBy !== 'none' && opts.split !== undefined ? sql`AND c.split IS NOT DISTINCT FROM ${opts.split}` : sql``;
   const activeCond = opts.rolling
     ? sql`c.last_k >= ${k}`
-    : sql`EXISTS (SELECT 1 FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k} AND ck.active)`;
+    : sql`EXISTS (SELECT 1 FROM ck WHERE ck.customer_id = c.customer_id AND ck.cohort = c.cohort AND ck.k = ${k} AND ck.active)`;
   return sql`${cohortCtes(p, scope)}
-    SELECT c.customer_id, c.first_day, round(coalesce((SELECT sum(revenue) FROM ck WHERE ck.customer_id = c.customer_id AND ck.k = ${k}), 0), 2) AS revenue
+    SELECT c.customer_id, c.first_day, round(coalesce((SELECT sum(revenue) FROM ck WHERE ck.customer_id = c.customer_id AND ck.cohort = c.cohort AND ck.k = ${k}), 0), 2) AS revenue
     FROM coh c WHERE c.cohort = CAST(${cohort} AS DATE) ${splitCond} AND ${activeCond}
     ORDER BY revenue DESC, c.customer_id LIMIT ${days(opts.limit, 'limit')} OFFSET ${days(opts.offset, 'offset', 0)}`;
 }

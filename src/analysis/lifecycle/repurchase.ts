@@ -4,7 +4,17 @@
  */
 import { Sql, sql, join, num } from '../../lib/sql';
 import type { Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, periodStart, DEFAULT_ACTIVITY, type ActivityParams, type PeriodUnit } from './activity';
+import {
+  activityDays,
+  asOfDate,
+  days,
+  lookback,
+  periodStart,
+  DEFAULT_ACTIVITY,
+  type ActivityParams,
+  type PeriodUnit,
+  type WeekStart,
+} from './activity';
 
 export interface RepurchaseParams extends ActivityParams {
   /** Windows in days for "second order within w days" (ascending, whole days ≥ 1). */
@@ -13,6 +23,8 @@ export interface RepurchaseParams extends ActivityParams {
   buckets: readonly number[];
   /** Cohort period for the by-cohort rates. */
   unit: PeriodUnit;
+  /** First day of a week period (default Monday). */
+  weekStart?: WeekStart;
 }
 
 export const REPURCHASE_DEFAULTS: RepurchaseParams = {
@@ -38,7 +50,7 @@ function checkAscending(xs: readonly number[], name: string): Sql[] {
 function firstSecond(p: RepurchaseParams, scope: Scope): Sql {
   const fromCond = scope.from === null ? sql`` : sql`WHERE first_day >= CAST(${scope.from} AS DATE)`;
   return sql`SELECT customer_id, first_day, second_day, second_day - first_day AS gap,
-      ${periodStart(p.unit, sql`first_day`)} AS cohort
+      ${periodStart(p.unit, sql`first_day`, p.weekStart)} AS cohort
     FROM (
       SELECT customer_id, min(day) AS first_day, list_sort(list(day))[2] AS second_day
       FROM (${activityDays(p, lookback(scope))}) a WHERE active GROUP BY customer_id

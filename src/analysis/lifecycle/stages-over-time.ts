@@ -1,11 +1,11 @@
 /**
- * Lifecycle flows per week or month: who arrived (new), stayed (returning), came back
+ * Lifecycle flows per day, week or month: who arrived (new), stayed (returning), came back
  * (reactivated), and who lapsed (newly dormant / newly churned, drawn below zero).
  * Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import type { Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit } from './activity';
+import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit, type WeekStart } from './activity';
 import { checkThresholds, STAGE_DEFAULTS, type StageParams } from './stage';
 
 export type FlowKey = 'new' | 'returning' | 'reactivated' | 'dormant' | 'churned';
@@ -33,6 +33,8 @@ export const FLOWS: readonly FlowDef[] = (
 
 export interface FlowParams extends StageParams {
   unit: PeriodUnit;
+  /** First day of a week period (default Monday). */
+  weekStart?: WeekStart;
 }
 
 export const FLOW_DEFAULTS: FlowParams = { ...STAGE_DEFAULTS, unit: 'month' };
@@ -58,14 +60,14 @@ export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
   const B = days(p.churnDays, 'churn days');
   const step = periodInterval(p.unit);
   const d = asOfDate(scope.asOf);
-  const ps = (e: string) => periodStart(p.unit, raw(e));
+  const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
   const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
   return sql`WITH act AS (${activityDays(p, lookback(scope))}),
     firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
     periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
-        CAST(${periodStart(p.unit, from)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`)} AS TIMESTAMP), ${step}) t(p)
+        CAST(${periodStart(p.unit, from, p.weekStart)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`, p.weekStart)} AS TIMESTAMP), ${step}) t(p)
     ),
     pa AS (
       SELECT customer_id, ${ps('day')} AS period, sum(revenue) AS revenue FROM act

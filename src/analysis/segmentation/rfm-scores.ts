@@ -1,7 +1,8 @@
 /**
  * R, F and M scores shared by both RFM schemes. Buyers only (orders > 0). Quantile mode ranks with
- * ties (`rank()`), so equal values always share a score; fixed mode counts user-given breaks.
- * The exact rules are in docs/metrics.md ("RFM scores").
+ * ties (`rank()`), so equal values always share a score; `r7` cuts where the R `rfm` package does
+ * (type-7 quantiles); fixed mode counts user-given breaks. The exact rules are in docs/metrics.md
+ * ("RFM scores").
  */
 import { type Sql, sql, raw, num, join } from '../../lib/sql';
 import type { ModelContext } from '../types';
@@ -12,14 +13,27 @@ export interface RfmScoreParams {
   bins: 3 | 4 | 5;
   /** What M measures: net revenue in scope, or average order value. */
   monetary: 'revenue' | 'aov';
-  /** `quantile`: tie-aware rank quantiles; `breaks`: the ascending break lists below. */
-  method: 'quantile' | 'breaks';
+  /**
+   * `quantile`: tie-aware rank quantiles; `r7`: the R `rfm` package's cut points (type-7 quantiles
+   * + 1, bins `[lower, upper)`); `breaks`: the ascending break lists below.
+   */
+  method: 'quantile' | 'r7' | 'breaks';
+  /**
+   * Where a value equal to a typed-in break goes (method `breaks`). `classic` (default): recency
+   * ≤ break is the more recent bin, F and M ≥ break the higher bin; `upper`: every bin is
+   * `[lower, upper)` on the raw value, as R `rfm` (recency = break → the older bin); `lower`:
+   * every bin is `(lower, upper]`.
+   */
+  breakBoundary?: BreakBoundary;
   /**
    * Fixed breaks (method `breaks`), each strictly ascending with exactly `bins - 1` values.
    * recency: days, e.g. [30, 60, 90, 180]; frequency: orders; monetary: money.
    */
   breaks: { recency: number[]; frequency: number[]; monetary: number[] };
 }
+
+export const BREAK_BOUNDARIES = ['classic', 'upper', 'lower'] as const;
+export type BreakBoundary = (typeof BREAK_BOUNDARIES)[number];
 
 export const RFM_SCORE_DEFAULTS: RfmScoreParams = {
   bins: 5,
@@ -32,7 +46,8 @@ export const RFM_SCORE_DEFAULTS: RfmScoreParams = {
 export function validateRfmScores(p: RfmScoreParams): RfmScoreParams {
   checkNumber(p.bins, 'bins', 3, 5, true);
   checkKeyword(p.monetary, 'monetary', ['revenue', 'aov']);
-  checkKeyword(p.method, 'method', ['quantile', 'breaks']);
+  checkKeyword(p.method, 'method', ['quantile', 'r7', 'breaks']);
+  if (p.breakBoundary !== undefined) checkKeyword(p.breakBoundary, 'break boundary', BREAK_BOUNDARIES);
   if (p.method === 'breaks') {
     checkAscending(p.breaks.recency, 'recency breaks', p.bins - 1, 0);
     checkAscending(p.breaks.frequency, 'frequency breaks', p.bins - 1, 0);
@@ -55,6 +70,21 @@ function reached(value: Sql, breaks: readonly number[], strict = false): Sql {
   )})`;
 }
 
+/** The type-7 quantiles at 1/bins … (bins−1)/bins of a column, as a list (R `quantile()` default = DuckDB `quantile_cont`). */
+function cutList(bins: number, col: string): Sql {
+  // i · (1 / bins), as R's seq() computes them (0.6000000000000001, not 0.6, for the third fifth)
+  const probs = Array.from({ length: bins - 1 }, (_, i) => sql`${num(i + 1)} * (1 / ${num(bins)})`);
+  return sql`quantile_cont(${raw(col)}, [${join(probs)}])`;
+}
+
+/** Number of cut points (`q[1]` … `q[bins−1]` of a list column, each + 1 as R adds it) that `value` reaches. */
+function reachedR(value: string, list: string, bins: number): Sql {
+  return sql`(${join(
+    Array.from({ length: bins - 1 }, (_, i) => sql`CAST(${raw(value)} >= ${raw(list)}[${num(i + 1)}] + 1 AS INTEGER)`),
+    ' + ',
+  )})`;
+}
+
 /**
  * SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score — one row per
  * buyer of `ctx.base`. Recency is scored inverted: the most recent buyers get the highest score.
@@ -62,15 +92,27 @@ function reached(value: Sql, breaks: readonly number[], strict = false): Sql {
 export function rfmScores(p: RfmScoreParams, ctx: ModelContext): Sql {
   validateRfmScores(p);
   const m = raw(p.monetary === 'aov' ? 'aov' : 'revenue');
+  const values = sql`SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary FROM ${ctx.base} WHERE orders > 0`;
+  if (p.method === 'r7') {
+    // rfm 0.3.0 `bins()`: quantile(x, seq(0, 1, length.out = bins + 1)) without the ends, plus 1;
+    // score i ⇔ lower_i ≤ x < upper_i; recency scores are reversed.
+    return sql`SELECT customer_id, recency_days, frequency, monetary,
+  (${num(p.bins)} - ${reachedR('recency_days', 'qr', p.bins)}) AS r_score,
+  (1 + ${reachedR('frequency', 'qf', p.bins)}) AS f_score,
+  (1 + ${reachedR('monetary', 'qm', p.bins)}) AS m_score
+FROM (${values}) v, (SELECT ${cutList(p.bins, 'recency_days')} AS qr, ${cutList(p.bins, 'frequency')} AS qf,
+  ${cutList(p.bins, 'monetary')} AS qm FROM (${values}) v0) q`;
+  }
+  const edge = p.breakBoundary ?? 'classic';
   const scores =
     p.method === 'quantile'
       ? sql`${quantileScore(p.bins, raw('recency_days DESC'))} AS r_score,
   ${quantileScore(p.bins, raw('frequency'))} AS f_score,
   ${quantileScore(p.bins, raw('monetary'))} AS m_score`
-      : sql`(${num(p.bins)} - ${reached(raw('recency_days'), p.breaks.recency, true)}) AS r_score,
-  (1 + ${reached(raw('frequency'), p.breaks.frequency)}) AS f_score,
-  (1 + ${reached(raw('monetary'), p.breaks.monetary)}) AS m_score`;
+      : sql`(${num(p.bins)} - ${reached(raw('recency_days'), p.breaks.recency, edge !== 'upper')}) AS r_score,
+  (1 + ${reached(raw('frequency'), p.breaks.frequency, edge === 'lower')}) AS f_score,
+  (1 + ${reached(raw('monetary'), p.breaks.monetary, edge === 'lower')}) AS m_score`;
   return sql`SELECT customer_id, recency_days, frequency, monetary,
   ${scores}
-FROM (SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary FROM ${ctx.base} WHERE orders > 0)`;
+FROM (${values})`;
 }

@@ -1,11 +1,13 @@
 /**
  * The 11-segment RFM scheme (Champions … Lost) on the R score and an F score that is either the
- * frequency score or the rounded F/M average. Rules are checked in list order; the first match wins
- * and `others` catches anything the (user-edited) rules leave out.
+ * frequency score or the rounded F/M average, optionally bounding the M score too. Rules are
+ * checked in list order; the first match wins and `others` catches anything the (user-edited)
+ * rules leave out. Users may rename, add and remove segments; `RFM_R_PRESET` is the R `rfm`
+ * package's segment table.
  */
 import { type Sql, sql, raw, join } from '../../lib/sql';
-import type { ModelContext } from '../types';
-import { type Model, GREY, defineSegments, checkKeyword, checkNumber } from './model';
+import type { ModelContext, SegmentDef } from '../types';
+import { type Model, GREY, PALETTE, defineSegments, checkKeyword, checkNumber } from './model';
 import { type RfmScoreParams, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
 
 export const RFM11_KEYS = [
@@ -23,12 +25,26 @@ export const RFM11_KEYS = [
 ] as const;
 export type Rfm11Key = (typeof RFM11_KEYS)[number];
 
-/** One rule: inclusive score bounds on R and on the rule's F score. */
+/**
+ * One rule: inclusive score bounds on R, on the rule's F score and (optionally) on the M score.
+ * `key` is a built-in key (`RFM11_KEYS`, translated label) or a user key `s1`, `s2`…; `name`, when
+ * set, is the label shown instead.
+ */
 export interface Rfm11Rule {
-  key: Rfm11Key;
+  key: string;
+  name?: string;
   r: [number, number];
   f: [number, number];
+  /** bounds on m_score; absent = any M */
+  m?: [number, number];
 }
+
+/** Keys a rule may have: lower-case ASCII, digits and `_`, not `others`. */
+const RULE_KEY_RE = /^[a-z][a-z0-9_]{0,39}$/;
+/** Longest segment name a user may type. */
+export const MAX_RULE_NAME = 60;
+/** Most rules a model may have. */
+export const MAX_RULES = 20;
 
 export interface Rfm11Params extends RfmScoreParams {
   /** `f`: the frequency score; `fm`: (f_score + m_score) / 2 rounded half up. */
@@ -61,30 +77,89 @@ export function rfm11Rules(bins: 3 | 4 | 5): Rfm11Rule[] {
   return RULES_5.map((r) => ({ key: r.key, r: [m(r.r[0]), m(r.r[1])], f: [m(r.f[0]), m(r.f[1])] }));
 }
 
-const SEGMENTS = defineSegments(
-  'rfm11',
-  [...RFM11_KEYS, 'others'],
-  ['#1a9850', '#66bd63', '#a6d96a', '#4e79a7', '#76b7b2', '#edc948', '#f28e2b', '#e15759', '#b2182b', '#9c755f', '#6b6b6b', GREY],
-);
+/**
+ * The R `rfm` package's segment table (0.3.0, the `rfm_segment()` examples and vignette), in its
+ * order, on 1..5 scores with F = frequency score: R, F and M lower–upper bounds.
+ */
+export const R_RFM_RULES: Rfm11Rule[] = [
+  { key: 'champions', r: [5, 5], f: [5, 5], m: [5, 5] },
+  { key: 'potential_loyalist', r: [3, 5], f: [3, 5], m: [2, 5] },
+  { key: 'loyal', r: [2, 4], f: [2, 4], m: [2, 4] },
+  { key: 'promising', r: [3, 4], f: [1, 3], m: [3, 5] },
+  { key: 'new_customers', r: [4, 5], f: [1, 3], m: [1, 5] },
+  { key: 'cant_lose', r: [1, 2], f: [3, 4], m: [4, 5] },
+  { key: 'at_risk', r: [1, 2], f: [2, 5], m: [4, 5] },
+  { key: 'need_attention', r: [1, 3], f: [3, 5], m: [3, 5] },
+  { key: 'about_to_sleep', r: [2, 3], f: [1, 3], m: [1, 4] },
+  { key: 'lost', r: [1, 1], f: [1, 5], m: [1, 5] },
+];
+
+const COLORS: readonly string[] = [
+  '#1a9850',
+  '#66bd63',
+  '#a6d96a',
+  '#4e79a7',
+  '#76b7b2',
+  '#edc948',
+  '#f28e2b',
+  '#e15759',
+  '#b2182b',
+  '#9c755f',
+  '#6b6b6b',
+];
+const BUILT_IN = defineSegments('rfm11', [...RFM11_KEYS, 'others'], [...COLORS, GREY]);
+
+/**
+ * Segments in rule order, then `others`. Built-in keys keep their colour and (unless renamed)
+ * their translated label; user segments take palette colours and their name as label.
+ */
+function segmentsOf(p: Rfm11Params): SegmentDef[] {
+  const rules = Array.isArray(p?.rules) ? p.rules : RULES_5;
+  let extra = 0;
+  const defs = rules.map((r) => {
+    const built = BUILT_IN.find((d) => d.key === r.key);
+    const color = built?.color ?? PALETTE[extra++ % PALETTE.length] ?? GREY;
+    return { key: r.key, label: r.name ?? built?.label ?? r.key, color };
+  });
+  return [...defs, BUILT_IN[BUILT_IN.length - 1] as SegmentDef];
+}
 
 function validate(p: Rfm11Params): Rfm11Params {
   validateRfmScores(p);
   checkKeyword(p.fScore, 'f score', ['f', 'fm']);
   if (!Array.isArray(p.rules) || p.rules.length === 0) throw new Error('invalid rules: empty');
+  if (p.rules.length > MAX_RULES) throw new Error(`invalid rules: more than ${MAX_RULES}`);
   const seen = new Set<string>();
   for (const rule of p.rules) {
-    checkKeyword(rule.key, 'rule', RFM11_KEYS);
+    if (typeof rule.key !== 'string' || !RULE_KEY_RE.test(rule.key) || rule.key === 'others') {
+      throw new Error(`invalid rule: ${String(rule.key).slice(0, 40)}`);
+    }
     if (seen.has(rule.key)) throw new Error(`invalid rule: ${rule.key} twice`);
     seen.add(rule.key);
-    for (const [dim, [lo, hi]] of [
+    if (rule.name !== undefined && (typeof rule.name !== 'string' || rule.name.trim() === '' || rule.name.length > MAX_RULE_NAME)) {
+      throw new Error(`invalid rule name: ${rule.key}`);
+    }
+    if (rule.name === undefined && !(RFM11_KEYS as readonly string[]).includes(rule.key))
+      throw new Error(`invalid rule: ${rule.key} needs a name`);
+    const dims: [string, [number, number] | undefined][] = [
       ['r', rule.r],
       ['f', rule.f],
-    ] as const) {
+      ['m', rule.m],
+    ];
+    for (const [dim, bounds] of dims) {
+      if (bounds === undefined && dim === 'm') continue;
+      if (!Array.isArray(bounds) || bounds.length !== 2) throw new Error(`invalid ${rule.key} ${dim} bounds`);
+      const [lo, hi] = bounds;
       checkNumber(lo, `${rule.key} ${dim} lower bound`, 1, p.bins, true);
       checkNumber(hi, `${rule.key} ${dim} upper bound`, lo, p.bins, true);
     }
   }
   return p;
+}
+
+/** A key for a new user segment: `s1`, `s2`, … not used by any rule yet. */
+export function newRuleKey(rules: readonly Rfm11Rule[]): string {
+  for (let i = 1; ; i++) if (!rules.some((r) => r.key === `s${i}`)) return `s${i}`;
 }
 
 export const rfm11: Model<Rfm11Params> = {
@@ -93,16 +168,31 @@ export const rfm11: Model<Rfm11Params> = {
   dynamic: false,
   scored: true,
   defaults: { ...RFM_SCORE_DEFAULTS, fScore: 'fm', rules: rfm11Rules(5) },
-  segments: () => SEGMENTS,
+  segments: segmentsOf,
   validate,
   assign(p: Rfm11Params, ctx: ModelContext): Sql {
     validate(p);
     const f = raw(p.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');
-    const whens = p.rules.map(
-      (r) => sql`WHEN r_score BETWEEN ${r.r[0]} AND ${r.r[1]} AND ${f} BETWEEN ${r.f[0]} AND ${r.f[1]} THEN ${r.key}`,
-    );
+    const whens = p.rules.map((r) => {
+      const m = r.m ? sql` AND m_score BETWEEN ${r.m[0]} AND ${r.m[1]}` : sql``;
+      return sql`WHEN r_score BETWEEN ${r.r[0]} AND ${r.r[1]} AND ${f} BETWEEN ${r.f[0]} AND ${r.f[1]}${m} THEN ${r.key}`;
+    });
     return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'others' END AS segment,
   recency_days, frequency, monetary, r_score, f_score, m_score
 FROM (${rfmScores(p, ctx)})`;
   },
+};
+
+/**
+ * The R `rfm` package setup (0.3.0): 5 bins cut at type-7 quantiles (+1, `[lower, upper)`), F =
+ * frequency score, M = revenue, and its segment table. Frequency differs only when one order has
+ * several rows: R counts rows, Atlas distinct orders.
+ */
+export const RFM_R_PRESET: Rfm11Params = {
+  ...RFM_SCORE_DEFAULTS,
+  method: 'r7',
+  monetary: 'revenue',
+  bins: 5,
+  fScore: 'f',
+  rules: R_RFM_RULES,
 };

@@ -6,6 +6,7 @@ import { Sql, sql, raw, ident, join } from '../lib/sql';
 import type { ColumnRole, FileMapping, RawColumn, RawFile, TimestampFormat } from './mapping';
 import { EVENT_TYPES, EVENT_VOCAB, type EventType } from './event-types';
 import { timestampFormatFor, timestampExpr } from './timestamps';
+import type { ZoneRule } from './timezones';
 
 /** The canonical tables (docs/data-model.md) and the rejects table. */
 export const CANONICAL_DDL = [
@@ -28,6 +29,8 @@ export interface Mapped {
   m: FileMapping;
   /** some customers file maps a `customer_alias` column (customer keys go through `__alias`) */
   hasAlias?: boolean;
+  /** the offsets of the mapping's IANA `timeZone` over the data's years (built in the worker) */
+  zone?: ZoneRule;
 }
 
 /** The first column mapped to `role`, with its raw column facts. */
@@ -52,11 +55,15 @@ export function rawText(c: RawColumn | undefined): Sql {
   return c ? sql`CAST(${rc(c)} AS VARCHAR)` : raw('NULL');
 }
 
+function fail(x: Mapped): never {
+  throw new Error(`${x.file.name}: time zone ${String(x.m.timeZone)} has no offset table`);
+}
+
 /** Timestamp SQL for a mapped time column, detecting the format when the mapping has none. */
 export function tsOf(x: Mapped, c: RawColumn | undefined): Sql {
   if (!c) return raw('CAST(NULL AS TIMESTAMP)');
   const fmt: TimestampFormat = x.m.timestampFormat ?? timestampFormatFor(c);
-  return timestampExpr(rc(c), fmt, x.m.tzOffsetMinutes);
+  return timestampExpr(rc(c), fmt, x.m.timeZone ? (x.zone ?? fail(x)) : x.m.tzOffsetMinutes);
 }
 
 /** Canonical event type: the mapping's overrides on the value as written, then the built-in vocabulary. */

@@ -10,6 +10,7 @@ import { Sql, sql, raw, inline } from '../lib/sql';
 import type { FileMapping, MappingIssue, RawFile, RefundRule } from './mapping';
 import { idExpr, moneyExpr, numberExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
+import type { ZoneRule } from './timezones';
 import { CANONICAL_DDL, CANONICAL_TABLES, colOf, rc, tableOf, rawText, tsOf, eventTypeExpr, type Mapped } from './canonical-parts';
 import { validateMapping } from './validate';
 
@@ -190,18 +191,20 @@ function customers(): Sql[] {
 /**
  * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers` and
  * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
- * statements are still returned; the caller should not run them.
+ * statements are still returned; the caller should not run them. `zones` holds the offset table
+ * of each file (by name) whose mapping names an IANA time zone.
  */
 export function buildCanonical(
   files: RawFile[],
   mappings: FileMapping[],
   rule: RefundRule,
+  zones: Readonly<Record<string, ZoneRule>> = {},
 ): { statements: string[]; issues: MappingIssue[] } {
   const { issues } = validateMapping(files, mappings);
   const all: Mapped[] = [];
   for (const m of mappings) {
     const file = files.find((f) => f.table === m.table) ?? files.find((f) => f.name === m.file);
-    if (file && m.role !== 'ignore') all.push({ file, m });
+    if (file && m.role !== 'ignore') all.push({ file, m, zone: zones[m.file] });
   }
   const hasAlias = all.some((x) => x.m.role === 'customers' && Object.values(x.m.columns).includes('customer_alias'));
   for (const x of all) x.hasAlias = hasAlias;

@@ -151,6 +151,11 @@ export interface FileMapping {
   timestampFormat: TimestampFormat | null;
   /** zone offset in minutes applied to epoch values and to texts with an explicit zone (default 0) */
   tzOffsetMinutes: number;
+  /**
+   * IANA zone (`America/New_York`) the data's times are converted to, daylight-saving time
+   * included; when set it replaces `tzOffsetMinutes`. Texts without a zone keep their wall clock.
+   */
+  timeZone?: string | null;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
 }

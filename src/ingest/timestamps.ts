@@ -6,6 +6,7 @@
  */
 import { Sql, sql, str, num, raw, join } from '../lib/sql';
 import type { RawColumn, TimestampFormat } from './mapping';
+import { toLocal, offsetExpr, type ZoneRule } from './timezones';
 
 const INT_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|INT\d*)$/i;
 const NATIVE_TYPES = /^(TIMESTAMP(_S|_MS|_NS)?|DATE|DATETIME)$/i;
@@ -189,11 +190,15 @@ function parseOne(base: Sql, format: string): Sql {
 
 /**
  * SQL turning raw column `col` into a TIMESTAMP (NULL when a value does not parse). Epoch values
- * and texts carrying a zone are moved to `tzOffsetMinutes` east of UTC; texts without a zone keep
- * their wall clock.
+ * and texts carrying a zone are moved to the target zone: a fixed offset in minutes east of UTC,
+ * or an IANA zone's rule (daylight-saving time included, see `timezones.ts`); texts without a
+ * zone keep their wall clock.
  */
-export function timestampExpr(col: Sql, fmt: TimestampFormat, tzOffsetMinutes: number): Sql {
-  const tz = num(Math.round(tzOffsetMinutes));
+export function timestampExpr(col: Sql, fmt: TimestampFormat, target: number | ZoneRule): Sql {
+  const fixed = typeof target === 'number';
+  const tz = num(fixed ? Math.round(target) : 0);
+  // UTC instant → wall clock of the target
+  const local = (utc: Sql) => (fixed ? sql`${utc} + to_minutes(${tz})` : toLocal(target, utc));
   switch (fmt.kind) {
     case 'native':
       return sql`CAST(${col} AS TIMESTAMP)`;
@@ -202,7 +207,7 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, tzOffsetMinutes: n
       const n = sql`TRY_CAST(${text(col)} AS BIGINT)`;
       const micros = fmt.kind === 'epoch_s' ? sql`${n} * 1000000` : sql`${n} * 1000`;
       const limit = fmt.kind === 'epoch_s' ? raw('253402300799') : raw('253402300799000');
-      return sql`(CASE WHEN ${n} BETWEEN 0 AND ${limit} THEN make_timestamp(${micros}) + to_minutes(${tz}) END)`;
+      return sql`(CASE WHEN ${n} BETWEEN 0 AND ${limit} THEN ${local(sql`make_timestamp(${micros})`)} END)`;
     }
     case 'yyyymmdd':
       return sql`try_strptime(${text(col)}, '%Y%m%d')`;
@@ -216,10 +221,28 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, tzOffsetMinutes: n
       // Fast path: a text that cannot end in a zone (`Z`, `UTC`, `±HH:MM`, `±HHMM`) skips the regexes.
       const mayHaveZone = sql`(right(${s}, 1) = 'Z' OR right(${s}, 3) = 'UTC' OR substr(${s}, length(${s}) - 5, 1) IN ('+', '-') OR substr(${s}, length(${s}) - 4, 1) IN ('+', '-'))`;
       const plain = formats.length === 1 ? parseOne(s, formats[0] as string) : sql`coalesce(${join(formats.map((f) => parseOne(s, f)))})`;
-      const full = sql`(CASE WHEN NOT ${mayHaveZone} THEN ${plain} WHEN ${zone} = '' THEN ${parsed} ELSE ${parsed} - to_minutes(${zoneMinutes(zone)}) + to_minutes(${tz}) END)`;
+      const full = sql`(CASE WHEN NOT ${mayHaveZone} THEN ${plain} WHEN ${zone} = '' THEN ${parsed} ELSE ${local(sql`(${parsed} - to_minutes(${zoneMinutes(zone)}))`)} END)`;
       // ISO texts of a length that cannot carry a zone cast directly — the common case, 6× faster.
       if (!formats.every((f) => f.startsWith('%Y-%m-%d'))) return full;
       return sql`coalesce(CASE WHEN length(${s}) IN (10, 16, 19) THEN TRY_CAST(${s} AS TIMESTAMP) END, ${full})`;
     }
   }
+}
+
+/**
+ * SQL: true for a row whose time text carries an offset that differs from the rule's offset at
+ * that instant (e.g. `-05:00` in July for America/New_York, which is then at −04:00); false or
+ * NULL otherwise. Only strptime (text) formats carry offsets.
+ */
+export function zoneDisagrees(col: Sql, fmt: TimestampFormat, rule: ZoneRule): Sql {
+  if (fmt.kind !== 'strptime') return sql`false`;
+  const s = text(col);
+  const base = sql`regexp_replace(${s}, ${str(ZONE_RE_SQL)}, '\\1')`;
+  const zone = sql`regexp_extract(${s}, ${str(ZONE_RE_SQL)}, 2)`;
+  const formats = fmt.formats.length > 0 ? fmt.formats : ['%Y-%m-%d %H:%M:%S'];
+  const parsed =
+    formats.length === 1 ? parseOne(base, formats[0] as string) : sql`coalesce(${join(formats.map((f) => parseOne(base, f)))})`;
+  const written = zoneMinutes(zone);
+  // CASE, not AND: DuckDB evaluates both sides, and the offset text of a zone-less value is ''
+  return sql`(CASE WHEN ${zone} = '' THEN false ELSE ${written} <> ${offsetExpr(rule, sql`(${parsed} - to_minutes(${written}))`)} END)`;
 }

@@ -3,6 +3,7 @@
  * the canonical tables are built. Messages name the file, the column and, where known, the row.
  */
 import type { ColumnRole, FileMapping, MappingIssue, RawColumn, RawFile } from './mapping';
+import { isZone } from './timezones';
 import { NULL_MARKERS, isNumericType, numericShare } from './values';
 import { firstUnreadableTime } from './timestamps';
 
@@ -45,6 +46,13 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
     }
     if ((m.role === 'orders' || m.role === 'events') && mapped(m, 'timestamp') === undefined) {
       issues.push({ level: 'error', file: m.file, message: `${m.file}: no time column` });
+    }
+    if (m.timeZone != null && !isZone(m.timeZone)) {
+      issues.push({
+        level: 'error',
+        file: m.file,
+        message: `${m.file}: unknown time zone ${JSON.stringify(String(m.timeZone).slice(0, 64))} (use an IANA name such as America/New_York)`,
+      });
     }
     const tsName = mapped(m, 'timestamp');
     const tsCol = tsName === undefined ? undefined : file.columns.find((c) => c.name === tsName);

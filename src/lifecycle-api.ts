@@ -7,8 +7,10 @@ import type { Scope } from './analysis/scope';
 import type { LifeState } from './state/url-state';
 import type { Stage, StageThresholds } from './analysis/lifecycle/stage';
 import type { FlowKey } from './analysis/lifecycle/stages-over-time';
+import type { PeriodStatus } from './analysis/lifecycle/period-lifecycle';
+import type { PeriodUnit } from './analysis/lifecycle/activity';
 
-export type { Stage, StageThresholds, FlowKey, LifeState };
+export type { Stage, StageThresholds, FlowKey, LifeState, PeriodStatus };
 
 /** Rows per page of a customer list. */
 export const PAGE_SIZE = 50;
@@ -48,6 +50,17 @@ export interface FlowRow {
   period_end: string;
   complete: boolean;
   stage: FlowKey;
+  sign: 1 | -1;
+  customers: number;
+  revenue: number;
+}
+
+/** `periodLifecycle` row (lifecycle by period, PostHog / Amplitude). */
+export interface PeriodFlowRow {
+  period: string;
+  period_end: string;
+  complete: boolean;
+  status: PeriodStatus;
   sign: 1 | -1;
   customers: number;
   revenue: number;
@@ -128,6 +141,10 @@ export interface LifecycleResult {
   suggested: SuggestedThresholds;
   stages: StageCountRow[];
   flows: FlowRow[];
+  /** lifecycle by period; empty unless `life.definition` is `period` */
+  periodFlows: PeriodFlowRow[];
+  /** first and last activity day in the window (null without activity) and the period suggested for that span */
+  span: { first: string; last: string; suggest: PeriodUnit } | null;
   cohorts: CohortRow[];
   repurchase: RepurchaseRow[];
   gaps: GapBucketRow[];
@@ -139,6 +156,7 @@ export interface LifecycleResult {
 /** Whose customers to list. */
 export type MembersTarget =
   | { kind: 'stage'; stage: Stage }
+  | { kind: 'period'; period: string; status: PeriodStatus }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
   | { kind: 'churn' };
 
@@ -169,10 +187,11 @@ export interface TransitionsRequest {
   date2: string;
 }
 
-/** Shift a `YYYY-MM-DD` date back by one week or one calendar month (day clamped to the month's end). */
-export function previousPeriod(date: string, unit: 'week' | 'month'): string {
+/** Shift a `YYYY-MM-DD` date back by one day, week or calendar month (day clamped to the month's end). */
+export function previousPeriod(date: string, unit: PeriodUnit): string {
   const d = new Date(`${date}T00:00:00Z`);
-  if (unit === 'week') d.setUTCDate(d.getUTCDate() - 7);
+  if (unit === 'day') d.setUTCDate(d.getUTCDate() - 1);
+  else if (unit === 'week') d.setUTCDate(d.getUTCDate() - 7);
   else {
     const day = d.getUTCDate();
     d.setUTCDate(1);

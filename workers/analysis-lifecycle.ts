@@ -10,9 +10,25 @@ import type { Model } from '../src/analysis/segmentation/model';
 import type { Result } from '../src/worker-api';
 import type { Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/analysis/scope';
-import { inline, raw, type Sql } from '../src/lib/sql';
+import { inline, raw, sql, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
-import { DEFAULT_ACTIVITY, activityDays, lookback, type ActivityCache, type ActivityParams } from '../src/analysis/lifecycle/activity';
+import {
+  DEFAULT_ACTIVITY,
+  PERIOD_UNITS,
+  WEEK_STARTS,
+  activityDays,
+  checkPeriodCount,
+  lookback,
+  suggestPeriod,
+  type ActivityCache,
+  type ActivityParams,
+} from '../src/analysis/lifecycle/activity';
+import {
+  periodLifecycle,
+  periodLifecycleMembers,
+  PERIOD_STATUSES,
+  type PeriodLifecycleParams,
+} from '../src/analysis/lifecycle/period-lifecycle';
 import {
   STAGES,
   checkThresholds,
@@ -23,7 +39,14 @@ import {
   type StageParams,
 } from '../src/analysis/lifecycle/stage';
 import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
-import { SPLIT_FIELDS, cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
+import {
+  SPLIT_FIELDS,
+  EVENT_CHOICES,
+  COHORT_KINDS,
+  cohortMembers,
+  cohortRetention,
+  type CohortParams,
+} from '../src/analysis/lifecycle/cohorts';
 import { REPURCHASE_DEFAULTS, repurchaseRates, timeToSecondOrder } from '../src/analysis/lifecycle/repurchase';
 import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
 import { stageTransitions } from '../src/analysis/lifecycle/transitions';
@@ -44,6 +67,7 @@ import {
   type MembersPage,
   type MembersRequest,
   type MembersTarget,
+  type PeriodFlowRow,
   type RepurchaseRow,
   type SegmentSplit,
   type StageCountRow,
@@ -62,7 +86,15 @@ function checkLife(life: LifeState): void {
   const int = (n: unknown, name: string, min: number, max: number) => {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new Error(`invalid ${name}: ${String(n)}`);
   };
-  if (life.period !== 'week' && life.period !== 'month') throw new Error(`invalid period: ${String(life.period)}`);
+  const oneOf = (x: unknown, name: string, allowed: readonly string[]) => {
+    if (!allowed.includes(x as string)) throw new Error(`invalid ${name}: ${String(x)}`);
+  };
+  oneOf(life.period, 'period', PERIOD_UNITS);
+  oneOf(life.weekStart, 'week start', WEEK_STARTS);
+  oneOf(life.definition, 'lifecycle definition', ['threshold', 'period']);
+  oneOf(life.cohortKind, 'cohort kind', COHORT_KINDS);
+  oneOf(life.startEvent, 'start event', EVENT_CHOICES);
+  oneOf(life.returnEvent, 'return event', EVENT_CHOICES);
   if (life.source !== 'orders' && life.source !== 'events') throw new Error(`invalid source: ${String(life.source)}`);
   for (const [k, name] of [
     ['newDays', 'new days'],
@@ -96,7 +128,21 @@ function stageParams(life: LifeState, t: StageThresholds, cached?: ActivityCache
 }
 
 function cohortParams(life: LifeState, segments?: Sql, cached?: ActivityCache): CohortParams {
-  return { ...activity(life, cached), unit: life.period, periods: life.cohortPeriods, splitBy: life.split, segments };
+  return {
+    ...activity(life, cached),
+    unit: life.period,
+    weekStart: life.weekStart,
+    cohortKind: life.cohortKind,
+    startEvent: life.startEvent,
+    returnEvent: life.returnEvent,
+    periods: life.cohortPeriods,
+    splitBy: life.split,
+    segments,
+  };
+}
+
+function periodParams(life: LifeState, cached?: ActivityCache): PeriodLifecycleParams {
+  return { ...activity(life, cached), unit: life.period, weekStart: life.weekStart };
 }
 
 /** The assignment of the segmentation that splits cohorts (only when the split is `segment`). */
@@ -147,6 +193,10 @@ function membersSql(req: MembersRequest, limit: number, offset: number, segments
     case 'stage':
       if (!(STAGES as readonly string[]).includes(target.stage)) throw new Error(`invalid stage: ${String(target.stage)}`);
       return stageMembers(stageParams(life, req.thresholds), scope, target.stage, page);
+    case 'period':
+      assertDate(target.period, 'period');
+      if (!(PERIOD_STATUSES as readonly string[]).includes(target.status)) throw new Error(`invalid status: ${String(target.status)}`);
+      return periodLifecycleMembers(periodParams(life), scope, target.period, target.status, page);
     case 'cohort':
       assertDate(target.cohort, 'cohort');
       return cohortMembers(cohortParams(life, segments), scope, target.cohort, target.period, {
@@ -186,13 +236,30 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;
         const t = resolveThresholds(life, suggested);
         const sp = stageParams(life, t, cached);
+        // day periods over years would draw thousands of bars: refuse with a coarser suggestion
+        const fromCond = scope.from === null ? sql`` : sql`AND day >= CAST(${scope.from} AS DATE)`;
+        const [range] = await j.q(
+          sql`SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last FROM life_activity WHERE active ${fromCond}`,
+        );
+        const first = typeof range?.first === 'string' ? range.first : null;
+        const last = typeof range?.last === 'string' ? range.last : null;
+        const span = first && last ? { first, last, suggest: suggestPeriod(first, last) } : null;
+        if (span) checkPeriodCount(life.period, scope.from ?? span.first, scope.asOf);
         const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
-        const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
+        const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period, weekStart: life.weekStart }, scope));
+        const periodFlows =
+          life.definition === 'period' ? await rows<PeriodFlowRow>(j, periodLifecycle(periodParams(life, cached), scope)) : [];
         const cohorts = await rows<CohortRow>(
           j,
           cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req), cached), scope),
         );
-        const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
+        const rp = {
+          ...REPURCHASE_DEFAULTS,
+          ...act,
+          unit: life.period,
+          weekStart: life.weekStart,
+          windows: cleanWindows(life.repurchaseDays),
+        };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
         const cp = churnParams(life, cached);
@@ -207,6 +274,8 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
           suggested,
           stages,
           flows,
+          periodFlows,
+          span,
           cohorts,
           repurchase,
           gaps,

@@ -28,6 +28,7 @@ import { dropBases } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { persistApi } from './persist';
+import { zoneRules } from './zones';
 
 interface Loaded {
   raw: RawFile;
@@ -139,7 +140,14 @@ const api = {
         error: { code: 'mapping', message: firstError.message, file: firstError.file, column: firstError.column, row: firstError.row },
       };
     }
-    const built = buildCanonical(raws, used, rule);
+    let zoned: Awaited<ReturnType<typeof zoneRules>>;
+    try {
+      zoned = await zoneRules(db, raws, used);
+    } catch (e) {
+      return { ok: false, error: asError(e, 'mapping') };
+    }
+    const built = buildCanonical(raws, used, rule, zoned.zones);
+    built.issues.push(...zoned.issues);
     const err = built.issues.find((i) => i.level === 'error');
     if (err) return { ok: false, error: { code: 'mapping', message: err.message, file: err.file, column: err.column, row: err.row } };
     let current = '';

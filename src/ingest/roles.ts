@@ -3,6 +3,7 @@
  * values when the file has no header (DuckDB names such columns column0, column1 …); then the file
  * role from the roles found. The guess is always complete; the user corrects it in the mapping panel.
  */
+import { guessZone, offsetSamples } from './timezones';
 import type { ColumnRole, FileMapping, FileRole, RawColumn, RawFile } from './mapping';
 import { detectTimestampFormat, timestampFormatFor } from './timestamps';
 import { isEventWord, canonicalEventType, NUMERIC_EVENT_CODES } from './event-types';
@@ -231,6 +232,9 @@ export function guessMapping(file: RawFile): FileMapping {
     // Chinese exports are China time; epochs and zoned texts are shown there.
     tzOffsetMinutes: cjk ? 480 : 0,
   };
+  // Offsets written in the times (`-05:00` in winter, `-04:00` in summer) name the zone, DST included.
+  const zone = tsCol ? guessZone(offsetSamples(tsCol.samples)) : null;
+  if (zone && zone !== 'UTC') mapping.timeZone = zone;
   if (role === 'events') {
     const et = guessEventTypes(eventCol);
     if (et) mapping.eventTypes = et;

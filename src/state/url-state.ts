@@ -7,7 +7,15 @@
 import * as v from 'valibot';
 import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/segmentation';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
-import { SPLIT_FIELDS, type SplitField } from '../analysis/lifecycle/cohorts';
+import {
+  SPLIT_FIELDS,
+  EVENT_CHOICES,
+  COHORT_KINDS,
+  type SplitField,
+  type EventChoice,
+  type CohortKind,
+} from '../analysis/lifecycle/cohorts';
+import { PERIOD_UNITS, WEEK_STARTS, type PeriodUnit, type WeekStart } from '../analysis/lifecycle/activity';
 
 export const URL_VERSION = 1;
 
@@ -17,7 +25,16 @@ const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterFi
 
 /** Lifecycle page options; thresholds null = use the defaults the data suggests. */
 export interface LifeState {
-  period: 'week' | 'month';
+  period: PeriodUnit;
+  /** first day of a week period */
+  weekStart: WeekStart;
+  /** lifecycle over time: by inactivity days (CRM thresholds) or by period (PostHog / Amplitude) */
+  definition: 'threshold' | 'period';
+  /** retention cohorts: by first start event, or recurring (every period with a start event) */
+  cohortKind: CohortKind;
+  /** what starts a cohort, and what counts as coming back */
+  startEvent: EventChoice;
+  returnEvent: EventChoice;
   source: 'orders' | 'events';
   newDays: number | null;
   activeDays: number | null;
@@ -33,6 +50,11 @@ export interface LifeState {
 
 export const LIFE_DEFAULTS: LifeState = {
   period: 'month',
+  weekStart: 'monday',
+  definition: 'threshold',
+  cohortKind: 'first',
+  startEvent: 'activity',
+  returnEvent: 'activity',
   source: 'orders',
   newDays: null,
   activeDays: null,
@@ -110,7 +132,12 @@ const DateStr = v.pipe(
 );
 const Short = v.pipe(v.string(), v.maxLength(200));
 const Life = v.object({
-  period: v.picklist(['week', 'month']),
+  period: v.picklist(PERIOD_UNITS),
+  weekStart: v.picklist(WEEK_STARTS),
+  definition: v.picklist(['threshold', 'period']),
+  cohortKind: v.picklist(COHORT_KINDS),
+  startEvent: v.picklist(EVENT_CHOICES),
+  returnEvent: v.picklist(EVENT_CHOICES),
   source: v.picklist(['orders', 'events']),
   newDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
   activeDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),

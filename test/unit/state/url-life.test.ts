@@ -1,0 +1,41 @@
+/** Lifecycle options of issue 12 in the URL: round trip and validation like the rest. */
+import { describe, it, expect } from 'vitest';
+import { parseState, serializeState, defaultState, LIFE_DEFAULTS } from '../../../src/state/url-state';
+
+describe('lifecycle definitions in the URL', () => {
+  it('round-trips day periods, Sunday weeks, the period definition and retention options', () => {
+    const s = defaultState();
+    s.page = 'lifecycle';
+    s.life = {
+      ...LIFE_DEFAULTS,
+      period: 'day',
+      weekStart: 'sunday',
+      definition: 'period',
+      cohortKind: 'recurring',
+      startEvent: 'orders',
+      returnEvent: 'view',
+    };
+    const hash = serializeState(s);
+    expect(JSON.parse(new URLSearchParams(hash).get('life') ?? '{}')).toEqual({
+      period: 'day',
+      weekStart: 'sunday',
+      definition: 'period',
+      cohortKind: 'recurring',
+      startEvent: 'orders',
+      returnEvent: 'view',
+    });
+    expect(parseState(hash)).toEqual({ state: s, warnings: [] });
+  });
+
+  it.each([
+    ['period', 'hour'],
+    ['weekStart', 'friday'],
+    ['definition', 'posthog'],
+    ['cohortKind', 'every'],
+    ['returnEvent', 'click'],
+  ])('rejects %s = %s and keeps the defaults', (k, v) => {
+    const { state, warnings } = parseState(`v=1&life=${encodeURIComponent(JSON.stringify({ [k]: v }))}`);
+    expect(state.life).toEqual(LIFE_DEFAULTS);
+    expect(warnings).toEqual(['lifecycle options ignored (invalid)']);
+  });
+});

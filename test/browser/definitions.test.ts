@@ -83,4 +83,17 @@ describe('lifecycle definitions on the demo data', () => {
     expect([...periods].every((p) => p >= '2025-12-01' && p <= '2025-12-31')).toBe(true);
     expect(await page.getByTestId('life-error').count()).toBe(0);
   });
+
+  it('suggests day periods for a short window and switches on request', async () => {
+    const { page } = s;
+    // 2025-12-10 … 2025-12-31: 22 days of activity → day periods suit better than months
+    const first = Number(await page.getByTestId('period-lifecycle-chart').getAttribute('data-seq'));
+    await page.evaluate((h) => (location.hash = h), hash({ definition: 'period', period: 'month' }, '&from=2025-12-10'));
+    const before = await readyAfter(page, first, 'period-lifecycle-chart');
+    await expect(page.getByTestId('life-span-hint').textContent()).resolves.toMatch(/spans 22 days: day periods/);
+    await page.getByTestId('life-span-use').click();
+    await readyAfter(page, before, 'period-lifecycle-chart');
+    expect(await page.getByTestId('life-period').inputValue()).toBe('day');
+    expect(await page.getByTestId('life-span-hint').count()).toBe(0);
+  });
 });

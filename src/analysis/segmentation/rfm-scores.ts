@@ -39,6 +39,7 @@ export const RFM_SCORE_DEFAULTS: RfmScoreParams = {
   bins: 5,
   monetary: 'revenue',
   method: 'quantile',
+  breakBoundary: 'classic',
   breaks: { recency: [30, 90, 180, 365], frequency: [2, 3, 5, 10], monetary: [50, 100, 250, 1000] },
 };
 

@@ -11,6 +11,7 @@ import { sql, join, type Sql } from '../../../src/lib/sql';
 import { zoneRule, offsetAt, checkZone, isZone, guessZone, offsetSamples, writtenOffset } from '../../../src/ingest/timezones';
 import { timestampExpr, zoneDisagrees } from '../../../src/ingest/timestamps';
 import { validateMapping } from '../../../src/ingest/validate';
+import { guessMapping } from '../../../src/ingest/roles';
 import type { TimestampFormat } from '../../../src/ingest/mapping';
 
 const NY = zoneRule('America/New_York', 2024, 2024);
@@ -135,5 +136,22 @@ describe('time zones', () => {
     expect(issues.filter((i) => i.level === 'error').map((i) => i.message)).toEqual([
       'orders.csv: unknown time zone "Mars/Olympus" (use an IANA name such as America/New_York)',
     ]);
+  });
+
+  it('the guessed mapping names the zone of the written offsets', () => {
+    const file = (times: string[]) => ({
+      name: 'orders.csv',
+      table: 'raw_1',
+      rows: times.length,
+      columns: [
+        { name: 'customer_id', type: 'VARCHAR', samples: times.map((_, i) => `c${i}`) },
+        { name: 'order_id', type: 'VARCHAR', samples: times.map((_, i) => `o${i}`) },
+        { name: 'order_time', type: 'VARCHAR', samples: times },
+        { name: 'amount', type: 'DOUBLE', samples: times.map(() => '10') },
+      ],
+    });
+    expect(guessMapping(file(['2024-01-15 10:00:00-05:00', '2024-07-15 10:00:00-04:00'])).timeZone).toBe('America/New_York');
+    expect(guessMapping(file(['2024-01-15 10:00:00Z', '2024-07-15 10:00:00Z'])).timeZone).toBeUndefined();
+    expect(guessMapping(file(['2024-01-15 10:00:00', '2024-07-15 10:00:00'])).timeZone).toBeUndefined();
   });
 });

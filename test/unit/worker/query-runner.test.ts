@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { job, supersede } from '../../../workers/query-runner';
-import type { Engine, Lane } from '../../../workers/duckdb';
+import type { Engine, Lane } from '../../../workers/engine';
 
 /** An engine whose statements finish when the test says so; `cancel` interrupts the running one. */
 function scripted() {

@@ -331,3 +331,28 @@ export function layoutOptions(layout: Layout): Pick<FileMapping, 'layout' | 'ord
 export function layoutOf(m: Pick<FileMapping, 'layout'>): Layout | null {
   return LAYOUTS.find((l) => l.id === m.layout) ?? null;
 }
+
+/** A layout note with the column names it mentions (the page translates `layout.note.<key>`). */
+export interface LayoutNoteText {
+  key: LayoutNote;
+  params: Record<string, string>;
+}
+
+/** Notes to show under a file recognised as a platform layout, naming the columns as mapped now. */
+export function layoutNotes(m: FileMapping): LayoutNoteText[] {
+  const layout = layoutOf(m);
+  if (!layout) return [];
+  const col = (role: ColumnRole) => Object.keys(m.columns).find((n) => m.columns[n] === role) ?? '—';
+  return layout.notes.map((key): LayoutNoteText => {
+    switch (key) {
+      case 'order_total':
+        return { key, params: { column: col('amount') } };
+      case 'refund_subtracted':
+        return { key, params: { column: col('refund_amount') } };
+      case 'fallback_key':
+        return { key, params: { column: col('customer_id'), fallback: col('customer_fallback') } };
+      default:
+        return { key, params: { column: col('customer_id') } };
+    }
+  });
+}

@@ -202,8 +202,12 @@ function fillFromValues(roles: Record<string, ColumnRole>, columns: RawColumn[])
   const free = () => columns.filter((c) => roles[c.name] === 'ignore' && unknownHeader(c.name) && nonEmpty(c).length > 0);
   const hasCustomer = () => has('customer_id') || has('customer_fallback') || has('customer_alias');
   if (!hasCustomer() && (has('order_id') || has('amount') || has('event_type') || free().some(isTimeColumn))) {
+    // An e-mail column is set aside by the header rules (contact data), but with no customer id it is the key.
+    const email = columns.find((c) => roles[c.name] === 'ignore' && /mail|邮箱/.test(normaliseHeader(c.name)) && isEmailColumn(c));
     const c =
-      free().find(isEmailColumn) ?? free().find((x) => CUSTOMER_HINT.test(normaliseHeader(x.name)) && !isEmailColumn(x) && isIdColumn(x));
+      email ??
+      free().find(isEmailColumn) ??
+      free().find((x) => CUSTOMER_HINT.test(normaliseHeader(x.name)) && !isEmailColumn(x) && isIdColumn(x));
     if (c) roles[c.name] = 'customer_id';
   }
   if (!has('timestamp') && (hasCustomer() || has('event_type'))) {
@@ -348,4 +352,54 @@ function fromLayout(file: RawFile, columns: RawColumn[], layout: NonNullable<Ret
 /** Share of a column's samples that read as numbers (used to warn about text mapped to money). */
 export function looksNumeric(col: RawColumn): boolean {
   return isNumericType(col.type) || numericShare(col.samples) >= 0.9;
+}
+
+/** Column roles the mapping counts as a customer key. */
+const CUSTOMER_KEYS: readonly ColumnRole[] = ['customer_id', 'customer_fallback', 'customer_alias'];
+
+/**
+ * Roles a file of its kind needs and its mapping lacks, most important first: the overview names
+ * each and points at the mapping panel instead of showing zeros without a word. `all` are every
+ * loaded file's mappings (an order file without amounts takes them from order lines or payments).
+ */
+export function missingRoles(m: FileMapping, all: readonly FileMapping[] = [m]): ColumnRole[] {
+  const roles = Object.values(m.columns);
+  const has = (r: ColumnRole) => roles.includes(r);
+  const out: ColumnRole[] = [];
+  if (m.role === 'orders' || m.role === 'events' || m.role === 'customers') {
+    if (!CUSTOMER_KEYS.some(has)) out.push('customer_id');
+  }
+  if ((m.role === 'orders' || m.role === 'events') && !has('timestamp')) out.push('timestamp');
+  if (m.role === 'events' && !has('event_type')) out.push('event_type');
+  const amountsElsewhere = all.some((o) => o.role === 'order_lines' || o.role === 'payments');
+  if (m.role === 'orders' && !has('amount') && !(has('quantity') && has('unit_price')) && !amountsElsewhere) out.push('amount');
+  return out;
+}
+
+/**
+ * The unmapped column most likely to hold `role` (so the mapping panel can open at it), or null:
+ * e-mails or ids under an id-like header for a customer key, readable times, decimals for money,
+ * behaviour words for event types.
+ */
+export function suggestColumn(file: RawFile, m: FileMapping, role: ColumnRole): string | null {
+  const free = file.columns.filter((c) => c.name !== '__row' && (m.columns[c.name] ?? 'ignore') === 'ignore' && nonEmpty(c).length > 0);
+  const pick = (cols: RawColumn[], ok: (c: RawColumn) => boolean) => cols.find(ok)?.name ?? null;
+  switch (role) {
+    case 'customer_id':
+      return (
+        pick(free, isEmailColumn) ??
+        pick(hintedFirst(free, CUSTOMER_HINT), (c) => CUSTOMER_HINT.test(normaliseHeader(c.name)) && isIdColumn(c))
+      );
+    case 'timestamp':
+      return pick(hintedFirst(free, TIME_HINT), isTimeColumn);
+    case 'amount':
+      return pick(
+        hintedFirst(free, MONEY_HINT),
+        (c) => isDecimalColumn(c) || (MONEY_HINT.test(normaliseHeader(c.name)) && looksNumeric(c)),
+      );
+    case 'event_type':
+      return pick(free, isEventColumn);
+    default:
+      return null;
+  }
 }

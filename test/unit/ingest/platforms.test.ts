@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query } from '../../helpers/duckdb';
-import { guessMapping } from '../../../src/ingest/roles';
+import { guessMapping, missingRoles, suggestColumn } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
-import { recogniseLayout } from '../../../src/ingest/platforms';
+import { LAYOUTS, LAYOUT_IDS, layoutNotes, recogniseLayout } from '../../../src/ingest/platforms';
+import { en } from '../../../src/lib/i18n/en';
+import { zh } from '../../../src/lib/i18n/zh';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile, type RefundRule } from '../../../src/ingest/mapping';
 
 const DIR = resolve(import.meta.dirname, '../../fixtures/platforms');
@@ -234,5 +236,128 @@ describe('headers no rule knows: the values decide', () => {
       samples: [],
     }));
     expect(recogniseLayout(cols)).toBeNull();
+  });
+});
+
+describe('guess from values when no header rule knows the column', () => {
+  const col = (name: string, samples: string[]) => ({ name, type: 'VARCHAR', samples });
+  const raw = (columns: ReturnType<typeof col>[]): RawFile => ({ name: 'f.csv', table: 'raw_f', rows: 3, columns });
+
+  it.each([
+    ['order_ts', ['2024-02-01 10:00:00', '2024-02-02 11:00:00', '2024-02-10 09:15:00']],
+    ['paid_time', ['2024-02-01 10:00', '2024-02-02 11:00', '2024-02-10 09:15']],
+    ['下单日期', ['2024/03/01', '2024/03/02', '2024/03/09']],
+    ['placed', ['01/02/2024', '02/02/2024', '13/02/2024']],
+  ])('time column %s', (name, samples) => {
+    const m = guessMapping(raw([col('uid', ['1001', '1002', '1001']), col(name, samples), col('amt', ['19.90', '5.00', '20.10'])]));
+    expect(m.role).toBe('orders');
+    expect(m.columns).toEqual({ uid: 'customer_id', [name]: 'timestamp', amt: 'amount' });
+  });
+
+  it('a customer column under an unknown id-like header, and an e-mail column when there is no id', () => {
+    const ids = guessMapping(
+      raw([
+        col('shopper_ref', ['S-1', 'S-2', 'S-1']),
+        col('when', ['2024-01-01', '2024-01-02', '2024-01-03']),
+        col('amt', ['1.50', '2.00', '3.25']),
+      ]),
+    );
+    expect(ids.columns).toMatchObject({ shopper_ref: 'ignore' });
+    const hinted = guessMapping(
+      raw([
+        col('shopper_id', ['S-1', 'S-2', 'S-1']),
+        col('when', ['2024-01-01', '2024-01-02', '2024-01-03']),
+        col('amt', ['1.50', '2.00', '3.25']),
+      ]),
+    );
+    expect(hinted.columns).toEqual({ shopper_id: 'customer_id', when: 'timestamp', amt: 'amount' });
+    const mail = guessMapping(
+      raw([
+        col('order', ['1', '2', '3']),
+        col('buyer_email', ['a@x.com', 'b@x.com', 'a@x.com']),
+        col('created', ['2024-01-01', '2024-01-02', '2024-01-03']),
+      ]),
+    );
+    expect(mail.columns).toMatchObject({ buyer_email: 'customer_id', order: 'order_id', created: 'timestamp' });
+  });
+
+  it('lookup files stay lookups: no time or customer is invented next to an order id alone (Olist items, payments)', () => {
+    const items = guessMapping(
+      raw([
+        col('order_id', ['o1', 'o2', 'o3']),
+        col('order_item_id', ['1', '1', '2']),
+        col('shipping_limit_date', ['2017-09-19 09:45:35', '2017-05-03 11:05:13', '2018-01-18 14:48:30']),
+        col('price', ['58.90', '239.90', '199.00']),
+      ]),
+    );
+    expect(items.role).toBe('order_lines');
+    const pays = guessMapping(
+      raw([
+        col('order_id', ['o1', 'o2', 'o3']),
+        col('payment_sequential', ['1', '1', '2']),
+        col('payment_value', ['99.33', '24.39', '65.71']),
+      ]),
+    );
+    expect(pays.role).toBe('payments');
+    expect(Object.values(pays.columns)).not.toContain('customer_id');
+  });
+});
+
+describe('what is still missing, and where to map it', () => {
+  const col = (name: string, samples: string[]) => ({ name, type: 'VARCHAR', samples });
+
+  it('an event log without a user column misses the customer key; nothing to suggest', () => {
+    const f: RawFile = {
+      name: 'e.csv',
+      table: 'raw_e',
+      rows: 2,
+      columns: [
+        col('event_time', ['2024-01-01 10:00:00', '2024-01-01 10:01:00']),
+        col('event_type', ['view', 'cart']),
+        col('product_id', ['p1', 'p2']),
+      ],
+    };
+    const m = guessMapping(f);
+    expect(missingRoles(m)).toEqual(['customer_id']);
+    expect(suggestColumn(f, m, 'customer_id')).toBeNull();
+  });
+
+  it('a customer key unmapped by hand is found again for the mapping panel', () => {
+    const f: RawFile = {
+      name: 'o.csv',
+      table: 'raw_o',
+      rows: 2,
+      columns: [
+        col('Name', ['#1', '#2']),
+        col('Email', ['a@x.com', 'b@x.com']),
+        col('Created at', ['2024-01-01', '2024-01-02']),
+        col('Total', ['1.00', '2.00']),
+      ],
+    };
+    const m: FileMapping = {
+      ...guessMapping(f),
+      columns: { Name: 'order_id', Email: 'ignore', 'Created at': 'timestamp', Total: 'ignore' },
+    };
+    expect(missingRoles(m)).toEqual(['customer_id', 'amount']);
+    expect(suggestColumn(f, m, 'customer_id')).toBe('Email');
+    expect(suggestColumn(f, m, 'amount')).toBe('Total');
+    // an order file without amounts takes them from an order-lines file: not missing then
+    expect(missingRoles(m, [m, { ...m, file: 'lines.csv', role: 'order_lines' }])).toEqual(['customer_id']);
+  });
+
+  it('layout notes name the columns as mapped', async () => {
+    const b = await build(['shopify-orders.csv']);
+    expect(layoutNotes(b.mappings[0]!)).toEqual([
+      { key: 'order_total', params: { column: 'Total' } },
+      { key: 'refund_subtracted', params: { column: 'Refunded Amount' } },
+    ]);
+  });
+
+  it('every layout has a name and its notes have text in English and Chinese', () => {
+    for (const id of LAYOUT_IDS) {
+      expect(Object.keys(en)).toContain(`layout.name.${id}`);
+      expect(Object.keys(zh)).toContain(`layout.name.${id}`);
+    }
+    for (const l of LAYOUTS) for (const n of l.notes) expect(Object.keys(zh)).toContain(`layout.note.${n}`);
   });
 });

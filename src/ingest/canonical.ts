@@ -45,15 +45,18 @@ function keyExpr(c: RawColumn): Sql {
 }
 
 /**
- * Customer key: the id column, else on rows where it is empty the fallback column (Stripe
- * `Customer Email`, GA4 `user_pseudo_id`), translated through the profile files' alias column
- * (Olist `customer_id` → `customer_unique_id`).
+ * Customer key: the id column, else on rows where it is empty the id that the fallback value
+ * (Stripe `Customer Email`, GA4 `user_pseudo_id`) has on other rows of any file (`__stitch`: the
+ * device that logged in is that user all along), else the fallback value itself; then translated
+ * through the profile files' alias column (Olist `customer_id` → `customer_unique_id`).
  */
 function customerKey(x: Mapped): Sql {
   const c = colOf(x, 'customer_id') ?? colOf(x, 'customer_alias');
   const fb = colOf(x, 'customer_fallback');
   if (!c) return fb ? keyExpr(fb) : NULL_TEXT;
-  const id = fb ? sql`coalesce(${keyExpr(c)}, ${keyExpr(fb)})` : keyExpr(c);
+  const id = fb
+    ? sql`coalesce(${keyExpr(c)}, (SELECT st.customer_id FROM __stitch st WHERE st.fallback = ${keyExpr(fb)}), ${keyExpr(fb)})`
+    : keyExpr(c);
   // The alias lookup (Olist: per-order key → person) only when a profile file declares aliases.
   return x.hasAlias ? sql`coalesce((SELECT a.customer_id FROM __alias a WHERE a.alias = ${id}), ${id})` : id;
 }
@@ -64,6 +67,7 @@ function lookups(all: Mapped[]): Sql[] {
     raw('CREATE OR REPLACE TEMP TABLE __products (product_id VARCHAR, category VARCHAR)'),
     raw('CREATE OR REPLACE TEMP TABLE __lines (order_id VARCHAR, amount DOUBLE, quantity DOUBLE, unit_price DOUBLE, product_id VARCHAR)'),
     raw('CREATE OR REPLACE TEMP TABLE __payments (order_id VARCHAR, amount DOUBLE)'),
+    raw('CREATE OR REPLACE TEMP TABLE __stitch (fallback VARCHAR, customer_id VARCHAR)'),
   ];
   for (const x of all) {
     const from = sql`FROM ${tableOf(x)} r`;
@@ -71,6 +75,12 @@ function lookups(all: Mapped[]): Sql[] {
     const id = colOf(x, 'customer_id');
     if (x.m.role === 'customers' && alias && id) {
       out.push(sql`INSERT INTO __alias SELECT ${idExpr(rc(alias))}, ${idExpr(rc(id))} ${from} WHERE ${idExpr(rc(alias))} IS NOT NULL`);
+    }
+    const fb = colOf(x, 'customer_fallback');
+    if (id && fb && (x.m.role === 'orders' || x.m.role === 'events')) {
+      out.push(
+        sql`INSERT INTO __stitch SELECT ${keyExpr(fb)}, ${keyExpr(id)} ${from} WHERE ${keyExpr(fb)} IS NOT NULL AND ${keyExpr(id)} IS NOT NULL`,
+      );
     }
     if (x.m.role === 'products' && colOf(x, 'product_id')) {
       out.push(sql`INSERT INTO __products SELECT ${textOr(x, 'product_id', idExpr)}, ${textOr(x, 'category')} ${from}`);
@@ -97,6 +107,10 @@ function lookups(all: Mapped[]): Sql[] {
     ),
   );
   out.push(raw('CREATE OR REPLACE TEMP TABLE __payments AS SELECT order_id, sum(amount) AS amount FROM __payments GROUP BY order_id'));
+  // a fallback key seen with several ids (a shared device or e-mail) goes to the smallest of them: deterministic
+  out.push(
+    raw('CREATE OR REPLACE TEMP TABLE __stitch AS SELECT fallback, min(customer_id) AS customer_id FROM __stitch GROUP BY fallback'),
+  );
   return out;
 }
 
@@ -269,6 +283,7 @@ export function buildCanonical(
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
   for (const x of of('customers')) out.push(...profilesFromFile(x));
   out.push(...customers());
-  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
+  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
+    out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }

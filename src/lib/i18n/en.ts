@@ -138,7 +138,8 @@ export const en = {
     'This file has no buyer column, so it gives order totals but no customers. Per-customer analysis (segments, retention) needs another file that names the buyer, such as a customer list or an order report with buyer e-mail.',
   'layout.note.recipient_key': 'This export names no buyer account: customers are told apart by the recipient’s name ({column}).',
   'layout.note.name_key': 'Customers are identified by name or e-mail ({column}); two people with the same name count as one.',
-  'layout.note.fallback_key': 'Customers are identified by {column}, or by {fallback} where that is empty.',
+  'layout.note.fallback_key':
+    'Customers are identified by {column}; where that is empty, by the {column} the same {fallback} has on other rows, else by {fallback} itself.',
   'missing.role': '{file}: no column is mapped as “{role}”.',
   'missing.why.customer_id':
     'Without it there are no customers, segments or retention: map the column that names the buyer (customer id, e-mail or account).',

@@ -140,7 +140,7 @@ export const zh: Record<MessageKey, string> = {
     '此文件没有买家列，只能得到订单总额，没有客户。按客户的分析（分群、留存）需要另一个标明买家的文件，例如客户列表或带买家邮箱的订单报告。',
   'layout.note.recipient_key': '此导出文件没有买家账号：按收货人姓名（{column}）区分客户。',
   'layout.note.name_key': '按姓名或邮箱（{column}）识别客户；同名的两个人会算作一人。',
-  'layout.note.fallback_key': '按 {column} 识别客户，为空时改用 {fallback}。',
+  'layout.note.fallback_key': '按 {column} 识别客户；为空时，取同一 {fallback} 在其他行上的 {column}，再没有则用 {fallback} 本身。',
   'missing.role': '{file}：没有列被映射为“{role}”。',
   'missing.why.customer_id': '没有它就没有客户、分群和留存：请映射标明买家的列（客户 ID、邮箱或账号）。',
   'missing.why.timestamp': '没有它任何行都无法定位时间，所有行都会被拒绝。',

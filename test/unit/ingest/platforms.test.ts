@@ -135,7 +135,7 @@ describe('other order layouts: recognised and counted right on the first drop', 
     ['woocommerce-analytics.csv', 'woocommerce_analytics', 2, 3, 75],
     ['woocommerce-orders.csv', 'woocommerce_orders', 2, 2, 77],
     ['amazon-all-orders.txt', 'amazon_all_orders', 0, 2, 76.98],
-    ['stripe-payments.csv', 'stripe_payments', 2, 3, 110],
+    ['stripe-payments.csv', 'stripe_payments', 2, 4, 115],
     ['etsy-sold-orders.csv', 'etsy_sold_orders', 2, 3, 60.49],
     ['jd-orders.csv', 'jd_orders', 2, 3, 293],
     ['pdd-orders.csv', 'pdd_orders', 2, 3, 89.9],
@@ -166,10 +166,12 @@ describe('other order layouts: recognised and counted right on the first drop', 
     expect(await headline(b)).toEqual({ buyers: 2, orders: 3, revenue: 55 });
   });
 
-  it('Stripe: the customer id, else the e-mail (lower case) on rows without one', async () => {
+  it('Stripe: the customer id, else the id that e-mail has elsewhere, else the e-mail (lower case)', async () => {
     const b = await build(['stripe-payments.csv']);
     expect(byRole(b.mappings[0], 'customer_fallback')).toEqual(['Customer Email']);
     expect(await b.one("SELECT string_agg(DISTINCT customer_id, ',' ORDER BY customer_id) FROM orders")).toBe('cus_A,guest@example.com');
+    // ch_3Pa006 has no customer id; its e-mail A@example.com is cus_A's on other payments
+    expect(await b.one("SELECT customer_id FROM orders WHERE order_id = 'ch_3Pa006'")).toBe('cus_A');
   });
 
   it('Amazon: no buyer column, orders kept without a customer, and the mapping says so', async () => {
@@ -181,14 +183,16 @@ describe('other order layouts: recognised and counted right on the first drop', 
 });
 
 describe('event layouts', () => {
-  it('GA4: microsecond timestamps, user_id else user_pseudo_id, event names', async () => {
+  it('GA4: microsecond timestamps, user_id else the user its user_pseudo_id logged in as, else the pseudo id; event names', async () => {
     const b = await build(['ga4-events.csv']);
     const m = b.mappings[0];
     expect(m?.layout).toBe('ga4_events');
     expect(m?.role).toBe('events');
     expect(m?.timestampFormat).toEqual({ kind: 'epoch_us' });
     expect(await b.one('SELECT count(*) FROM events')).toBe(6);
-    expect(await b.one('SELECT count(DISTINCT customer_id) FROM events')).toBe(3);
+    // the first device logged in as u1 later: its anonymous events are u1's too
+    expect(await b.one('SELECT count(DISTINCT customer_id) FROM events')).toBe(2);
+    expect(await b.one("SELECT count(*) FROM events WHERE customer_id = 'u1'")).toBe(4);
     expect(await b.one("SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S') FROM events")).toBe('2024-01-05 10:00:00');
     const types = await query(b.conn, 'SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY 1');
     expect(types).toEqual([

@@ -150,7 +150,10 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   // Stripe `Amount Refunded`, Shopify `Refunded Amount`: revenue is what was kept.
   const refund = x.m.subtractRefund && colOf(x, 'refund_amount') ? sql`coalesce(${moneyOr(x, 'refund_amount')}, 0)` : null;
   const lineAmount = refund ? sql`(${gross}) - ${refund}` : gross;
-  const fullRefund = refund ? sql`(${refund} > 0 AND ${refund} >= (${gross}))` : raw('CAST(NULL AS BOOLEAN)');
+  // NULL without an amount (a continuation row), so it inherits the order's first row's verdict
+  const fullRefund = refund
+    ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
+    : raw('CAST(NULL AS BOOLEAN)');
   const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,

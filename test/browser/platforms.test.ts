@@ -31,7 +31,7 @@ describe('platform exports on the first drop', () => {
   });
 
   it('an order file without a customer column names the missing role and opens the mapping at it', async () => {
-    // alone: next to a keyed order file, an order file without customers is read as its order lines (cross-file.ts)
+    // alone, so the figures are its own: 0 customers, 3 orders, 60.50
     await s.page.locator('[data-testid=file-card][data-file="shopify-orders.csv"]').getByRole('button', { name: 'Remove' }).click();
     await waitIdle(s);
     await loadFiles(s, [join(F, 'orders-no-customer.csv')]);

@@ -55,6 +55,8 @@ export async function zoneRules(
         column: col.name,
         row: Number(d?.first_row),
         message: `${m.file}: column ${col.name}: ${n.toLocaleString('en')} of ${Number(d?.total).toLocaleString('en')} rows carry a UTC offset that disagrees with ${m.timeZone} (first at row ${String(d?.first_row)}); is the zone right?`,
+        code: 'zone-disagrees',
+        params: { n, total: Number(d?.total), zone: m.timeZone },
       });
     }
   }

@@ -8,7 +8,9 @@
 import { type Sql, sql, raw, join } from '../../lib/sql';
 import type { ModelContext, SegmentDef } from '../types';
 import { type Model, GREY, PALETTE, defineSegments, checkKeyword, checkNumber } from './model';
-import { type RfmScoreParams, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
+import { type RfmScoreParams, BREAK_BOUNDARIES, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
+import type { ParamField } from './editor';
+import { rfmGrid } from '../breakdown';
 
 export const RFM11_KEYS = [
   'champions',
@@ -162,6 +164,17 @@ export function newRuleKey(rules: readonly Rfm11Rule[]): string {
   for (let i = 1; ; i++) if (!rules.some((r) => r.key === `s${i}`)) return `s${i}`;
 }
 
+/** New bin count: breaks cut to bins − 1 values and the rules reset to the count's defaults. */
+function withBins(p: Rfm11Params, bins: 3 | 4 | 5): Rfm11Params {
+  const keep = (xs: number[]) => xs.slice(0, bins - 1);
+  return {
+    ...structuredClone(p),
+    bins,
+    breaks: { recency: keep(p.breaks.recency), frequency: keep(p.breaks.frequency), monetary: keep(p.breaks.monetary) },
+    rules: rfm11Rules(bins),
+  };
+}
+
 export const rfm11: Model<Rfm11Params> = {
   id: 'rfm11',
   universe: 'buyers',
@@ -170,6 +183,63 @@ export const rfm11: Model<Rfm11Params> = {
   defaults: { ...RFM_SCORE_DEFAULTS, fScore: 'fm', rules: rfm11Rules(5) },
   segments: segmentsOf,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'bins',
+      label: 'seg.param.bins',
+      testid: 'rfm-bins',
+      options: [3, 4, 5].map((b) => ({ value: b, label: String(b), raw: true })),
+      set: (p, v) => withBins(p, Number(v) as 3 | 4 | 5),
+    },
+    {
+      kind: 'choice',
+      path: 'monetary',
+      label: 'seg.param.monetary',
+      options: [
+        { value: 'revenue', label: 'seg.param.monetary.revenue' },
+        { value: 'aov', label: 'seg.param.monetary.aov' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'method',
+      label: 'seg.param.method',
+      testid: 'rfm-method',
+      options: [
+        { value: 'quantile', label: 'seg.param.method.quantile' },
+        { value: 'r7', label: 'seg.param.method.r7' },
+        { value: 'breaks', label: 'seg.param.method.breaks' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'fScore',
+      label: 'seg.param.fScore',
+      options: [
+        { value: 'fm', label: 'seg.param.fScore.fm' },
+        { value: 'f', label: 'seg.param.fScore.f' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'breakBoundary',
+      label: 'seg.param.boundary',
+      testid: 'rfm-boundary',
+      options: BREAK_BOUNDARIES.map((b) => ({ value: b, label: `seg.param.boundary.${b}` })),
+      when: (p) => p.method === 'breaks',
+    },
+    ...(['recency', 'frequency', 'monetary'] as const).map((dim) => ({
+      kind: 'list' as const,
+      path: `breaks.${dim}`,
+      label: `seg.param.breaks.${dim}`,
+      testid: `breaks-${dim}`,
+      size: 14,
+      when: (p: Rfm11Params) => p.method === 'breaks',
+    })),
+    { kind: 'custom', path: 'rules', label: 'seg.param.rules', component: 'rfm11-rules' },
+  ],
+  extras: { grid: (p, ctx, assigned) => rfmGrid(p, ctx, assigned) },
   assign(p: Rfm11Params, ctx: ModelContext): Sql {
     validate(p);
     const f = raw(p.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');

@@ -37,6 +37,9 @@ export const definitionsEn: Record<string, string> = {
   'files.zone': 'Time zone (IANA)',
   'files.zone.fixed': 'empty = fixed offset',
   'files.zone.hint': 'Times with an offset or epoch numbers are converted to this zone, daylight-saving time included.',
+  'issue.unknown-zone': 'unknown time zone {zone} (use an IANA name such as America/New_York)',
+  'issue.zone-disagrees':
+    'column “{column}”: {n} of {total} rows carry a UTC offset that disagrees with {zone} (first at row {row}); is the zone right?',
   'seg.param.method.r7': 'Quantile cut points (R type 7, [lower, upper))',
   'seg.param.boundary': 'A value equal to a break goes',
   'seg.param.boundary.classic': 'classic (recency ≤ break recent; F, M ≥ break higher)',
@@ -86,6 +89,8 @@ export const definitionsZh: Record<string, string> = {
   'files.zone': '时区（IANA）',
   'files.zone.fixed': '留空 = 固定偏移',
   'files.zone.hint': '带偏移的时间或时间戳数字会换算到该时区，含夏令时。',
+  'issue.unknown-zone': '未知时区 {zone}（请用 IANA 名称，如 Asia/Shanghai）',
+  'issue.zone-disagrees': '列“{column}”：{total} 行中有 {n} 行的 UTC 偏移与 {zone} 不符（首次在第 {row} 行）；时区是否正确？',
   'seg.param.method.r7': '分位切点（R 第 7 类，[下限, 上限)）',
   'seg.param.boundary': '等于切点的值归入',
   'seg.param.boundary.classic': '经典（R ≤ 切点为近；F、M ≥ 切点为高）',

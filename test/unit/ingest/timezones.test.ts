@@ -12,6 +12,8 @@ import { zoneRule, offsetAt, checkZone, isZone, guessZone, offsetSamples, writte
 import { timestampExpr, zoneDisagrees } from '../../../src/ingest/timestamps';
 import { validateMapping } from '../../../src/ingest/validate';
 import { guessMapping } from '../../../src/ingest/roles';
+import { issueText } from '../../../src/lib/i18n/errors';
+import { definitionsEn, definitionsZh } from '../../../src/lib/i18n/definitions';
 import type { TimestampFormat } from '../../../src/ingest/mapping';
 
 const NY = zoneRule('America/New_York', 2024, 2024);
@@ -136,6 +138,16 @@ describe('time zones', () => {
     expect(issues.filter((i) => i.level === 'error').map((i) => i.message)).toEqual([
       'orders.csv: unknown time zone "Mars/Olympus" (use an IANA name such as America/New_York)',
     ]);
+    // the page translates the issue from its code (issue 9): both dictionaries have the sentence
+    const issue = issues.find((i) => i.code === 'unknown-zone')!;
+    expect(issue.params).toEqual({ zone: '"Mars/Olympus"' });
+    const fill =
+      (dict: Record<string, string>) =>
+      (key: string, vars: Record<string, string | number> = {}) =>
+        (dict[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+    expect(issueText(fill(definitionsEn), issue)).toBe('unknown time zone "Mars/Olympus" (use an IANA name such as America/New_York)');
+    expect(issueText(fill(definitionsZh), issue)).toContain('"Mars/Olympus"');
+    expect(Object.keys(definitionsZh).sort()).toEqual(Object.keys(definitionsEn).sort());
   });
 
   it('the guessed mapping names the zone of the written offsets', () => {

@@ -4,6 +4,7 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase, supersede } from './query-runner';
+import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { dataSegment, type Model } from '../src/analysis/segmentation/model';
 import { categoryAffinity } from '../src/analysis/segmentation/interest';
@@ -64,9 +65,12 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'analysis', 'segments', async (j) => {
         const t0 = performance.now();
-        const { model, params } = modelOf(req.model, req.params);
+        const { model, params: given } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
+        // value models fitted on the scope when their parameters carry no fit yet
+        const fitCtx = { db, j, version: version(), scope: req.scope, base };
+        const params = await resolveFitted(fitCtx, req.model, given);
         // When the assignment is read more than once (grid, cross-tab), compute it once into a table;
         // for a lone breakdown that would only add a write.
         const reuse = model.scored || req.crosstab !== null || model.id === 'interest';
@@ -79,6 +83,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
           const side = sideOf(req.crosstab);
+          if ('model' in side) side.params = await resolveFitted(fitCtx, side.model.id as ModelId, side.params);
           const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {
@@ -117,13 +122,18 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async members(req: MembersRequest, slot = 'members'): Promise<Result<MembersResult>> {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
+        const { model, params: given } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
+        const fitCtx = { db, j, version: version(), scope: req.scope, base };
+        const params = await resolveFitted(fitCtx, req.model, given);
         const page = { limit: req.limit, offset: req.offset };
         let q: Sql;
-        if (req.cell) q = crosstabMembers(model, params, sideOf(req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
-        else if (req.grid) q = gridMembers(params as never, ctx, req.grid, page);
+        if (req.cell) {
+          const side = sideOf(req.cell.crosstab);
+          if ('model' in side) side.params = await resolveFitted(fitCtx, side.model.id as ModelId, side.params);
+          q = crosstabMembers(model, params, side, ctx, { a: req.segment, b: req.cell.b }, page);
+        } else if (req.grid) q = gridMembers(params as never, ctx, req.grid, page);
         else {
           const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
           q = members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
@@ -164,8 +174,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async profile(req: Omit<MembersRequest, 'sort' | 'desc' | 'limit' | 'offset'>): Promise<Result<ProfileResult>> {
       const db = await getDb();
       return job(db, 'aux', 'profile', async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
+        const { model, params: given } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
+        const params = await resolveFitted({ db, j, version: version(), scope: req.scope, base }, req.model, given);
         const p = segmentProfile(model, params, { scope: req.scope, base }, req.segment);
         const out = {} as ProfileResult;
         for (const k of ['demographics', 'categories', 'channels', 'orderValue', 'recency'] as const) {
@@ -184,13 +195,16 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async migration(req: MigrationRequest): Promise<Result<MigrationResult>> {
       const db = await getDb();
       return job(db, 'aux', 'migration', async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
+        const { model } = modelOf(req.model, req.params);
+        let { params } = modelOf(req.model, req.params);
         assertDate(req.from, 'migration date');
         if (req.from >= req.scope.asOf)
           throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
         const earlier = { ...req.scope, asOf: req.from };
         const ctx1 = { scope: earlier, base: await ensureBase(db, j, version(), earlier) };
         const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version(), req.scope) };
+        // a value model keeps the parameters fitted now at the earlier date
+        params = await resolveFitted({ db, j, version: version(), ...ctx2 }, req.model, params);
         const rows = (await j.q(segmentMigration(model, params, ctx1, ctx2))) as unknown as MigrationRow[];
         const keys = [...new Set(rows.flatMap((r) => [r.from_segment, r.to_segment]))].filter((k) => k !== 'not_yet' && k !== 'gone');
         const fixed = model.segments(params).map((d) => d.key);

@@ -27,6 +27,7 @@ import { analysisApi } from './analysis';
 import { dropBases } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
+import { valueApi } from './analysis-value';
 import { persistApi } from './persist';
 
 interface Loaded {
@@ -211,6 +212,10 @@ const api = {
     () => dataVersion,
   ),
   ...lifecycleApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...valueApi(
     () => getDb(),
     () => dataVersion,
   ),

@@ -54,30 +54,51 @@ export function bgnbdTotalLogLik(p: BgNbdParams, rows: readonly RfSummary[]): nu
   return bgnbdLikelihood(rows)(p);
 }
 
-/** The total log-likelihood as a function of the parameters, with the data prepared once. */
+/**
+ * The total log-likelihood as a function of the parameters, with the data prepared once: the
+ * log-gamma terms depend only on x, ln(α + T) only on T and ln(α + t_x) only on t_x, so each is
+ * computed once per distinct value (a few thousand at most) rather than once per summary.
+ */
 export function bgnbdLikelihood(rows: readonly RfSummary[]): (p: BgNbdParams) => number {
-  const xs = [...new Set(rows.map((row) => row.x))];
-  const xIndex = new Map(xs.map((x, i) => [x, i]));
-  const idx = Int32Array.from(rows, (row) => xIndex.get(row.x)!);
+  const distinct = (vals: Iterable<number>) => {
+    const list = [...new Set(vals)];
+    return { list, index: new Map(list.map((v, i) => [v, i])) };
+  };
+  const X = distinct(rows.map((row) => row.x));
+  const Ts = distinct(rows.map((row) => row.T));
+  const Tx = distinct(rows.map((row) => row.tx));
+  const m = rows.length;
+  const xi = Int32Array.from(rows, (row) => X.index.get(row.x)!);
+  const ti = Int32Array.from(rows, (row) => Ts.index.get(row.T)!);
+  const txi = Int32Array.from(rows, (row) => Tx.index.get(row.tx)!);
+  const n = Float64Array.from(rows, (row) => row.n);
+  const xs = Float64Array.from(X.list);
   const perX = new Float64Array(xs.length);
+  const lnBx = new Float64Array(xs.length);
+  const lnT = new Float64Array(Ts.list.length);
+  const lnTx = new Float64Array(Tx.list.length);
   return ({ r, alpha, a, b }) => {
-    const lnAlpha = Math.log(alpha);
     const lnA = Math.log(a);
-    const c = -gammaln(r) + r * lnAlpha + gammaln(a + b) - gammaln(b);
-    xs.forEach((x, i) => {
+    const c = -gammaln(r) + r * Math.log(alpha) + gammaln(a + b) - gammaln(b);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
       perX[i] = c + gammaln(r + x) + gammaln(b + x) - gammaln(a + b + x);
-    });
+      lnBx[i] = x > 0 ? lnA - Math.log(b + x - 1) : 0;
+    }
+    for (let i = 0; i < lnT.length; i++) lnT[i] = Math.log(alpha + Ts.list[i]!);
+    for (let i = 0; i < lnTx.length; i++) lnTx[i] = Math.log(alpha + Tx.list[i]!);
     let s = 0;
-    for (let k = 0; k < rows.length; k++) {
-      const { x, tx, T, n } = rows[k]!;
-      const a3 = -(r + x) * Math.log(alpha + T);
+    for (let k = 0; k < m; k++) {
+      const i = xi[k]!;
+      const x = xs[i]!;
+      const a3 = -(r + x) * lnT[ti[k]!]!;
       let v = a3;
       if (x > 0) {
-        const a4 = lnA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
-        const m = Math.max(a3, a4);
-        v = m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
+        const a4 = lnBx[i]! - (r + x) * lnTx[txi[k]!]!;
+        // log(e^a3 + e^a4) without overflow
+        v = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
       }
-      s += n * (perX[idx[k]!]! + v);
+      s += n[k]! * (perX[i]! + v);
     }
     return s;
   };
@@ -98,7 +119,7 @@ export function fitBgNbd(rows: readonly RfSummary[]): BgNbdFit {
     [2, s, 0.5, 0.5],
   ];
   const ll = bgnbdLikelihood(rows);
-  const res = maximise((v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), starts);
+  const res = maximise((v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), starts, Math.max(n, 1));
   const [r = NaN, alpha = NaN, a = NaN, b = NaN] = res.params;
   return { params: { r, alpha, a, b }, ll: res.ll, converged: res.converged };
 }

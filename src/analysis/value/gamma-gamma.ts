@@ -55,7 +55,7 @@ export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
     [2, 5, m / 2],
     [10, 2, m / 5],
   ];
-  const res = maximise((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts);
+  const res = maximise((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts, Math.max(rows.length, 1));
   const [p = NaN, q = NaN, gamma = NaN] = res.params;
   // E(M) = pγ/(q − 1) is finite only for q > 1
   return { params: { p, q, gamma }, ll: res.ll, converged: res.converged && q > 1 };

@@ -42,7 +42,7 @@ const profiles = [
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const FITTED = {
   alive: { fit: BG },
-  clv: { fit: { bg: BG, gg: { p: 6.25, q: 3.74, gamma: 15.44 } } },
+  clv: { fit: { bg: BG, gg: { p: 6.25, q: 3.74, gamma: 15.44 } }, months: 2 },
   persona: {
     k: 2,
     means: [2, 1, 4, 30, 1],

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { query } from '../../helpers/duckdb';
 import { setup, scopeOf } from './setup';
 import { MODELS, MODEL_IDS } from '../../../src/analysis/segmentation/index';
+import { runnableParams } from '../value/fitted';
 import type { Model } from '../../../src/analysis/segmentation/model';
 import { breakdown } from '../../../src/analysis/breakdown';
 import { rfm11Rules } from '../../../src/analysis/segmentation/rfm11';
@@ -38,22 +39,6 @@ const profiles = [
   { customer_id: 'p1', age: 50 },
 ];
 
-// models whose parameters come from a fit on the Value page: published CDNOW fits and fixed centroids
-const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
-const FITTED = {
-  alive: { fit: BG },
-  clv: { fit: { bg: BG, gg: { p: 6.25, q: 3.74, gamma: 15.44 } }, months: 2 },
-  persona: {
-    k: 2,
-    means: [2, 1, 4, 30, 1],
-    sds: [1, 0.5, 1, 20, 0],
-    centroids: [
-      [-1, 1, 1, 0, 0],
-      [1, -1, -1, 0, 0],
-    ],
-  },
-};
-
 describe('segmentation properties', () => {
   it('every model gives each customer of its universe exactly one segment; breakdown sums match', async () => {
     await fc.assert(
@@ -71,7 +56,7 @@ describe('segmentation properties', () => {
             const model = MODELS[id] as Model<unknown>;
             let params = model.defaults;
             if (id === 'rfm11') params = { ...MODELS.rfm11.defaults, bins, fScore, rules: rfm11Rules(bins) };
-            if (id in FITTED) params = { ...(model.defaults as object), ...FITTED[id as keyof typeof FITTED] };
+            params = runnableParams(id, params);
             const assigned = await query(db, model.assign(params, ctx));
             const ids = new Set(assigned.map((r) => r.customer_id));
             const buyers = model.universe === 'buyers';

@@ -1,3 +1,4 @@
+/// <reference path="./fmin.d.ts" />
 /**
  * Maximum likelihood by Nelder–Mead (`fmin`) on log-parameters from several starting points: the
  * best start wins, and the fit counts as converged only when the parameters are finite and at

@@ -21,7 +21,7 @@ import { personaFeatures, featureMoments, featureSample, type PersonaFeature } f
 import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
-import type { Result } from '../src/worker-api';
+import type { Result } from '../src/atlas-api';
 import type { ValueRequest, ValueResult, LorenzSeries, HistoricResult, PersonasResult, PredictionSummary } from '../src/value-api';
 
 type AnyModel = Model<unknown>;

@@ -46,6 +46,11 @@ export const clvTiers: Model<ClvTiersParams> = {
   defaults: { unit: 'week', fit: null, months: 12, monthlyDiscount: 0.01, top: 0.2, next: 0.3 },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    { kind: 'number', path: 'months', label: 'value.months', min: 1, max: 60, width: '4rem' },
+    { kind: 'number', path: 'top', label: 'seg.param.clv.top', min: 0, max: 1, step: 0.05, width: '4rem' },
+    { kind: 'number', path: 'next', label: 'seg.param.clv.next', min: 0, max: 1, step: 0.05, width: '4rem' },
+  ],
   assign(p: ClvTiersParams, ctx: ModelContext): Sql {
     validate(p);
     if (p.fit === null) throw new Error('invalid fit: not fitted');

@@ -46,6 +46,10 @@ export const pAliveBands: Model<PAliveParams> = {
   defaults: { unit: 'week', fit: null, bands: [0.3, 0.7] },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    { kind: 'number', path: 'bands.0', label: 'seg.param.alive.0', min: 0, max: 1, step: 0.05, width: '4rem' },
+    { kind: 'number', path: 'bands.1', label: 'seg.param.alive.1', min: 0, max: 1, step: 0.05, width: '4rem' },
+  ],
   assign(p: PAliveParams, ctx: ModelContext): Sql {
     validate(p);
     if (p.fit === null) throw new Error('invalid fit: not fitted');

@@ -53,6 +53,7 @@ export const personas: Model<PersonasParams> = {
   defaults: { k: 4, features: ['recency', 'frequency', 'monetary', 'tenure', 'breadth'], means: null, sds: null, centroids: null },
   segments: (p) => ALL.slice(0, p.k),
   validate,
+  fields: [],
   assign(p: PersonasParams, ctx: ModelContext): Sql {
     validate(p);
     if (p.centroids === null || p.means === null || p.sds === null) throw new Error('invalid centroids: not clustered');

@@ -66,6 +66,19 @@ export const valueScore: Model<ValueScoreParams> = {
   defaults: { weights: { contribution: 0.5, activity: 0.3, loyalty: 0.2 }, high: 70, low: 35, activeCut: 60 },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    ...(['contribution', 'activity', 'loyalty'] as const).map((w) => ({
+      kind: 'number' as const,
+      path: `weights.${w}`,
+      label: `seg.param.weight.${w}`,
+      min: 0,
+      step: 0.1,
+      width: '4rem',
+    })),
+    { kind: 'number', path: 'high', label: 'seg.param.value.high', min: 0, max: 100, width: '4rem' },
+    { kind: 'number', path: 'activeCut', label: 'seg.param.value.activeCut', min: 0, max: 100, width: '4rem' },
+    { kind: 'number', path: 'low', label: 'seg.param.value.low', min: 0, max: 100, width: '4rem' },
+  ],
   assign(p: ValueScoreParams, ctx: ModelContext): Sql {
     validate(p);
     return sql`SELECT customer_id,

@@ -7,14 +7,15 @@ import { zh } from './zh';
 import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
+import { valueEn, valueZh } from './value';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...valueEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...valueZh, ...zh },
 };
 
 function browserLang(): Lang {

@@ -11,6 +11,7 @@
  * - Only aggregates or one page of customers come back.
  */
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
+import type { ValueRequest, ValueResult } from './value-api';
 import type { Scope, FilterField } from './analysis/scope';
 import type { SegmentDef } from './analysis/types';
 import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
@@ -467,6 +468,8 @@ export interface AtlasApi {
   lifecycleMembers(req: LifeMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   lifecycleCsv(req: Omit<LifeMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
+  /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas (src/value-api.ts). */
+  value(req: ValueRequest): Promise<Result<ValueResult>>;
 
   persistStatus(): Promise<Result<PersistStatus>>;
   persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;

@@ -5,6 +5,7 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase, type Job } from './query-runner';
+import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
 import type { Scope } from '../src/analysis/scope';
@@ -118,7 +119,7 @@ async function segmentSplitSql(
   const model = MODELS[id] as Model<unknown>;
   const params = model.validate(structuredClone(req.segmentSplit?.params ?? model.defaults));
   const base = await ensureBase(db, j, version, req.scope);
-  return model.assign(params, { scope: req.scope, base });
+  return model.assign(await resolveFitted({ db, j, version, scope: req.scope, base }, id, params), { scope: req.scope, base });
 }
 
 function churnParams(life: LifeOptions, cached?: ActivityCache): ChurnWarningParams {

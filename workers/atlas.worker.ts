@@ -29,6 +29,7 @@ import { analysisApi } from './analysis';
 import { dropBases, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
+import { valueApi } from './analysis-value';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
 
@@ -89,6 +90,10 @@ const api = {
     () => dataVersion,
   ),
   ...lifecycleApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...valueApi(
     () => getDb(),
     () => dataVersion,
   ),

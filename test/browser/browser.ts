@@ -57,7 +57,8 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(baseUrl + (opts.query ?? ''));
+  // ATLAS_TEST_BUNDLE=eh runs the suite on the single-threaded bundle (a busy machine starts it far sooner)
+  await page.goto(baseUrl + withBundle(opts.query ?? '', process.env.ATLAS_TEST_BUNDLE));
   await page
     .getByTestId('db-status')
     .filter({ hasText: /Ready|就绪/ })
@@ -100,4 +101,20 @@ export async function readyAfter(page: Page, after: number, testId = 'breakdown'
     { timeout: 60_000 },
   );
   return Number(await page.getByTestId(testId).getAttribute('data-seq'));
+}
+
+/** Load the bundled demo data (the button on the Data page) and wait until the overview shows. */
+export async function loadDemo(s: Session): Promise<void> {
+  if ((await s.page.getByTestId('demo').count()) === 0) await s.page.getByTestId('nav-data').click();
+  await s.page.getByTestId('demo').click();
+  await waitIdle(s);
+  await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+}
+
+/** `query` (`?a=b#hash`, `#hash` or '') with `bundle=` added to its search part, unless it names one. */
+function withBundle(query: string, bundle: string | undefined): string {
+  if (!bundle || query.includes('bundle=')) return query;
+  const [search = '', hash] = query.split('#', 2) as [string, string | undefined];
+  const q = search ? `${search}&bundle=${bundle}` : `?bundle=${bundle}`;
+  return hash === undefined ? q : `${q}#${hash}`;
 }

@@ -8,14 +8,15 @@ import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
 import { definitionsEn, definitionsZh } from './definitions';
+import { valueEn, valueZh } from './value';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...zh },
 };
 
 function browserLang(): Lang {

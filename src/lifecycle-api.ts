@@ -91,6 +91,9 @@ export interface ChurnSummary {
   customers: number;
   at_risk: number;
   value_at_risk: number;
+  /** already churned (silent ≥ B days): the win-back list */
+  churned: number;
+  value_churned: number;
   total_value: number;
   pop_gap: number | null;
 }
@@ -131,7 +134,8 @@ export interface LifecycleResult {
   cohorts: CohortRow[];
   repurchase: RepurchaseRow[];
   gaps: GapBucketRow[];
-  churn: { summary: ChurnSummary; rows: ChurnRow[] };
+  /** rows: first page of the at-risk list; winback: first page of the churned (win-back) list */
+  churn: { summary: ChurnSummary; rows: ChurnRow[]; winback: ChurnRow[] };
   transitions: TransitionResult;
   ms: number;
 }
@@ -140,7 +144,8 @@ export interface LifecycleResult {
 export type MembersTarget =
   | { kind: 'stage'; stage: Stage }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
-  | { kind: 'churn' };
+  | { kind: 'churn' }
+  | { kind: 'winback' };
 
 /** A member list request: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface MembersRequest {

@@ -115,8 +115,9 @@ async function segmentSplitSql(
   return model.assign(params, { scope: req.scope, base });
 }
 
-function churnParams(life: LifeState, cached?: ActivityCache): ChurnWarningParams {
-  return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK };
+/** Churn warning params; B (churned) is the page's resolved threshold, so the lists agree with the stage tiles. */
+function churnParams(life: LifeState, t: StageThresholds, cached?: ActivityCache): ChurnWarningParams {
+  return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK, churnDays: t.churnDays };
 }
 
 /** Rows typed as the module documents them (the SQL decides the columns). */
@@ -155,7 +156,9 @@ function membersSql(req: MembersRequest, limit: number, offset: number, segments
         ...page,
       });
     case 'churn':
-      return churnRiskList(churnParams(life), scope, page);
+      return churnRiskList(churnParams(life, req.thresholds), scope, page);
+    case 'winback':
+      return churnRiskList(churnParams(life, req.thresholds), scope, page, 'winback');
     default:
       throw new Error(`invalid list: ${String((target as MembersTarget).kind)}`);
   }
@@ -195,9 +198,10 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
-        const cp = churnParams(life, cached);
+        const cp = churnParams(life, t, cached);
         const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
         const churnRows = await rows<ChurnRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE, offset: 0 }));
+        const winback = await rows<ChurnRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE, offset: 0 }, 'winback'));
         const date2 = req.transition?.date2 ?? scope.asOf;
         const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
         const tr = await transitions(j, life, scope, t, date1, date2, cached);
@@ -210,7 +214,11 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
           cohorts,
           repurchase,
           gaps,
-          churn: { summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, total_value: 0, pop_gap: null }, rows: churnRows },
+          churn: {
+            summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, churned: 0, value_churned: 0, total_value: 0, pop_gap: null },
+            rows: churnRows,
+            winback,
+          },
           transitions: tr,
           ms: Math.round(performance.now() - t0),
         };

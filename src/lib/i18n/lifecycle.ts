@@ -122,12 +122,15 @@ export const lifecycleEn: Record<string, string> = {
 
   'lifecycle.churn.title': 'Churn early warning',
   'lifecycle.churn.note':
-    'At risk: silent for more than {k} × their own usual gap between orders (median gap; one-time buyers: everyone’s median, {pop} days). Value: net revenue per year of tenure.',
+    'At risk: silent for more than {k} × their own usual gap between orders (median gap; one-time buyers: everyone’s median, {pop} days) and not yet churned (fewer than {B} days). Customers silent for {B} days or more have churned: they are on the win-back list instead. Value: net revenue per year of tenure.',
   'lifecycle.churn.considered': 'Customers considered',
   'lifecycle.churn.atRisk': 'At risk',
   'lifecycle.churn.valueAtRisk': 'Value at risk',
   'lifecycle.churn.share': 'Share of value',
   'lifecycle.churn.list': 'Ranked at-risk customers',
+  'lifecycle.churn.churned': 'Churned (win back)',
+  'lifecycle.churn.valueChurned': 'Value churned',
+  'lifecycle.churn.winback': 'Win-back list: churned customers by value',
 
   'lifecycle.members.title': 'Customers: {what}',
   'lifecycle.members.cohort': 'cohort {cohort}, period {k}',
@@ -270,12 +273,15 @@ export const lifecycleZh: Record<string, string> = {
 
   'lifecycle.churn.title': '流失预警',
   'lifecycle.churn.note':
-    '风险客户：沉默时间超过其常规购买间隔的 {k} 倍（间隔中位数；只买过一次的客户用全体中位数 {pop} 天）。价值：按在网年数折算的年均净销售额。',
+    '风险客户：沉默时间超过其常规购买间隔的 {k} 倍（间隔中位数；只买过一次的客户用全体中位数 {pop} 天）且尚未流失（少于 {B} 天）。沉默 {B} 天或更久的客户已流失，列入挽回名单。价值：按在网年数折算的年均净销售额。',
   'lifecycle.churn.considered': '纳入客户',
   'lifecycle.churn.atRisk': '风险客户',
   'lifecycle.churn.valueAtRisk': '风险价值',
   'lifecycle.churn.share': '价值占比',
   'lifecycle.churn.list': '风险客户排名',
+  'lifecycle.churn.churned': '已流失（待挽回）',
+  'lifecycle.churn.valueChurned': '已流失价值',
+  'lifecycle.churn.winback': '挽回名单：已流失客户（按价值）',
 
   'lifecycle.members.title': '客户名单：{what}',
   'lifecycle.members.cohort': '批次 {cohort}，第 {k} 期',

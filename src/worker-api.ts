@@ -88,7 +88,15 @@ export interface Overview {
   orders: number;
   orderLines: number;
   revenue: number;
+  /** revenue of orders without a customer id: in `revenue`, in no customer view */
+  guestRevenue: number;
+  guestOrders: number;
+  /** return rows: kept as negative rows (net mode) plus excluded ones (exclude mode) */
   returns: number;
+  /** customers whose only order rows are returns or cancellations (not buyers) */
+  noKeptOrder: number;
+  /** the first of them (at most NO_KEPT_ORDER_LIST), most return rows first */
+  noKeptOrderList: { customer_id: string; return_rows: number; amount: number }[];
   /** first and last time over orders and events */
   firstTs: string | null;
   lastTs: string | null;

@@ -68,4 +68,28 @@ describe.skipIf(!hasDatasets)('totals that reconcile (UCI 12 % sample)', () => {
     expect(Math.round((segTotal + guest) * 100) / 100).toBe(dataRevenue);
     await expect(page.getByTestId('seg-guest-note').textContent()).resolves.toMatch(/orders without a customer id/);
   });
+
+  it('sorts the breakdown table by any column and back', async () => {
+    const { page } = s;
+    const table = page.getByTestId('breakdown-table');
+    const order = () => table.locator('tbody tr[data-segment]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-segment')));
+    const revenues = () =>
+      table
+        .locator('tbody tr[data-segment] td[data-col=revenue]')
+        .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    const original = await order();
+    const header = table.locator('th[data-sort-key=revenue] button');
+    await header.click(); // numbers: largest first
+    const desc = await revenues();
+    expect(desc).toEqual([...desc].sort((a, b) => b - a));
+    await expect(table.locator('th[data-sort-key=revenue]').getAttribute('aria-sort')).resolves.toBe('descending');
+    await header.click();
+    const asc = await revenues();
+    expect(asc).toEqual([...desc].reverse());
+    await header.click(); // third click: the model's own order again
+    expect(await order()).toEqual(original);
+    await table.locator('th[data-sort-key=segment] button').click();
+    const labels = await table.locator('tbody tr[data-segment] td:first-child').allTextContents();
+    expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' })));
+  });
 });

@@ -61,7 +61,8 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
   await page
     .getByTestId('db-status')
     .filter({ hasText: /Ready|就绪/ })
-    .waitFor({ timeout: 60_000 });
+    // a busy machine can take minutes to start the database: ATLAS_START_TIMEOUT_MS raises the wait
+    .waitFor({ timeout: Number(process.env.ATLAS_START_TIMEOUT_MS) || 60_000 });
   return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
 }
 

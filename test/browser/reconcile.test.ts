@@ -28,7 +28,7 @@ describe.skipIf(!hasDatasets)('totals that reconcile (UCI 12 % sample)', () => {
   beforeAll(async () => {
     s = await openApp();
     await loadFiles(s, [CSV]);
-  });
+  }, 600_000);
   afterAll(async () => s?.close());
 
   it('says how much of the revenue comes from orders without a customer id', async () => {

@@ -97,6 +97,10 @@ export interface Overview {
   noKeptOrder: number;
   /** the first of them (at most NO_KEPT_ORDER_LIST), most return rows first */
   noKeptOrderList: { customer_id: string; return_rows: number; amount: number }[];
+  /** order rows with a non-zero amount (0: no money column, or it is empty) */
+  amountRows: number;
+  /** order and event rows with a category */
+  categoryRows: number;
   /** first and last time over orders and events */
   firstTs: string | null;
   lastTs: string | null;

@@ -53,6 +53,8 @@ export async function buildOverview(
     guestOrders: Number(h?.guest_orders ?? 0),
     returns: Number(h?.return_rows ?? 0),
     noKeptOrder: Number(h?.no_kept_order ?? 0),
+    amountRows: Number(h?.amount_rows ?? 0),
+    categoryRows: Number(h?.category_rows ?? 0),
     noKeptOrderList: noKept.map((r) => ({
       customer_id: String(r.customer_id),
       return_rows: Number(r.return_rows),

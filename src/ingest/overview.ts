@@ -46,6 +46,8 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders WHERE customer_id IS NULL) AS guest_revenue,
       (SELECT count(DISTINCT order_id) FROM orders WHERE customer_id IS NULL AND NOT is_return) AS guest_orders,
       (SELECT count(*) FROM (${NO_KEPT_ORDER})) AS no_kept_order,
+      (SELECT count(*) FROM orders WHERE amount <> 0) AS amount_rows,
+      (SELECT count(category) FROM orders) + (SELECT count(category) FROM events) AS category_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,

@@ -176,6 +176,8 @@ describe('buildCanonical', () => {
         guest_revenue: 11,
         guest_orders: 2,
         no_kept_order: 0,
+        amount_rows: 5, // c's p.csv#3 has an empty amount (0)
+        category_rows: 0,
         events: 0,
       }),
     ]);

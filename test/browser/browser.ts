@@ -57,7 +57,8 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(baseUrl + (opts.query ?? ''));
+  // ATLAS_BUNDLE=eh forces a bundle (the threaded one can miss the app's start-up limit on a busy machine)
+  await page.goto(baseUrl + (opts.query ?? (process.env.ATLAS_BUNDLE ? `?bundle=${process.env.ATLAS_BUNDLE}` : '')));
   await page
     .getByTestId('db-status')
     .filter({ hasText: /Ready|就绪/ })

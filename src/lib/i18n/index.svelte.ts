@@ -48,11 +48,17 @@ export function fmtNum(n: number, digits = 0): string {
   return formatNumber(n, i18n.lang, digits);
 }
 
+/** Where money formatting reads the currency (set once by `src/state/currency.svelte.ts`). */
+let currencySource: () => string | null = () => null;
+export function setCurrencySource(source: () => string | null): void {
+  currencySource = source;
+}
+
 /**
  * Money in the current language (`src/lib/format.ts`): whole units for large totals, cents for
- * per-customer / per-order figures, with the currency when one is set.
+ * per-customer / per-order figures, with the data's currency (or the one given).
  */
-export function fmtMoney(n: number, kind: MoneyKind = 'total', currency: string | null = null): string {
+export function fmtMoney(n: number, kind: MoneyKind = 'total', currency: string | null = currencySource()): string {
   return formatMoney(n, i18n.lang, kind, currency);
 }
 

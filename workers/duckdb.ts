@@ -12,7 +12,7 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
-import type { Bundle, InitInfo } from '../src/worker-api';
+import type { Bundle, InitInfo } from '../src/atlas-api';
 import { rowsFromArrow, type Row } from './arrow-rows';
 
 const BUNDLES: duckdb.DuckDBBundles = {
@@ -23,7 +23,16 @@ const BUNDLES: duckdb.DuckDBBundles = {
 
 const START_TIMEOUT_MS = 60_000;
 
-export interface Db {
+/** What the query runner needs from a database (the tests give it a native DuckDB). */
+export interface Engine {
+  /** One statement on a lane, serialised per lane; `onStart` runs when it is its turn. */
+  run(lane: Lane, text: string, onStart?: () => void): Promise<Row[]>;
+  exec(lane: Lane, text: string): Promise<void>;
+  /** Interrupt whatever runs on a lane. */
+  cancel(lane: Lane): Promise<boolean>;
+}
+
+export interface Db extends Engine {
   db: duckdb.AsyncDuckDB;
   info: InitInfo;
   /** one connection per lane, so a cancel in one lane does not touch another */
@@ -76,7 +85,7 @@ async function start(forceBundle?: Bundle): Promise<Db> {
     crossOriginIsolated: Boolean(self.crossOriginIsolated),
     startMs: Math.round(performance.now() - t0),
   };
-  return {
+  const d: Db = {
     db,
     info,
     conn(lane) {
@@ -87,7 +96,11 @@ async function start(forceBundle?: Bundle): Promise<Db> {
       }
       return c;
     },
+    run: (lane, text, onStart) => run(d, lane, text, onStart),
+    exec: (lane, text) => exec(d, lane, text),
+    cancel: (lane) => cancel(d, lane),
   };
+  return d;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

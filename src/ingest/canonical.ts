@@ -219,7 +219,12 @@ export function buildCanonical(
   ];
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
-      issues.push({ level: 'warning', file: x.file.name, message: 'no amount column (nor quantity and unit price): order amounts are 0' });
+      issues.push({
+        level: 'warning',
+        file: x.file.name,
+        message: 'no amount column (nor quantity and unit price): order amounts are 0',
+        code: 'no-amount',
+      });
     }
     out.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0));
   }

@@ -161,5 +161,9 @@ export interface MappingIssue {
   file: string;
   column?: string;
   row?: number;
+  /** English text (logs, tests); the page shows the translation of `code` */
   message: string;
+  /** what the issue is (`issue.<code>` in the dictionaries), with the values the sentence needs */
+  code?: string;
+  params?: Record<string, string | number>;
 }

@@ -1,5 +1,5 @@
 /** The loaded data's facts that decide what a model can show (see `missingInputs`). */
-import type { Overview } from '../worker-api';
+import type { Overview } from '../atlas-api';
 import type { DataFacts } from '../analysis/segmentation/inputs';
 
 export function factsOf(o: Overview): DataFacts {

@@ -176,7 +176,8 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
       buildOverview(
         db,
         used.map((m) => ({ raw: files.get(m.file)!.raw, mapping: m, readerRejects: files.get(m.file)!.readerRejects })),
-        [...checked.issues, ...built.issues],
+        // buildCanonical's issues include the check's (each once)
+        built.issues,
         Math.round(performance.now() - t0),
       ),
     { code: 'query' },

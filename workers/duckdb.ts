@@ -14,6 +14,9 @@ import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url
 import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import type { Bundle, InitInfo } from '../src/atlas-api';
 import { rowsFromArrow, type Row } from './arrow-rows';
+import type { Engine, Lane } from './engine';
+
+export type { Engine, Lane };
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -23,23 +26,12 @@ const BUNDLES: duckdb.DuckDBBundles = {
 
 const START_TIMEOUT_MS = 60_000;
 
-/** What the query runner needs from a database (the tests give it a native DuckDB). */
-export interface Engine {
-  /** One statement on a lane, serialised per lane; `onStart` runs when it is its turn. */
-  run(lane: Lane, text: string, onStart?: () => void): Promise<Row[]>;
-  exec(lane: Lane, text: string): Promise<void>;
-  /** Interrupt whatever runs on a lane. */
-  cancel(lane: Lane): Promise<boolean>;
-}
-
 export interface Db extends Engine {
   db: duckdb.AsyncDuckDB;
   info: InitInfo;
   /** one connection per lane, so a cancel in one lane does not touch another */
   conn(lane: Lane): Promise<duckdb.AsyncDuckDBConnection>;
 }
-
-export type Lane = 'ingest' | 'analysis' | 'aux';
 
 let started: Promise<Db> | null = null;
 

@@ -9,7 +9,7 @@ import { customerBase } from '../src/analysis/customer-base';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
 import { toAppError } from './errors';
-import type { Engine, Lane } from './duckdb';
+import type { Engine, Lane } from './engine';
 import type { Row } from './arrow-rows';
 
 /** A request's run context: `q()` runs SQL unless a newer request took the slot. */

@@ -61,7 +61,14 @@ export class DataState {
         const fresh = out.loaded.map((f) => structuredClone(f.guess));
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
-        this.mappings = [...this.mappings, ...refineWithOthers(fresh, [...current, ...fresh])];
+        this.mappings = [
+          ...this.mappings,
+          ...refineWithOthers(
+            fresh,
+            [...current, ...fresh],
+            this.files.map((f) => f.raw),
+          ),
+        ];
         await this.apply();
       }
     } finally {

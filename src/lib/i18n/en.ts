@@ -49,6 +49,7 @@ export const en = {
   'role.file.ignore': 'Not used',
   'role.col.customer_id': 'Customer id',
   'role.col.customer_alias': 'Per-order customer key',
+  'role.col.customer_fallback': 'Customer key when the id is empty (e-mail, device id)',
   'role.col.order_id': 'Order id',
   'role.col.timestamp': 'Time',
   'role.col.amount': 'Amount',
@@ -148,6 +149,37 @@ export const en = {
   'share.copied': 'Copied',
   'share.expects': 'This link was made on other data: {diff}. Applied what fits.',
   'share.load_files': 'This link expects these files: {files}. Drop them to see the view.',
+  'layout.recognised': 'Looks like {name}.',
+  'layout.name.shopify_orders': 'a Shopify order export',
+  'layout.name.shopify_customers': 'a Shopify customer export',
+  'layout.name.woocommerce_analytics': 'a WooCommerce Analytics orders download',
+  'layout.name.woocommerce_orders': 'a WooCommerce order export (order-export plugin)',
+  'layout.name.amazon_all_orders': 'an Amazon Seller Central “All Orders” report',
+  'layout.name.stripe_payments': 'a Stripe payments export',
+  'layout.name.etsy_sold_orders': 'an Etsy sold orders export',
+  'layout.name.taobao_orders': 'a Taobao/Tmall seller order export',
+  'layout.name.jd_orders': 'a JD seller order export',
+  'layout.name.pdd_orders': 'a Pinduoduo seller order export',
+  'layout.name.ga4_events': 'a Google Analytics 4 event export',
+  'layout.name.posthog_events': 'a PostHog event export',
+  'layout.note.order_total':
+    'Revenue is the order total ({column}), counted once per order — not line price × quantity, which leaves out shipping, tax and discounts. Later rows of a multi-item order take the status, customer and time of the order’s first row.',
+  'layout.note.refund_subtracted': 'Refunded amounts ({column}) are subtracted from revenue; an order refunded in full is not counted.',
+  'layout.note.no_buyer':
+    'This file has no buyer column, so it gives order totals but no customers. Per-customer analysis (segments, retention) needs another file that names the buyer, such as a customer list or an order report with buyer e-mail.',
+  'layout.note.recipient_key': 'This export names no buyer account: customers are told apart by the recipient’s name ({column}).',
+  'layout.note.name_key': 'Customers are identified by name or e-mail ({column}); two people with the same name count as one.',
+  'layout.note.fallback_key':
+    'Customers are identified by {column}; where that is empty, by the {column} the same {fallback} has on other rows, else by {fallback} itself.',
+  'missing.role': '{file}: no column is mapped as “{role}”.',
+  'missing.why.customer_id':
+    'Without it there are no customers, segments or retention: map the column that names the buyer (customer id, e-mail or account).',
+  'missing.why.timestamp': 'Without it no row can be placed in time, so every row is rejected.',
+  'missing.why.amount': 'Without it every order counts as 0 revenue.',
+  'missing.why.event_type': 'Without it events cannot be told apart.',
+  'missing.open': 'Map column {column}',
+  'missing.open_any': 'Open the mapping',
+  'files.suggested': 'probably the {role}',
 } as const;
 
 export type MessageKey = keyof typeof en;

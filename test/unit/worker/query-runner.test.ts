@@ -5,7 +5,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { job, supersede } from '../../../workers/query-runner';
-import type { Engine, Lane } from '../../../workers/duckdb';
+import type { Engine, Lane } from '../../../workers/engine';
+import type { Row } from '../../../workers/arrow-rows';
 
 /** An engine whose statements finish when the test says so; `cancel` interrupts the running one. */
 function scripted() {
@@ -18,7 +19,7 @@ function scripted() {
       const prev = locks.get(lane) ?? Promise.resolve();
       const next = prev.then(
         () =>
-          new Promise<Record<string, unknown>[]>((resolve, reject) => {
+          new Promise<Row[]>((resolve, reject) => {
             onStart?.();
             log.push(`start ${text}`);
             running = { lane, reject };

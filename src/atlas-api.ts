@@ -129,7 +129,19 @@ export interface Overview {
   orders: number;
   orderLines: number;
   revenue: number;
+  /** revenue of orders without a customer id: in `revenue`, in no customer view */
+  guestRevenue: number;
+  guestOrders: number;
+  /** return rows: kept as negative rows (net mode) plus excluded ones (exclude mode) */
   returns: number;
+  /** customers whose only order rows are returns or cancellations (not buyers) */
+  noKeptOrder: number;
+  /** the first of them (at most NO_KEPT_ORDER_LIST), most return rows first */
+  noKeptOrderList: { customer_id: string; return_rows: number; amount: number }[];
+  /** order rows with a non-zero amount (0: no money column, or it is empty) */
+  amountRows: number;
+  /** order and event rows with a category */
+  categoryRows: number;
   /** first and last time over orders and events */
   firstTs: string | null;
   lastTs: string | null;
@@ -343,6 +355,9 @@ export interface ChurnSummary {
   customers: number;
   at_risk: number;
   value_at_risk: number;
+  /** already churned (silent ≥ B days): the win-back list */
+  churned: number;
+  value_churned: number;
   total_value: number;
   pop_gap: number | null;
 }
@@ -370,7 +385,8 @@ export interface LifecycleResult {
   cohorts: CohortRow[];
   repurchase: RepurchaseRow[];
   gaps: GapBucketRow[];
-  churn: { summary: ChurnSummary; first: MembersPage };
+  /** first: first page of the at-risk list; winback: first page of the churned (win-back) list */
+  churn: { summary: ChurnSummary; first: MembersPage; winback: MembersPage };
   transitions: TransitionResult;
   ms: number;
 }
@@ -379,7 +395,8 @@ export interface LifecycleResult {
 export type LifeMembersTarget =
   | { kind: 'stage'; stage: Stage }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
-  | { kind: 'churn' };
+  | { kind: 'churn' }
+  | { kind: 'winback' };
 
 /** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface LifeMembersRequest {

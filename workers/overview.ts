@@ -20,6 +20,7 @@ export async function buildOverview(
   const [cov] = await run(db, 'aux', q.coverageAll!);
   const nulls = await run(db, 'aux', q.nullsByColumn!);
   const rejectRows = await run(db, 'aux', q.rejects!).catch(() => []);
+  const noKept = await run(db, 'aux', q.noKeptOrder!);
 
   const fileOverviews: FileOverview[] = files.map((f) => {
     const reasons = rejectRows.filter((r) => r.file === f.raw.name).map((r) => ({ reason: String(r.reason), rows: Number(r.rows) }));
@@ -48,7 +49,17 @@ export async function buildOverview(
     orders: Number(h?.orders ?? 0),
     orderLines: Number(h?.order_lines ?? 0),
     revenue: Number(h?.revenue ?? 0),
+    guestRevenue: Number(h?.guest_revenue ?? 0),
+    guestOrders: Number(h?.guest_orders ?? 0),
     returns: Number(h?.return_rows ?? 0),
+    noKeptOrder: Number(h?.no_kept_order ?? 0),
+    amountRows: Number(h?.amount_rows ?? 0),
+    categoryRows: Number(h?.category_rows ?? 0),
+    noKeptOrderList: noKept.map((r) => ({
+      customer_id: String(r.customer_id),
+      return_rows: Number(r.return_rows),
+      amount: Number(r.amount),
+    })),
     firstTs,
     lastTs,
     events: events.map((e) => ({ type: String(e.event_type), count: Number(e.events) })),

@@ -186,7 +186,17 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [stage, ...(x.m.orderLevel && colOf(x, 'order_id') ? [inheritOrderColumns()] : []), timeRejects(x), rejectAmount, insert];
+  // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
+  const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount} AND is_ret`;
+  return [
+    stage,
+    ...(x.m.orderLevel && colOf(x, 'order_id') ? [inheritOrderColumns()] : []),
+    timeRejects(x),
+    rejectAmount,
+    insert,
+    ...(rule.mode === 'exclude' ? [excluded] : []),
+  ];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
@@ -238,7 +248,7 @@ function customers(): Sql[] {
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
       any_value(income), any_value(channel) FROM __profiles GROUP BY customer_id`,
     raw(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, FALSE FROM
-      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events) u
+      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events UNION SELECT customer_id FROM returns_excluded) u
       WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
     // No profile value: region from the latest order that has one, channel from the first order.
     raw(`UPDATE customers SET region = coalesce(customers.region, f.region), channel = coalesce(customers.channel, f.channel)
@@ -250,8 +260,8 @@ function customers(): Sql[] {
 }
 
 /**
- * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers` and
- * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
+ * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers`,
+ * `rejects` and `returns_excluded` from the raw tables, plus the mapping issues found. When an issue is an error, the
  * statements are still returned; the caller should not run them.
  */
 export function buildCanonical(

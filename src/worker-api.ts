@@ -33,7 +33,7 @@ export interface IngestProgress {
   file: string;
   fileIndex: number;
   fileCount: number;
-  phase: 'reading' | 'transcoding' | 'loading' | 'describing';
+  phase: 'reading' | 'transcoding' | 'loading' | 'describing' | 'counting' | 'building';
   /** 0..1 within this file when known */
   fraction: number | null;
 }

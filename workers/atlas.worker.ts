@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { getDb, exec, run, cancel, type Db } from './duckdb';
-import { loadFile, IngestError, Cancelled } from './files';
+import { loadFile, IngestError, Cancelled, dropLoadSql, withOneThread } from './files';
 import { buildOverview, rejectSample } from './overview';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
@@ -32,6 +32,9 @@ import { persistApi } from './persist';
 interface Loaded {
   raw: RawFile;
   readerRejects: number;
+  /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
+  vname: string;
+  byHandle: boolean;
 }
 
 const files = new Map<string, Loaded>();
@@ -85,7 +88,7 @@ const api = {
           isCancelled: () => ingestCancelled,
           progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
         });
-        files.set(name, { raw: r.raw, readerRejects: r.readerRejects });
+        files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle });
         loaded.push({
           raw: r.raw,
           guess: guessMapping(r.raw),
@@ -96,7 +99,7 @@ const api = {
           loadMs: Math.round(performance.now() - t0),
         });
       } catch (e) {
-        await exec(db, 'ingest', `DROP TABLE IF EXISTS raw_${id}`).catch(() => undefined);
+        await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
         if (e instanceof Cancelled || ingestCancelled) {
           errors.push({ code: 'cancelled', file: file.name, message: `Loading ${file.name} was cancelled.` });
           for (const rest of list.slice(i + 1))
@@ -119,7 +122,9 @@ const api = {
     const f = files.get(name);
     if (!f) return;
     files.delete(name);
-    await exec(await getDb(), 'ingest', `DROP TABLE IF EXISTS ${f.raw.table}`);
+    const db = await getDb();
+    await exec(db, 'ingest', dropLoadSql(Number(f.raw.table.replace('raw_', ''))));
+    await db.db.dropFile(f.vname).catch(() => undefined);
   },
 
   /**
@@ -143,13 +148,17 @@ const api = {
     const err = built.issues.find((i) => i.level === 'error');
     if (err) return { ok: false, error: { code: 'mapping', message: err.message, file: err.file, column: err.column, row: err.row } };
     let current = '';
+    // the build re-reads files registered by handle: on one thread with the threaded bundle
+    const byHandle = used.some((m) => files.get(m.file)!.byHandle);
     try {
-      await exec(db, 'ingest', 'BEGIN TRANSACTION');
-      for (const s of built.statements) {
-        current = s;
-        await exec(db, 'ingest', s);
-      }
-      await exec(db, 'ingest', 'COMMIT');
+      await withOneThread(db, byHandle, async () => {
+        await exec(db, 'ingest', 'BEGIN TRANSACTION');
+        for (const s of built.statements) {
+          current = s;
+          await exec(db, 'ingest', s);
+        }
+        await exec(db, 'ingest', 'COMMIT');
+      });
     } catch (e) {
       await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
       return { ok: false, error: { ...asError(e, 'mapping'), sql: current } };

@@ -86,9 +86,16 @@ function lookups(all: Mapped[]): Sql[] {
   return out;
 }
 
-/** Reject rows whose time is missing or unreadable. */
-function timeRejects(x: Mapped): Sql {
-  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
+const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
+
+/**
+ * Reject rows whose time is missing or unreadable, and rows with a further problem `other` (its
+ * reason and value), in one pass over the file: `__stage` is a view, each statement re-reads it.
+ */
+function timeRejects(x: Mapped, other?: { when: Sql; reason: string; value: Sql }): Sql {
+  if (!other) return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${TIME_REASON}, ts_raw FROM __stage WHERE ts IS NULL`;
+  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts IS NULL THEN ${TIME_REASON} ELSE ${other.reason} END,
+    CASE WHEN ts IS NULL THEN ts_raw ELSE ${other.value} END FROM __stage WHERE ts IS NULL OR (${other.when})`;
 }
 
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
@@ -100,13 +107,12 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     : colOf(x, 'quantity') && colOf(x, 'unit_price')
       ? sql`${qty} * ${price}`
       : NULL_NUM;
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region FROM ${tableOf(x)} r`;
   const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
-  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'non-numeric amount', amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
@@ -126,20 +132,20 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [stage, timeRejects(x), rejectAmount, insert];
+  const rejects = amountCol ? timeRejects(x, { when: badAmount, reason: 'non-numeric amount', value: raw('amt_raw') }) : timeRejects(x);
+  return [stage, rejects, insert];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
     ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
     ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
   return [
     stage,
-    timeRejects(x),
-    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE ts IS NOT NULL AND cust IS NULL`,
+    timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL`,
@@ -157,7 +163,7 @@ function profilesFromFile(x: Mapped): Sql[] {
   const numericAge = age ? numericShare(age.samples) >= 0.9 : false;
   const birth = colOf(x, 'birth_date');
   const id = colOf(x, 'customer_id');
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${id ? idExpr(rc(id)) : NULL_TEXT} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${id ? idExpr(rc(id)) : NULL_TEXT} AS cust,
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
     ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
@@ -224,6 +230,7 @@ export function buildCanonical(
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
   for (const x of of('customers')) out.push(...profilesFromFile(x));
   out.push(...customers());
-  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
+  out.push(raw('DROP VIEW IF EXISTS __stage'));
+  for (const t of ['__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }

@@ -18,7 +18,16 @@ export interface InitInfo {
 /** A user-facing error: what happened, in which file/column/row, and what to do. */
 export interface AppError {
   code:
-    'empty-file' | 'binary-file' | 'unsupported-format' | 'parse-error' | 'out-of-memory' | 'cancelled' | 'mapping' | 'query' | 'internal';
+    | 'empty-file'
+    | 'binary-file'
+    | 'unsupported-format'
+    | 'parse-error'
+    | 'out-of-memory'
+    | 'too-large'
+    | 'cancelled'
+    | 'mapping'
+    | 'query'
+    | 'internal';
   message: string;
   file?: string;
   column?: string;

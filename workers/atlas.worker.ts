@@ -9,6 +9,7 @@ import { loadFile, IngestError, Cancelled, dropLoadSql, withOneThread } from './
 import { buildOverview, rejectSample } from './overview';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
+import { DEFAULT_MEMORY_BUDGET } from '../src/ingest/canonical-size';
 import type {
   AppError,
   Bundle,
@@ -35,6 +36,8 @@ interface Loaded {
   /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
   vname: string;
   byHandle: boolean;
+  /** estimated canonical bytes (the memory guard adds these up) */
+  estimate: number;
 }
 
 const files = new Map<string, Loaded>();
@@ -42,6 +45,7 @@ let nextId = 1;
 let ingestCancelled = false;
 let dataVersion = 0;
 let lastOverview: Overview | null = null;
+let memoryBudget = DEFAULT_MEMORY_BUDGET;
 
 function asError(e: unknown, fallback: AppError['code'] = 'internal'): AppError {
   if (e instanceof IngestError) return e.error;
@@ -86,9 +90,10 @@ const api = {
           db,
           id,
           isCancelled: () => ingestCancelled,
+          budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
           progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
         });
-        files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle });
+        files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle, estimate: r.estimate });
         loaded.push({
           raw: r.raw,
           guess: guessMapping(r.raw),
@@ -110,6 +115,11 @@ const api = {
       }
     }
     return { loaded, errors };
+  },
+
+  /** Debug option (`?membudget=<bytes>`): what the canonical tables may take; tests set a small one. */
+  setMemoryBudget(bytes: number | null): void {
+    memoryBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : DEFAULT_MEMORY_BUDGET;
   },
 
   async cancelIngest(): Promise<void> {
@@ -134,6 +144,7 @@ const api = {
   async applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>> {
     const db = await getDb();
     const t0 = performance.now();
+    ingestCancelled = false;
     const used = mappings.filter((m) => files.has(m.file));
     const raws = used.map((m) => files.get(m.file)!.raw);
     const checked = validateMapping(raws, used);
@@ -155,12 +166,16 @@ const api = {
         await exec(db, 'ingest', 'BEGIN TRANSACTION');
         for (const s of built.statements) {
           current = s;
-          await exec(db, 'ingest', s);
+          // `run` polls in steps, so Cancel stops a long build within a step
+          if (ingestCancelled) throw new Cancelled();
+          await run(db, 'ingest', s);
         }
         await exec(db, 'ingest', 'COMMIT');
       });
     } catch (e) {
       await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
+      if (e instanceof Cancelled || ingestCancelled)
+        return { ok: false, error: { code: 'cancelled', message: 'Building the tables was cancelled.' } };
       return { ok: false, error: { ...asError(e, 'mapping'), sql: current } };
     }
     dataVersion++;

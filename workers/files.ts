@@ -19,6 +19,7 @@ import {
   sampleTableSql,
   skippedLinesSql,
 } from '../src/ingest/canonical-source';
+import { estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
@@ -43,6 +44,8 @@ export interface LoadContext {
   id: number;
   progress: (p: Omit<IngestProgress, 'fileIndex' | 'fileCount'>) => void;
   isCancelled: () => boolean;
+  /** the memory guard: what the canonical tables may take, and the estimate of the files loaded before */
+  budget: { limit: number; used: number };
 }
 
 export interface RawLoad {
@@ -54,6 +57,16 @@ export interface RawLoad {
   vname: string;
   /** registered by handle (the coi bundle must read it on one thread) */
   byHandle: boolean;
+  /** estimated bytes of this file in the canonical tables (`canonical-size.ts`) */
+  estimate: number;
+}
+
+/** Refuse a file that would not fit (before anything of it is loaded); returns its estimate. */
+function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): number {
+  const need = estimateTableBytes(totalBytes, rows);
+  const refusal = overBudget({ file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit });
+  if (refusal) fail(file, 'too-large', refusal);
+  return need;
 }
 
 function fail(file: string, code: AppError['code'], message: string): never {
@@ -94,6 +107,8 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   const whitespace = isWhitespaceSeparated(decodedHead);
   const vname = `f${ctx.id}.csv`;
   const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv';
+  // the guard before any copy; a gzip file's text size is known only after decompressing it
+  let estimate = format === 'csv.gz' ? 0 : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
   if (byHandle) {
     // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
     await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
@@ -101,11 +116,12 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
     // Transcoding (other encodings, whitespace layout, gzip) writes a UTF-8 copy.
     const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
     const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, file.name, ctx);
+    if (format === 'csv.gz') estimate = guard(ctx, file.name, bytes.length, estimateRows(bytes.length, bytesHead));
     await ctx.db.db.registerFileBuffer(vname, bytes);
     if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
   }
   const loaded = await scanRegistered(file.name, vname, byHandle, ctx, { extra: [], headerLines: null, rejects: true });
-  return { ...loaded, encoding };
+  return { ...loaded, encoding, estimate };
 }
 
 interface ScanOptions {
@@ -124,7 +140,7 @@ async function scanRegistered(
   byHandle: boolean,
   ctx: LoadContext,
   o: ScanOptions,
-): Promise<Omit<RawLoad, 'encoding'>> {
+): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> {
   const table = `raw_${ctx.id}`;
   const skipped = `skip_${ctx.id}`;
   const reading = readCsvSql(vname, [...o.extra, 'ignore_errors = true']);
@@ -391,7 +407,9 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
   const lines = [names.map(csvField).join(',')];
   for (const r of rows) lines.push(names.map((k) => csvField(textOf(r[k]))).join(','));
   const vname = `f${ctx.id}.records.csv`;
-  await ctx.db.db.registerFileBuffer(vname, new TextEncoder().encode(lines.join('\n') + '\n'));
+  const text = new TextEncoder().encode(lines.join('\n') + '\n');
+  const estimate = guard(ctx, name, text.length, rows.length);
+  await ctx.db.db.registerFileBuffer(vname, text);
   const extra = [
     'header = true',
     `delim = ','`,
@@ -401,7 +419,7 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
     `columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`,
   ];
   const loaded = await scanRegistered(name, vname, false, ctx, { extra, headerLines: 0, rejects: false });
-  return { ...loaded, encoding: 'utf-8' };
+  return { ...loaded, encoding: 'utf-8', estimate };
 }
 
 async function loadJson(file: File, ctx: LoadContext): Promise<RawLoad> {

@@ -16,6 +16,9 @@ export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
     const api = Comlink.wrap<AtlasApi>(worker);
     const forced = new URLSearchParams(location.search).get('bundle');
     const bundle = forced === 'eh' || forced === 'mvp' || forced === 'coi' ? (forced as Bundle) : undefined;
+    // debug option for tests: a small memory budget makes the memory guard testable without gigabytes
+    const budget = Number(new URLSearchParams(location.search).get('membudget'));
+    if (budget > 0) void api.setMemoryBudget(budget);
     client = { api, ready: api.init(bundle) };
   }
   return client;

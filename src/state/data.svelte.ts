@@ -56,7 +56,16 @@ export class DataState {
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
         this.mappings = [...this.mappings, ...refineWithOthers(fresh, [...current, ...fresh])];
-        await this.apply();
+        // Cancel while the tables are built: the worker kept the previous tables; drop the new files too
+        if ((await this.apply()) === 'cancelled') {
+          for (const l of out.loaded) await this.forget(l.raw.name);
+          const named = out.loaded.map((l): AppError => ({
+            code: 'cancelled',
+            file: l.raw.name,
+            message: `Loading ${l.raw.name} was cancelled.`,
+          }));
+          this.errors = [...this.errors.filter((e) => e.code !== 'cancelled' || e.file), ...named];
+        }
       }
     } finally {
       this.busy = this.busy === 'ingest' ? null : this.busy;
@@ -81,16 +90,22 @@ export class DataState {
   }
 
   async remove(name: string): Promise<void> {
+    await this.forget(name);
+    await this.apply();
+  }
+
+  /** Drop a file in the worker and here, without rebuilding the tables. */
+  private async forget(name: string): Promise<void> {
     await atlas().api.removeFile(name);
     this.sources.delete(name);
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
-    await this.apply();
   }
 
-  /** Rebuild the canonical tables from the current mappings. */
-  async apply(): Promise<void> {
+  /** Rebuild the canonical tables from the current mappings; says 'cancelled' when Cancel stopped it. */
+  async apply(): Promise<'ok' | 'failed' | 'cancelled'> {
     this.busy = 'mapping';
+    let outcome: 'ok' | 'failed' | 'cancelled' = 'failed';
     try {
       const r = await atlas().api.applyMapping(
         $state.snapshot(this.mappings) as FileMapping[],
@@ -99,14 +114,17 @@ export class DataState {
       if (r.ok) {
         this.overview = r.value;
         this.version++;
+        outcome = 'ok';
       } else {
         this.errors = [...this.errors, r.error];
+        if (r.error.code === 'cancelled') outcome = 'cancelled';
       }
     } catch (e) {
       this.errors = [...this.errors, { code: 'internal', message: e instanceof Error ? e.message : String(e) }];
     } finally {
       this.busy = null;
     }
+    return outcome;
   }
 
   /** What identifies the loaded data in a share link: file names, sizes, rows, roles, date range, mapping hash — no values. */

@@ -7,19 +7,11 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query } from '../../helpers/duckdb';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import {
-  countPassSql,
-  fileSourceSql,
-  headerLinesSql,
-  readCsvSql,
-  rejectOptions,
-  sampleTableSql,
-  skippedLinesSql,
-} from '../../../src/ingest/canonical-source';
+import { readCsvSql, sampleTableSql } from '../../../src/ingest/canonical-source';
+import { loadTwoPhase } from '../../helpers/two-phase';
 
 // Line numbers written beside each line; `*` = skipped by the reader (ragged), `!` = rejected by the build.
 const LINES = [
@@ -37,31 +29,6 @@ const LINES = [
   'k,never,3', // 12 ! unparseable timestamp
   'l,2024-01-13,13', // 13
 ];
-
-/** Load like the worker: header lines, sample table, counting pass with rejects, skipped-line table. */
-async function loadTwoPhase(conn: DuckDBConnection, path: string, id: number): Promise<RawFile> {
-  const [h] = await query(conn, headerLinesSql(path));
-  const headerLines = Number(h?.h);
-  const table = `raw_${id}`;
-  await conn.run(sampleTableSql(table, readCsvSql(path, ['ignore_errors = true'])));
-  const cols = (await query(conn, `DESCRIBE ${table}`)).map((c) => String(c.column_name)).filter((c) => c !== '__row');
-  const [count] = await query(conn, countPassSql(readCsvSql(path, rejectOptions(id)), cols));
-  const [rej] = await query(conn, `SELECT count(DISTINCT line) AS n FROM rej_${id}`);
-  let skipped: string | null = null;
-  if (Number(rej?.n) > 0) {
-    skipped = `skip_${id}`;
-    await conn.run(skippedLinesSql(`rej_${id}`, skipped, headerLines));
-  }
-  const sample = await query(conn, `SELECT * FROM ${table} ORDER BY __row LIMIT 200`);
-  return {
-    name: 'o.csv',
-    table,
-    rows: Number(count?.n),
-    columns: cols.map((c) => ({ name: c, type: 'VARCHAR', samples: sample.map((r) => (r[c] === null ? null : String(r[c]))) })),
-    source: fileSourceSql({ readCsv: readCsvSql(path, ['ignore_errors = true']), headerLines, skipped }),
-    nulls: Object.fromEntries(cols.map((c, i) => [c, Number(count?.n) - Number(count?.[`c${i}`])])),
-  };
-}
 
 const mapping = (f: RawFile): FileMapping => ({
   file: f.name,
@@ -104,11 +71,11 @@ describe('two-phase ingest', () => {
 
   it('keeps no raw copy: the sample is a table, the build re-reads the file, empty values counted at load', async () => {
     const conn = await openDb();
-    const f = await loadTwoPhase(conn, join(dir, 'clean.csv'), 2);
+    const f = await loadTwoPhase(conn, join(dir, 'clean.csv'), 2, 'o.csv');
     expect(f.rows).toBe(8);
     expect(f.nulls).toEqual({ id: 0, when: 0, amt: 0 });
     expect(await query(conn, 'SELECT count(*) AS n FROM raw_2')).toEqual([{ n: 8 }]);
-    const small = await loadTwoPhase(conn, join(dir, 'clean.csv'), 3);
+    const small = await loadTwoPhase(conn, join(dir, 'clean.csv'), 3, 'o.csv');
     await conn.run(sampleTableSql('raw_3', readCsvSql(join(dir, 'clean.csv')), 3));
     expect(await query(conn, 'SELECT count(*) AS n FROM raw_3')).toEqual([{ n: 3 }]);
     const built = buildCanonical([small], [mapping(small)], DEFAULT_REFUND_RULE);

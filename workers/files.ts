@@ -149,7 +149,10 @@ async function scanRegistered(
   try {
     await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
     const { raw, rows, nulls, headerLines } = await withOneThread(ctx.db, byHandle, async () => {
-      const [h] = o.headerLines === null ? await run(ctx.db, 'ingest', headerLinesSql(vname)) : [{ h: o.headerLines }];
+      // line numbers only: when the sniffer cannot answer on its own, assume one header line
+      const [h] =
+        o.headerLines === null ? await run(ctx.db, 'ingest', headerLinesSql(vname)).catch(() => [{ h: 1 }]) : [{ h: o.headerLines }];
+      if (ctx.isCancelled()) throw new Cancelled();
       await run(ctx.db, 'ingest', sampleTableSql(table, reading));
       if (ctx.isCancelled()) throw new Cancelled();
       const sample = await describe(ctx.db, name, table);

@@ -7,7 +7,8 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { parquetReadObjects } from 'hyparquet';
 import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
-import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
+import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
+import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
 import {
@@ -19,24 +20,21 @@ import {
   sampleTableSql,
   skippedLinesSql,
 } from '../src/ingest/canonical-source';
-import { estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
+import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
 
 const CHUNK = 4 * 1024 * 1024;
 
-export class IngestError extends Error {
-  constructor(readonly error: AppError) {
-    super(error.message);
+/** A file that cannot be loaded, with where and why (answered to the page as data). */
+export class IngestError extends AtlasError {
+  constructor(e: Omit<AppError, 'params'> & { params?: AppError['params'] }) {
+    super(e.code, e.message, e);
   }
 }
 
-export class Cancelled extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
+export { Cancelled };
 
 export interface LoadContext {
   db: Db;
@@ -64,13 +62,14 @@ export interface RawLoad {
 /** Refuse a file that would not fit (before anything of it is loaded); returns its estimate. */
 function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): number {
   const need = estimateTableBytes(totalBytes, rows);
-  const refusal = overBudget({ file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit });
-  if (refusal) fail(file, 'too-large', refusal);
+  const check = { file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit };
+  const refusal = overBudget(check);
+  if (refusal) fail(file, 'too-large', refusal, budgetParams(check));
   return need;
 }
 
-function fail(file: string, code: AppError['code'], message: string): never {
-  throw new IngestError({ code, message, file });
+function fail(file: string, code: AppError['code'], message: string, params: AppError['params'] = {}): never {
+  throw new IngestError({ code, message, file, params });
 }
 
 function sniffFormat(name: string, head: Uint8Array): Format {
@@ -228,6 +227,7 @@ function csvError(file: string, e: unknown): AppError {
     return {
       code: 'out-of-memory',
       file,
+      params: { detail: 'file too large' },
       message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.`,
     };
   }
@@ -235,6 +235,7 @@ function csvError(file: string, e: unknown): AppError {
   return {
     code: 'parse-error',
     file,
+    params: { detail: msg.split('\n')[0] ?? msg },
     row: line ? Number(line) : undefined,
     message: `${file} could not be read as CSV${line ? ` (near line ${line})` : ''}: ${msg.split('\n')[0]}`,
   };

@@ -49,10 +49,23 @@ export interface BudgetCheck {
   budget: number;
 }
 
+function mb(b: number): string {
+  return `${Math.max(1, Math.round(b / 1024 ** 2)).toLocaleString('en-US')} MB`;
+}
+
+/** The figures of a refusal, formatted, for the translated sentence (`error.too-large`). */
+export function budgetParams(c: BudgetCheck): { rows: string; need: string; free: string; budget: string } {
+  return {
+    rows: Math.round(c.rows).toLocaleString('en-US'),
+    need: mb(c.need),
+    free: mb(Math.max(0, c.budget - c.used)),
+    budget: mb(c.budget),
+  };
+}
+
 /** A plain-words refusal when the file would not fit, else null. */
 export function overBudget(c: BudgetCheck): string | null {
   if (c.need + c.used <= c.budget) return null;
-  const mb = (b: number) => `${Math.max(1, Math.round(b / 1024 ** 2)).toLocaleString('en-US')} MB`;
   const free = Math.max(0, c.budget - c.used);
   return (
     `${c.file} is too large for this browser tab: with about ${Math.round(c.rows).toLocaleString('en-US')} rows it needs about ` +

@@ -3,7 +3,8 @@
  * bytes from the measured 2.8 × CSV text (floor 100 B a row), and the refusal in plain words.
  */
 import { describe, it, expect } from 'vitest';
-import { estimateRows, estimateTableBytes, overBudget, DEFAULT_MEMORY_BUDGET } from '../../../src/ingest/canonical-size';
+import { budgetParams, estimateRows, estimateTableBytes, overBudget, DEFAULT_MEMORY_BUDGET } from '../../../src/ingest/canonical-size';
+import { errorsEn, errorsZh, errorText } from '../../../src/lib/i18n/errors';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -32,5 +33,20 @@ describe('memory guard', () => {
     );
     expect(overBudget({ file: 'ok.csv', need: 50 * mb, rows: 1, used: 50 * mb, budget: 100 * mb })).toBeNull();
     expect(DEFAULT_MEMORY_BUDGET).toBe(2 * 1024 ** 3);
+  });
+
+  it('the refusal as a translated error: the same figures in Chinese, the worker sentence in English', () => {
+    const mb = 1024 ** 2;
+    const check = { file: 'big.csv', need: 60 * mb, rows: 400_000, used: 50 * mb, budget: 100 * mb };
+    expect(budgetParams(check)).toEqual({ rows: '400,000', need: '60 MB', free: '50 MB', budget: '100 MB' });
+    const message = overBudget(check)!;
+    const error = { code: 'too-large' as const, file: 'big.csv', message, params: { detail: message, ...budgetParams(check) } };
+    const tr = (dict: Record<string, string>) => (key: string, vars?: Record<string, string | number>) =>
+      (dict[key] ?? key).replace(/\{(\w+)\}/g, (m, k: string) => (vars && k in vars ? String(vars[k]) : m));
+    expect(errorText(tr(errorsEn), error)).toBe(message);
+    expect(errorText(tr(errorsZh), error)).toBe(
+      'big.csv 对此浏览器标签页来说太大：约 400,000 行，需要约 60 MB 内存，标签页的 100 MB 中只剩 50 MB 可用。文件未载入，之前载入的数据保留。' +
+        '请载入更小的数据：更短的日期范围、只保留需要的列，或抽样部分客户（例如每十个客户 ID 取一个）。',
+    );
   });
 });

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'unsupported-format'
   | 'parse-error'
   | 'out-of-memory'
+  | 'too-large'
   | 'cancelled'
   | 'mapping'
   | 'query'
@@ -74,7 +75,8 @@ export interface IngestProgress {
   file: string;
   fileIndex: number;
   fileCount: number;
-  phase: 'reading' | 'transcoding' | 'loading' | 'describing';
+  /** `counting`: the full pass over a file at load; `building`: the canonical tables (two-phase ingest) */
+  phase: 'reading' | 'transcoding' | 'loading' | 'describing' | 'counting' | 'building';
   /** 0..1 within this file when known */
   fraction: number | null;
 }
@@ -441,11 +443,17 @@ export interface PersistStatus {
 export interface AtlasApi {
   /** Start DuckDB (once; concurrent callers share the start-up). */
   init(bundle?: Bundle): Promise<Result<InitInfo>>;
-  /** Load files into raw tables; each file succeeds or fails on its own, loaded data is never lost. */
+  /**
+   * Load files (two-phase ingest: each stays registered, a sample becomes its raw table); each file
+   * succeeds or fails on its own, loaded data is never lost. A file over the memory budget fails with `too-large`.
+   */
   ingest(files: File[], onProgress?: (p: IngestProgress) => void): Promise<Result<IngestOutcome>>;
+  /** What the canonical tables may take (bytes; null: the default). Debug option `?membudget=`. */
+  setMemoryBudget(bytes: number | null): Promise<Result<null>>;
+  /** Stop a running ingest, or the canonical build of `applyMapping` (which then answers `cancelled`). */
   cancelIngest(): Promise<Result<null>>;
   removeFile(name: string): Promise<Result<null>>;
-  /** Build the canonical tables from the mappings; on error the previous tables stay. */
+  /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
   applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
   /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
   rejectedRowsCsv(file: string): Promise<Result<string>>;

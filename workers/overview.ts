@@ -14,7 +14,9 @@ export async function buildOverview(
   issues: MappingIssue[],
   buildMs: number,
 ): Promise<Overview> {
-  const q = overviewSql(files.map((f) => f.mapping));
+  // empty values per mapped column: counted at load for files read in two phases (their table is
+  // only a sample), else counted on the raw table here
+  const q = overviewSql(files.filter((f) => !f.raw.nulls).map((f) => f.mapping));
   const [h] = await run(db, 'aux', q.headline!);
   const events = await run(db, 'aux', q.eventsByType!);
   const [cov] = await run(db, 'aux', q.coverageAll!);
@@ -31,9 +33,13 @@ export async function buildOverview(
       rowsRead: f.raw.rows,
       rowsRejected: reasons.reduce((s, r) => s + r.rows, 0),
       rejectReasons: reasons,
-      nulls: nulls
-        .filter((n) => n.file === f.raw.name)
-        .map((n) => ({ column: String(n.column_name), role: String(n.role), nulls: Number(n.nulls) })),
+      nulls: f.raw.nulls
+        ? Object.entries(f.mapping.role === 'ignore' ? {} : f.mapping.columns)
+            .filter(([, role]) => role !== 'ignore')
+            .map(([column, role]) => ({ column, role, nulls: f.raw.nulls?.[column] ?? 0 }))
+        : nulls
+            .filter((n) => n.file === f.raw.name)
+            .map((n) => ({ column: String(n.column_name), role: String(n.role), nulls: Number(n.nulls) })),
     };
   });
 

@@ -44,9 +44,9 @@ export function rc(c: RawColumn): Sql {
   return sql`r.${ident(c.name)}`;
 }
 
-/** The raw table. */
+/** The file's rows: a re-read of the registered file (two-phase ingest) or the raw table. */
 export function tableOf(x: Mapped): Sql {
-  return ident(x.file.table);
+  return x.file.source ? raw(x.file.source) : ident(x.file.table);
 }
 
 /** The column's value as text, for reject messages. */

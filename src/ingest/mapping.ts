@@ -123,6 +123,13 @@ export interface RawFile {
   table: string;
   rows: number;
   columns: RawColumn[];
+  /**
+   * SQL relation (from `canonical-source.ts`) that re-reads the whole registered file with `__row`
+   * = the file's line number. When set, `table` holds only a sample and every full pass reads this.
+   */
+  source?: string;
+  /** per column: rows in which it is empty (NULL), counted in the full pass at load */
+  nulls?: Record<string, number>;
 }
 
 /** How refunds and cancellations are treated (user-visible, switchable). */

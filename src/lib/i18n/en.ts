@@ -19,6 +19,8 @@ export const en = {
   'progress.transcoding': 'Converting to UTF-8',
   'progress.loading': 'Loading into DuckDB',
   'progress.describing': 'Inspecting columns',
+  'progress.counting': 'Reading every row',
+  'progress.building': 'Building the customer tables',
   'progress.file': 'File {i} of {n}: {name}',
   'progress.cancel': 'Cancel',
   'progress.mapping': 'Building the customer tables…',

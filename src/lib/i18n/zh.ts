@@ -21,6 +21,8 @@ export const zh: Record<MessageKey, string> = {
   'progress.transcoding': '转换为 UTF-8',
   'progress.loading': '载入 DuckDB',
   'progress.describing': '识别字段',
+  'progress.counting': '逐行读取',
+  'progress.building': '生成客户数据表',
   'progress.file': '第 {i} / {n} 个文件：{name}',
   'progress.cancel': '取消',
   'progress.mapping': '正在生成客户数据表…',

@@ -7,6 +7,8 @@
 import { atlas } from '../lib/worker-client';
 import { data } from './data.svelte';
 import type { FileMapping, RefundRule } from '../worker-api';
+import { defaultState, serializeState } from './url-state';
+import { view } from './view.svelte';
 
 export type Where = 'memory' | 'browser' | 'saving' | 'restoring' | 'unavailable';
 
@@ -119,10 +121,18 @@ class PersistStore {
     }
   }
 
-  /** Delete the stored copy and everything in memory (a reload starts a fresh database). */
+  /**
+   * Delete the stored copy and everything in memory (a reload starts a fresh database), and put
+   * the URL back to the defaults: a segment, filter values or a dataset fingerprint in it came
+   * from the data. Only the language stays. (Earlier entries of the tab's history cannot be
+   * rewritten by a page; docs/bad-input.md says so.)
+   */
   async forgetAll(): Promise<void> {
     await atlas().api.persistForget();
     data.sources.clear();
+    const clean = { ...defaultState(), lang: view.state.lang };
+    view.state = clean;
+    history.replaceState(null, '', `${location.pathname}${location.search}#${serializeState(clean)}`);
     try {
       sessionStorage.setItem(FORGOTTEN_FLAG, '1');
     } catch {

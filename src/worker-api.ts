@@ -3,6 +3,7 @@
  * returned as data (`Result`), never thrown: Comlink keeps only message/name/stack of a throw.
  */
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
+import type { OrderOverlap } from './ingest/overlap';
 
 export type Bundle = 'coi' | 'eh' | 'mvp';
 
@@ -99,6 +100,8 @@ export interface Overview {
   /** the default as-of date: day after the last order (or event) */
   defaultAsOf: string | null;
   issues: MappingIssue[];
+  /** files whose order ids an earlier file of the same role already has (absent: none) */
+  overlaps?: OrderOverlap[];
   buildMs: number;
 }
 
@@ -109,4 +112,4 @@ export interface MemoryInfo {
   jsHeapBytes: number | null;
 }
 
-export type { FileMapping, RawFile, RefundRule, MappingIssue };
+export type { FileMapping, RawFile, RefundRule, MappingIssue, OrderOverlap };

@@ -9,6 +9,7 @@ import { loadFile, IngestError, Cancelled } from './files';
 import { buildOverview, rejectSample } from './overview';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
+import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
 import type {
   AppError,
   Bundle,
@@ -109,6 +110,12 @@ const api = {
     return { loaded, errors };
   },
 
+  /** SHA-256 (hex) of a file's bytes: the page asks only when a dropped file has a loaded file's size. */
+  async hashFile(file: File): Promise<string> {
+    const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  },
+
   async cancelIngest(): Promise<void> {
     ingestCancelled = true;
     const db = await getDb();
@@ -164,6 +171,8 @@ const api = {
         [...checked.issues, ...built.issues],
         Math.round(performance.now() - t0),
       );
+      const shared = overlapSql(raws, used);
+      if (shared) lastOverview.overlaps = shapeOverlaps(await run(db, 'ingest', shared));
       return { ok: true, value: lastOverview };
     } catch (e) {
       return { ok: false, error: asError(e, 'query') };

@@ -24,6 +24,16 @@ export const inputEn: Record<string, string> = {
   'link.life_unknown': 'Unknown lifecycle option “{name}” in the link ignored.',
   'link.life_unknown_many': '{n} unknown lifecycle options in the link ignored ({names} …).',
   'link.ds': 'The dataset fingerprint in the link is malformed; ignored.',
+  'load.queued': 'Waiting to load ({n}): {files}. They load as soon as the current work ends.',
+  'dup.question': '{file} is identical to the loaded file {loaded} (same size and content). Loading it again would count its orders twice.',
+  'dup.skip': 'Skip this file',
+  'dup.replace': 'Replace the loaded copy',
+  'overlap.note': '{shared} of {total} order ids in this file are also in {earlier}.',
+  'overlap.added': 'Their amounts are added up.',
+  'overlap.kept': 'Only the copy in {earlier} is counted.',
+  'overlap.keep': 'Keep one copy (leave this file’s rows with those order ids out)',
+  'files.more_columns': 'Show {n} more columns',
+  'files.columns_shown': '{shown} of {n} columns shown; columns with a meaning come first.',
 };
 
 export const inputZh: Record<string, string> = {
@@ -51,4 +61,14 @@ export const inputZh: Record<string, string> = {
   'link.life_unknown': '已忽略链接中未知的生命周期选项“{name}”。',
   'link.life_unknown_many': '已忽略链接中 {n} 个未知的生命周期选项（{names} …）。',
   'link.ds': '链接中的数据集指纹格式错误，已忽略。',
+  'load.queued': '等待载入（{n}）：{files}。当前任务结束后立即载入。',
+  'dup.question': '{file} 与已载入的文件 {loaded} 完全相同（大小和内容一致）。再次载入会把其中的订单计算两次。',
+  'dup.skip': '跳过此文件',
+  'dup.replace': '替换已载入的副本',
+  'overlap.note': '此文件的 {total} 个订单号中有 {shared} 个也出现在 {earlier} 中。',
+  'overlap.added': '它们的金额被相加。',
+  'overlap.kept': '只计算 {earlier} 中的那一份。',
+  'overlap.keep': '只保留一份（不计此文件中这些订单号的行）',
+  'files.more_columns': '再显示 {n} 列',
+  'files.columns_shown': '显示 {n} 列中的 {shown} 列；已指定含义的列排在前面。',
 };

@@ -7,7 +7,8 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { parquetReadObjects } from 'hyparquet';
 import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
-import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
+import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
+import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
 import { exec, run, type Db } from './duckdb';
@@ -16,17 +17,14 @@ export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
 
 const CHUNK = 4 * 1024 * 1024;
 
-export class IngestError extends Error {
-  constructor(readonly error: AppError) {
-    super(error.message);
+/** A file that cannot be loaded, with where and why (answered to the page as data). */
+export class IngestError extends AtlasError {
+  constructor(e: Omit<AppError, 'params'> & { params?: AppError['params'] }) {
+    super(e.code, e.message, e);
   }
 }
 
-export class Cancelled extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
+export { Cancelled };
 
 export interface LoadContext {
   db: Db;
@@ -133,6 +131,7 @@ function csvError(file: string, e: unknown): AppError {
     return {
       code: 'out-of-memory',
       file,
+      params: { detail: 'file too large' },
       message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.`,
     };
   }
@@ -140,6 +139,7 @@ function csvError(file: string, e: unknown): AppError {
   return {
     code: 'parse-error',
     file,
+    params: { detail: msg.split('\n')[0] ?? msg },
     row: line ? Number(line) : undefined,
     message: `${file} could not be read as CSV${line ? ` (near line ${line})` : ''}: ${msg.split('\n')[0]}`,
   };

@@ -2,6 +2,7 @@
  * The column-mapping contract between the worker (which loads each file into a raw table),
  * the guesser (`roles.ts`), the mapping panel, and the canonical builder (`canonical.ts`).
  */
+import type { LayoutId } from './platforms';
 
 /** What a file holds. */
 export type FileRole =
@@ -27,6 +28,8 @@ export type ColumnRole =
   | 'customer_id'
   /** an alternative per-order customer key that a profile file translates to `customer_id` (Olist `customer_id` → `customer_unique_id`) */
   | 'customer_alias'
+  /** a second customer key, used on rows whose customer id is empty (Stripe `Customer Email`, GA4 `user_pseudo_id`) */
+  | 'customer_fallback'
   | 'order_id'
   | 'timestamp'
   | 'amount'
@@ -54,6 +57,7 @@ export type ColumnRole =
 export const COLUMN_ROLES: readonly ColumnRole[] = [
   'customer_id',
   'customer_alias',
+  'customer_fallback',
   'order_id',
   'timestamp',
   'amount',
@@ -85,6 +89,8 @@ export type TimestampFormat =
   /** integer seconds / milliseconds since 1970-01-01 UTC */
   | { kind: 'epoch_s' }
   | { kind: 'epoch_ms' }
+  /** integer microseconds since 1970-01-01 UTC (GA4 `event_timestamp`) */
+  | { kind: 'epoch_us' }
   /** integer or text 19970101 */
   | { kind: 'yyyymmdd' }
   /**
@@ -135,7 +141,27 @@ export const DEFAULT_REFUND_RULE: RefundRule = {
   mode: 'exclude',
   negative: true,
   orderIdPrefixes: ['C'],
-  statuses: ['canceled', 'cancelled', 'refunded', 'returned', 'unavailable', '交易关闭', '已取消', '退款成功', '已退款'],
+  // Refunded, cancelled, and never paid (Shopify `pending`/`voided`, Stripe `failed`, WooCommerce
+  // `pending payment`, Taobao 等待买家付款, JD 等待付款, Pinduoduo 退款成功 after or before shipping).
+  statuses: [
+    'canceled',
+    'cancelled',
+    'refunded',
+    'returned',
+    'unavailable',
+    'voided',
+    'pending',
+    'failed',
+    'pending payment',
+    '交易关闭',
+    '已取消',
+    '退款成功',
+    '已退款',
+    '等待买家付款',
+    '等待付款',
+    '未发货，退款成功',
+    '已发货，退款成功',
+  ],
 };
 
 /** The mapping of one file. */
@@ -151,6 +177,16 @@ export interface FileMapping {
   timestampFormat: TimestampFormat | null;
   /** zone offset in minutes applied to epoch values and to texts with an explicit zone (default 0) */
   tzOffsetMinutes: number;
+  /** the platform layout recognised from the headers (`src/ingest/platforms.ts`) */
+  layout?: LayoutId;
+  /**
+   * One row per order line where only an order's first row carries the order-level columns
+   * (Shopify): later rows of the same order id take customer, time, status, channel and region
+   * from it when empty, and the amount (an order total) counts once per order.
+   */
+  orderLevel?: boolean;
+  /** the amount is reduced by the `refund_amount` column; a row refunded in full is a refund */
+  subtractRefund?: boolean;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
   /**
@@ -166,5 +202,9 @@ export interface MappingIssue {
   file: string;
   column?: string;
   row?: number;
+  /** English text (logs, tests); the page shows the translation of `code` */
   message: string;
+  /** what the issue is (`issue.<code>` in the dictionaries), with the values the sentence needs */
+  code?: string;
+  params?: Record<string, string | number>;
 }

@@ -5,9 +5,11 @@
 import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
 
-const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
+import { ATTRIBUTES, COVERAGE_FIELDS } from '../analysis/attributes';
+
+const PROFILE_FIELDS = ['age', ...ATTRIBUTES.map((a) => a.key)] as const;
 /** Profile fields the Data page reports coverage for (besides age). */
-export const COVERAGE_ALL = ['gender', 'region', 'city', 'city_tier', 'occupation', 'income'] as const;
+export const COVERAGE_ALL = COVERAGE_FIELDS;
 
 /** Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings. */
 export function overviewSql(mappings: readonly FileMapping[] = []): Record<string, string> {

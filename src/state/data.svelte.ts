@@ -2,9 +2,9 @@
  * The loaded data as the page sees it: files with their (editable) mappings, the refund rule,
  * the overview, progress and errors. All work happens in the worker; this only keeps the answers.
  */
-import { atlas } from '../lib/worker-client';
-import { Comlink } from '../lib/worker-client';
-import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../worker-api';
+import { atlas, Comlink } from '../lib/worker-client';
+import { ask } from './remote.svelte';
+import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../atlas-api';
 import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
 import { refineWithOthers } from '../ingest/cross-file';
 import { shortHash, type Fingerprint } from './url-state';
@@ -84,23 +84,22 @@ export class DataState {
     void this.add(next);
   }
 
+  #hash(f: File): Promise<string | null> {
+    return ask((api) => api.hashFile(f)).then(
+      (r) => (r.ok ? r.value : null),
+      () => null,
+    );
+  }
+
   /** The loaded file with the same bytes as `f`, if any (hashes only when the sizes match). */
   async #identical(f: File): Promise<string | null> {
     const same = this.files.filter((l) => l.bytes === f.size && this.sources.has(l.raw.name));
     if (same.length === 0) return null;
-    const h = await atlas()
-      .api.hashFile(f)
-      .catch(() => null);
+    const h = await this.#hash(f);
     if (h === null) return null;
     for (const l of same) {
       const name = l.raw.name;
-      if (!this.#hashes.has(name))
-        this.#hashes.set(
-          name,
-          atlas()
-            .api.hashFile(this.sources.get(name)!)
-            .catch(() => null),
-        );
+      if (!this.#hashes.has(name)) this.#hashes.set(name, this.#hash(this.sources.get(name)!));
       if ((await this.#hashes.get(name)) === h) return name;
     }
     return null;
@@ -118,8 +117,7 @@ export class DataState {
   }
 
   async #load(dropped: File[]): Promise<void> {
-    const { api, ready } = atlas();
-    await ready;
+    await atlas().ready;
     const list: File[] = [];
     /** mappings of replaced files, carried over to their new copy (same name, same columns) */
     const kept = new Map<string, FileMapping>();
@@ -132,17 +130,24 @@ export class DataState {
       if ((await this.#ask({ file: f, loaded })) === 'skip') continue;
       const m = this.mappings.find((x) => x.file === loaded);
       if (m && loaded === f.name) kept.set(f.name, $state.snapshot(m) as FileMapping);
-      await this.#forget(loaded);
+      if (!(await this.#forget(loaded))) continue;
       list.push(f);
     }
     if (list.length === 0) return;
     this.busy = 'ingest';
     this.progress = null;
     try {
-      const out = await api.ingest(
-        list,
-        Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+      const r = await ask((api) =>
+        api.ingest(
+          list,
+          Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+        ),
       );
+      if (!r.ok) {
+        this.errors = [...this.errors, r.error];
+        return;
+      }
+      const out = r.value;
       this.errors = [...this.errors, ...out.errors];
       for (const l of out.loaded) {
         // the worker renames a second file of the same name to "name (2)"
@@ -157,23 +162,20 @@ export class DataState {
         });
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
-        this.mappings = [...this.mappings, ...refineWithOthers(fresh, [...current, ...fresh])];
+        this.mappings = [
+          ...this.mappings,
+          ...refineWithOthers(
+            fresh,
+            [...current, ...fresh],
+            this.files.map((f) => f.raw),
+          ),
+        ];
         await this.apply();
       }
     } finally {
       this.busy = this.busy === 'ingest' ? null : this.busy;
       this.progress = null;
     }
-  }
-
-  /** Drop a loaded file from the worker and the page, without rebuilding the tables. */
-  async #forget(name: string): Promise<void> {
-    await atlas().api.removeFile(name);
-    this.sources.delete(name);
-    this.#hashes.delete(name);
-    const i = this.files.findIndex((f) => f.raw.name === name);
-    this.files = this.files.filter((_, j) => j !== i);
-    this.mappings = this.mappings.filter((m) => m.file !== name);
   }
 
   async loadDemo(): Promise<void> {
@@ -189,30 +191,40 @@ export class DataState {
   }
 
   async cancel(): Promise<void> {
-    await atlas().api.cancelIngest();
+    await ask((api) => api.cancelIngest());
   }
 
   async remove(name: string): Promise<void> {
-    await this.#forget(name);
-    await this.apply();
+    if (await this.#forget(name)) await this.apply();
+  }
+
+  /** Drop a loaded file from the worker and the page, without rebuilding the tables; false on error (shown). */
+  async #forget(name: string): Promise<boolean> {
+    const r = await ask((api) => api.removeFile(name));
+    if (!r.ok) {
+      this.errors = [...this.errors, r.error];
+      return false;
+    }
+    this.sources.delete(name);
+    this.#hashes.delete(name);
+    this.files = this.files.filter((f) => f.raw.name !== name);
+    this.mappings = this.mappings.filter((m) => m.file !== name);
+    return true;
   }
 
   /** Rebuild the canonical tables from the current mappings. */
   async apply(): Promise<void> {
     this.busy = 'mapping';
     try {
-      const r = await atlas().api.applyMapping(
-        $state.snapshot(this.mappings) as FileMapping[],
-        $state.snapshot(this.refundRule) as RefundRule,
-      );
+      const mappings = $state.snapshot(this.mappings) as FileMapping[];
+      const rule = $state.snapshot(this.refundRule) as RefundRule;
+      const r = await ask((api) => api.applyMapping(mappings, rule));
       if (r.ok) {
         this.overview = r.value;
         this.version++;
       } else {
         this.errors = [...this.errors, r.error];
       }
-    } catch (e) {
-      this.errors = [...this.errors, { code: 'internal', message: e instanceof Error ? e.message : String(e) }];
     } finally {
       this.busy = null;
       // a drop during a rebuild started from the mapping panel waits for it

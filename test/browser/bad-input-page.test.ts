@@ -170,7 +170,8 @@ describe('a 5,000-column file', () => {
     console.log(
       `5,000 columns: back to Data in ${ms} ms, longest main-thread task ${Math.round(task)} ms, longest frame gap ${Math.round(gap)} ms`,
     );
-    expect(task).toBeLessThan(1_000);
+    // 0.3–1.1 s measured here with the fix on a loaded machine; 13 s without it (issue 16)
+    expect(task).toBeLessThan(3_000);
     expect(ms).toBeLessThan(5_000);
   });
 });

@@ -101,3 +101,11 @@ export async function readyAfter(page: Page, after: number, testId = 'breakdown'
   );
   return Number(await page.getByTestId(testId).getAttribute('data-seq'));
 }
+
+/** Load the bundled demo data (the button on the Data page) and wait until the overview shows. */
+export async function loadDemo(s: Session): Promise<void> {
+  if ((await s.page.getByTestId('demo').count()) === 0) await s.page.getByTestId('nav-data').click();
+  await s.page.getByTestId('demo').click();
+  await waitIdle(s);
+  await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+}

@@ -12,6 +12,7 @@
  */
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
 import type { ValueRequest, ValueResult } from './value-api';
+import type { OrderOverlap } from './ingest/overlap';
 import type { Scope, FilterField } from './analysis/scope';
 import type { SegmentDef } from './analysis/types';
 import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
@@ -21,6 +22,7 @@ import type { Stage, StageThresholds } from './analysis/lifecycle/stage';
 import type { FlowKey } from './analysis/lifecycle/stages-over-time';
 import type { LifeOptions } from './analysis/lifecycle/options';
 
+export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions };
 
 // ─── Results and errors ────────────────────────────────────────────────────────────────────────
@@ -154,6 +156,8 @@ export interface Overview {
   /** the default as-of date: day after the last order (or event) */
   defaultAsOf: string | null;
   issues: MappingIssue[];
+  /** files whose order ids an earlier file of the same role already has (absent: none) */
+  overlaps?: OrderOverlap[];
   buildMs: number;
 }
 
@@ -452,6 +456,8 @@ export interface AtlasApi {
   setMemoryBudget(bytes: number | null): Promise<Result<null>>;
   /** Stop a running ingest, or the canonical build of `applyMapping` (which then answers `cancelled`). */
   cancelIngest(): Promise<Result<null>>;
+  /** SHA-256 (hex) of a file's bytes, to tell a file dropped twice. */
+  hashFile(file: File): Promise<Result<string>>;
   removeFile(name: string): Promise<Result<null>>;
   /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
   applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;

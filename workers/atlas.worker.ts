@@ -5,11 +5,13 @@
  */
 import * as Comlink from 'comlink';
 import { getDb, exec, run, cancel, type Db } from './duckdb';
-import { loadFile } from './files';
+import { loadFile, dropLoadSql, withOneThread } from './files';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
+import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
+import { DEFAULT_MEMORY_BUDGET } from '../src/ingest/canonical-size';
 import type {
   AppError,
   AtlasApi,
@@ -36,12 +38,18 @@ import { zoneRules } from './zones';
 interface Loaded {
   raw: RawFile;
   readerRejects: number;
+  /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
+  vname: string;
+  byHandle: boolean;
+  /** estimated canonical bytes (the memory guard adds these up) */
+  estimate: number;
 }
 
 const files = new Map<string, Loaded>();
 let nextId = 1;
 let ingestCancelled = false;
 let dataVersion = 0;
+let memoryBudget = DEFAULT_MEMORY_BUDGET;
 
 function uniqueName(name: string): string {
   if (!files.has(name)) return name;
@@ -57,6 +65,13 @@ const api = {
   /** Load files into raw tables; each file succeeds or fails on its own, loaded data is never lost. */
   ingest: (list: File[], onProgress?: (p: IngestProgress) => void) => attempt(() => ingest(list, onProgress)),
 
+  /** Debug option (`?membudget=<bytes>`): what the canonical tables may take; tests set a small one. */
+  setMemoryBudget: (bytes: number | null) =>
+    attempt(async () => {
+      memoryBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : DEFAULT_MEMORY_BUDGET;
+      return null;
+    }),
+
   cancelIngest: () =>
     attempt(async () => {
       ingestCancelled = true;
@@ -64,12 +79,20 @@ const api = {
       return null;
     }),
 
+  /** SHA-256 (hex) of a file's bytes: the page asks only when a dropped file has a loaded file's size. */
+  hashFile: (file: File) =>
+    attempt(async () => {
+      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }),
   removeFile: (name: string) =>
     attempt(async () => {
       const f = files.get(name);
       if (!f) return null;
       files.delete(name);
-      await exec(await getDb(), 'ingest', `DROP TABLE IF EXISTS ${f.raw.table}`);
+      const db = await getDb();
+      await exec(db, 'ingest', dropLoadSql(Number(f.raw.table.replace('raw_', ''))));
+      await db.db.dropFile(f.vname).catch(() => undefined);
       return null;
     }),
 
@@ -117,9 +140,10 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         db,
         id,
         isCancelled: () => ingestCancelled,
+        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
         progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
       });
-      files.set(name, { raw: r.raw, readerRejects: r.readerRejects });
+      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle, estimate: r.estimate });
       loaded.push({
         raw: r.raw,
         guess: guessMapping(r.raw),
@@ -130,7 +154,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         loadMs: Math.round(performance.now() - t0),
       });
     } catch (e) {
-      await exec(db, 'ingest', `DROP TABLE IF EXISTS raw_${id}`).catch(() => undefined);
+      await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
       if (e instanceof Cancelled || ingestCancelled) {
         for (const f of list.slice(i)) errors.push(toAppError(new Cancelled(), { file: f.name }));
         break;
@@ -154,15 +178,19 @@ function mappingError(i: MappingIssue): AppError {
 async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>> {
   const db = await getDb();
   const t0 = performance.now();
+  ingestCancelled = false;
   const used = mappings.filter((m) => files.has(m.file));
   const raws = used.map((m) => files.get(m.file)!.raw);
   const checked = validateMapping(raws, used);
   const firstError = checked.issues.find((i) => i.level === 'error');
   if (firstError) return { ok: false, error: mappingError(firstError) };
+  // the build re-reads files registered by handle: on one thread with the threaded bundle
+  const byHandle = used.some((m) => files.get(m.file)!.byHandle);
   let zoned: Awaited<ReturnType<typeof zoneRules>>;
   try {
     // offset tables of the mappings that name an IANA zone, and warnings on disagreeing offsets
-    zoned = await zoneRules(db, raws, used);
+    // (these read the files too)
+    zoned = await withOneThread(db, byHandle && used.some((m) => m.timeZone), () => zoneRules(db, raws, used));
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
@@ -172,28 +200,38 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   if (err) return { ok: false, error: mappingError(err) };
   let current = '';
   try {
-    await exec(db, 'ingest', 'BEGIN TRANSACTION');
-    for (const s of built.statements) {
-      current = s;
-      await exec(db, 'ingest', s);
-    }
-    await exec(db, 'ingest', 'COMMIT');
+    await withOneThread(db, byHandle, async () => {
+      await exec(db, 'ingest', 'BEGIN TRANSACTION');
+      for (const s of built.statements) {
+        current = s;
+        // `run` polls in steps, so Cancel stops a long build within a step
+        if (ingestCancelled) throw new Cancelled();
+        await run(db, 'ingest', s);
+      }
+      await exec(db, 'ingest', 'COMMIT');
+    });
   } catch (e) {
     await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
+    if (e instanceof Cancelled || ingestCancelled)
+      return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     return { ok: false, error: toAppError(e, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
   // customer bases of the old tables are never read again: free their memory now
   await dropBases(db);
   return attempt(
-    () =>
-      buildOverview(
+    async () => {
+      const overview = await buildOverview(
         db,
         used.map((m) => ({ raw: files.get(m.file)!.raw, mapping: m, readerRejects: files.get(m.file)!.readerRejects })),
         // buildCanonical's issues include the check's (each once)
         built.issues,
         Math.round(performance.now() - t0),
-      ),
+      );
+      const shared = overlapSql(raws, used);
+      if (shared) overview.overlaps = shapeOverlaps(await run(db, 'ingest', shared));
+      return overview;
+    },
     { code: 'query' },
   );
 }

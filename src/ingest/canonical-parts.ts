@@ -19,9 +19,11 @@ export const CANONICAL_DDL = [
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
   `CREATE TABLE rejects (file VARCHAR, "row" BIGINT, reason VARCHAR, value VARCHAR)`,
+  /** return rows left out of `orders` in exclude mode, kept so the overview can count them and their customers */
+  `CREATE TABLE returns_excluded (file VARCHAR, "row" BIGINT, customer_id VARCHAR, order_id VARCHAR, amount DOUBLE)`,
 ];
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects'] as const;
+export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'returns_excluded'] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {
@@ -45,9 +47,9 @@ export function rc(c: RawColumn): Sql {
   return sql`r.${ident(c.name)}`;
 }
 
-/** The raw table. */
+/** The file's rows: a re-read of the registered file (two-phase ingest) or the raw table. */
 export function tableOf(x: Mapped): Sql {
-  return ident(x.file.table);
+  return x.file.source ? raw(x.file.source) : ident(x.file.table);
 }
 
 /** The column's value as text, for reject messages. */

@@ -13,6 +13,7 @@ import { isReturnExpr } from './refunds';
 import type { ZoneRule } from './timezones';
 import { CANONICAL_DDL, CANONICAL_TABLES, colOf, rc, tableOf, rawText, tsOf, eventTypeExpr, type Mapped } from './canonical-parts';
 import { validateMapping } from './validate';
+import { notSeenBefore } from './overlap';
 
 export { validateMapping } from './validate';
 export { overviewSql } from './overview';
@@ -92,12 +93,16 @@ function lookups(all: Mapped[]): Sql[] {
       const amount = colOf(x, 'amount')
         ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
         : sql`${qty} * ${price} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`;
+      const oid = textOr(x, 'order_id', idExpr);
       out.push(
-        sql`INSERT INTO __lines SELECT ${textOr(x, 'order_id', idExpr)}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}`,
+        sql`INSERT INTO __lines SELECT ${oid}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}${x.m.keepFirstCopy ? sql` WHERE ${notSeenBefore(oid, '__lines')}` : raw('')}`,
       );
     }
     if (x.m.role === 'payments' && colOf(x, 'order_id')) {
-      out.push(sql`INSERT INTO __payments SELECT ${textOr(x, 'order_id', idExpr)}, ${moneyOr(x, 'amount')} ${from}`);
+      const oid = textOr(x, 'order_id', idExpr);
+      out.push(
+        sql`INSERT INTO __payments SELECT ${oid}, ${moneyOr(x, 'amount')} ${from}${x.m.keepFirstCopy ? sql` WHERE ${notSeenBefore(oid, '__payments')}` : raw('')}`,
+      );
     }
   }
   // One value per key, so joins never multiply rows.
@@ -115,16 +120,33 @@ function lookups(all: Mapped[]): Sql[] {
   return out;
 }
 
-/** Reject rows whose time is missing or unreadable. */
-function timeRejects(x: Mapped): Sql {
-  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
+/** Each file's rows as the build reads them: a VIEW over the file (two-phase ingest: no staging copy). */
+const STAGE = raw('__stage');
+/**
+ * The rows of an order-total file after `inheritOrderColumns`: a TABLE, since the inheritance reads
+ * whole orders (window functions) and the statements after it should not redo that per pass. Its
+ * own name, because DuckDB refuses a view and a table of one name (and DROP VIEW on a table).
+ */
+const ORDER_STAGE = raw('__stage_orders');
+
+const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
+
+/**
+ * Reject rows whose time is missing or unreadable, and rows with a further problem `other` (its
+ * reason and value), in one pass over the file: `__stage` is a view, each statement re-reads it.
+ * `stage` names the relation the file's rows are read from (`__stage`, or `ORDER_STAGE`).
+ */
+function timeRejects(x: Mapped, other?: { when: Sql; reason: string; value: Sql }, stage: Sql = STAGE): Sql {
+  if (!other) return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${TIME_REASON}, ts_raw FROM ${stage} WHERE ts IS NULL`;
+  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts IS NULL THEN ${TIME_REASON} ELSE ${other.reason} END,
+    CASE WHEN ts IS NULL THEN ts_raw ELSE ${other.value} END FROM ${stage} WHERE ts IS NULL OR (${other.when})`;
 }
 
 /**
- * Rewrites `__stage` for files where only an order's first row carries the order-level columns
- * (Shopify): empty customer, time, status, channel and region are taken from the order's first row
- * that has them, and the amount (an order total, blank or repeated on later rows) counts once per
- * order — on its first row; negative rows (refunds filed under the same order number) keep theirs.
+ * Materialises `__stage` as `ORDER_STAGE` for files where only an order's first row carries the
+ * order-level columns (Shopify): empty customer, time, status, channel and region are taken from the
+ * order's first row that has them, and the amount (an order total, blank or repeated on later rows)
+ * counts once per order — on its first row; negative rows (refunds filed under the same order number) keep theirs.
  */
 function inheritOrderColumns(): Sql {
   const w = raw('(PARTITION BY oid ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)');
@@ -136,7 +158,7 @@ function inheritOrderColumns(): Sql {
     WHEN row_number() OVER (PARTITION BY oid, ${neg} ORDER BY "row") = 1 THEN first_value(amt IGNORE NULLS) OVER (PARTITION BY oid, ${neg} ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ELSE 0 END AS amt`;
   const cols = ['cust', 'ts', 'ts_raw', 'status', 'channel', 'region', 'full_refund'].map(fill);
-  return sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT * REPLACE (${join([...cols, amt])}) FROM __stage`;
+  return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
@@ -155,20 +177,21 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const fullRefund = refund
     ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
     : raw('CAST(NULL AS BOOLEAN)');
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund FROM ${tableOf(x)} r`;
   const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
-  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'non-numeric amount', amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
+  const inherit = Boolean(x.m.orderLevel && colOf(x, 'order_id'));
+  const from = inherit ? ORDER_STAGE : STAGE;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
     ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, s.qty) AS q, coalesce(l.unit_price, s.price) AS up,
-        coalesce(l.product_id, s.product_id) AS pid FROM __stage s LEFT JOIN __lines l ON l.order_id = s.oid
+        coalesce(l.product_id, s.product_id) AS pid FROM ${from} s LEFT JOIN __lines l ON l.order_id = s.oid
         LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
-    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM __stage s`;
+    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM ${from} s`;
   const ruled = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
   const isReturn = refund ? sql`(${ruled} OR coalesce(full_refund, FALSE))` : ruled;
   // Net: a refund row (negative amount or quantity) subtracts; a row that is a refund only by its
@@ -186,21 +209,28 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
-    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [stage, ...(x.m.orderLevel && colOf(x, 'order_id') ? [inheritOrderColumns()] : []), timeRejects(x), rejectAmount, insert];
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
+  // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
+  const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount} AND is_ret`;
+  const rejects = amountCol
+    ? timeRejects(x, { when: badAmount, reason: 'non-numeric amount', value: raw('amt_raw') }, from)
+    : timeRejects(x, undefined, from);
+  const body = [rejects, insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
+  // the materialised order stage is freed as soon as its file is done
+  return inherit ? [stage, inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : [stage, ...body];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
     ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
     ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
   return [
     stage,
-    timeRejects(x),
-    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE ts IS NOT NULL AND cust IS NULL`,
+    timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL`,
@@ -220,7 +250,7 @@ function profilesFromFile(x: Mapped): Sql[] {
   const id = colOf(x, 'customer_id');
   const fb = colOf(x, 'customer_fallback');
   const key = id && fb ? sql`coalesce(${keyExpr(id)}, ${keyExpr(fb)})` : id ? keyExpr(id) : fb ? keyExpr(fb) : NULL_TEXT;
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${key} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${key} AS cust,
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
     ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
@@ -239,7 +269,7 @@ function customers(): Sql[] {
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
       any_value(income), any_value(channel) FROM __profiles GROUP BY customer_id`,
     raw(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, FALSE FROM
-      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events) u
+      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events UNION SELECT customer_id FROM returns_excluded) u
       WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
     // No profile value: region from the latest order that has one, channel from the first order.
     raw(`UPDATE customers SET region = coalesce(customers.region, f.region), channel = coalesce(customers.channel, f.channel)
@@ -251,8 +281,8 @@ function customers(): Sql[] {
 }
 
 /**
- * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers` and
- * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
+ * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers`,
+ * `rejects` and `returns_excluded` from the raw tables, plus the mapping issues found. When an issue is an error, the
  * statements are still returned; the caller should not run them. `zones` holds the offset table
  * of each file (by name) whose mapping names an IANA time zone.
  */
@@ -294,7 +324,8 @@ export function buildCanonical(
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
   for (const x of of('customers')) out.push(...profilesFromFile(x));
   out.push(...customers());
-  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
+  out.push(raw('DROP VIEW IF EXISTS __stage'));
+  for (const t of [ORDER_STAGE.text, '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
     out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }

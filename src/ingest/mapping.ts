@@ -123,6 +123,13 @@ export interface RawFile {
   table: string;
   rows: number;
   columns: RawColumn[];
+  /**
+   * SQL relation (from `canonical-source.ts`) that re-reads the whole registered file with `__row`
+   * = the file's line number. When set, `table` holds only a sample and every full pass reads this.
+   */
+  source?: string;
+  /** per column: rows in which it is empty (NULL), counted in the full pass at load */
+  nulls?: Record<string, number>;
 }
 
 /** How refunds and cancellations are treated (user-visible, switchable). */
@@ -194,6 +201,11 @@ export interface FileMapping {
   subtractRefund?: boolean;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
+  /**
+   * for `orders`, `order_lines`, `payments`: leave out rows whose order id an earlier file of the
+   * same role already has (keep one copy), instead of adding their amounts up (src/ingest/overlap.ts)
+   */
+  keepFirstCopy?: boolean;
 }
 
 /** A problem that stops a mapping from being applied, or a warning. Always names file, column and row where known. */

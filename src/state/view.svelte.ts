@@ -3,7 +3,7 @@
  * back/forward, written back on every change — `pushState` when the page changes, `replaceState`
  * for small tweaks. Pages read `view.state` and `view.scope`.
  */
-import { parseState, serializeState, type ViewState } from './url-state';
+import { parseState, serializeState, type LinkWarning, type ViewState } from './url-state';
 import type { Scope } from '../analysis/scope';
 import { data } from './data.svelte';
 import { i18n } from '../lib/i18n/index.svelte';
@@ -15,7 +15,7 @@ function today(): string {
 class ViewStore {
   state = $state<ViewState>(parseState('').state);
   /** what the link had that this version could not use */
-  warnings = $state<string[]>([]);
+  warnings = $state.raw<LinkWarning[]>([]);
   #lastHash = '';
   #lastPage: string | null = null;
 

@@ -62,7 +62,8 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
   await page
     .getByTestId('db-status')
     .filter({ hasText: /Ready|就绪/ })
-    .waitFor({ timeout: 60_000 });
+    // a busy machine can take minutes to start the database: ATLAS_START_TIMEOUT_MS raises the wait
+    .waitFor({ timeout: Number(process.env.ATLAS_START_TIMEOUT_MS) || 60_000 });
   return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
 }
 
@@ -77,9 +78,13 @@ export async function waitIdle(s: Session): Promise<void> {
   await s.page.getByTestId('progress').waitFor({ state: 'detached', timeout: 120_000 });
 }
 
-/** A number shown in the page, with grouping separators removed. */
+/** A number shown in the page: its `data-value` when it has one, else its text without grouping separators. */
 export async function numberAt(page: Page, testId: string): Promise<number> {
-  const text = (await page.getByTestId(testId).first().textContent()) ?? '';
+  const el = page.getByTestId(testId).first();
+  // rounded displays (whole units for large money totals) carry the exact value in data-value
+  const exact = await el.getAttribute('data-value');
+  if (exact !== null) return Number(exact);
+  const text = (await el.textContent()) ?? '';
   return Number(text.replace(/[^0-9.\-]/g, ''));
 }
 

@@ -197,6 +197,28 @@ describe('lifecycle page on the demo data', () => {
     await waitDrawn(page, await seqOf(page, 'retention-heatmap'));
   });
 
+  it('splits overdue customers from churned ones (win-back list)', async () => {
+    const { page } = s;
+    // no window: every customer is considered, and "churned" is the stage rule (silent ≥ B days)
+    expect(await numberAt(page, 'churn-considered')).toBe(customers);
+    const churned = await numberAt(page, 'churn-churned');
+    expect(churned).toBe(await numberAt(page, 'stage-count-churned'));
+    const atRisk = await numberAt(page, 'churn-at-risk');
+    expect(atRisk + churned).toBeLessThanOrEqual(customers);
+    const b = Number(await page.getByTestId('life-b').getAttribute('placeholder'));
+    expect(b).toBeGreaterThan(0);
+    const silence = (id: string) =>
+      page
+        .locator(`[data-testid=${id}-row] td[data-col=days_since_last]`)
+        .evaluateAll((tds) => tds.map((td) => Number((td.textContent ?? '').replace(/[^0-9.-]/g, ''))));
+    const risk = await silence('churn-list');
+    const back = await silence('winback-list');
+    expect(risk.length).toBe(Math.min(50, atRisk));
+    expect(back.length).toBe(Math.min(50, churned));
+    for (const d of risk) expect(d).toBeLessThan(b);
+    for (const d of back) expect(d).toBeGreaterThanOrEqual(b);
+  });
+
   it('lists at-risk customers and renders in Chinese', async () => {
     const { page } = s;
     const atRisk = await numberAt(page, 'churn-at-risk');

@@ -130,6 +130,7 @@ export const segmentsEn: Record<string, string> = {
   'seg.profile.segment': 'Segment',
   'seg.profile.all': 'All customers',
   'seg.universe': '{n} customers in this model’s universe · revenue {rev}',
+  'seg.guestNote': 'The Data page’s revenue {total} also includes {guest} from orders without a customer id (not in customer views).',
   'seg.computed': 'computed in {ms} ms',
   'seg.nodata': 'Load data first (Data page).',
   'seg.noorders': 'This model needs orders with customer ids; the loaded data has none.',
@@ -154,6 +155,24 @@ export const segmentsEn: Record<string, string> = {
   'seg.param.active.reviews': 'reviews ≥',
   'seg.param.level.revenue': '{level}: spend ≥',
   'seg.param.level.orders': '{level}: orders ≥',
+  'seg.missing.orders':
+    'This model needs orders with customer ids; the loaded data has none. Map a customer id column in the mapping panel (Data page).',
+  'seg.missing.amount.spend':
+    'There is no money amount in the data (no amount or price column, or it is empty), so spend tiers by revenue cannot tell big spenders apart: everyone is in the low tier. Map an amount column, or choose orders as the measure.',
+  'seg.missing.amount.rfm11':
+    'There is no money amount in the data: the M score is the same for everyone, so segments rest on recency and frequency only. Map an amount column.',
+  'seg.missing.amount.rfm8': 'There is no money amount in the data: every customer counts as high value (M). Map an amount column.',
+  'seg.missing.amount.behaviour':
+    'There is no money amount in the data: order values are all 0, so large/small order value says nothing. Map an amount column.',
+  'seg.missing.amount.tier': 'There is no money amount in the data: tiers rest on the number of orders only. Map an amount column.',
+  'seg.missing.events':
+    'No behaviour events are loaded (views, carts…): only purchases count as activity here. Drop an events file to see browsing activity.',
+  'seg.missing.activity': 'This model needs behaviour events or orders with customer ids; the loaded data has neither.',
+  'seg.missing.category':
+    'No order or event has a category, so there are no interests to group by. Map a category column (or a products file).',
+  'seg.missing.profiles':
+    'No customer has any profile attribute (age, gender, region…): every customer is unknown. Drop a customer profile file to use this model.',
+  'seg.missing.attribute': 'No customer has a value for {field}: everyone is unknown. {suggest} has data — choose it as the dimension.',
   'seg.param.bins': 'Score bins',
   'seg.param.monetary': 'Monetary',
   'seg.param.monetary.revenue': 'Revenue',
@@ -344,6 +363,7 @@ export const segmentsZh: Record<string, string> = {
   'seg.profile.segment': '该分群',
   'seg.profile.all': '全部客户',
   'seg.universe': '模型范围内 {n} 位客户 · 销售额 {rev}',
+  'seg.guestNote': '“数据”页的销售额 {total} 还包括 {guest} 来自没有客户 ID 的订单（不计入客户视图）。',
   'seg.computed': '计算用时 {ms} 毫秒',
   'seg.nodata': '请先载入数据（数据页）。',
   'seg.noorders': '该模型需要带客户 ID 的订单；已载入的数据中没有。',
@@ -368,6 +388,18 @@ export const segmentsZh: Record<string, string> = {
   'seg.param.active.reviews': '评价 ≥',
   'seg.param.level.revenue': '{level}：消费 ≥',
   'seg.param.level.orders': '{level}：订单 ≥',
+  'seg.missing.orders': '该模型需要带客户 ID 的订单；已载入的数据中没有。请在映射面板（数据页）中映射客户 ID 列。',
+  'seg.missing.amount.spend':
+    '数据中没有金额（没有金额或单价列，或该列为空），按销售额分层无法区分高低消费：所有人都在低消费层。请映射金额列，或改用订单数作为指标。',
+  'seg.missing.amount.rfm11': '数据中没有金额：所有人的 M 分相同，分群只取决于最近购买和购买频次。请映射金额列。',
+  'seg.missing.amount.rfm8': '数据中没有金额：所有客户都算作高价值（M）。请映射金额列。',
+  'seg.missing.amount.behaviour': '数据中没有金额：订单金额都是 0，大单/小单没有意义。请映射金额列。',
+  'seg.missing.amount.tier': '数据中没有金额：等级只取决于订单数。请映射金额列。',
+  'seg.missing.events': '没有载入行为数据（浏览、加购等）：这里只有购买算作活跃。载入行为文件即可看到浏览活跃。',
+  'seg.missing.activity': '该模型需要行为数据或带客户 ID 的订单；已载入的数据中都没有。',
+  'seg.missing.category': '没有任何订单或行为带有品类，无法按兴趣分群。请映射品类列（或载入商品文件）。',
+  'seg.missing.profiles': '没有任何客户有画像属性（年龄、性别、地区等）：所有客户都是未知。载入客户画像文件后再使用该模型。',
+  'seg.missing.attribute': '没有客户有“{field}”的值：所有人都是未知。“{suggest}”有数据，可选它作为维度。',
   'seg.param.bins': '评分档数',
   'seg.param.monetary': '金额维度',
   'seg.param.monetary.revenue': '累计消费',

@@ -37,7 +37,7 @@ describe('lifecycle definitions in the URL', () => {
   ])('rejects %s = %s and keeps the defaults', (k, v) => {
     const { state, warnings } = parseState(`v=1&life=${encodeURIComponent(JSON.stringify({ [k]: v }))}`);
     expect(state.life).toEqual(LIFE_DEFAULTS);
-    expect(warnings).toEqual(['lifecycle options ignored (invalid)']);
+    expect(warnings).toEqual([{ key: 'link.life_invalid' }]);
   });
 
   it('keeps the R preset, renamed and added segments, and the break boundary in a link', () => {
@@ -52,6 +52,6 @@ describe('lifecycle definitions in the URL', () => {
     expect(parseState(serializeState(s))).toEqual({ state: s, warnings: [] });
     const bad = serializeState({ ...s, params: { ...s.params, rules: [{ key: 's1', r: [1, 5], f: [1, 5] }] } as never });
     const parsed = parseState(bad);
-    expect(parsed.warnings).toEqual(['model parameters ignored (invalid rule: s1 needs a name)']);
+    expect(parsed.warnings).toEqual([{ key: 'link.mp_invalid', vars: { reason: 'invalid rule: s1 needs a name' } }]);
   });
 });

@@ -18,7 +18,7 @@ export const PAGES = ['data', 'segments', 'lifecycle', 'value'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
 
-/** Value page options (see src/value-api.ts). */
+/** Value page options (see `ValueRequest` in src/atlas-api.ts). */
 export interface ValueState {
   unit: 'day' | 'week';
   /** last calibration day of the holdout check, or null for no holdout */

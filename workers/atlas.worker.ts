@@ -156,7 +156,8 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
     } catch (e) {
       await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
       if (e instanceof Cancelled || ingestCancelled) {
-        for (const f of list.slice(i)) errors.push(toAppError(new Cancelled(), { file: f.name }));
+        for (const f of list.slice(i))
+          errors.push({ ...toAppError(new Cancelled(), { file: f.name }), message: `Loading ${f.name} was cancelled.` });
         break;
       }
       errors.push(toAppError(e, { code: 'parse-error', file: file.name }));

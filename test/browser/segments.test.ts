@@ -77,7 +77,7 @@ describe('segments page on the demo data', () => {
   });
 
   it('shows segment migration whose current side adds up to the current universe', async () => {
-    await s.page.goto(`${s.baseUrl}#v=1&p=segments`);
+    await s.page.evaluate(() => (location.hash = 'v=1&p=segments'));
     await readyAfter(s.page, 0);
     const total = await numberAt(s.page, 'seg-total-customers');
     await s.page.getByTestId('migration-open').click();

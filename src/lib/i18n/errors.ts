@@ -35,8 +35,8 @@ export const errorsEn: Record<string, string> = {
   'issue.money-type-differs': 'column “{column}” holds a different kind of value than “{otherColumn}” in {other}',
   'issue.no-amount': 'no amount column (nor quantity and unit price): order amounts are 0',
   'reject.missing timestamp': 'missing timestamp',
-  'reject.unparseable timestamp': 'unreadable timestamp',
-  'reject.non-numeric amount': 'amount is not a number',
+  'reject.unparseable timestamp': 'unparseable timestamp',
+  'reject.non-numeric amount': 'non-numeric amount',
   'reject.missing customer id': 'missing customer id',
   'reject.too many columns': 'too many columns',
   'reject.missing columns': 'too few columns',
@@ -116,7 +116,9 @@ export function errorText(tr: Translate, e: AppError): string {
 
 /** A reject reason (`missing timestamp`, or a CSV reader's `error type: message`) in the current language. */
 export function rejectReasonText(tr: Translate, reason: string): string {
-  const kind = reason.split(':')[0]!.trim().toLowerCase();
+  const colon = reason.indexOf(':');
+  const kind = (colon < 0 ? reason : reason.slice(0, colon)).trim().toLowerCase();
   const key = `reject.${kind}`;
-  return has(tr, key) ? tr(key) : reason;
+  // the reader's own detail after the colon (e.g. "Expected 3 columns, found 4") stays as written
+  return has(tr, key) ? tr(key) + (colon < 0 ? '' : reason.slice(colon)) : reason;
 }

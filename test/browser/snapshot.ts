@@ -27,8 +27,8 @@ export function normaliseSvg(svg: string): string {
 export async function expectSvgSnapshot(chart: Locator, name: string): Promise<void> {
   const svg = normaliseSvg(
     await chart
-      // the chart itself: legend swatches are small svgs without a viewBox
-      .locator('svg[viewBox]')
+      // the chart itself: not a legend (swatches have no viewBox; colour ramps are `plot-…-ramp`)
+      .locator('svg[viewBox]:not([class*="-ramp"])')
       .first()
       .evaluate((el) => el.outerHTML),
   );

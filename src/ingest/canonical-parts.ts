@@ -18,9 +18,19 @@ export const CANONICAL_DDL = [
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
   `CREATE TABLE rejects (file VARCHAR, "row" BIGINT, reason VARCHAR, value VARCHAR)`,
+  /**
+   * rows kept but flagged for the overview: `date` far outside the file's bulk (value outside
+   * lo…hi, the range the "exclude" button keeps), `amount` beyond a sane bound
+   */
+  `CREATE TABLE value_flags (file VARCHAR, "row" BIGINT, kind VARCHAR, value VARCHAR, lo DATE, hi DATE)`,
 ];
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects'] as const;
+/** The last plausible date: a year after today (orders dated in the near future happen: pre-orders, zones). */
+export const PLAUSIBLE_END = 'current_date + INTERVAL 365 DAY';
+/** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
+export const HUGE_AMOUNT = 1e9;
+
+export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags'] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {

@@ -8,9 +8,21 @@
  */
 import { Sql, sql, raw, inline } from '../lib/sql';
 import type { FileMapping, MappingIssue, RawFile, RefundRule } from './mapping';
-import { idExpr, moneyExpr, numberExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
+import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
-import { CANONICAL_DDL, CANONICAL_TABLES, colOf, rc, tableOf, rawText, tsOf, eventTypeExpr, type Mapped } from './canonical-parts';
+import {
+  CANONICAL_DDL,
+  CANONICAL_TABLES,
+  HUGE_AMOUNT,
+  PLAUSIBLE_END,
+  colOf,
+  rc,
+  tableOf,
+  rawText,
+  tsOf,
+  eventTypeExpr,
+  type Mapped,
+} from './canonical-parts';
 import { validateMapping } from './validate';
 
 export { validateMapping } from './validate';
@@ -27,12 +39,12 @@ function textOr(x: Mapped, role: Parameters<typeof colOf>[1], f: (c: Sql) => Sql
 
 function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
   const c = colOf(x, role);
-  return c ? moneyExpr(rc(c), c.type) : NULL_NUM;
+  return c ? moneyExpr(rc(c), c.type, x.m.numberFormat) : NULL_NUM;
 }
 
 function numOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
   const c = colOf(x, role);
-  return c ? numberExpr(rc(c), c.type) : NULL_NUM;
+  return c ? numberExpr(rc(c), c.type, x.m.numberFormat) : NULL_NUM;
 }
 
 /** Customer key translated through the profile files' alias column (Olist `customer_id` → `customer_unique_id`). */
@@ -86,6 +98,41 @@ function lookups(all: Mapped[]): Sql[] {
   return out;
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * With a date range in the mapping (the overview's "exclude far-off dates"), rows dated outside it
+ * are rejected as "date out of range" and leave the stage, so they are not counted as unparseable.
+ */
+function rangeRejects(x: Mapped): Sql[] {
+  const r = x.m.dateRange;
+  if (!r || !ISO_DATE.test(r.min) || !ISO_DATE.test(r.max)) return [];
+  const outside = sql`ts IS NOT NULL AND (ts < CAST(${r.min} AS DATE) OR ts >= CAST(${r.max} AS DATE) + INTERVAL 1 DAY)`;
+  return [
+    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'date out of range', ts_raw FROM __stage WHERE ${outside}`,
+    sql`DELETE FROM __stage WHERE ${outside}`,
+  ];
+}
+
+/**
+ * Flag (keep, but name in the overview) dates far outside the file's bulk: after today plus a
+ * year, or before 1990 when the file's median date is 2000 or later (else before 1900: year 0001
+ * is always flagged); and amounts of a billion or more. See docs/bad-input.md.
+ */
+function flags(x: Mapped, withAmount: boolean): Sql[] {
+  const bounds = sql`(SELECT CASE WHEN year(quantile_disc(ts, 0.5)) >= 2000 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
+    CAST(${raw(PLAUSIBLE_END)} AS DATE) AS hi FROM __stage WHERE ts IS NOT NULL)`;
+  const out = [
+    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM __stage, ${bounds} b
+      WHERE ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY`,
+  ];
+  if (withAmount)
+    out.push(
+      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM __stage WHERE ts IS NOT NULL AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
+    );
+  return out;
+}
+
 /** Reject rows whose time is missing or unreadable. */
 function timeRejects(x: Mapped): Sql {
   return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
@@ -106,7 +153,8 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region FROM ${tableOf(x)} r`;
   const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
-  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'non-numeric amount', amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
+  const reason = sql`CASE WHEN ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
+  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${reason}, amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
@@ -126,7 +174,7 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [stage, timeRejects(x), rejectAmount, insert];
+  return [stage, ...rangeRejects(x), timeRejects(x), rejectAmount, ...flags(x, Boolean(amountCol)), insert];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
@@ -138,7 +186,9 @@ function eventsFromFile(x: Mapped): Sql[] {
     ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
   return [
     stage,
+    ...rangeRejects(x),
     timeRejects(x),
+    ...flags(x, false),
     sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE ts IS NOT NULL AND cust IS NULL`,
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
@@ -170,7 +220,10 @@ function profilesFromFile(x: Mapped): Sql[] {
 }
 
 function customers(): Sql[] {
-  const asOf = raw('(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events))');
+  // ages on the last plausible date, so one far-future row does not age everybody
+  const asOf = raw(
+    `(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY)`,
+  );
   return [
     sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),

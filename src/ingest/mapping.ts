@@ -2,6 +2,9 @@
  * The column-mapping contract between the worker (which loads each file into a raw table),
  * the guesser (`roles.ts`), the mapping panel, and the canonical builder (`canonical.ts`).
  */
+import type { NumberFormat } from './values';
+
+export type { NumberFormat } from './values';
 
 /** What a file holds. */
 export type FileRole =
@@ -117,6 +120,8 @@ export interface RawFile {
   table: string;
   rows: number;
   columns: RawColumn[];
+  /** the CSV field delimiter seen in the header line (`,` `;` tab `|`); absent for JSON/Parquet */
+  delimiter?: string;
 }
 
 /** How refunds and cancellations are treated (user-visible, switchable). */
@@ -151,6 +156,13 @@ export interface FileMapping {
   timestampFormat: TimestampFormat | null;
   /** zone offset in minutes applied to epoch values and to texts with an explicit zone (default 0) */
   tzOffsetMinutes: number;
+  /** how numbers are written (`point`: 1,234.56; `comma`: 1.234,56); absent = `point` */
+  numberFormat?: NumberFormat;
+  /**
+   * Keep only times in this range (ISO dates `YYYY-MM-DD`, both inclusive); rows outside it are
+   * rejected as "date out of range". Set by the overview's "exclude" button for far-off dates.
+   */
+  dateRange?: { min: string; max: string } | null;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
 }

@@ -4,10 +4,14 @@
  */
 import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
+import { PLAUSIBLE_END } from './canonical-parts';
 
 const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
 /** Profile fields the Data page reports coverage for (besides age). */
 export const COVERAGE_ALL = ['gender', 'region', 'city', 'city_tier', 'occupation', 'income'] as const;
+
+/** Flagged rows listed per kind in the overview. */
+export const FLAG_ROWS = 20;
 
 /** Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings. */
 export function overviewSql(mappings: readonly FileMapping[] = []): Record<string, string> {
@@ -27,7 +31,7 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders,
       (SELECT count(*) FROM orders) AS order_lines,
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders) AS revenue,
-      (SELECT max(ts) FROM orders) AS last_order_ts,
+      (SELECT max(ts) FROM orders WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY) AS last_order_ts,
       (SELECT count(DISTINCT customer_id) FROM events) AS event_customers,
       (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
       (SELECT count(*) FROM events) AS events,
@@ -40,6 +44,11 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
     // band counts as an age
     coverageAll: `SELECT count(*) AS customers, count(coalesce(CAST(age AS VARCHAR), age_band)) AS age, ${COVERAGE_ALL.map((f) => `count(${f}) AS ${f}`).join(', ')} FROM customers`,
     nullsByColumn: perColumn.length ? inline(join(perColumn, ' UNION ALL ')) : inline(raw('SELECT NULL AS file WHERE FALSE')),
+    // flagged far-off dates and huge amounts (value_flags): counts per kind and file, then the first rows
+    flags:
+      'SELECT kind, file, count(*) AS n, CAST(min(lo) AS VARCHAR) AS lo, CAST(max(hi) AS VARCHAR) AS hi FROM value_flags GROUP BY kind, file ORDER BY kind, file',
+    flagRows: `SELECT kind, file, "row", value FROM (SELECT *, row_number() OVER (PARTITION BY kind ORDER BY file, "row") AS k FROM value_flags)
+      WHERE k <= ${FLAG_ROWS} ORDER BY kind, file, "row"`,
     rejects:
       'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
   };

@@ -6,7 +6,7 @@
 import type { ColumnRole, FileMapping, FileRole, RawColumn, RawFile } from './mapping';
 import { detectTimestampFormat, timestampFormatFor } from './timestamps';
 import { isEventWord, canonicalEventType, NUMERIC_EVENT_CODES } from './event-types';
-import { isNumericType, numericShare } from './values';
+import { detectNumberFormat, isNumericType, numericShare } from './values';
 
 interface Rule {
   role: ColumnRole;
@@ -230,6 +230,7 @@ export function guessMapping(file: RawFile): FileMapping {
     timestampFormat: tsCol ? timestampFormatFor(tsCol) : null,
     // Chinese exports are China time; epochs and zoned texts are shown there.
     tzOffsetMinutes: cjk ? 480 : 0,
+    numberFormat: detectNumberFormat(columns, file.delimiter),
   };
   if (role === 'events') {
     const et = guessEventTypes(eventCol);

@@ -79,6 +79,16 @@ export interface FileOverview {
   nulls: ColumnNulls[];
 }
 
+/** Values kept but named in the overview because they are far off (docs/bad-input.md). */
+export interface FlaggedValues {
+  kind: 'date' | 'amount';
+  count: number;
+  /** per file; for dates `keep` is the range the "exclude" button keeps (ISO dates, inclusive) */
+  files: { file: string; count: number; keep: { min: string; max: string } | null }[];
+  /** the first rows: file, 1-based data row, the value as written */
+  rows: { file: string; row: number; value: string | null }[];
+}
+
 export interface Overview {
   files: FileOverview[];
   /** distinct customers with at least one non-return order (buyers) */
@@ -96,8 +106,10 @@ export interface Overview {
   eventCustomers: number;
   /** share of customers (0..1) with each profile field */
   coverage: { field: string; share: number }[];
-  /** the default as-of date: day after the last order (or event) */
+  /** the default as-of date: day after the last order (or event), far-future dates left out */
   defaultAsOf: string | null;
+  /** far-off dates and huge amounts, flagged */
+  flagged: FlaggedValues[];
   issues: MappingIssue[];
   buildMs: number;
 }

@@ -6,7 +6,19 @@
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { parquetReadObjects } from 'hyparquet';
-import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
+import {
+  detectEncoding,
+  binaryReason,
+  guessDelimiter,
+  hasMixedLineEnds,
+  isWhitespaceSeparated,
+  nulCount,
+  sliceOffsets,
+  whitespaceLineToCsv,
+  type TextEncoding,
+} from '../src/ingest/encoding';
+import { hasLongLine, moveRawRejects, rejectsAsText, LINE_SIZE_RETRY, type RawRejectKind } from '../src/ingest/raw-rejects';
+import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
 import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
@@ -64,60 +76,86 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   const table = `raw_${ctx.id}`;
   ctx.progress({ file: file.name, phase: 'reading', fraction: 0 });
   let encoding = 'utf-8';
+  let delimiter: string | undefined;
   if (format === 'parquet') await loadParquet(file, table, ctx);
   else if (format === 'json') await loadJson(file, table, ctx);
   else {
     let bytesHead: Uint8Array = head;
     if (format === 'csv.gz') bytesHead = await gunzipHead(file);
-    const bin = binaryReason(bytesHead);
+    // slices further in: the encoding, NUL bytes, line ends and line lengths are judged on more than the head
+    const slices = format === 'csv' ? await readSlices(file) : [];
+    const bin = binaryReason(bytesHead, slices);
     if (bin) fail(file.name, 'binary-file', `${file.name} cannot be read as a table: ${bin}.`);
-    const enc = detectEncoding(bytesHead);
+    const enc = detectEncoding(bytesHead, slices);
     encoding = enc.encoding;
     const decodedHead = new TextDecoder(decoderLabel(enc.encoding)).decode(bytesHead.subarray(enc.skip));
     if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
     const whitespace = isWhitespaceSeparated(decodedHead);
+    delimiter = whitespace ? ',' : guessDelimiter(decodedHead);
     const vname = `f${ctx.id}.csv`;
-    const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv';
-    if (byHandle) {
-      // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
-      await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
-    } else {
-      // Transcoding (other encodings, whitespace layout, gzip) writes a UTF-8 copy.
-      const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
-      const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, file.name, ctx);
-      await ctx.db.db.registerFileBuffer(vname, bytes);
-      if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
-    }
-    ctx.progress({ file: file.name, phase: 'loading', fraction: null });
-    try {
-      await exec(
-        ctx.db,
-        'ingest',
-        `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`,
-      );
-      // With the threaded bundle a pthread cannot read a registered file handle reliably
-      // ("No HTML5 file registered"): scan on one thread, then give the threads back.
-      const oneThread = byHandle && ctx.db.info.threads > 1;
-      if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
+    const withNul = nulCount([bytesHead, ...slices]) > 0;
+    let longLines = hasLongLine([bytesHead, ...slices]);
+    let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
+    const read = async (): Promise<void> => {
+      const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly;
+      if (byHandle) {
+        // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
+        await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      } else {
+        // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy.
+        const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
+        const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
+        await ctx.db.db.registerFileBuffer(vname, bytes);
+      }
+      ctx.progress({ file: file.name, phase: 'loading', fraction: null });
       try {
-        await run(
+        await exec(
           ctx.db,
           'ingest',
-          `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}')`,
+          `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`,
         );
+        // With the threaded bundle a pthread cannot read a registered file handle reliably
+        // ("No HTML5 file registered"): scan on one thread, then give the threads back.
+        const oneThread = byHandle && ctx.db.info.threads > 1;
+        if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
+        try {
+          const lineSize = longLines ? `, max_line_size = ${LINE_SIZE_RETRY}` : '';
+          await run(
+            ctx.db,
+            'ingest',
+            `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}'${lineSize})`,
+          );
+        } finally {
+          if (oneThread) await exec(ctx.db, 'ingest', `SET threads = ${ctx.db.info.threads}`);
+        }
       } finally {
-        if (oneThread) await exec(ctx.db, 'ingest', `SET threads = ${ctx.db.info.threads}`);
+        await ctx.db.db.dropFile(vname).catch(() => undefined);
       }
+    };
+    try {
+      try {
+        await read();
+      } catch (e) {
+        // one long line, or mixed line ends the slices did not show: read once more the right way
+        const msg = e instanceof Error ? e.message : String(e);
+        if (ctx.isCancelled() || !((isLineSizeError(msg) && !longLines) || (isSniffError(msg) && !lfOnly))) throw e;
+        if (isLineSizeError(msg)) longLines = true;
+        else lfOnly = true;
+        await read();
+      }
+      if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
+      if (lfOnly) encoding += ' (mixed line ends, read as LF)';
+      const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
+      if (kinds.length) await moveBadLines(ctx, table, kinds);
     } catch (e) {
       if (ctx.isCancelled()) throw new Cancelled();
-      throw new IngestError(csvError(file.name, e));
-    } finally {
-      await ctx.db.db.dropFile(vname).catch(() => undefined);
+      throw new IngestError(csvError(file.name, vname, e));
     }
   }
   if (ctx.isCancelled()) throw new Cancelled();
   ctx.progress({ file: file.name, phase: 'describing', fraction: null });
   const raw = await describe(ctx.db, file.name, table);
+  if (delimiter) raw.delimiter = delimiter;
   if (raw.rows === 0) fail(file.name, 'empty-file', `${file.name} has a header but no data rows.`);
   const rejects = format === 'csv' || format === 'csv.gz' ? await readerRejects(ctx.db, file.name, ctx.id) : { count: 0, samples: [] };
   return { raw, encoding, readerRejects: rejects.count, readerRejectSamples: rejects.samples };
@@ -127,8 +165,26 @@ function decoderLabel(e: TextEncoding): string {
   return e === 'utf-8-bom' ? 'utf-8' : e;
 }
 
-function csvError(file: string, e: unknown): AppError {
-  const msg = e instanceof Error ? e.message : String(e);
+/** Head slices as `sliceOffsets` places them (8 × 64 KiB over the rest of the file). */
+async function readSlices(file: File): Promise<Uint8Array[]> {
+  return Promise.all(sliceOffsets(file.size).map(async (o) => new Uint8Array(await file.slice(o.start, o.end).arrayBuffer())));
+}
+
+/** Lines too long for the reader's usual limit, or holding NUL bytes, move to the reader's rejects. */
+async function moveBadLines(ctx: LoadContext, table: string, kinds: RawRejectKind[]): Promise<void> {
+  const cols = await run(
+    ctx.db,
+    'ingest',
+    `SELECT column_name FROM duckdb_columns() WHERE table_name = ${literal(table)} AND column_name <> '__row' ORDER BY column_index`,
+  );
+  const names = cols.map((c) => String(c.column_name));
+  const header = !names.every((n) => /^column\d+$/.test(n));
+  for (const s of rejectsAsText(`rej_${ctx.id}`)) await exec(ctx.db, 'ingest', s);
+  for (const kind of kinds) for (const s of moveRawRejects(table, `rej_${ctx.id}`, names, kind, header)) await exec(ctx.db, 'ingest', s);
+}
+
+function csvError(file: string, vname: string, e: unknown): AppError {
+  const msg = withoutInternalName(e instanceof Error ? e.message : String(e), vname, file);
   if (/out of memory|memory|allocate/i.test(msg)) {
     return {
       code: 'out-of-memory',
@@ -233,6 +289,7 @@ async function transcode(
   enc: TextEncoding,
   skip: number,
   whitespace: boolean,
+  lfOnly: boolean,
   name: string,
   ctx: LoadContext,
 ): Promise<Uint8Array> {
@@ -250,6 +307,14 @@ async function transcode(
     total += b.length;
   };
   const handle = (text: string, final: boolean) => {
+    if (!whitespace && lfOnly) {
+      // CRLF → LF; a CR at the end of a chunk waits for the next one
+      let all = carry + text;
+      carry = !final && all.endsWith('\r') ? '\r' : '';
+      if (carry) all = all.slice(0, -1);
+      emit(all.replace(/\r\n/g, '\n'));
+      return;
+    }
     if (!whitespace) {
       emit(text);
       return;
@@ -280,6 +345,7 @@ async function transcode(
   }
   handle(decoder.decode(), true);
   if (whitespace && carry) emit(whitespaceLineToCsv(carry) + '\n');
+  else if (carry) emit(carry);
   return concat(parts, total);
 }
 

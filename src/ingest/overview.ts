@@ -10,6 +10,28 @@ const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tie
 /** Profile fields the Data page reports coverage for (besides age). */
 export const COVERAGE_ALL = ['gender', 'region', 'city', 'city_tier', 'occupation', 'income'] as const;
 
+/** The reason shown for lines the CSV reader rejected, by the reader's error type. */
+export function readerRejectReason(errorType: string): string {
+  switch (errorType.toUpperCase()) {
+    case 'INVALID ENCODING':
+      return 'invalid UTF-8 byte sequence';
+    case 'LINE TOO LONG':
+    case 'LINE SIZE OVER MAXIMUM':
+      return 'line too long';
+    case 'NUL BYTES':
+      return 'NUL bytes in the line';
+    default:
+      return 'unreadable CSV row (ragged or broken quotes)';
+  }
+}
+
+/** Lines the CSV reader rejected from one file, per error type (`rej_<id>` of `workers/files.ts`). */
+export function readerRejectsSql(rejTable: string): string {
+  return inline(
+    sql`SELECT CAST(error_type AS VARCHAR) AS error_type, count(DISTINCT line) AS n FROM ${ident(rejTable)} GROUP BY 1 ORDER BY 1`,
+  );
+}
+
 /** Flagged rows listed per kind in the overview. */
 export const FLAG_ROWS = 20;
 
@@ -36,7 +58,8 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
-      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY) AS last_plausible_ts`,
     eventsByType:
       'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
 import { hasLongLine, moveRawRejects, rejectsAsText, LINE_SIZE_RETRY } from '../../../src/ingest/raw-rejects';
+import { readerRejectReason, readerRejectsSql } from '../../../src/ingest/overview';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../../../src/ingest/reader-errors';
 
 const HEADER = 'customer_id,order_id,order_date,amount\n';
@@ -116,5 +117,19 @@ describe('mixed line ends (item 5)', () => {
       3,
     );
     expect(await query(conn, 'SELECT count(*) AS n FROM raw_3')).toEqual([{ n: 59 }]);
+  });
+});
+
+describe('invalid UTF-8 (item 9)', () => {
+  it('a line with an invalid byte is rejected as invalid UTF-8, not as ragged or broken quotes', async () => {
+    const lines: (string | Buffer)[] = Array.from({ length: 59 }, (_, k) => row(k + 1));
+    lines[5] = 'zoë,o6,2024-01-07,6\n';
+    lines[40] = Buffer.from([...Buffer.from('c4'), 0xff, ...Buffer.from('1,o41,2024-01-14,41\n')]); // file line 42
+    await read(file('utf8.csv', lines), 4);
+    expect(await query(conn, 'SELECT line FROM rej_4')).toEqual([{ line: 42 }]);
+    expect((await query(conn, readerRejectsSql('rej_4'))).map((x) => readerRejectReason(String(x.error_type)))).toEqual([
+      'invalid UTF-8 byte sequence',
+    ]);
+    expect(await query(conn, "SELECT customer_id FROM raw_4 WHERE order_id = 'o6'")).toEqual([{ customer_id: 'zoë' }]);
   });
 });

@@ -7,12 +7,13 @@ import { zh } from './zh';
 import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
+import { badInputEn, badInputZh } from './bad-input';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...badInputEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...badInputZh, ...zh },
 };
 
 function browserLang(): Lang {

@@ -25,8 +25,15 @@ export const CANONICAL_DDL = [
   `CREATE TABLE value_flags (file VARCHAR, "row" BIGINT, kind VARCHAR, value VARCHAR, lo DATE, hi DATE)`,
 ];
 
-/** The last plausible date: a year after today (orders dated in the near future happen: pre-orders, zones). */
-export const PLAUSIBLE_END = 'current_date + INTERVAL 365 DAY';
+/**
+ * The last plausible date as a SQL DATE literal: 365 days after `today` (orders dated in the near
+ * future happen: pre-orders, zones). Computed here because DuckDB-WASM has no `current_date`
+ * without the ICU extension.
+ */
+export function plausibleEnd(today: Date = new Date()): string {
+  const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 365));
+  return `DATE '${d.toISOString().slice(0, 10)}'`;
+}
 /** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
 export const HUGE_AMOUNT = 1e9;
 

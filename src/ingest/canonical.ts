@@ -14,7 +14,7 @@ import {
   CANONICAL_DDL,
   CANONICAL_TABLES,
   HUGE_AMOUNT,
-  PLAUSIBLE_END,
+  plausibleEnd,
   colOf,
   rc,
   tableOf,
@@ -121,7 +121,7 @@ function rangeRejects(x: Mapped): Sql[] {
  */
 function flags(x: Mapped, withAmount: boolean): Sql[] {
   const bounds = sql`(SELECT CASE WHEN year(quantile_disc(ts, 0.5)) >= 2000 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
-    CAST(${raw(PLAUSIBLE_END)} AS DATE) AS hi FROM __stage WHERE ts IS NOT NULL)`;
+    ${raw(plausibleEnd())} AS hi FROM __stage WHERE ts IS NOT NULL)`;
   const out = [
     sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM __stage, ${bounds} b
       WHERE ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY`,
@@ -222,7 +222,7 @@ function profilesFromFile(x: Mapped): Sql[] {
 function customers(): Sql[] {
   // ages on the last plausible date, so one far-future row does not age everybody
   const asOf = raw(
-    `(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY)`,
+    `(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY)`,
   );
   return [
     sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),

@@ -4,7 +4,7 @@
  */
 import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
-import { PLAUSIBLE_END } from './canonical-parts';
+import { plausibleEnd } from './canonical-parts';
 
 const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
 /** Profile fields the Data page reports coverage for (besides age). */
@@ -53,13 +53,13 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders,
       (SELECT count(*) FROM orders) AS order_lines,
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders) AS revenue,
-      (SELECT max(ts) FROM orders WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY) AS last_order_ts,
+      (SELECT max(ts) FROM orders WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_order_ts,
       (SELECT count(DISTINCT customer_id) FROM events) AS event_customers,
       (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts,
-      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${PLAUSIBLE_END} + INTERVAL 1 DAY) AS last_plausible_ts`,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_plausible_ts`,
     eventsByType:
       'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,

@@ -37,14 +37,20 @@ function textOr(x: Mapped, role: Parameters<typeof colOf>[1], f: (c: Sql) => Sql
   return c ? f(rc(c)) : NULL_TEXT;
 }
 
-function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+/** `keep`: non-finite values stay (NaN, ±inf) for a check on the stored stage column. */
+function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1], keep = false): Sql {
   const c = colOf(x, role);
-  return c ? moneyExpr(rc(c), c.type, x.m.numberFormat) : NULL_NUM;
+  return c ? moneyExpr(rc(c), c.type, x.m.numberFormat, keep) : NULL_NUM;
 }
 
-function numOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+function numOr(x: Mapped, role: Parameters<typeof colOf>[1], keep = false): Sql {
   const c = colOf(x, role);
-  return c ? numberExpr(rc(c), c.type, x.m.numberFormat) : NULL_NUM;
+  return c ? numberExpr(rc(c), c.type, x.m.numberFormat, keep) : NULL_NUM;
+}
+
+/** NULL unless finite, on a stored column (cheap). */
+function finiteCol(c: string): Sql {
+  return raw(`(CASE WHEN isfinite(${c}) THEN ${c} END)`);
 }
 
 /** Customer key translated through the profile files' alias column (Olist `customer_id` → `customer_unique_id`). */
@@ -128,7 +134,7 @@ function flags(x: Mapped, withAmount: boolean): Sql[] {
   ];
   if (withAmount)
     out.push(
-      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM __stage WHERE ts IS NOT NULL AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
+      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM __stage WHERE ts IS NOT NULL AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
     );
   return out;
 }
@@ -140,10 +146,11 @@ function timeRejects(x: Mapped): Sql {
 
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
   const amountCol = colOf(x, 'amount');
-  const qty = numOr(x, 'quantity');
-  const price = moneyOr(x, 'unit_price');
+  // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
+  const qty = numOr(x, 'quantity', true);
+  const price = moneyOr(x, 'unit_price', true);
   const lineAmount = amountCol
-    ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
+    ? sql`${moneyOr(x, 'amount', true)} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
     : colOf(x, 'quantity') && colOf(x, 'unit_price')
       ? sql`${qty} * ${price}`
       : NULL_NUM;
@@ -152,16 +159,17 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region FROM ${tableOf(x)} r`;
-  const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
-  const reason = sql`CASE WHEN ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
+  const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
+  const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
+  const reason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
   const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${reason}, amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
-    ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, s.qty) AS q, coalesce(l.unit_price, s.price) AS up,
+    ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, ${finiteCol('s.qty')}) AS q, coalesce(l.unit_price, ${finiteCol('s.price')}) AS up,
         coalesce(l.product_id, s.product_id) AS pid FROM __stage s LEFT JOIN __lines l ON l.order_id = s.oid
         LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
-    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM __stage s`;
+    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM __stage s`;
   const isReturn = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
   const amount = rule.mode === 'net' ? sql`CASE WHEN is_ret THEN -abs(amount0) ELSE amount0 END` : raw('amount0');
   // Without an order id: an order-level file (no product, category or quantity column) has one

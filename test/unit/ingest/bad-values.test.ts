@@ -110,6 +110,18 @@ describe('non-finite amounts, far-off dates, formula-like ids (items 3, 4, 14)',
     expect(await one('SELECT count(*) AS n, bool_and(isfinite(amount)) AS finite FROM orders')).toEqual({ n: 6, finite: true });
   });
 
+  it('quantity × unit price with a NaN price is rejected, not summed', async () => {
+    // rows: 2 × 3.5 = 7 · 1 × NaN → rejected · 4 × 2.5 = 10
+    const { raw, mapping } = await load(
+      'qp.csv',
+      'customer_id,order_id,order_date,quantity,unit_price\na,1,2024-01-05,2,3.5\nb,2,2024-01-06,1,NaN\nc,3,2024-01-07,4,2.5\n',
+    );
+    expect(mapping.columns).toMatchObject({ quantity: 'quantity', unit_price: 'unit_price' });
+    await build(raw, mapping);
+    expect(await query(conn, 'SELECT "row", reason FROM rejects')).toEqual([{ row: 2, reason: 'non-finite amount (NaN or infinity)' }]);
+    expect(await one('SELECT round(sum(amount), 2) AS revenue, count(*) AS n FROM orders')).toEqual({ revenue: 17, n: 2 });
+  });
+
   it('=1+1 and " =1+1" stay two customers, as written', async () => {
     const { raw, mapping } = await load('mixed.csv', MIXED);
     await build(raw, mapping);

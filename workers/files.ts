@@ -17,7 +17,7 @@ import {
   whitespaceLineToCsv,
   type TextEncoding,
 } from '../src/ingest/encoding';
-import { hasLongLine, moveRawRejects, rejectsAsText, LINE_SIZE_RETRY, type RawRejectKind } from '../src/ingest/raw-rejects';
+import { hasLongLine, moveRawRejects, rejectsAsText, LONG_LINE_OPTIONS, type RawRejectKind } from '../src/ingest/raw-rejects';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
 import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
@@ -119,7 +119,7 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
         const oneThread = byHandle && ctx.db.info.threads > 1;
         if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
         try {
-          const lineSize = longLines ? `, max_line_size = ${LINE_SIZE_RETRY}` : '';
+          const lineSize = longLines ? `, ${LONG_LINE_OPTIONS}` : '';
           await run(
             ctx.db,
             'ingest',

@@ -10,7 +10,13 @@ import { ident, join, raw, sql, inline } from '../lib/sql';
 /** DuckDB's default `max_line_size` (bytes): longer lines are rejected as "line too long". */
 export const MAX_LINE_BYTES = 2_000_000;
 /** The `max_line_size` of the second read: lines up to this load, so they can be rejected one by one. */
-export const LINE_SIZE_RETRY = 64 * 1024 * 1024;
+export const LINE_SIZE_RETRY = 32 * 1024 * 1024;
+
+/**
+ * read_csv options for that read. `buffer_size` is set too: its default is 16 × `max_line_size`
+ * (512 MiB per thread here), too much for a browser tab.
+ */
+export const LONG_LINE_OPTIONS = `max_line_size = ${LINE_SIZE_RETRY}, buffer_size = ${LINE_SIZE_RETRY}`;
 
 /**
  * A full slice without a line break: some line is longer than the slice, so the file is read with

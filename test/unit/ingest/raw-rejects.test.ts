@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
-import { hasLongLine, moveRawRejects, rejectsAsText, LINE_SIZE_RETRY } from '../../../src/ingest/raw-rejects';
+import { hasLongLine, moveRawRejects, rejectsAsText, LONG_LINE_OPTIONS } from '../../../src/ingest/raw-rejects';
 import { readerRejectReason, readerRejectsSql } from '../../../src/ingest/overview';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../../../src/ingest/reader-errors';
 
@@ -50,7 +50,7 @@ describe('one very long line (item 6)', () => {
       (e: unknown) => String(e instanceof Error ? e.message : e),
     );
     expect(isLineSizeError(err)).toBe(true);
-    await read(p, 1, `, max_line_size = ${LINE_SIZE_RETRY}`);
+    await read(p, 1, `, ${LONG_LINE_OPTIONS}`);
     await move(1, 'long');
     expect(await query(conn, "SELECT count(*) AS n, count(*) FILTER (WHERE customer_id = 'c51') AS c51 FROM raw_1")).toEqual([
       { n: 58, c51: 0 },

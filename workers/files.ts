@@ -389,6 +389,9 @@ async function insertObjects(rows: Record<string, unknown>[], table: string, ctx
       'ingest',
       `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}})`,
     );
+  } catch (e) {
+    if (ctx.isCancelled()) throw new Cancelled();
+    throw new IngestError(csvError(name, vname, e));
   } finally {
     await ctx.db.db.dropFile(vname).catch(() => undefined);
   }

@@ -177,7 +177,8 @@ const api = {
     const id = f ? Number(f.raw.table.replace('raw_', '')) : NaN;
     // lines the CSV reader could not read (line numbers count the header), then rows the mapping dropped
     const reader = Number.isInteger(id)
-      ? await run(db, 'aux', `SELECT line, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 1000`).catch(() => [])
+      ? // rej_<id> is a TEMP table of the ingest connection: the aux connection does not see it
+        await run(db, 'ingest', `SELECT line, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 1000`).catch(() => [])
       : [];
     const rows = await rejectSample(db, file);
     return toCsv(

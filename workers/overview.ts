@@ -66,7 +66,8 @@ export async function buildOverview(
 
 /** Reader rejects of one raw table by reason (invalid UTF-8, line too long, NUL bytes, ragged). */
 async function readerRejects(db: Db, table: string, total: number): Promise<{ reason: string; rows: number }[]> {
-  const rows = await run(db, 'aux', readerRejectsSql(table.replace(/^raw_/, 'rej_'))).catch(() => null);
+  // the reader's rejects table is a TEMP table of the ingest connection
+  const rows = await run(db, 'ingest', readerRejectsSql(table.replace(/^raw_/, 'rej_'))).catch(() => null);
   if (rows === null) return total ? [{ reason: readerRejectReason(''), rows: total }] : [];
   const by = new Map<string, number>();
   for (const r of rows) {

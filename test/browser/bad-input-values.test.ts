@@ -41,7 +41,8 @@ async function remove(s: Session, file: string): Promise<void> {
   await card(s.page, file).getByRole('button', { name: 'Remove' }).click();
   await waitIdle(s);
   await expect.poll(() => card(s.page, file).count()).toBe(0);
-  expect(await figures(s.page)).toEqual(BASE);
+  // the tables are rebuilt after the card goes: wait for the figures
+  await expect.poll(() => figures(s.page), { timeout: 60_000 }).toEqual(BASE);
 }
 
 async function why(page: Page, file: string): Promise<string> {
@@ -90,10 +91,9 @@ describe('bad values and line shapes', () => {
     await loadFiles(s, [p]);
     expect(await errorsShown(s.page)).toEqual([]);
     const flagged = s.page.locator('[data-testid=flagged][data-kind=date]');
-    expect(await flagged.getByTestId('flagged-row').allTextContents()).toEqual([
-      'far-dates.csv · row 11: 9999-12-31',
-      'far-dates.csv · row 12: 0001-01-01',
-    ]);
+    await expect
+      .poll(() => flagged.getByTestId('flagged-row').allTextContents(), { timeout: 60_000 })
+      .toEqual(['far-dates.csv · row 11: 9999-12-31', 'far-dates.csv · row 12: 0001-01-01']);
     await s.page.screenshot({ path: 'test/output/bad-far-dates.png', fullPage: true });
     // segments on every model: no "invalid as-of date"
     await s.page.getByTestId('nav-segments').click();

@@ -7,9 +7,8 @@ import type { Db } from './duckdb';
 import { job, ensureBase, type Job } from './query-runner';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
-import type { Result } from '../src/worker-api';
 import type { Scope } from '../src/analysis/scope';
-import { assertDate } from '../src/analysis/scope';
+import { assertDate } from '../src/lib/dates';
 import { inline, raw, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
 import { DEFAULT_ACTIVITY, activityDays, lookback, type ActivityCache, type ActivityParams } from '../src/analysis/lifecycle/activity';
@@ -23,60 +22,38 @@ import {
   type StageParams,
 } from '../src/analysis/lifecycle/stage';
 import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
-import { SPLIT_FIELDS, cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
+import { cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
 import { REPURCHASE_DEFAULTS, repurchaseRates, timeToSecondOrder } from '../src/analysis/lifecycle/repurchase';
 import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
 import { stageTransitions } from '../src/analysis/lifecycle/transitions';
 import {
   PAGE_SIZE,
-  cleanWindows,
-  previousPeriod,
-  resolveThresholds,
-  type ChurnRow,
+  type AtlasApi,
   type ChurnSummary,
   type CohortRow,
   type FlowRow,
   type GapBucketRow,
-  type LifeState,
   type LifecycleRequest,
   type LifecycleResult,
+  type LifeMembersRequest,
+  type LifeMembersTarget,
   type MemberRow,
   type MembersPage,
-  type MembersRequest,
-  type MembersTarget,
   type RepurchaseRow,
   type SegmentSplit,
+  type Slot,
   type StageCountRow,
   type StageThresholds,
   type SuggestedThresholds,
   type TransitionResult,
   type TransitionRow,
   type TransitionsRequest,
-} from '../src/lifecycle-api';
+} from '../src/atlas-api';
+import { checkLifeOptions, cleanWindows, resolveThresholds, type LifeOptions } from '../src/analysis/lifecycle/options';
+import { previousPeriod } from '../src/lib/dates';
 
 /** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
 const ALL = 2_000_000_000;
-
-/** Throws a short message unless the options are usable (the page may send anything). */
-function checkLife(life: LifeState): void {
-  const int = (n: unknown, name: string, min: number, max: number) => {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new Error(`invalid ${name}: ${String(n)}`);
-  };
-  if (life.period !== 'week' && life.period !== 'month') throw new Error(`invalid period: ${String(life.period)}`);
-  if (life.source !== 'orders' && life.source !== 'events') throw new Error(`invalid source: ${String(life.source)}`);
-  for (const [k, name] of [
-    ['newDays', 'new days'],
-    ['activeDays', 'active days'],
-    ['churnDays', 'churn days'],
-  ] as const) {
-    if (life[k] !== null) int(life[k], name, 1, 3650);
-  }
-  if (!(SPLIT_FIELDS as readonly string[]).includes(life.split)) throw new Error(`invalid split: ${String(life.split)}`);
-  int(life.cohortPeriods, 'cohort periods', 1, 60);
-  if (!Array.isArray(life.repurchaseDays) || life.repurchaseDays.length === 0) throw new Error('invalid repurchase windows: none');
-  if (typeof life.churnK !== 'number' || !Number.isFinite(life.churnK) || life.churnK <= 0 || life.churnK > 20)
-    throw new Error(`invalid k: ${String(life.churnK)}`);
-}
 
 function checkScope(scope: Scope): void {
   assertDate(scope.asOf, 'as-of date');
@@ -86,16 +63,16 @@ function checkScope(scope: Scope): void {
   }
 }
 
-function activity(life: LifeState, cached?: ActivityCache): ActivityParams {
+function activity(life: LifeOptions, cached?: ActivityCache): ActivityParams {
   return { source: life.source, eventTypes: DEFAULT_ACTIVITY.eventTypes, cached };
 }
 
-function stageParams(life: LifeState, t: StageThresholds, cached?: ActivityCache): StageParams {
+function stageParams(life: LifeOptions, t: StageThresholds, cached?: ActivityCache): StageParams {
   checkThresholds(t);
   return { ...activity(life, cached), ...t };
 }
 
-function cohortParams(life: LifeState, segments?: Sql, cached?: ActivityCache): CohortParams {
+function cohortParams(life: LifeOptions, segments?: Sql, cached?: ActivityCache): CohortParams {
   return { ...activity(life, cached), unit: life.period, periods: life.cohortPeriods, splitBy: life.split, segments };
 }
 
@@ -104,9 +81,9 @@ async function segmentSplitSql(
   db: Db,
   j: Job,
   version: number,
-  req: { scope: Scope; life: LifeState; segmentSplit?: SegmentSplit | null },
+  req: { scope: Scope; options: LifeOptions; segmentSplit: SegmentSplit | null },
 ): Promise<Sql | undefined> {
-  if (req.life.split !== 'segment') return undefined;
+  if (req.options.split !== 'segment') return undefined;
   const id = req.segmentSplit?.model;
   if (!isModelId(id)) throw new Error(`invalid split model: ${String(id)}`);
   const model = MODELS[id] as Model<unknown>;
@@ -115,7 +92,7 @@ async function segmentSplitSql(
   return model.assign(params, { scope: req.scope, base });
 }
 
-function churnParams(life: LifeState, cached?: ActivityCache): ChurnWarningParams {
+function churnParams(life: LifeOptions, cached?: ActivityCache): ChurnWarningParams {
   return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK };
 }
 
@@ -126,7 +103,7 @@ async function rows<T>(j: Job, q: Sql): Promise<T[]> {
 
 async function transitions(
   j: Job,
-  life: LifeState,
+  life: LifeOptions,
   scope: Scope,
   t: StageThresholds,
   date1: string,
@@ -140,8 +117,8 @@ async function transitions(
 }
 
 /** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
-function membersSql(req: MembersRequest, limit: number, offset: number, segments?: Sql): Sql {
-  const { life, scope, target } = req;
+function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offset: number, segments?: Sql): Sql {
+  const { options: life, scope, target } = req;
   const page = { limit, offset };
   switch (target.kind) {
     case 'stage':
@@ -157,27 +134,29 @@ function membersSql(req: MembersRequest, limit: number, offset: number, segments
     case 'churn':
       return churnRiskList(churnParams(life), scope, page);
     default:
-      throw new Error(`invalid list: ${String((target as MembersTarget).kind)}`);
+      throw new Error(`invalid list: ${String((target as LifeMembersTarget).kind)}`);
   }
 }
 
-function checkMembers(req: MembersRequest): void {
+/** Validated request parts (the page may send anything): options, scope, offset. */
+function checkMembers<R extends Omit<LifeMembersRequest, 'offset'> & { offset?: number }>(req: R): R {
   checkScope(req.scope);
-  checkLife(req.life);
-  if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
+  if (req.offset !== undefined && (!Number.isInteger(req.offset) || req.offset < 0))
+    throw new Error(`invalid offset: ${String(req.offset)}`);
+  return { ...req, options: checkLifeOptions(req.options) };
 }
 
 /** The lifecycle worker API (spread into the worker's Comlink API). */
 export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
   return {
     /** Everything the lifecycle page draws, for one scope and set of options. */
-    async lifecycle(req: LifecycleRequest): Promise<Result<LifecycleResult>> {
+    async lifecycle(req: LifecycleRequest, slot: Slot) {
       const db = await getDb();
-      return job(db, 'analysis', async (j) => {
+      return job(db, 'analysis', slot, async (j): Promise<LifecycleResult> => {
         const t0 = performance.now();
-        const { scope, life } = req;
+        const { scope } = req;
         checkScope(scope);
-        checkLife(life);
+        const life = checkLifeOptions(req.options);
         // every query below reads the same per-day activity: build it once for this request
         await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
         const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) };
@@ -190,14 +169,14 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period }, scope));
         const cohorts = await rows<CohortRow>(
           j,
-          cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), req), cached), scope),
+          cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), { ...req, options: life }), cached), scope),
         );
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
         const cp = churnParams(life, cached);
         const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
-        const churnRows = await rows<ChurnRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE, offset: 0 }));
+        const churnRows = await rows<MemberRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE + 1, offset: 0 }));
         const date2 = req.transition?.date2 ?? scope.asOf;
         const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
         const tr = await transitions(j, life, scope, t, date1, date2, cached);
@@ -210,7 +189,10 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
           cohorts,
           repurchase,
           gaps,
-          churn: { summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, total_value: 0, pop_gap: null }, rows: churnRows },
+          churn: {
+            summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, total_value: 0, pop_gap: null },
+            first: page(churnRows, 0, summary?.at_risk ?? null),
+          },
           transitions: tr,
           ms: Math.round(performance.now() - t0),
         };
@@ -218,35 +200,40 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
     },
 
     /** One page (PAGE_SIZE rows) of a stage, a cohort cell or the at-risk list. */
-    async lifecycleMembers(req: MembersRequest): Promise<Result<MembersPage>> {
+    async lifecycleMembers(req: LifeMembersRequest, slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', async (j) => {
-        checkMembers(req);
-        const got = await j.q(membersSql(req, PAGE_SIZE + 1, req.offset, await segmentSplitSql(db, j, version(), req)));
-        return { rows: got.slice(0, PAGE_SIZE) as MemberRow[], offset: req.offset, more: got.length > PAGE_SIZE };
+      return job(db, 'aux', slot, async (j) => {
+        const r = checkMembers(req);
+        const got = await j.q(membersSql(r, PAGE_SIZE + 1, r.offset, await segmentSplitSql(db, j, version(), r)));
+        return page(got as MemberRow[], r.offset, null);
       });
     },
 
     /** All customers of a stage, a cohort cell or the at-risk list as CSV text (spreadsheet-safe). */
-    async lifecycleCsv(req: MembersRequest): Promise<Result<string>> {
+    async lifecycleCsv(req: Omit<LifeMembersRequest, 'offset'>, slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', async (j) => {
-        checkMembers(req);
-        const got = (await j.q(membersSql(req, ALL, 0, await segmentSplitSql(db, j, version(), req)))) as Record<string, Cell>[];
+      return job(db, 'aux', slot, async (j) => {
+        const r = checkMembers(req);
+        const got = (await j.q(membersSql(r, ALL, 0, await segmentSplitSql(db, j, version(), r)))) as Record<string, Cell>[];
         const columns = got[0] ? Object.keys(got[0]) : ['customer_id'];
         return objectsToCsv(columns, got);
       });
     },
 
     /** Stage transition matrix between two dates (when the user picks other dates than the default). */
-    async transitions(req: TransitionsRequest): Promise<Result<TransitionResult>> {
+    async transitions(req: TransitionsRequest, slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', async (j) => {
+      return job(db, 'aux', slot, async (j) => {
         checkScope(req.scope);
-        checkLife(req.life);
+        const life = checkLifeOptions(req.options);
         if (req.date2 > req.scope.asOf) throw new Error(`invalid second date: ${req.date2} is after the as-of date`);
-        return transitions(j, req.life, req.scope, req.thresholds, req.date1, req.date2);
+        return transitions(j, life, req.scope, req.thresholds, req.date1, req.date2);
       });
     },
-  };
+  } satisfies Partial<AtlasApi>;
+}
+
+/** A page from PAGE_SIZE + 1 fetched rows (the extra one only says that more exist). */
+function page(got: MemberRow[], offset: number, total: number | null): MembersPage {
+  return { rows: got.slice(0, PAGE_SIZE), offset, total, more: got.length > PAGE_SIZE };
 }

@@ -3,34 +3,33 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, supersede } from './query-runner';
+import { job, ensureBase } from './query-runner';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
-import { dataSegment, type Model } from '../src/analysis/segmentation/model';
-import { categoryAffinity } from '../src/analysis/segmentation/interest';
-import { breakdown, orderBreakdown, rfmGrid, type BreakdownRow, type RfmGridRow } from '../src/analysis/breakdown';
+import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
+import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
 import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
 import { members, memberSorts, gridMembers } from '../src/analysis/members';
 import { segmentProfile } from '../src/analysis/segment-profile';
 import { segmentMigration } from '../src/analysis/lifecycle/transitions';
-import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type FilterField, type Scope } from '../src/analysis/scope';
+import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
-import { toCsv } from '../src/lib/csv';
+import { objectsToCsv, type Cell } from '../src/lib/csv';
 import type { SegmentDef } from '../src/analysis/types';
-import type { Result } from '../src/worker-api';
-import type {
-  SegmentsRequest,
-  SegmentsResult,
-  MembersRequest,
-  MembersResult,
-  MemberRow,
-  ProfileResult,
-  ProfileRow,
-  CrosstabRow,
-  MigrationRequest,
-  MigrationResult,
-  MigrationRow,
-  AffinityRow,
-} from '../src/segments-api';
+import {
+  PAGE_SIZE,
+  type AtlasApi,
+  type SegmentsRequest,
+  type SegmentsResult,
+  type SegmentExtras,
+  type SegmentMembersRequest,
+  type MemberRow,
+  type ProfileResult,
+  type ProfileRow,
+  type CrosstabRow,
+  type MigrationRequest,
+  type MigrationRow,
+  type Slot,
+} from '../src/atlas-api';
 
 type AnyModel = Model<unknown>;
 
@@ -57,25 +56,49 @@ function defsFor(model: AnyModel, params: unknown, keys: readonly string[]): Seg
   return keys.map((k) => byKey.get(k) ?? dataSegment(k, i++));
 }
 
+/** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
+const ALL = 2_000_000_000;
+
+/** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
+function membersSql(
+  req: Omit<SegmentMembersRequest, 'offset'>,
+  ctx: { scope: Scope; base: Sql },
+  page: { limit: number; offset: number },
+): Sql {
+  const { model, params } = modelOf(req.model, req.params);
+  if (req.cell) return crosstabMembers(model, params, sideOf(req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
+  if (req.grid) return gridMembers(params as never, ctx, req.grid, page);
+  const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
+  return members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
+}
+
+/** Member rows without the query's helper column `total`. */
+function memberRows(rows: Record<string, unknown>[]): MemberRow[] {
+  return rows.map(({ total: _t, ...r }) => r as MemberRow);
+}
+
+/** The Segments page's worker methods. */
 export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
   return {
-    /** Everything the segments page draws, in one request (a newer one cancels it). */
-    async segments(req: SegmentsRequest): Promise<Result<SegmentsResult>> {
+    async segments(req: SegmentsRequest, slot: Slot) {
       const db = await getDb();
-      return job(db, 'analysis', 'segments', async (j) => {
+      return job(db, 'analysis', slot, async (j): Promise<SegmentsResult> => {
         const t0 = performance.now();
         const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
-        // When the assignment is read more than once (grid, cross-tab), compute it once into a table;
-        // for a lone breakdown that would only add a write.
-        const reuse = model.scored || req.crosstab !== null || model.id === 'interest';
+        const extraKeys = Object.keys(model.extras ?? {}) as ExtraKey[];
+        // When the assignment is read more than once (extras, cross-tab), compute it once into a
+        // table; for a lone breakdown that would only add a write.
+        const reuse = extraKeys.length > 0 || req.crosstab !== null;
         if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
-        const assigned: AnyModel = reuse ? { ...model, assign: () => raw('SELECT * FROM seg_assign') } : model;
+        const assignment = raw('SELECT * FROM seg_assign');
+        const assigned: AnyModel = reuse ? assignedModel(model, assignment) : model;
         const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
-        const grid = model.scored
-          ? ((await j.q(rfmGrid(params as never, ctx, raw('SELECT * FROM seg_assign')))) as unknown as RfmGridRow[])
-          : null;
+        const extras: SegmentExtras = {};
+        for (const k of extraKeys) {
+          (extras as Record<string, unknown>)[k] = await j.q(model.extras![k]!(params, ctx, assignment));
+        }
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
           const side = sideOf(req.crosstab);
@@ -91,9 +114,6 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           }
           ct = { rows: ctRows, defs: ctDefs };
         }
-        // the Interest model's companion table: which categories each segment over-buys
-        const affinity =
-          model.id === 'interest' ? ((await j.q(categoryAffinity(assigned, params, ctx))) as unknown as AffinityRow[]) : null;
         const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
           customers: 0,
           revenue: 0,
@@ -105,65 +125,42 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
             rows.map((r) => r.segment),
           ),
           rows,
-          grid,
+          extras,
           crosstab: ct,
           universe,
-          affinity,
           ms: Math.round(performance.now() - t0),
         };
       });
     },
 
-    async members(req: MembersRequest, slot = 'members'): Promise<Result<MembersResult>> {
+    async segmentMembers(req: SegmentMembersRequest, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
+        if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
         const base = await ensureBase(db, j, version(), req.scope);
-        const ctx = { scope: req.scope, base };
-        const page = { limit: req.limit, offset: req.offset };
-        let q: Sql;
-        if (req.cell) q = crosstabMembers(model, params, sideOf(req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
-        else if (req.grid) q = gridMembers(params as never, ctx, req.grid, page);
-        else {
-          const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
-          q = members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
-        }
-        const rows = await j.q(q);
-        return { rows: rows as unknown as MemberRow[], total: Number(rows[0]?.total ?? 0) };
+        const rows = await j.q(membersSql(req, { scope: req.scope, base }, { limit: PAGE_SIZE, offset: req.offset }));
+        const total = Number(rows[0]?.total ?? 0);
+        return { rows: memberRows(rows), offset: req.offset, total, more: req.offset + rows.length < total };
       });
     },
 
-    /** All members (of a segment, cell or grid cell) as injection-safe CSV. */
-    async membersCsv(req: Omit<MembersRequest, 'limit' | 'offset'>): Promise<Result<string>> {
-      const self = analysisApi(getDb, version);
-      const out: MemberRow[] = [];
-      for (let offset = 0; offset < 2_000_000; offset += 10_000) {
-        const r = await self.members({ ...req, limit: 10_000, offset }, 'members-csv');
-        if (!r.ok) return r;
-        out.push(...r.value.rows);
-        if (out.length >= r.value.total || r.value.rows.length === 0) break;
-      }
-      const cols = [
-        'customer_id',
-        'recency_days',
-        'orders',
-        'revenue',
-        'aov',
-        'last_ts',
-        ...(out[0] && 'r_score' in out[0] ? ['r_score', 'f_score', 'm_score'] : []),
-      ] as (keyof MemberRow)[];
-      return {
-        ok: true,
-        value: toCsv(
+    /** All members (of a segment, cell or grid cell) as injection-safe CSV, in one query. */
+    async segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot) {
+      const db = await getDb();
+      return job(db, 'aux', slot, async (j) => {
+        const base = await ensureBase(db, j, version(), req.scope);
+        const rows = memberRows(await j.q(membersSql(req, { scope: req.scope, base }, { limit: ALL, offset: 0 })));
+        const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
+        return objectsToCsv(
           ['segment', ...cols],
-          out.map((r) => [req.segment, ...cols.map((c) => r[c] ?? null)]),
-        ),
-      };
+          rows.map((r) => ({ segment: req.segment, ...r }) as Record<string, Cell>),
+        );
+      });
     },
 
-    async profile(req: Omit<MembersRequest, 'sort' | 'desc' | 'limit' | 'offset'>): Promise<Result<ProfileResult>> {
+    async profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', 'profile', async (j) => {
+      return job(db, 'aux', slot, async (j) => {
         const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const p = segmentProfile(model, params, { scope: req.scope, base }, req.segment);
@@ -175,15 +172,10 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       });
     },
 
-    /** Drop a running migration: a newer breakdown makes it stale, and both share one DuckDB. */
-    async cancelMigration(): Promise<void> {
-      await supersede(await getDb(), 'aux', 'migration');
-    },
-
     /** How the current model's customers moved between segments from an earlier as-of date to now. */
-    async migration(req: MigrationRequest): Promise<Result<MigrationResult>> {
+    async migration(req: MigrationRequest, slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', 'migration', async (j) => {
+      return job(db, 'aux', slot, async (j) => {
         const { model, params } = modelOf(req.model, req.params);
         assertDate(req.from, 'migration date');
         if (req.from >= req.scope.asOf)
@@ -201,10 +193,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       });
     },
 
-    /** Distinct values of a filter field (most frequent first, at most 500). */
-    async filterValues(field: FilterField): Promise<Result<{ value: string; n: number }[]>> {
+    async filterValues(field: Parameters<AtlasApi['filterValues']>[0], slot: Slot) {
       const db = await getDb();
-      return job(db, 'aux', `filter-values:${field}`, async (j) => {
+      return job(db, 'aux', slot, async (j) => {
         let q: Sql;
         if (field === 'age_band') q = sql`SELECT ${ageBandExpr('c')} AS value, count(*) AS n FROM customers c GROUP BY 1`;
         else if ((CUSTOMER_FIELDS as readonly string[]).includes(field))
@@ -216,7 +207,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         return rows.map((r) => ({ value: String(r.value), n: Number(r.n) }));
       });
     },
-  };
+  } satisfies Partial<AtlasApi>;
 }
 
 export type { ModelId, Scope };

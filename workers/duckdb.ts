@@ -12,8 +12,11 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
-import type { Bundle, InitInfo } from '../src/worker-api';
+import type { Bundle, InitInfo } from '../src/atlas-api';
 import { rowsFromArrow, type Row } from './arrow-rows';
+import type { Engine, Lane } from './engine';
+
+export type { Engine, Lane };
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -23,14 +26,12 @@ const BUNDLES: duckdb.DuckDBBundles = {
 
 const START_TIMEOUT_MS = 60_000;
 
-export interface Db {
+export interface Db extends Engine {
   db: duckdb.AsyncDuckDB;
   info: InitInfo;
   /** one connection per lane, so a cancel in one lane does not touch another */
   conn(lane: Lane): Promise<duckdb.AsyncDuckDBConnection>;
 }
-
-export type Lane = 'ingest' | 'analysis' | 'aux';
 
 let started: Promise<Db> | null = null;
 
@@ -76,7 +77,7 @@ async function start(forceBundle?: Bundle): Promise<Db> {
     crossOriginIsolated: Boolean(self.crossOriginIsolated),
     startMs: Math.round(performance.now() - t0),
   };
-  return {
+  const d: Db = {
     db,
     info,
     conn(lane) {
@@ -87,7 +88,11 @@ async function start(forceBundle?: Bundle): Promise<Db> {
       }
       return c;
     },
+    run: (lane, text, onStart) => run(d, lane, text, onStart),
+    exec: (lane, text) => exec(d, lane, text),
+    cancel: (lane) => cancel(d, lane),
   };
+  return d;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -19,7 +19,8 @@ import {
 } from '../src/ingest/encoding';
 import { hasLongLine, moveRawRejects, rejectsAsText, LONG_LINE_OPTIONS, type RawRejectKind } from '../src/ingest/raw-rejects';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
-import type { AppError, IngestProgress, RejectedRow } from '../src/worker-api';
+import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
+import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
 import { exec, run, type Db } from './duckdb';
@@ -28,17 +29,14 @@ export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
 
 const CHUNK = 4 * 1024 * 1024;
 
-export class IngestError extends Error {
-  constructor(readonly error: AppError) {
-    super(error.message);
+/** A file that cannot be loaded, with where and why (answered to the page as data). */
+export class IngestError extends AtlasError {
+  constructor(e: Omit<AppError, 'params'> & { params?: AppError['params'] }) {
+    super(e.code, e.message, e);
   }
 }
 
-export class Cancelled extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
+export { Cancelled };
 
 export interface LoadContext {
   db: Db;
@@ -189,6 +187,7 @@ function csvError(file: string, vname: string, e: unknown): AppError {
     return {
       code: 'out-of-memory',
       file,
+      params: { detail: 'file too large' },
       message: `${file} is too large for this browser tab's memory (DuckDB-WASM can use about 3 GB). Split the file, drop unneeded columns, or filter it to a shorter period and load it again.`,
     };
   }
@@ -196,6 +195,7 @@ function csvError(file: string, vname: string, e: unknown): AppError {
   return {
     code: 'parse-error',
     file,
+    params: { detail: msg.split('\n')[0] ?? msg },
     row: line ? Number(line) : undefined,
     message: `${file} could not be read as CSV${line ? ` (near line ${line})` : ''}: ${msg.split('\n')[0]}`,
   };

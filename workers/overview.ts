@@ -2,7 +2,7 @@
  * The overview after mapping: runs the queries of `src/ingest/overview.ts` and shapes them for the
  * page — per-file read/reject counts and empty values, and overall totals.
  */
-import type { FileMapping, FlaggedValues, Overview, FileOverview, MappingIssue } from '../src/worker-api';
+import type { FileMapping, FlaggedValues, Overview, FileOverview, MappingIssue } from '../src/atlas-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { overviewSql, readerRejectReason, readerRejectsSql, COVERAGE_ALL } from '../src/ingest/overview';
 import { literal } from '../src/lib/sql';

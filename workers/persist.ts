@@ -10,28 +10,12 @@
  *
  * Nothing here touches the network: OPFS is a private directory of this origin on this device.
  */
-import type { FileMapping, RefundRule } from '../src/worker-api';
+import type { FileMapping, PersistManifest, PersistStatus, RefundRule } from '../src/atlas-api';
+import { attempt } from './errors';
 
 /** The folder inside OPFS that holds everything this app stores. */
 const DIR = 'atlas-data';
 const MANIFEST = 'manifest.json';
-
-/** What is stored next to the files. Holds configuration only, no values from the data. */
-export interface PersistManifest {
-  version: 1;
-  savedAt: string;
-  files: { name: string; bytes: number; type: string; stored: string }[];
-  mappings: FileMapping[];
-  rule: RefundRule;
-}
-
-export interface PersistStatus {
-  /** false when this browser has no origin-private file system (then only memory is possible) */
-  available: boolean;
-  manifest: PersistManifest | null;
-  /** bytes stored in total (files + manifest) */
-  bytes: number;
-}
 
 async function root(): Promise<FileSystemDirectoryHandle | null> {
   try {
@@ -89,77 +73,98 @@ async function dirBytes(dir: FileSystemDirectoryHandle): Promise<number> {
 }
 
 /** The persistence half of the worker API (spread into the atlas worker's API object). */
+/** Storage work, throwing on failure; `persistApi` answers each as a `Result`. */
+const store = {
+  async persistStatus(): Promise<PersistStatus> {
+    const r = await root();
+    if (!r) return { available: false, manifest: null, bytes: 0 };
+    const dir = await dataDir(false);
+    if (!dir) return { available: true, manifest: null, bytes: 0 };
+    return { available: true, manifest: await readManifest(dir), bytes: await dirBytes(dir) };
+  },
+
+  /**
+   * Store these files (streamed, never whole in memory) and the manifest, replacing whatever was
+   * stored. The manifest is written last, so an interrupted save leaves no manifest and restores
+   * nothing rather than a partial set.
+   */
+  async persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<PersistStatus> {
+    const dir = await dataDir(true);
+    if (!dir) return { available: false, manifest: null, bytes: 0 };
+    const before = await readManifest(dir);
+    await dir.removeEntry(MANIFEST).catch(() => undefined);
+    const used = new Set(before?.files.map((e) => e.stored) ?? []);
+    const entries: PersistManifest['files'] = [];
+    for (const f of files) {
+      // A file restored from OPFS is backed by its stored copy: keep that copy, never rewrite
+      // it while reading from it.
+      const same = before?.files.find((e) => e.name === f.name && e.bytes === f.size);
+      if (same && (await exists(dir, same.stored, f.size))) {
+        entries.push(same);
+        continue;
+      }
+      const stored = freshName(used);
+      used.add(stored);
+      const w = await (await dir.getFileHandle(stored, { create: true })).createWritable();
+      await f.stream().pipeTo(w);
+      entries.push({ name: f.name, bytes: f.size, type: f.type, stored });
+    }
+    const manifest: PersistManifest = { version: 1, savedAt: new Date().toISOString(), files: entries, mappings, rule };
+    await writeText(dir, MANIFEST, JSON.stringify(manifest));
+    // drop copies no longer listed (removed files, earlier saves)
+    const keep = new Set([...entries.map((e) => e.stored), MANIFEST]);
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      if (!keep.has(name)) await dir.removeEntry(name).catch(() => undefined);
+    }
+    return { available: true, manifest, bytes: await dirBytes(dir) };
+  },
+
+  /** Update only the mappings and refund rule of a stored set (files unchanged). */
+  async persistConfig(mappings: FileMapping[], rule: RefundRule): Promise<void> {
+    const dir = await dataDir(false);
+    const m = dir ? await readManifest(dir) : null;
+    if (!dir || !m) return;
+    await writeText(dir, MANIFEST, JSON.stringify({ ...m, mappings, rule, savedAt: new Date().toISOString() }));
+  },
+
+  /** The stored files as `File` objects (backed by OPFS, not copied) plus the manifest. */
+  async persistLoad(): Promise<{ manifest: PersistManifest; files: File[] } | null> {
+    const dir = await dataDir(false);
+    const manifest = dir ? await readManifest(dir) : null;
+    if (!dir || !manifest) return null;
+    const files: File[] = [];
+    for (const e of manifest.files) {
+      const blob = await (await dir.getFileHandle(e.stored)).getFile();
+      files.push(new File([blob], e.name, { type: e.type }));
+    }
+    return { manifest, files };
+  },
+
+  /** Delete everything this app stored in the browser. */
+  async persistForget(): Promise<void> {
+    const r = await root();
+    await r?.removeEntry(DIR, { recursive: true }).catch(() => undefined);
+  },
+};
+
+const STORAGE = { code: 'storage' } as const;
+
+/** "Keep my data in this browser" as worker API methods. */
 export function persistApi() {
   return {
-    async persistStatus(): Promise<PersistStatus> {
-      const r = await root();
-      if (!r) return { available: false, manifest: null, bytes: 0 };
-      const dir = await dataDir(false);
-      if (!dir) return { available: true, manifest: null, bytes: 0 };
-      return { available: true, manifest: await readManifest(dir), bytes: await dirBytes(dir) };
-    },
-
-    /**
-     * Store these files (streamed, never whole in memory) and the manifest, replacing whatever was
-     * stored. The manifest is written last, so an interrupted save leaves no manifest and restores
-     * nothing rather than a partial set.
-     */
-    async persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<PersistStatus> {
-      const dir = await dataDir(true);
-      if (!dir) return { available: false, manifest: null, bytes: 0 };
-      const before = await readManifest(dir);
-      await dir.removeEntry(MANIFEST).catch(() => undefined);
-      const used = new Set(before?.files.map((e) => e.stored) ?? []);
-      const entries: PersistManifest['files'] = [];
-      for (const f of files) {
-        // A file restored from OPFS is backed by its stored copy: keep that copy, never rewrite
-        // it while reading from it.
-        const same = before?.files.find((e) => e.name === f.name && e.bytes === f.size);
-        if (same && (await exists(dir, same.stored, f.size))) {
-          entries.push(same);
-          continue;
-        }
-        const stored = freshName(used);
-        used.add(stored);
-        const w = await (await dir.getFileHandle(stored, { create: true })).createWritable();
-        await f.stream().pipeTo(w);
-        entries.push({ name: f.name, bytes: f.size, type: f.type, stored });
-      }
-      const manifest: PersistManifest = { version: 1, savedAt: new Date().toISOString(), files: entries, mappings, rule };
-      await writeText(dir, MANIFEST, JSON.stringify(manifest));
-      // drop copies no longer listed (removed files, earlier saves)
-      const keep = new Set([...entries.map((e) => e.stored), MANIFEST]);
-      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
-        if (!keep.has(name)) await dir.removeEntry(name).catch(() => undefined);
-      }
-      return { available: true, manifest, bytes: await dirBytes(dir) };
-    },
-
-    /** Update only the mappings and refund rule of a stored set (files unchanged). */
-    async persistConfig(mappings: FileMapping[], rule: RefundRule): Promise<void> {
-      const dir = await dataDir(false);
-      const m = dir ? await readManifest(dir) : null;
-      if (!dir || !m) return;
-      await writeText(dir, MANIFEST, JSON.stringify({ ...m, mappings, rule, savedAt: new Date().toISOString() }));
-    },
-
-    /** The stored files as `File` objects (backed by OPFS, not copied) plus the manifest. */
-    async persistLoad(): Promise<{ manifest: PersistManifest; files: File[] } | null> {
-      const dir = await dataDir(false);
-      const manifest = dir ? await readManifest(dir) : null;
-      if (!dir || !manifest) return null;
-      const files: File[] = [];
-      for (const e of manifest.files) {
-        const blob = await (await dir.getFileHandle(e.stored)).getFile();
-        files.push(new File([blob], e.name, { type: e.type }));
-      }
-      return { manifest, files };
-    },
-
-    /** Delete everything this app stored in the browser. */
-    async persistForget(): Promise<void> {
-      const r = await root();
-      await r?.removeEntry(DIR, { recursive: true }).catch(() => undefined);
-    },
+    persistStatus: () => attempt(() => store.persistStatus(), STORAGE),
+    persistSave: (files: File[], mappings: FileMapping[], rule: RefundRule) =>
+      attempt(() => store.persistSave(files, mappings, rule), STORAGE),
+    persistConfig: (mappings: FileMapping[], rule: RefundRule) =>
+      attempt(async () => {
+        await store.persistConfig(mappings, rule);
+        return null;
+      }, STORAGE),
+    persistLoad: () => attempt(() => store.persistLoad(), STORAGE),
+    persistForget: () =>
+      attempt(async () => {
+        await store.persistForget();
+        return null;
+      }, STORAGE),
   };
 }

@@ -1,17 +1,18 @@
 /**
  * Running analysis SQL in the worker: values are inlined as escaped literals (DuckDB-WASM can only
- * cancel non-prepared queries), a newer request on a lane supersedes and cancels the older one,
+ * cancel non-prepared queries), a newer request of a slot supersedes and cancels the older one,
  * errors come back as data carrying the SQL that failed, and the per-customer base is materialised
  * once per (data version, scope) and reused by every model.
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
 import type { Scope } from '../src/analysis/scope';
-import type { AppError, Result } from '../src/worker-api';
-import { run, cancel, exec, type Db, type Lane } from './duckdb';
+import type { Result, Slot } from '../src/atlas-api';
+import { toAppError } from './errors';
+import type { Engine, Lane } from './engine';
 import type { Row } from './arrow-rows';
 
-/** A request's run context: `q()` runs SQL unless a newer request took the lane. */
+/** A request's run context: `q()` runs SQL unless a newer request took the slot. */
 export interface Job {
   q(query: Sql | string): Promise<Row[]>;
   readonly stale: boolean;
@@ -19,25 +20,23 @@ export interface Job {
 
 class Superseded extends Error {}
 
-/** Latest job per slot (a slot is one kind of request, e.g. the page's breakdown or its members list). */
-const generation = new Map<string, number>();
+/** Latest job per slot (a slot is one consumer, e.g. the page's breakdown or one members list). */
+const generation = new Map<Slot, number>();
 /** Which slot's statement runs on each lane right now (only that slot's newer job may cancel it). */
-const running = new Map<Lane, string>();
+const running = new Map<Lane, Slot>();
+/** The lane each slot last ran on (to interrupt it from `supersede`). */
+const laneOf = new Map<Slot, Lane>();
 
 /**
  * Run `body` as the newest job of `slot` on `lane`: an older job of the same slot is cancelled
  * (its running statement interrupted) and answers `{ok:false, error:{code:'cancelled'}}`. Jobs of
- * other slots on the lane just wait their turn.
+ * other slots on the lane just wait their turn. Errors come back as data with the SQL that failed.
  */
-export async function job<T>(db: Db, lane: Lane, slot: string, body: (j: Job) => Promise<T>): Promise<Result<T>>;
-/** Slot = lane: every job on the lane supersedes the previous one. */
-export async function job<T>(db: Db, lane: Lane, body: (j: Job) => Promise<T>): Promise<Result<T>>;
-export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promise<T>), b?: (j: Job) => Promise<T>): Promise<Result<T>> {
-  const slot = typeof a === 'string' ? a : lane;
-  const body = typeof a === 'string' ? b! : a;
+export async function job<T>(db: Engine, lane: Lane, slot: Slot, body: (j: Job) => Promise<T>): Promise<Result<T>> {
   const mine = (generation.get(slot) ?? 0) + 1;
   generation.set(slot, mine);
-  if (running.get(lane) === slot) await cancel(db, lane).catch(() => false);
+  laneOf.set(slot, lane);
+  if (running.get(lane) === slot) await db.cancel(lane).catch(() => false);
   const isStale = () => generation.get(slot) !== mine;
   let current = '';
   const j: Job = {
@@ -49,12 +48,14 @@ export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promis
       current = typeof query === 'string' ? query : inline(query);
       const text = current;
       // `run` queues behind the lane's current statement; mark the lane ours only once it starts.
-      const rows = await run(db, lane, text, () => {
-        if (isStale()) throw new Superseded();
-        running.set(lane, slot);
-      }).finally(() => {
-        if (running.get(lane) === slot) running.delete(lane);
-      });
+      const rows = await db
+        .run(lane, text, () => {
+          if (isStale()) throw new Superseded();
+          running.set(lane, slot);
+        })
+        .finally(() => {
+          if (running.get(lane) === slot) running.delete(lane);
+        });
       if (isStale()) throw new Superseded();
       return rows;
     },
@@ -62,28 +63,18 @@ export async function job<T>(db: Db, lane: Lane, a: string | ((j: Job) => Promis
   try {
     return { ok: true, value: await body(j) };
   } catch (e) {
-    if (e instanceof Superseded || isStale()) return { ok: false, error: { code: 'cancelled', message: 'Superseded by a newer request.' } };
-    return { ok: false, error: queryError(e, current) };
+    if (e instanceof Superseded || isStale()) {
+      return { ok: false, error: { code: 'cancelled', message: 'Superseded by a newer request.', params: {} } };
+    }
+    return { ok: false, error: toAppError(e, { code: 'query', sql: current || undefined }) };
   }
 }
 
 /** Make the running job of `slot` stale (and interrupt its statement): its answer is no longer wanted. */
-export async function supersede(db: Db, lane: Lane, slot: string): Promise<void> {
+export async function supersede(db: Engine, slot: Slot): Promise<void> {
   generation.set(slot, (generation.get(slot) ?? 0) + 1);
-  if (running.get(lane) === slot) await cancel(db, lane).catch(() => false);
-}
-
-export function queryError(e: unknown, sqlText: string): AppError {
-  const message = e instanceof Error ? e.message : String(e);
-  if (/out of memory|could not allocate|memory access out of bounds/i.test(message)) {
-    return {
-      code: 'out-of-memory',
-      message: `The browser tab ran out of memory running this analysis. Narrow the date window or filters. (${message.split('\n')[0]})`,
-      sql: sqlText,
-    };
-  }
-  if (/interrupt/i.test(message)) return { code: 'cancelled', message: 'Cancelled.', sql: sqlText };
-  return { code: 'query', message: message.split('\n')[0] ?? message, sql: sqlText };
+  const lane = laneOf.get(slot);
+  if (lane && running.get(lane) === slot) await db.cancel(lane).catch(() => false);
 }
 
 const bases = new Map<string, string>();
@@ -93,7 +84,7 @@ let baseSeq = 0;
  * The customer base for a scope as a table name (Sql), built once per data version and scope;
  * the four most recent are kept.
  */
-export async function ensureBase(db: Db, j: Job, version: number, scope: Scope): Promise<Sql> {
+export async function ensureBase(db: Engine, j: Job, version: number, scope: Scope): Promise<Sql> {
   const key = `${version}|${JSON.stringify(scope)}`;
   let name = bases.get(key);
   if (!name) {
@@ -103,15 +94,15 @@ export async function ensureBase(db: Db, j: Job, version: number, scope: Scope):
     while (bases.size > 4) {
       const [oldKey, oldName] = bases.entries().next().value as [string, string];
       bases.delete(oldKey);
-      await exec(db, 'aux', `DROP TABLE IF EXISTS ${oldName}`).catch(() => undefined);
+      await db.exec('aux', `DROP TABLE IF EXISTS ${oldName}`).catch(() => undefined);
     }
   }
   return raw(name);
 }
 
 /** Forget cached bases (after the canonical tables change). */
-export async function dropBases(db: Db): Promise<void> {
-  for (const name of bases.values()) await exec(db, 'aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+export async function dropBases(db: Engine): Promise<void> {
+  for (const name of bases.values()) await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
   bases.clear();
 }
 

@@ -2,19 +2,10 @@
 import { type Sql, sql, ident, num } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
+import { DEMOGRAPHIC_DIMENSIONS } from './attributes';
 
 /** Customer-base columns a crosstab can use as its second axis. */
-export const CROSSTAB_ATTRIBUTES = [
-  'age_band',
-  'gender',
-  'region',
-  'city',
-  'city_tier',
-  'occupation',
-  'income',
-  'channel',
-  'top_category',
-] as const;
+export const CROSSTAB_ATTRIBUTES = [...DEMOGRAPHIC_DIMENSIONS, 'top_category'] as const;
 export type CrosstabAttribute = (typeof CROSSTAB_ATTRIBUTES)[number];
 
 export type CrosstabSide<P> = { model: Model<P>; params: P } | { attribute: CrosstabAttribute };

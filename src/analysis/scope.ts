@@ -3,11 +3,10 @@
  * and events through `scopedOrders` / `scopedEvents`, so all of them see the same rows.
  */
 import { Sql, sql, raw, ident, join } from '../lib/sql';
+import { assertDate } from '../lib/dates';
+import { CUSTOMER_FIELDS, ORDER_FIELDS } from './attributes';
 
-/** Customer attributes (from `customers`). */
-export const CUSTOMER_FIELDS = ['region', 'city', 'city_tier', 'gender', 'occupation', 'income', 'age_band'] as const;
-/** Order attributes (from `orders`). */
-export const ORDER_FIELDS = ['channel', 'category'] as const;
+export { CUSTOMER_FIELDS, ORDER_FIELDS, assertDate };
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 export type OrderField = (typeof ORDER_FIELDS)[number];
 export type FilterField = CustomerField | OrderField;
@@ -24,15 +23,6 @@ export interface Scope {
   /** Inclusive start of the window, `YYYY-MM-DD`, or null for all history before `asOf`. */
   from: string | null;
   filters: readonly AttributeFilter[];
-}
-
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Throws unless `d` is a real calendar date `YYYY-MM-DD`. */
-export function assertDate(d: string, name: string): void {
-  if (!DATE_RE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) {
-    throw new Error(`invalid ${name}: ${d}`);
-  }
 }
 
 function isCustomerField(f: FilterField): f is CustomerField {

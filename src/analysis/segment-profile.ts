@@ -8,10 +8,11 @@ import { scopedOrders } from './scope';
 import type { ModelContext } from './types';
 import { checkAscending } from './segmentation/model';
 import type { Model } from './segmentation/model';
+import type { Attribute } from './attributes';
 
 export interface ProfileOptions {
   /** Customer attribute for the demographic composition. */
-  attribute: 'age_band' | 'gender' | 'region' | 'city' | 'city_tier' | 'occupation' | 'income' | 'channel';
+  attribute: Attribute;
   /** Order value bucket lower bounds (ascending, from 0). */
   orderValueEdges: number[];
   /** Recency bucket lower bounds in days (ascending, from 0). */

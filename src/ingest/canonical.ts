@@ -6,8 +6,8 @@
  * Pipeline: lookups (customer aliases, order lines, payments, products) → orders per file →
  * events per file → orders derived from purchase events when there is no order file → customers.
  */
-import { Sql, sql, raw, inline } from '../lib/sql';
-import type { FileMapping, MappingIssue, RawFile, RefundRule } from './mapping';
+import { Sql, sql, raw, inline, join } from '../lib/sql';
+import type { FileMapping, MappingIssue, RawColumn, RawFile, RefundRule } from './mapping';
 import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
 import {
@@ -53,11 +53,28 @@ function finiteCol(c: string): Sql {
   return raw(`(CASE WHEN isfinite(${c}) THEN ${c} END)`);
 }
 
-/** Customer key translated through the profile files' alias column (Olist `customer_id` → `customer_unique_id`). */
+/**
+ * An id as text; e-mail addresses in lower case, so `Ann@x.com` and `ann@x.com` are one customer.
+ * Only columns whose samples hold an `@` pay for the lower-casing (a plain id column costs nothing more).
+ */
+function keyExpr(c: RawColumn): Sql {
+  const id = idExpr(rc(c));
+  return c.samples.some((v) => v?.includes('@')) ? sql`lower(${id})` : id;
+}
+
+/**
+ * Customer key: the id column, else on rows where it is empty the id that the fallback value
+ * (Stripe `Customer Email`, GA4 `user_pseudo_id`) has on other rows of any file (`__stitch`: the
+ * device that logged in is that user all along), else the fallback value itself; then translated
+ * through the profile files' alias column (Olist `customer_id` → `customer_unique_id`).
+ */
 function customerKey(x: Mapped): Sql {
   const c = colOf(x, 'customer_id') ?? colOf(x, 'customer_alias');
-  if (!c) return NULL_TEXT;
-  const id = idExpr(rc(c));
+  const fb = colOf(x, 'customer_fallback');
+  if (!c) return fb ? keyExpr(fb) : NULL_TEXT;
+  const id = fb
+    ? sql`coalesce(${keyExpr(c)}, (SELECT st.customer_id FROM __stitch st WHERE st.fallback = ${keyExpr(fb)}), ${keyExpr(fb)})`
+    : keyExpr(c);
   // The alias lookup (Olist: per-order key → person) only when a profile file declares aliases.
   return x.hasAlias ? sql`coalesce((SELECT a.customer_id FROM __alias a WHERE a.alias = ${id}), ${id})` : id;
 }
@@ -68,6 +85,7 @@ function lookups(all: Mapped[]): Sql[] {
     raw('CREATE OR REPLACE TEMP TABLE __products (product_id VARCHAR, category VARCHAR)'),
     raw('CREATE OR REPLACE TEMP TABLE __lines (order_id VARCHAR, amount DOUBLE, quantity DOUBLE, unit_price DOUBLE, product_id VARCHAR)'),
     raw('CREATE OR REPLACE TEMP TABLE __payments (order_id VARCHAR, amount DOUBLE)'),
+    raw('CREATE OR REPLACE TEMP TABLE __stitch (fallback VARCHAR, customer_id VARCHAR)'),
   ];
   for (const x of all) {
     const from = sql`FROM ${tableOf(x)} r`;
@@ -75,6 +93,12 @@ function lookups(all: Mapped[]): Sql[] {
     const id = colOf(x, 'customer_id');
     if (x.m.role === 'customers' && alias && id) {
       out.push(sql`INSERT INTO __alias SELECT ${idExpr(rc(alias))}, ${idExpr(rc(id))} ${from} WHERE ${idExpr(rc(alias))} IS NOT NULL`);
+    }
+    const fb = colOf(x, 'customer_fallback');
+    if (id && fb && (x.m.role === 'orders' || x.m.role === 'events')) {
+      out.push(
+        sql`INSERT INTO __stitch SELECT ${keyExpr(fb)}, ${keyExpr(id)} ${from} WHERE ${keyExpr(fb)} IS NOT NULL AND ${keyExpr(id)} IS NOT NULL`,
+      );
     }
     if (x.m.role === 'products' && colOf(x, 'product_id')) {
       out.push(sql`INSERT INTO __products SELECT ${textOr(x, 'product_id', idExpr)}, ${textOr(x, 'category')} ${from}`);
@@ -101,6 +125,10 @@ function lookups(all: Mapped[]): Sql[] {
     ),
   );
   out.push(raw('CREATE OR REPLACE TEMP TABLE __payments AS SELECT order_id, sum(amount) AS amount FROM __payments GROUP BY order_id'));
+  // a fallback key seen with several ids (a shared device or e-mail) goes to the smallest of them: deterministic
+  out.push(
+    raw('CREATE OR REPLACE TEMP TABLE __stitch AS SELECT fallback, min(customer_id) AS customer_id FROM __stitch GROUP BY fallback'),
+  );
   return out;
 }
 
@@ -144,21 +172,47 @@ function timeRejects(x: Mapped): Sql {
   return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
 }
 
+/**
+ * Rewrites `__stage` for files where only an order's first row carries the order-level columns
+ * (Shopify): empty customer, time, status, channel and region are taken from the order's first row
+ * that has them, and the amount (an order total, blank or repeated on later rows) counts once per
+ * order — on its first row; negative rows (refunds filed under the same order number) keep theirs.
+ */
+function inheritOrderColumns(): Sql {
+  const w = raw('(PARTITION BY oid ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)');
+  const fill = (c: string) =>
+    raw(`CASE WHEN oid IS NULL THEN ${c} ELSE coalesce(${c}, first_value(${c} IGNORE NULLS) OVER ${w.text}) END AS ${c}`);
+  // the order total sits on the first non-negative row of the order; refunds keep their own amount
+  const neg = raw('coalesce(amt < 0, FALSE)');
+  const amt = sql`CASE WHEN oid IS NULL OR ${neg} THEN amt
+    WHEN row_number() OVER (PARTITION BY oid, ${neg} ORDER BY "row") = 1 THEN first_value(amt IGNORE NULLS) OVER (PARTITION BY oid, ${neg} ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ELSE 0 END AS amt`;
+  const cols = ['cust', 'ts', 'ts_raw', 'status', 'channel', 'region', 'full_refund'].map(fill);
+  return sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT * REPLACE (${join([...cols, amt])}) FROM __stage`;
+}
+
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
   const amountCol = colOf(x, 'amount');
   // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
   const qty = numOr(x, 'quantity', true);
   const price = moneyOr(x, 'unit_price', true);
-  const lineAmount = amountCol
+  const gross = amountCol
     ? sql`${moneyOr(x, 'amount', true)} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
     : colOf(x, 'quantity') && colOf(x, 'unit_price')
       ? sql`${qty} * ${price}`
       : NULL_NUM;
+  // Stripe `Amount Refunded`, Shopify `Refunded Amount`: revenue is what was kept.
+  const refund = x.m.subtractRefund && colOf(x, 'refund_amount') ? sql`coalesce(${moneyOr(x, 'refund_amount')}, 0)` : null;
+  const lineAmount = refund ? sql`(${gross}) - ${refund}` : gross;
+  // NULL without an amount (a continuation row), so it inherits the order's first row's verdict
+  const fullRefund = refund
+    ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
+    : raw('CAST(NULL AS BOOLEAN)');
   const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'region')} AS region FROM ${tableOf(x)} r`;
+    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund FROM ${tableOf(x)} r`;
   const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
   const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
   const reason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
@@ -170,8 +224,14 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
         coalesce(l.product_id, s.product_id) AS pid FROM __stage s LEFT JOIN __lines l ON l.order_id = s.oid
         LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
     : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM __stage s`;
-  const isReturn = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
-  const amount = rule.mode === 'net' ? sql`CASE WHEN is_ret THEN -abs(amount0) ELSE amount0 END` : raw('amount0');
+  const ruled = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
+  const isReturn = refund ? sql`(${ruled} OR coalesce(full_refund, FALSE))` : ruled;
+  // Net: a refund row (negative amount or quantity) subtracts; a row that is a refund only by its
+  // status (cancelled, never paid, refunded in full) adds nothing, as it was never revenue.
+  const amount =
+    rule.mode === 'net'
+      ? sql`CASE WHEN NOT is_ret THEN amount0 WHEN amount0 < 0 OR coalesce(q < 0, FALSE) THEN -abs(amount0) ELSE 0 END`
+      : raw('amount0');
   // Without an order id: an order-level file (no product, category or quantity column) has one
   // order per row; a line-level file has one order per customer and moment (docs/data-model.md).
   const lineLevel = Boolean(colOf(x, 'product_id') || colOf(x, 'category') || colOf(x, 'quantity'));
@@ -182,7 +242,15 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [stage, ...rangeRejects(x), timeRejects(x), rejectAmount, ...flags(x, Boolean(amountCol)), insert];
+  return [
+    stage,
+    ...(x.m.orderLevel && colOf(x, 'order_id') ? [inheritOrderColumns()] : []),
+    ...rangeRejects(x),
+    timeRejects(x),
+    rejectAmount,
+    ...flags(x, Boolean(amountCol)),
+    insert,
+  ];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
@@ -215,7 +283,9 @@ function profilesFromFile(x: Mapped): Sql[] {
   const numericAge = age ? numericShare(age.samples) >= 0.9 : false;
   const birth = colOf(x, 'birth_date');
   const id = colOf(x, 'customer_id');
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${id ? idExpr(rc(id)) : NULL_TEXT} AS cust,
+  const fb = colOf(x, 'customer_fallback');
+  const key = id && fb ? sql`coalesce(${keyExpr(id)}, ${keyExpr(fb)})` : id ? keyExpr(id) : fb ? keyExpr(fb) : NULL_TEXT;
+  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${key} AS cust,
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
     ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
@@ -277,7 +347,12 @@ export function buildCanonical(
   ];
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
-      issues.push({ level: 'warning', file: x.file.name, message: 'no amount column (nor quantity and unit price): order amounts are 0' });
+      issues.push({
+        level: 'warning',
+        file: x.file.name,
+        message: 'no amount column (nor quantity and unit price): order amounts are 0',
+        code: 'no-amount',
+      });
     }
     out.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0));
   }
@@ -285,6 +360,7 @@ export function buildCanonical(
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
   for (const x of of('customers')) out.push(...profilesFromFile(x));
   out.push(...customers());
-  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles']) out.push(raw(`DROP TABLE IF EXISTS ${t}`));
+  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
+    out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }

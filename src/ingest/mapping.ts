@@ -5,6 +5,7 @@
 import type { NumberFormat } from './values';
 
 export type { NumberFormat } from './values';
+import type { LayoutId } from './platforms';
 
 /** What a file holds. */
 export type FileRole =
@@ -30,6 +31,8 @@ export type ColumnRole =
   | 'customer_id'
   /** an alternative per-order customer key that a profile file translates to `customer_id` (Olist `customer_id` → `customer_unique_id`) */
   | 'customer_alias'
+  /** a second customer key, used on rows whose customer id is empty (Stripe `Customer Email`, GA4 `user_pseudo_id`) */
+  | 'customer_fallback'
   | 'order_id'
   | 'timestamp'
   | 'amount'
@@ -57,6 +60,7 @@ export type ColumnRole =
 export const COLUMN_ROLES: readonly ColumnRole[] = [
   'customer_id',
   'customer_alias',
+  'customer_fallback',
   'order_id',
   'timestamp',
   'amount',
@@ -88,6 +92,8 @@ export type TimestampFormat =
   /** integer seconds / milliseconds since 1970-01-01 UTC */
   | { kind: 'epoch_s' }
   | { kind: 'epoch_ms' }
+  /** integer microseconds since 1970-01-01 UTC (GA4 `event_timestamp`) */
+  | { kind: 'epoch_us' }
   /** integer or text 19970101 */
   | { kind: 'yyyymmdd' }
   /**
@@ -140,7 +146,27 @@ export const DEFAULT_REFUND_RULE: RefundRule = {
   mode: 'exclude',
   negative: true,
   orderIdPrefixes: ['C'],
-  statuses: ['canceled', 'cancelled', 'refunded', 'returned', 'unavailable', '交易关闭', '已取消', '退款成功', '已退款'],
+  // Refunded, cancelled, and never paid (Shopify `pending`/`voided`, Stripe `failed`, WooCommerce
+  // `pending payment`, Taobao 等待买家付款, JD 等待付款, Pinduoduo 退款成功 after or before shipping).
+  statuses: [
+    'canceled',
+    'cancelled',
+    'refunded',
+    'returned',
+    'unavailable',
+    'voided',
+    'pending',
+    'failed',
+    'pending payment',
+    '交易关闭',
+    '已取消',
+    '退款成功',
+    '已退款',
+    '等待买家付款',
+    '等待付款',
+    '未发货，退款成功',
+    '已发货，退款成功',
+  ],
 };
 
 /** The mapping of one file. */
@@ -163,6 +189,16 @@ export interface FileMapping {
    * rejected as "date out of range". Set by the overview's "exclude" button for far-off dates.
    */
   dateRange?: { min: string; max: string } | null;
+  /** the platform layout recognised from the headers (`src/ingest/platforms.ts`) */
+  layout?: LayoutId;
+  /**
+   * One row per order line where only an order's first row carries the order-level columns
+   * (Shopify): later rows of the same order id take customer, time, status, channel and region
+   * from it when empty, and the amount (an order total) counts once per order.
+   */
+  orderLevel?: boolean;
+  /** the amount is reduced by the `refund_amount` column; a row refunded in full is a refund */
+  subtractRefund?: boolean;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
 }
@@ -173,5 +209,9 @@ export interface MappingIssue {
   file: string;
   column?: string;
   row?: number;
+  /** English text (logs, tests); the page shows the translation of `code` */
   message: string;
+  /** what the issue is (`issue.<code>` in the dictionaries), with the values the sentence needs */
+  code?: string;
+  params?: Record<string, string | number>;
 }

@@ -6,9 +6,11 @@ import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
 import { plausibleEnd } from './canonical-parts';
 
-const PROFILE_FIELDS = ['age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
+import { ATTRIBUTES, COVERAGE_FIELDS } from '../analysis/attributes';
+
+const PROFILE_FIELDS = ['age', ...ATTRIBUTES.map((a) => a.key)] as const;
 /** Profile fields the Data page reports coverage for (besides age). */
-export const COVERAGE_ALL = ['gender', 'region', 'city', 'city_tier', 'occupation', 'income'] as const;
+export const COVERAGE_ALL = COVERAGE_FIELDS;
 
 /** The reason shown for lines the CSV reader rejected, by the reader's error type. */
 export function readerRejectReason(errorType: string): string {

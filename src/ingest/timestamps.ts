@@ -77,13 +77,14 @@ function isValidYmd(n: number): boolean {
   return y >= 1900 && y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
 }
 
-/** Epoch seconds between 2001-09 and 2033-05 (10 digits); milliseconds likewise (13 digits). */
+/** Epoch seconds between 2001-09 and 2033-05 (10 digits); milliseconds (13) and microseconds (16, GA4) likewise. */
 function integerKind(values: string[]): TimestampFormat | null {
   if (values.length === 0 || !values.every((v) => /^\d+$/.test(v))) return null;
   const nums = values.map(Number);
   if (nums.every(isValidYmd)) return { kind: 'yyyymmdd' };
   if (nums.every((n) => n >= 1e9 && n < 2e9)) return { kind: 'epoch_s' };
   if (nums.every((n) => n >= 1e12 && n < 2e12)) return { kind: 'epoch_ms' };
+  if (nums.every((n) => n >= 1e15 && n < 2e15)) return { kind: 'epoch_us' };
   return null;
 }
 
@@ -198,10 +199,12 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, tzOffsetMinutes: n
     case 'native':
       return sql`CAST(${col} AS TIMESTAMP)`;
     case 'epoch_s':
-    case 'epoch_ms': {
+    case 'epoch_ms':
+    case 'epoch_us': {
       const n = sql`TRY_CAST(${text(col)} AS BIGINT)`;
-      const micros = fmt.kind === 'epoch_s' ? sql`${n} * 1000000` : sql`${n} * 1000`;
-      const limit = fmt.kind === 'epoch_s' ? raw('253402300799') : raw('253402300799000');
+      const micros = fmt.kind === 'epoch_s' ? sql`${n} * 1000000` : fmt.kind === 'epoch_ms' ? sql`${n} * 1000` : n;
+      const limit =
+        fmt.kind === 'epoch_s' ? raw('253402300799') : fmt.kind === 'epoch_ms' ? raw('253402300799000') : raw('253402300799000000');
       return sql`(CASE WHEN ${n} BETWEEN 0 AND ${limit} THEN make_timestamp(${micros}) + to_minutes(${tz}) END)`;
     }
     case 'yyyymmdd':

@@ -29,22 +29,27 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
   for (const m of used) {
     const file = files.find((f) => f.table === m.table) ?? files.find((f) => f.name === m.file);
     if (!file) {
-      issues.push({ level: 'error', file: m.file, message: `file ${m.file} is not loaded` });
+      issues.push({ level: 'error', file: m.file, message: `file ${m.file} is not loaded`, code: 'not-loaded' });
       continue;
     }
     for (const name of Object.keys(m.columns)) {
       if (m.columns[name] !== 'ignore' && !file.columns.some((c) => c.name === name)) {
-        issues.push({ level: 'error', file: m.file, column: name, message: `${m.file}: column ${name} does not exist` });
+        issues.push({ level: 'error', file: m.file, column: name, message: `${m.file}: column ${name} does not exist`, code: 'no-column' });
       }
     }
     const hasCustomer = mapped(m, 'customer_id') !== undefined || mapped(m, 'customer_alias') !== undefined;
     if (!hasCustomer && (m.role === 'events' || m.role === 'customers')) {
-      issues.push({ level: 'error', file: m.file, message: `${m.file}: no customer id column` });
+      issues.push({ level: 'error', file: m.file, message: `${m.file}: no customer id column`, code: 'no-customer' });
     } else if (!hasCustomer && m.role === 'orders') {
-      issues.push({ level: 'warning', file: m.file, message: `${m.file}: no customer id column; only order-level figures are possible` });
+      issues.push({
+        level: 'warning',
+        file: m.file,
+        message: `${m.file}: no customer id column; only order-level figures are possible`,
+        code: 'no-customer-orders',
+      });
     }
     if ((m.role === 'orders' || m.role === 'events') && mapped(m, 'timestamp') === undefined) {
-      issues.push({ level: 'error', file: m.file, message: `${m.file}: no time column` });
+      issues.push({ level: 'error', file: m.file, message: `${m.file}: no time column`, code: 'no-time' });
     }
     const tsName = mapped(m, 'timestamp');
     const tsCol = tsName === undefined ? undefined : file.columns.find((c) => c.name === tsName);
@@ -56,13 +61,15 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
         column: tsCol.name,
         row: badTime.row,
         message: `${m.file}: column ${tsCol.name} holds no readable date or time (row ${badTime.row}: ${JSON.stringify(badTime.value)})`,
+        code: 'unreadable-time',
+        params: { value: JSON.stringify(badTime.value) },
       });
     }
     if (m.role === 'events' && mapped(m, 'event_type') === undefined) {
-      issues.push({ level: 'error', file: m.file, message: `${m.file}: no event type column` });
+      issues.push({ level: 'error', file: m.file, message: `${m.file}: no event type column`, code: 'no-event-type' });
     }
     if ((m.role === 'order_lines' || m.role === 'payments') && mapped(m, 'order_id') === undefined) {
-      issues.push({ level: 'error', file: m.file, message: `${m.file}: no order id column to join on` });
+      issues.push({ level: 'error', file: m.file, message: `${m.file}: no order id column to join on`, code: 'no-order-id' });
     }
     for (const role of MONEY_ROLES) {
       const name = mapped(m, role);
@@ -76,6 +83,8 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
         column: col.name,
         ...(i >= 0 ? { row: i + 1 } : {}),
         message: `${m.file}: column ${col.name} is text, not a number${i >= 0 ? ` (row ${i + 1}: ${JSON.stringify(bad)})` : ''}`,
+        code: 'text-money',
+        params: { value: i >= 0 ? JSON.stringify(bad) : '' },
       });
     }
   }
@@ -97,6 +106,8 @@ export function validateMapping(files: RawFile[], mappings: FileMapping[]): { is
             file: ma.file,
             column: ca.name,
             message: `${ma.file} and ${mb.file}: ${role} columns differ in type (${ca.name} ${ca.type} vs ${cb.name} ${cb.type})`,
+            code: 'money-type-differs',
+            params: { other: mb.file, otherColumn: cb.name },
           });
         }
       }

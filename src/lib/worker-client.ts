@@ -1,22 +1,41 @@
 /**
- * The page's handle on the worker: one worker, one shared start-up promise, Comlink-wrapped.
+ * The page's handle on the worker: one worker, one shared start-up promise, Comlink-wrapped and
+ * typed by the contract (`src/atlas-api.ts`). Every call is counted per method: `atlasCalls` lets
+ * a test prove that a display-only toggle asks the worker nothing.
  */
 import * as Comlink from 'comlink';
-import type { AtlasApi } from '../../workers/atlas.worker';
-import type { Bundle, InitInfo } from '../worker-api';
+import type { AtlasApi, Bundle, InitInfo } from '../atlas-api';
 
 export type Atlas = Comlink.Remote<AtlasApi>;
 
+/** Calls made to the worker so far, by method name (read by browser tests via `window.__atlasCalls`). */
+export const atlasCalls: Record<string, number> = {};
+
 let client: { api: Atlas; ready: Promise<InitInfo> } | null = null;
 
-/** Start (once) and return the worker API plus its start-up promise. */
+/** Start (once) and return the worker API plus its start-up promise (rejects with the start-up error). */
 export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
   if (!client) {
     const worker = new Worker(new URL('../../workers/atlas.worker.ts', import.meta.url), { type: 'module', name: 'atlas' });
-    const api = Comlink.wrap<AtlasApi>(worker);
+    const remote = Comlink.wrap<AtlasApi>(worker);
+    const api = new Proxy(remote, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop !== 'string' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          atlasCalls[prop] = (atlasCalls[prop] ?? 0) + 1;
+          return (value as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    });
+    (globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls = atlasCalls;
     const forced = new URLSearchParams(location.search).get('bundle');
     const bundle = forced === 'eh' || forced === 'mvp' || forced === 'coi' ? (forced as Bundle) : undefined;
-    client = { api, ready: api.init(bundle) };
+    const ready = api.init(bundle).then((r) => {
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    });
+    client = { api, ready };
   }
   return client;
 }

@@ -2,9 +2,9 @@
  * The loaded data as the page sees it: files with their (editable) mappings, the refund rule,
  * the overview, progress and errors. All work happens in the worker; this only keeps the answers.
  */
-import { atlas } from '../lib/worker-client';
-import { Comlink } from '../lib/worker-client';
-import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../worker-api';
+import { atlas, Comlink } from '../lib/worker-client';
+import { ask } from './remote.svelte';
+import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../atlas-api';
 import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
 import { refineWithOthers } from '../ingest/cross-file';
 import { shortHash, type Fingerprint } from './url-state';
@@ -35,15 +35,21 @@ export class DataState {
   /** Load files, then apply the guessed (or current) mappings. Earlier data stays on any error. */
   async add(list: File[]): Promise<void> {
     if (list.length === 0 || this.busy) return;
-    const { api, ready } = atlas();
-    await ready;
+    await atlas().ready;
     this.busy = 'ingest';
     this.progress = null;
     try {
-      const out = await api.ingest(
-        list,
-        Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+      const r = await ask((api) =>
+        api.ingest(
+          list,
+          Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+        ),
       );
+      if (!r.ok) {
+        this.errors = [...this.errors, r.error];
+        return;
+      }
+      const out = r.value;
       this.errors = [...this.errors, ...out.errors];
       for (const l of out.loaded) {
         // the worker renames a second file of the same name to "name (2)"
@@ -55,7 +61,14 @@ export class DataState {
         const fresh = out.loaded.map((f) => structuredClone(f.guess));
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
-        this.mappings = [...this.mappings, ...refineWithOthers(fresh, [...current, ...fresh])];
+        this.mappings = [
+          ...this.mappings,
+          ...refineWithOthers(
+            fresh,
+            [...current, ...fresh],
+            this.files.map((f) => f.raw),
+          ),
+        ];
         await this.apply();
       }
     } finally {
@@ -77,11 +90,15 @@ export class DataState {
   }
 
   async cancel(): Promise<void> {
-    await atlas().api.cancelIngest();
+    await ask((api) => api.cancelIngest());
   }
 
   async remove(name: string): Promise<void> {
-    await atlas().api.removeFile(name);
+    const r = await ask((api) => api.removeFile(name));
+    if (!r.ok) {
+      this.errors = [...this.errors, r.error];
+      return;
+    }
     this.sources.delete(name);
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
@@ -92,18 +109,15 @@ export class DataState {
   async apply(): Promise<void> {
     this.busy = 'mapping';
     try {
-      const r = await atlas().api.applyMapping(
-        $state.snapshot(this.mappings) as FileMapping[],
-        $state.snapshot(this.refundRule) as RefundRule,
-      );
+      const mappings = $state.snapshot(this.mappings) as FileMapping[];
+      const rule = $state.snapshot(this.refundRule) as RefundRule;
+      const r = await ask((api) => api.applyMapping(mappings, rule));
       if (r.ok) {
         this.overview = r.value;
         this.version++;
       } else {
         this.errors = [...this.errors, r.error];
       }
-    } catch (e) {
-      this.errors = [...this.errors, { code: 'internal', message: e instanceof Error ? e.message : String(e) }];
     } finally {
       this.busy = null;
     }

@@ -4,9 +4,21 @@
  * The stored copy is the original files plus the mappings; a reload restores it through the same
  * ingest path as a drop.
  */
-import { atlas } from '../lib/worker-client';
+import { ask } from './remote.svelte';
 import { data } from './data.svelte';
-import type { FileMapping, RefundRule } from '../worker-api';
+import type { AppError, FileMapping, RefundRule, Result } from '../atlas-api';
+
+/** The value of a result, or throw its error (caught below and shown). */
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+function asAppError(e: unknown): AppError {
+  if (e && typeof e === 'object' && 'code' in e && 'params' in e) return e as AppError;
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'storage', message, params: { detail: message } };
+}
 
 export type Where = 'memory' | 'browser' | 'saving' | 'restoring' | 'unavailable';
 
@@ -20,7 +32,7 @@ class PersistStore {
   bytes = $state(0);
   /** true right after "Forget all data" (shown once as a confirmation) */
   forgotten = $state(false);
-  error = $state<string | null>(null);
+  error = $state.raw<AppError | null>(null);
   /** the original files the user loaded, by name (the worker keeps only tables) */
   #savedNames = '';
   #started = false;
@@ -50,10 +62,8 @@ class PersistStore {
   }
 
   async #restore(): Promise<void> {
-    const { api, ready } = atlas();
     try {
-      await ready;
-      const status = await api.persistStatus();
+      const status = value(await ask((api) => api.persistStatus()));
       if (!status.available) {
         this.where = 'unavailable';
         return;
@@ -61,7 +71,7 @@ class PersistStore {
       if (!status.manifest) return;
       this.keep = true;
       this.where = 'restoring';
-      const stored = await api.persistLoad();
+      const stored = value(await ask((api) => api.persistLoad()));
       if (!stored || stored.files.length === 0) return;
       await data.add(stored.files);
       const byFile = new Map(stored.manifest.mappings.map((m) => [m.file, m]));
@@ -71,7 +81,7 @@ class PersistStore {
       this.#savedNames = data.files.map((f) => f.raw.name).join('\n');
       this.bytes = status.bytes;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = asAppError(e);
     } finally {
       if (this.where === 'restoring') this.where = this.keep ? 'browser' : 'memory';
     }
@@ -82,21 +92,24 @@ class PersistStore {
     const files = names.map((n) => data.sources.get(n)).filter((f): f is File => f !== undefined);
     this.where = 'saving';
     try {
-      const s = await atlas().api.persistSave(files, this.#config(), $state.snapshot(data.refundRule) as RefundRule);
+      const config = this.#config();
+      const rule = $state.snapshot(data.refundRule) as RefundRule;
+      const s = value(await ask((api) => api.persistSave(files, config, rule)));
       this.#savedNames = names.join('\n');
       this.bytes = s.bytes;
       this.where = s.available ? 'browser' : 'unavailable';
       this.error = null;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = asAppError(e);
       this.where = 'memory';
     }
   }
 
   async #saveConfig(): Promise<void> {
-    await atlas()
-      .api.persistConfig(this.#config(), $state.snapshot(data.refundRule) as RefundRule)
-      .catch(() => undefined);
+    const config = this.#config();
+    const rule = $state.snapshot(data.refundRule) as RefundRule;
+    const r = await ask((api) => api.persistConfig(config, rule));
+    if (!r.ok) this.error = r.error;
   }
 
   #config(): FileMapping[] {
@@ -112,7 +125,8 @@ class PersistStore {
       // saved even with no files loaded, so the choice itself survives a reload
       await this.#save();
     } else {
-      await atlas().api.persistForget();
+      const r = await ask((api) => api.persistForget());
+      if (!r.ok) this.error = r.error;
       this.#savedNames = '';
       this.bytes = 0;
       this.where = 'memory';
@@ -121,7 +135,11 @@ class PersistStore {
 
   /** Delete the stored copy and everything in memory (a reload starts a fresh database). */
   async forgetAll(): Promise<void> {
-    await atlas().api.persistForget();
+    const r = await ask((api) => api.persistForget());
+    if (!r.ok) {
+      this.error = r.error;
+      return;
+    }
     data.sources.clear();
     try {
       sessionStorage.setItem(FORGOTTEN_FLAG, '1');

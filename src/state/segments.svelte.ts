@@ -1,51 +1,64 @@
 /**
- * The segments page's answers from the worker. One request per change of model, parameters,
- * scope, cross-tab or data; the worker cancels a superseded one and we drop its late answer.
+ * The Segments page's requests, one `Remote` each: the breakdown (with the model's extras and the
+ * cross-tab), the selected segment's profile, the migration, and filter values. The page's effect
+ * calls `refresh()`; only what changes the numbers is in a request, so a display choice (e.g. the
+ * cross-tab's count/row mode) never asks the worker.
  */
-import { atlas } from '../lib/worker-client';
+import { Remote } from './remote.svelte';
 import { view } from './view.svelte';
 import { data } from './data.svelte';
 import { serializeState, type ViewState } from './url-state';
-import type { SegmentsResult } from '../segments-api';
-import type { AppError } from '../worker-api';
+import { addDays } from '../lib/dates';
+import type {
+  MigrationRequest,
+  MigrationResult,
+  ProfileResult,
+  SegmentMembersRequest,
+  SegmentsRequest,
+  SegmentsResult,
+} from '../atlas-api';
+import type { FilterField } from '../analysis/scope';
+
+type ProfileRequest = Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>;
 
 class SegmentsStore {
-  result = $state.raw<SegmentsResult | null>(null);
-  error = $state.raw<AppError | null>(null);
-  loading = $state(false);
-  /** increments each time a new result has been drawn (benchmarks and tests wait on it) */
+  readonly main = new Remote<SegmentsRequest, SegmentsResult>('segments', (api, req, slot) => api.segments(req, slot));
+  readonly profile = new Remote<ProfileRequest, ProfileResult>('profile', (api, req, slot) => api.profile(req, slot));
+  readonly migration = new Remote<MigrationRequest, MigrationResult>('migration', (api, req, slot) => api.migration(req, slot));
+  readonly filterValues = new Remote<FilterField, { value: string; n: number }[]>('filter-values', (api, f, slot) =>
+    api.filterValues(f, slot),
+  );
+  /** increments each time a new breakdown has been drawn (benchmarks and tests wait on it) */
   seq = $state(0);
-  #key = '';
-  #ticket = 0;
 
-  /** The request's identity: only what changes the numbers (not the selected segment). */
-  requestKey(): string {
-    const s = view.state;
-    return JSON.stringify([data.version, view.scope, s.model, $state.snapshot(s.params), s.crosstab]);
+  get result(): SegmentsResult | null {
+    return this.main.data;
   }
 
-  async refresh(force = false): Promise<void> {
-    if (!data.overview) return;
-    const key = this.requestKey();
-    if (!force && key === this.#key) return;
-    this.#key = key;
-    const ticket = ++this.#ticket;
-    this.loading = true;
+  /** What the breakdown request holds: only what changes the numbers. */
+  request(): SegmentsRequest {
     const s = view.state;
-    const r = await atlas().api.segments({
-      scope: view.scope,
-      model: s.model,
-      params: $state.snapshot(s.params),
-      crosstab: s.crosstab,
-    });
-    if (ticket !== this.#ticket) return;
-    if (r.ok) {
-      this.result = r.value;
-      this.error = null;
-    } else if (r.error.code !== 'cancelled') {
-      this.error = r.error;
-    }
-    this.loading = false;
+    return { scope: view.scope, model: s.model, params: $state.snapshot(s.params), crosstab: s.crosstab };
+  }
+
+  /** Re-ask when the request or the data changed (the same request is not asked twice). */
+  refresh(): void {
+    if (!data.overview) return;
+    void this.main.run(this.request(), { key: String(data.version) });
+  }
+
+  /** The selected segment's profile request, or null. */
+  profileRequest(): ProfileRequest | null {
+    const s = view.state;
+    if (!s.segment) return null;
+    return { scope: view.scope, model: s.model, params: $state.snapshot(s.params), segment: s.segment };
+  }
+
+  /** The migration request: from the link's date, else 90 days before the as-of date. */
+  migrationRequest(): MigrationRequest {
+    const s = view.state;
+    const from = s.migrateFrom ?? addDays(view.scope.asOf, -90);
+    return { scope: view.scope, model: s.model, params: $state.snapshot(s.params), from };
   }
 
   /** A link to the current view with a different selection (for bars, rows and cells). */

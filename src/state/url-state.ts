@@ -7,44 +7,16 @@
 import * as v from 'valibot';
 import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/segmentation';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
-import { SPLIT_FIELDS, type SplitField } from '../analysis/lifecycle/cohorts';
+import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
+import { isIsoDate } from '../lib/dates';
+
+export { LIFE_DEFAULTS, type LifeState };
 
 export const URL_VERSION = 1;
 
 export const PAGES = ['data', 'segments', 'lifecycle'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
-
-/** Lifecycle page options; thresholds null = use the defaults the data suggests. */
-export interface LifeState {
-  period: 'week' | 'month';
-  source: 'orders' | 'events';
-  newDays: number | null;
-  activeDays: number | null;
-  churnDays: number | null;
-  retention: 'exact' | 'rolling';
-  measure: 'customers' | 'revenue';
-  display: 'pct' | 'count';
-  split: SplitField;
-  cohortPeriods: number;
-  repurchaseDays: number[];
-  churnK: number;
-}
-
-export const LIFE_DEFAULTS: LifeState = {
-  period: 'month',
-  source: 'orders',
-  newDays: null,
-  activeDays: null,
-  churnDays: null,
-  retention: 'exact',
-  measure: 'customers',
-  display: 'pct',
-  split: 'none',
-  cohortPeriods: 12,
-  repurchaseDays: [30, 60, 90],
-  churnK: 2,
-};
 
 /** What identifies the data a link was made on (no values from the data). */
 export interface Fingerprint {
@@ -105,24 +77,14 @@ export interface ParseResult {
 
 const DateStr = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/),
-  v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+  v.check((s) => isIsoDate(s)),
 );
-const Short = v.pipe(v.string(), v.maxLength(200));
-const Life = v.object({
-  period: v.picklist(['week', 'month']),
-  source: v.picklist(['orders', 'events']),
-  newDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
-  activeDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
-  churnDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
-  retention: v.picklist(['exact', 'rolling']),
-  measure: v.picklist(['customers', 'revenue']),
-  display: v.picklist(['pct', 'count']),
-  split: v.picklist(SPLIT_FIELDS),
-  cohortPeriods: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60)),
-  repurchaseDays: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))), v.minLength(1), v.maxLength(6)),
-  churnK: v.pipe(v.number(), v.minValue(1), v.maxValue(20)),
-});
+/** A short text from a link; NUL is refused (no SQL literal or spreadsheet can hold it). */
+const Short = v.pipe(
+  v.string(),
+  v.maxLength(200),
+  v.check((x) => !x.includes('\0')),
+);
 const FingerprintSchema = v.object({
   files: v.pipe(
     v.array(v.object({ name: Short, bytes: v.pipe(v.number(), v.minValue(0)), rows: v.pipe(v.number(), v.minValue(0)), role: Short })),
@@ -247,12 +209,13 @@ export function parseState(hash: string): ParseResult {
   state.params = modelParams(state.model, mpValue, warnings);
   const seg = get('seg');
   if (seg !== null) {
-    if (v.is(v.pipe(v.string(), v.maxLength(200)), seg)) state.segment = seg;
+    if (v.is(Short, seg)) state.segment = seg;
+    else warnings.push('segment ignored (malformed)');
   }
   const cell = get('cell');
   if (cell !== null) {
     const g = /^g:([1-5]),([1-5])$/.exec(cell);
-    if (cell.startsWith('x:') && cell.length <= 202) state.cell = { kind: 'x', b: cell.slice(2) };
+    if (cell.startsWith('x:') && v.is(Short, cell.slice(2))) state.cell = { kind: 'x', b: cell.slice(2) };
     else if (g) state.cell = { kind: 'g', r: Number(g[1]), f: Number(g[2]) };
     else warnings.push('unknown cell ignored');
   }
@@ -267,7 +230,7 @@ export function parseState(hash: string): ParseResult {
   else if (xm !== null) warnings.push('unknown cross-tab mode ignored');
   const life = get('life');
   if (life !== null) {
-    const r = v.safeParse(Life, overlay(LIFE_DEFAULTS, parseJson(life)));
+    const r = v.safeParse(LifeStateSchema, overlay(LIFE_DEFAULTS, parseJson(life)));
     if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
     else warnings.push('lifecycle options ignored (invalid)');
   }

@@ -80,10 +80,22 @@ describe('hostile cell values render as text', () => {
     await s.page.screenshot({ path: 'test/output/xss-segments.png', fullPage: true });
   });
 
-  it('lifecycle', async () => {
+  it('lifecycle: every stage list shows the hostile ids as text', async () => {
     await s.page.getByTestId('nav-lifecycle').click();
-    await s.page.getByTestId('stages-chart').waitFor({ timeout: 60_000 });
-    await s.page.waitForTimeout(500);
+    await s.page.locator('[data-testid=stages-chart][data-state=ready]').waitFor({ timeout: 120_000 });
+    const tiles = s.page.locator('[data-testid=stage-tiles] [data-testid^=stage-count-]');
+    const counts = (await tiles.allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
+    // the fixture's five customers are all somewhere on the page (not a blank page)
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(5);
+    let members = '';
+    for (const [i, c] of counts.entries()) {
+      if (c === 0) continue;
+      await tiles.nth(i).click();
+      await s.page.locator('[data-testid=members][data-state=ready] [data-testid=members-row]').first().waitFor({ timeout: 60_000 });
+      members += (await s.page.getByTestId('members').textContent()) ?? '';
+      await clean(s.page);
+    }
+    for (const v of [SCRIPT, IMG, LONG]) expect(members).toContain(v);
     await clean(s.page);
   });
 

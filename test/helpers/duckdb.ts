@@ -1,9 +1,11 @@
 /**
- * Native DuckDB for Node tests: the same canonical tables the worker builds, filled from fixtures,
- * so analysis SQL runs unchanged here and in the browser.
+ * Native DuckDB for Node tests: the same canonical tables the worker builds (`CANONICAL_DDL`),
+ * filled from fixtures, and queries run as the same SQL text the worker runs (values inlined by
+ * `inline`, exactly as `workers/query-runner.ts` does), so a test runs what production runs.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Sql } from '../../src/lib/sql';
+import { inline, type Sql } from '../../src/lib/sql';
+import { CANONICAL_DDL } from '../../src/ingest/canonical-parts';
 
 export type Row = Record<string, unknown>;
 
@@ -14,23 +16,9 @@ export async function openDb(): Promise<DuckDBConnection> {
   return conn;
 }
 
-/** Run a query (text or Sql with bound values) and return rows with JS values (BigInt → number). */
+/** Run a query (text, or Sql inlined as the worker does) and return rows with JS values (BigInt → number). */
 export async function query(conn: DuckDBConnection, q: Sql | string): Promise<Row[]> {
-  const text = typeof q === 'string' ? q : q.text;
-  const values = typeof q === 'string' ? [] : [...q.values];
-  const reader = values.length
-    ? await (async () => {
-        const stmt = await conn.prepare(text);
-        values.forEach((v, i) => {
-          if (v === null) stmt.bindNull(i + 1);
-          else if (typeof v === 'string') stmt.bindVarchar(i + 1, v);
-          else if (typeof v === 'boolean') stmt.bindBoolean(i + 1, v);
-          else if (Number.isInteger(v)) stmt.bindBigInt(i + 1, BigInt(v));
-          else stmt.bindDouble(i + 1, v);
-        });
-        return stmt.runAndReadAll();
-      })()
-    : await conn.runAndReadAll(text);
+  const reader = await conn.runAndReadAll(typeof q === 'string' ? q : inline(q));
   return reader.getRowObjectsJS().map((r) => {
     const out: Row = {};
     for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'bigint' ? Number(v) : v;
@@ -38,18 +26,9 @@ export async function query(conn: DuckDBConnection, q: Sql | string): Promise<Ro
   });
 }
 
-const DDL = `
-CREATE TABLE orders (customer_id VARCHAR, order_id VARCHAR, ts TIMESTAMP, amount DOUBLE, quantity DOUBLE,
-  unit_price DOUBLE, status VARCHAR, category VARCHAR, product_id VARCHAR, channel VARCHAR, region VARCHAR,
-  is_return BOOLEAN, source VARCHAR);
-CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
-  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR);
-CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
-  region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR);
-`;
-
 async function createCanonical(conn: DuckDBConnection): Promise<void> {
-  await conn.run(DDL);
+  // the canonical tables only (not `rejects`): fixtures fill them directly
+  for (const ddl of CANONICAL_DDL.slice(0, 3)) await conn.run(ddl);
 }
 
 export interface OrderFixture {

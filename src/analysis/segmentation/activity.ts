@@ -6,6 +6,7 @@ import { type Sql, sql, num, raw } from '../../lib/sql';
 import { scopedEvents, scopedOrders } from '../scope';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface ActivityParams {
   /** Window length in days: activity on days asOf − days … asOf − 1 counts. */
@@ -64,6 +65,16 @@ export const activity: Model<ActivityParams> = {
   defaults: { days: 30, active: { purchases: 2, carts: 3, views: 20, reviews: 1 } },
   segments: () => ACTIVITY,
   validate: validateActivity,
+  fields: [
+    { kind: 'number', path: 'days', label: 'seg.param.days', min: 1, width: '5rem', testid: 'activity-days' },
+    ...(['purchases', 'carts', 'views', 'reviews'] as const).map((k) => ({
+      kind: 'number' as const,
+      path: `active.${k}`,
+      label: `seg.param.active.${k}`,
+      min: 0,
+      width: '4rem',
+    })),
+  ] satisfies ParamField<ActivityParams>[],
   assign(p: ActivityParams, ctx: ModelContext): Sql {
     validateActivity(p);
     const reach = (col: string, t: number) => (t > 0 ? sql`${raw(col)} >= ${t}` : sql`false`);
@@ -86,6 +97,7 @@ export const engagement: Model<EngagementParams> = {
   scored: false,
   defaults: { days: 30 },
   segments: () => ENGAGEMENT,
+  fields: [{ kind: 'number', path: 'days', label: 'seg.param.days', min: 1, width: '5rem', testid: 'activity-days' }],
   validate(p: EngagementParams): EngagementParams {
     checkDays(p.days);
     return p;

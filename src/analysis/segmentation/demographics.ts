@@ -5,9 +5,11 @@
 import { type Sql, sql, ident, join } from '../../lib/sql';
 import type { ModelContext, SegmentDef } from '../types';
 import { type Model, GREY, checkAscending, checkKeyword, dataSegment, orderSegmentKeys } from './model';
+import { DEMOGRAPHIC_DIMENSIONS, type Attribute } from '../attributes';
+import type { ParamField } from './editor';
 
-export const DEMOGRAPHIC_DIMENSIONS = ['age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'] as const;
-export type DemographicDimension = (typeof DEMOGRAPHIC_DIMENSIONS)[number];
+export { DEMOGRAPHIC_DIMENSIONS };
+export type DemographicDimension = Attribute;
 
 export interface DemographicsParams {
   dimension: DemographicDimension;
@@ -55,6 +57,25 @@ export const demographics: Model<DemographicsParams> = {
   },
   orderKeys: orderSegmentKeys,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'dimension',
+      label: 'seg.param.dimension',
+      testid: 'demo-dimension',
+      options: DEMOGRAPHIC_DIMENSIONS.map((d) => ({ value: d, label: `field.${d}` })),
+    },
+    { kind: 'list', path: 'ageBands', label: 'seg.param.ageBands', size: 16, when: (p) => p.dimension === 'age_band' },
+    {
+      kind: 'choice',
+      path: 'universe',
+      label: 'seg.param.universe',
+      options: [
+        { value: 'all', label: 'seg.param.universe.all' },
+        { value: 'buyers', label: 'seg.param.universe.buyers' },
+      ],
+    },
+  ] satisfies ParamField<DemographicsParams>[],
   assign(p: DemographicsParams, ctx: ModelContext): Sql {
     validate(p);
     const v = p.dimension === 'age_band' ? ageBand(p.ageBands) : sql`b.${ident(p.dimension)}`;

@@ -6,7 +6,8 @@
 import { type Sql, sql } from '../../lib/sql';
 import { scopedEvents, scopedOrders } from '../scope';
 import type { ModelContext, SegmentDef } from '../types';
-import { type Model, GREY, checkNumber } from './model';
+import { type Model, GREY, assignedModel, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface InterestParams {
   /** Number of categories kept as their own segment (1..50). */
@@ -41,6 +42,10 @@ export const interest: Model<InterestParams> = {
   /** Categories keep the SQL order (customers descending); `other`, `unknown` last. */
   orderKeys: (keys) => [...keys.filter((k) => k !== 'other' && k !== 'unknown'), 'other', 'unknown'],
   validate,
+  fields: [
+    { kind: 'number', path: 'topK', label: 'seg.param.topK', min: 1, max: 30, width: '4rem' },
+  ] satisfies ParamField<InterestParams>[],
+  extras: { affinity: (p, ctx, assigned) => categoryAffinity(assignedModel(interest, assigned), p, ctx) },
   assign(p: InterestParams, ctx: ModelContext): Sql {
     validate(p);
     return sql`WITH t AS (${topCategory(ctx)}),

@@ -2,7 +2,12 @@
  * What every segmentation model shares: the extended model contract, colours, parameter checks and
  * the ordinal sort used for data-driven segment keys (`19-24`, `Under 15K`, `250K+`).
  */
-import type { SegmentDef, SegmentModel } from '../types';
+import type { Sql } from '../../lib/sql';
+import type { ModelContext, SegmentDef, SegmentModel } from '../types';
+import type { ParamField } from './editor';
+
+/** Companion outputs a model can declare; the worker computes each in the same request. */
+export type ExtraKey = 'grid' | 'affinity';
 
 /** A segmentation model with the extras the breakdown, members list and UI need. */
 export interface Model<P> extends SegmentModel<P> {
@@ -17,6 +22,18 @@ export interface Model<P> extends SegmentModel<P> {
   orderKeys?(keys: readonly string[]): string[];
   /** Throws a short `invalid <name>: <value>` error unless the parameters are usable; returns them. */
   validate(params: P): P;
+  /** The parameter editor's fields, in order. */
+  fields: readonly ParamField<P>[];
+  /**
+   * Companion outputs (R × F grid, category affinity …): SQL over `assigned`, a SELECT of this
+   * model's assignment (computed once per request).
+   */
+  extras?: { [K in ExtraKey]?: (params: P, ctx: ModelContext, assigned: Sql) => Sql };
+}
+
+/** The model with its assignment read from an already computed one (`assigned`: a SELECT). */
+export function assignedModel<P>(m: Model<P>, assigned: Sql): Model<P> {
+  return { ...m, assign: () => assigned };
 }
 
 /** Chart palette (Tableau 10 + 2); a static segment's colour is the palette entry at its position. */

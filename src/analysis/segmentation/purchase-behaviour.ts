@@ -6,6 +6,7 @@
 import { type Sql, sql, raw } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkKeyword, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface PurchaseBehaviourParams {
   /** High frequency when orders ≥ this (integer ≥ 1). */
@@ -55,6 +56,21 @@ export const purchaseBehaviour: Model<PurchaseBehaviourParams> = {
   defaults: { minOrders: 2, orderValue: 'median', orderValueMin: 100, minCategories: 2 },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    { kind: 'number', path: 'minOrders', label: 'seg.param.minOrders', min: 1, width: '4rem' },
+    {
+      kind: 'choice',
+      path: 'orderValue',
+      label: 'seg.param.orderValue',
+      options: [
+        { value: 'median', label: 'seg.param.threshold.median' },
+        { value: 'mean', label: 'seg.param.threshold.mean' },
+        { value: 'fixed', label: 'seg.param.method.breaks' },
+      ],
+    },
+    { kind: 'number', path: 'orderValueMin', label: 'seg.param.orderValueMin', width: '6rem', when: (p) => p.orderValue === 'fixed' },
+    { kind: 'number', path: 'minCategories', label: 'seg.param.minCategories', min: 2, width: '4rem' },
+  ] satisfies ParamField<PurchaseBehaviourParams>[],
   assign(p: PurchaseBehaviourParams, ctx: ModelContext): Sql {
     validate(p);
     const t =

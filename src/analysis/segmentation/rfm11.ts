@@ -7,6 +7,8 @@ import { type Sql, sql, raw, join } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, GREY, defineSegments, checkKeyword, checkNumber } from './model';
 import { type RfmScoreParams, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
+import type { ParamField } from './editor';
+import { rfmGrid } from '../breakdown';
 
 export const RFM11_KEYS = [
   'champions',
@@ -87,6 +89,17 @@ function validate(p: Rfm11Params): Rfm11Params {
   return p;
 }
 
+/** New bin count: breaks cut to bins − 1 values and the rules reset to the count's defaults. */
+function withBins(p: Rfm11Params, bins: 3 | 4 | 5): Rfm11Params {
+  const keep = (xs: number[]) => xs.slice(0, bins - 1);
+  return {
+    ...structuredClone(p),
+    bins,
+    breaks: { recency: keep(p.breaks.recency), frequency: keep(p.breaks.frequency), monetary: keep(p.breaks.monetary) },
+    rules: rfm11Rules(bins),
+  };
+}
+
 export const rfm11: Model<Rfm11Params> = {
   id: 'rfm11',
   universe: 'buyers',
@@ -95,6 +108,54 @@ export const rfm11: Model<Rfm11Params> = {
   defaults: { ...RFM_SCORE_DEFAULTS, fScore: 'fm', rules: rfm11Rules(5) },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'bins',
+      label: 'seg.param.bins',
+      testid: 'rfm-bins',
+      options: [3, 4, 5].map((b) => ({ value: b, label: String(b), raw: true })),
+      set: (p, v) => withBins(p, Number(v) as 3 | 4 | 5),
+    },
+    {
+      kind: 'choice',
+      path: 'monetary',
+      label: 'seg.param.monetary',
+      options: [
+        { value: 'revenue', label: 'seg.param.monetary.revenue' },
+        { value: 'aov', label: 'seg.param.monetary.aov' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'method',
+      label: 'seg.param.method',
+      testid: 'rfm-method',
+      options: [
+        { value: 'quantile', label: 'seg.param.method.quantile' },
+        { value: 'breaks', label: 'seg.param.method.breaks' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'fScore',
+      label: 'seg.param.fScore',
+      options: [
+        { value: 'fm', label: 'seg.param.fScore.fm' },
+        { value: 'f', label: 'seg.param.fScore.f' },
+      ],
+    },
+    ...(['recency', 'frequency', 'monetary'] as const).map((dim) => ({
+      kind: 'list' as const,
+      path: `breaks.${dim}`,
+      label: `seg.param.breaks.${dim}`,
+      testid: `breaks-${dim}`,
+      size: 14,
+      when: (p: Rfm11Params) => p.method === 'breaks',
+    })),
+    { kind: 'custom', path: 'rules', label: 'seg.param.rules', component: 'rfm11-rules' },
+  ],
+  extras: { grid: (p, ctx, assigned) => rfmGrid(p, ctx, assigned) },
   assign(p: Rfm11Params, ctx: ModelContext): Sql {
     validate(p);
     const f = raw(p.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');

@@ -5,6 +5,7 @@
 import { type Sql, sql, raw } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkKeyword } from './model';
+import type { ParamField } from './editor';
 
 export interface Rfm8Params {
   /** The threshold of each raw value: its mean or its median (interpolated) over buyers. */
@@ -49,6 +50,27 @@ export const rfm8: Model<Rfm8Params> = {
   defaults: { threshold: 'mean', monetary: 'revenue' },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'threshold',
+      label: 'seg.param.threshold',
+      testid: 'rfm8-threshold',
+      options: [
+        { value: 'mean', label: 'seg.param.threshold.mean' },
+        { value: 'median', label: 'seg.param.threshold.median' },
+      ],
+    },
+    {
+      kind: 'choice',
+      path: 'monetary',
+      label: 'seg.param.monetary',
+      options: [
+        { value: 'revenue', label: 'seg.param.monetary.revenue' },
+        { value: 'aov', label: 'seg.param.monetary.aov' },
+      ],
+    },
+  ] satisfies ParamField<Rfm8Params>[],
   assign(p: Rfm8Params, ctx: ModelContext): Sql {
     validate(p);
     const m = raw(p.monetary === 'aov' ? 'aov' : 'revenue');

@@ -5,6 +5,7 @@
 import { type Sql, sql, raw } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkKeyword, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface SpendTiersParams {
   measure: 'revenue' | 'orders' | 'both';
@@ -58,6 +59,34 @@ export const spendTiers: Model<SpendTiersParams> = {
   },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'measure',
+      label: 'seg.param.measure',
+      options: ['revenue', 'orders', 'both'].map((m) => ({ value: m, label: `seg.param.measure.${m}` })),
+    },
+    {
+      kind: 'choice',
+      path: 'method',
+      label: 'seg.param.method',
+      options: [
+        { value: 'quantile', label: 'seg.param.method.quantile' },
+        { value: 'fixed', label: 'seg.param.method.breaks' },
+      ],
+    },
+    { kind: 'number', path: 'top', label: 'seg.param.top', min: 0.01, max: 0.98, step: 0.05, when: (p) => p.method === 'quantile' },
+    { kind: 'number', path: 'next', label: 'seg.param.next', min: 0.01, max: 0.98, step: 0.05, when: (p) => p.method === 'quantile' },
+    ...(['revenue', 'orders'] as const).flatMap((m) =>
+      (['mid', 'high'] as const).map((lv) => ({
+        kind: 'number' as const,
+        path: `fixed.${m}.${lv}`,
+        label: `seg.param.fixed.${m}.${lv}`,
+        width: '6rem',
+        when: (p: SpendTiersParams) => p.method === 'fixed',
+      })),
+    ),
+  ] satisfies ParamField<SpendTiersParams>[],
   assign(p: SpendTiersParams, ctx: ModelContext): Sql {
     validate(p);
     const lv = p.measure === 'both' ? sql`least(${level(p, 'revenue')}, ${level(p, 'orders')})` : level(p, p.measure);

@@ -5,6 +5,7 @@
 import { type Sql, sql, join } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkKeyword, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface TierThreshold {
   revenue: number;
@@ -49,6 +50,26 @@ export const valueTiers: Model<ValueTiersParams> = {
   },
   segments: () => SEGMENTS,
   validate,
+  fields: [
+    {
+      kind: 'choice',
+      path: 'combine',
+      label: 'seg.param.combine',
+      options: [
+        { value: 'any', label: 'seg.param.combine.any' },
+        { value: 'all', label: 'seg.param.combine.all' },
+      ],
+    },
+    ...(['silver', 'gold', 'platinum'] as const).flatMap((lv) =>
+      (['revenue', 'orders'] as const).map((m) => ({
+        kind: 'number' as const,
+        path: `${lv}.${m}`,
+        label: `seg.param.level.${m}`,
+        labelVars: { level: `seg.tier.${lv}` },
+        width: m === 'revenue' ? '6rem' : '4rem',
+      })),
+    ),
+  ] satisfies ParamField<ValueTiersParams>[],
   assign(p: ValueTiersParams, ctx: ModelContext): Sql {
     validate(p);
     const op = p.combine === 'all' ? sql` AND ` : sql` OR `;

@@ -8,12 +8,14 @@ import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
 import { badInputEn, badInputZh } from './bad-input';
+import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
+import type { AppError, MappingIssue } from '../../atlas-api';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...badInputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...badInputZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...badInputEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...badInputZh, ...zh },
 };
 
 function browserLang(): Lang {
@@ -41,3 +43,21 @@ export function fmtNum(n: number, digits = 0): string {
 export function fmtPct(share: number, digits = 1): string {
   return `${fmtNum(share * 100, digits)} %`;
 }
+
+/** An error from the worker in the current language. */
+export function tError(e: AppError): string {
+  return errorText(t, e);
+}
+
+/** A mapping issue in the current language (the view shows the file name once, beside it). */
+export function tIssue(i: MappingIssue): string {
+  return issueText(t, i);
+}
+
+/** A reject reason in the current language. */
+export function tReject(reason: string): string {
+  return rejectReasonText(t, reason);
+}
+
+/** Every dictionary, for the test that English and Chinese have the same keys. */
+export const DICTIONARIES = DICTS;

@@ -206,9 +206,14 @@ describe('validateMapping', () => {
       m({ file: 'o.csv', table: 'raw_o', role: 'orders', columns: { amt: 'amount' } }),
     ]);
     expect(issues).toEqual([
-      { level: 'error', file: 'e.csv', message: 'e.csv: no customer id column' },
-      { level: 'warning', file: 'o.csv', message: 'o.csv: no customer id column; only order-level figures are possible' },
-      { level: 'error', file: 'o.csv', message: 'o.csv: no time column' },
+      { level: 'error', file: 'e.csv', message: 'e.csv: no customer id column', code: 'no-customer' },
+      {
+        level: 'warning',
+        file: 'o.csv',
+        message: 'o.csv: no customer id column; only order-level figures are possible',
+        code: 'no-customer-orders',
+      },
+      { level: 'error', file: 'o.csv', message: 'o.csv: no time column', code: 'no-time' },
     ]);
   });
 
@@ -236,12 +241,16 @@ describe('validateMapping', () => {
         column: 'Description',
         row: 2,
         message: 'b.csv: column Description is text, not a number (row 2: "WHITE HEART")',
+        code: 'text-money',
+        params: { value: '"WHITE HEART"' },
       },
       {
         level: 'error',
         file: 'a.csv',
         column: 'amt',
         message: 'a.csv and b.csv: amount columns differ in type (amt DOUBLE vs Description VARCHAR)',
+        code: 'money-type-differs',
+        params: { other: 'b.csv', otherColumn: 'Description' },
       },
     ]);
   });
@@ -264,7 +273,15 @@ describe('validateMapping', () => {
       ],
     );
     expect(issues).toEqual([
-      { level: 'error', file: 't.csv', column: 'd', row: 2, message: 't.csv: column d holds no readable date or time (row 2: "soon")' },
+      {
+        level: 'error',
+        file: 't.csv',
+        column: 'd',
+        row: 2,
+        message: 't.csv: column d holds no readable date or time (row 2: "soon")',
+        code: 'unreadable-time',
+        params: { value: '"soon"' },
+      },
     ]);
   });
 
@@ -278,6 +295,8 @@ describe('validateMapping', () => {
       ],
       [m({ file: 'a.csv', table: 'raw_a', columns: { c: 'customer_id', t: 'timestamp', nope: 'amount' } })],
     );
-    expect(issues).toEqual([{ level: 'error', file: 'a.csv', column: 'nope', message: 'a.csv: column nope does not exist' }]);
+    expect(issues).toEqual([
+      { level: 'error', file: 'a.csv', column: 'nope', message: 'a.csv: column nope does not exist', code: 'no-column' },
+    ]);
   });
 });

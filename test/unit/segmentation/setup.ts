@@ -20,7 +20,12 @@ export async function setup(
 }
 
 /** customer_id → segment, checking there is exactly one row per customer. */
-export async function segmentsOf<P>(db: DuckDBConnection, model: Model<P>, params: P, ctx: ModelContext): Promise<Record<string, string>> {
+export async function segmentsOf<P>(
+  db: DuckDBConnection,
+  model: Model<P>,
+  params: NoInfer<P>,
+  ctx: ModelContext,
+): Promise<Record<string, string>> {
   const rows = await query(db, model.assign(params, ctx));
   const out: Record<string, string> = {};
   for (const r of rows) {

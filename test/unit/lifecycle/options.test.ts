@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { cleanWindows, previousPeriod, resolveThresholds } from '../../src/lifecycle-api';
+import { cleanWindows, resolveThresholds } from '../../../src/analysis/lifecycle/options';
+import { previousPeriod } from '../../../src/lib/dates';
 
 describe('previousPeriod', () => {
   it('goes back seven days for weeks, across a month end', () => {

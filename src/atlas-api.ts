@@ -1,0 +1,470 @@
+/**
+ * The worker contract: everything that crosses the page ↔ worker boundary, in one file. The worker
+ * implements `AtlasApi` (`satisfies`); the page only ever sees this interface.
+ *
+ * - Every method answers a `Result`: expected failures are data (Comlink keeps only
+ *   message/name/stack of a throw), with an error code and parameters the page translates.
+ * - Methods that run analysis SQL take a `slot`: a newer call with the same slot cancels the
+ *   older one (its statement is interrupted and it answers `cancelled`); calls with other slots
+ *   wait their turn. The request helper (`src/state/remote.svelte.ts`) gives each consumer its own.
+ * - Requests carry analysis options only; choices that merely change a drawing stay on the page.
+ * - Only aggregates or one page of customers come back.
+ */
+import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
+import type { Scope, FilterField } from './analysis/scope';
+import type { SegmentDef } from './analysis/types';
+import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
+import type { ModelId } from './analysis/segmentation';
+import type { MemberSort } from './analysis/members';
+import type { Stage, StageThresholds } from './analysis/lifecycle/stage';
+import type { FlowKey } from './analysis/lifecycle/stages-over-time';
+import type { LifeOptions } from './analysis/lifecycle/options';
+
+export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions };
+
+// ─── Results and errors ────────────────────────────────────────────────────────────────────────
+
+/** What went wrong, as a code the page translates (`error.<code>` in the dictionaries). */
+export type ErrorCode =
+  | 'empty-file'
+  | 'binary-file'
+  | 'unsupported-format'
+  | 'parse-error'
+  | 'out-of-memory'
+  | 'cancelled'
+  | 'mapping'
+  | 'query'
+  | 'storage'
+  | 'internal';
+
+/** A user-facing error: a code with parameters, where it happened, and the SQL for a details pane. */
+export interface AppError {
+  code: ErrorCode;
+  /** values the translated sentence needs (`{detail}`, `{file}` …) */
+  params: Record<string, string | number>;
+  /** English text, for logs and for anyone reading the raw result */
+  message: string;
+  file?: string;
+  column?: string;
+  row?: number;
+  /** the SQL that failed, for the "details" disclosure */
+  sql?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** A consumer's cancellation slot: a newer call with the same slot supersedes the older. */
+export type Slot = string;
+
+// ─── Start-up, ingest, mapping ─────────────────────────────────────────────────────────────────
+
+export type Bundle = 'coi' | 'eh' | 'mvp';
+
+export interface InitInfo {
+  bundle: Bundle;
+  threads: number;
+  duckdbVersion: string;
+  crossOriginIsolated: boolean;
+  /** worker start → database open, ms */
+  startMs: number;
+}
+
+export interface IngestProgress {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  phase: 'reading' | 'transcoding' | 'loading' | 'describing';
+  /** 0..1 within this file when known */
+  fraction: number | null;
+}
+
+/** A rejected raw row (sample) with its reason. */
+export interface RejectedRow {
+  file: string;
+  row: number | null;
+  column: string | null;
+  reason: string;
+  text: string | null;
+}
+
+export interface LoadedFile {
+  raw: RawFile;
+  /** the guessed mapping (the page may correct it) */
+  guess: FileMapping;
+  encoding: string;
+  bytes: number;
+  /** rows the CSV reader could not read (ragged, unbalanced quotes …) */
+  readerRejects: number;
+  readerRejectSamples: RejectedRow[];
+  loadMs: number;
+}
+
+export interface IngestOutcome {
+  loaded: LoadedFile[];
+  errors: AppError[];
+}
+
+export interface ColumnNulls {
+  column: string;
+  role: string;
+  nulls: number;
+}
+
+export interface FileOverview {
+  file: string;
+  role: string;
+  rowsRead: number;
+  rowsRejected: number;
+  rejectReasons: { reason: string; rows: number }[];
+  nulls: ColumnNulls[];
+}
+
+/** Values kept but named in the overview because they are far off (docs/bad-input.md). */
+export interface FlaggedValues {
+  kind: 'date' | 'amount';
+  count: number;
+  /** per file; for dates `keep` is the range the "exclude" button keeps (ISO dates, inclusive) */
+  files: { file: string; count: number; keep: { min: string; max: string } | null }[];
+  /** the first rows: file, 1-based data row, the value as written */
+  rows: { file: string; row: number; value: string | null }[];
+}
+
+export interface Overview {
+  files: FileOverview[];
+  /** distinct customers with at least one non-return order (buyers) */
+  customers: number;
+  /** every customer id seen in orders, events or profiles */
+  people: number;
+  orders: number;
+  orderLines: number;
+  revenue: number;
+  returns: number;
+  /** first and last time over orders and events */
+  firstTs: string | null;
+  lastTs: string | null;
+  events: { type: string; count: number }[];
+  eventCustomers: number;
+  /** share of customers (0..1) with each profile field */
+  coverage: { field: string; share: number }[];
+  /** the default as-of date: day after the last order (or event) */
+  defaultAsOf: string | null;
+  /** far-off dates and huge amounts, flagged */
+  flagged: FlaggedValues[];
+  issues: MappingIssue[];
+  buildMs: number;
+}
+
+export interface MemoryInfo {
+  /** bytes DuckDB reports in use */
+  duckdbBytes: number | null;
+  /** the worker's JS heap, where the browser tells */
+  jsHeapBytes: number | null;
+}
+
+// ─── Customer lists (one shape for every page) ─────────────────────────────────────────────────
+
+/** One customer of a list: `customer_id` plus the list's own columns (numbers, text, dates as text). */
+export type MemberRow = { customer_id: string } & Record<string, string | number | boolean | null>;
+
+/** One page of a customer list. */
+export interface MembersPage {
+  rows: MemberRow[];
+  offset: number;
+  /** customers in the whole list, when the query knows it */
+  total: number | null;
+  /** a further page exists */
+  more: boolean;
+}
+
+/** Rows per page of a customer list. */
+export const PAGE_SIZE = 50;
+
+// ─── Segments page ─────────────────────────────────────────────────────────────────────────────
+
+export interface SegmentsRequest {
+  scope: Scope;
+  model: ModelId;
+  /** validated again in the worker */
+  params: unknown;
+  /** another model id or a cross-tab attribute, or null */
+  crosstab: string | null;
+}
+
+export interface CrosstabRow {
+  a: string;
+  b: string;
+  customers: number;
+  revenue: number;
+}
+
+export interface AffinityRow {
+  segment: string;
+  category: string;
+  customers: number;
+  revenue: number;
+  /** category revenue / segment revenue */
+  share: number | null;
+  /** share / the category's share of all revenue (1 = like everyone) */
+  lift: number | null;
+}
+
+/** A model's companion outputs (declared by the model: `Model.extras`). */
+export interface SegmentExtras {
+  /** R × F grid (scored models) */
+  grid?: RfmGridRow[];
+  /** segment × category affinity (Interest) */
+  affinity?: AffinityRow[];
+}
+
+export interface SegmentsResult {
+  /** segment definitions in display order (data-driven segments included) */
+  defs: SegmentDef[];
+  rows: BreakdownRow[];
+  extras: SegmentExtras;
+  crosstab: { rows: CrosstabRow[]; defs: SegmentDef[] | null } | null;
+  universe: { customers: number; revenue: number };
+  ms: number;
+}
+
+/** Which customers of the current model: a segment, a cross-tab cell or an R × F grid cell. */
+export interface SegmentMembersRequest {
+  scope: Scope;
+  model: ModelId;
+  params: unknown;
+  segment: string;
+  /** a cross-tab cell instead of a whole segment */
+  cell?: { crosstab: string; b: string } | null;
+  /** an R × F grid cell instead of a whole segment */
+  grid?: { r: number; f: number } | null;
+  sort: MemberSort;
+  desc: boolean;
+  offset: number;
+}
+
+export interface ProfileRow {
+  grp: 'segment' | 'all';
+  key: string;
+  n: number;
+  share: number;
+}
+
+export type ProfileResult = Record<'demographics' | 'categories' | 'channels' | 'orderValue' | 'recency', ProfileRow[]>;
+
+export interface MigrationRequest {
+  scope: Scope;
+  model: ModelId;
+  params: unknown;
+  /** the earlier as-of date (YYYY-MM-DD), before `scope.asOf` */
+  from: string;
+}
+
+export interface MigrationRow {
+  /** segment key at `from`, or `not_yet` (not in the model's universe then) */
+  from_segment: string;
+  /** segment key at the current as-of date, or `gone` (no longer in the universe) */
+  to_segment: string;
+  customers: number;
+}
+
+export interface MigrationResult {
+  from: string;
+  to: string;
+  rows: MigrationRow[];
+  /** the model's segments in display order (both dates' keys) */
+  defs: SegmentDef[];
+}
+
+// ─── Lifecycle page ────────────────────────────────────────────────────────────────────────────
+
+/** The segmentation whose segments split the cohorts when the split is `segment`. */
+export interface SegmentSplit {
+  model: string;
+  params: unknown;
+}
+
+/** The page's main request: scope + analysis options; thresholds left null are suggested from the data. */
+export interface LifecycleRequest {
+  scope: Scope;
+  options: LifeOptions;
+  segmentSplit: SegmentSplit | null;
+  /** transition matrix dates (date1 < date2 ≤ as-of); null = one period before the as-of date → as-of */
+  transition: { date1: string; date2: string } | null;
+}
+
+/** `suggestThresholds` row. */
+export interface SuggestedThresholds extends StageThresholds {
+  gaps: number;
+  repeat_customers: number;
+  median_gap: number | null;
+  p80_gap: number | null;
+  p95_gap: number | null;
+}
+
+export interface StageCountRow {
+  stage: Stage;
+  customers: number;
+  revenue: number;
+}
+
+export interface FlowRow {
+  period: string;
+  period_end: string;
+  complete: boolean;
+  stage: FlowKey;
+  sign: 1 | -1;
+  customers: number;
+  revenue: number;
+}
+
+export interface CohortRow {
+  is_average: boolean;
+  cohort: string | null;
+  split: string | null;
+  period: number;
+  period_end: string | null;
+  complete: boolean;
+  cohort_size: number;
+  customers: number | null;
+  retention: number | null;
+  rolling_customers: number | null;
+  rolling_retention: number | null;
+  revenue: number | null;
+  revenue_retention: number | null;
+}
+
+export interface RepurchaseRow {
+  is_total: boolean;
+  cohort: string | null;
+  window_days: number;
+  customers: number;
+  eligible: number;
+  repeaters: number;
+  rate: number | null;
+}
+
+/** Time-to-second-order bucket; `bucket` null = customers without a second activity day yet. */
+export interface GapBucketRow {
+  bucket: number | null;
+  lo: number | null;
+  hi: number | null;
+  customers: number;
+}
+
+export interface ChurnSummary {
+  customers: number;
+  at_risk: number;
+  value_at_risk: number;
+  total_value: number;
+  pop_gap: number | null;
+}
+
+export interface TransitionRow {
+  from_stage: Stage | 'not_yet';
+  to_stage: Stage;
+  customers: number;
+  revenue: number;
+}
+
+export interface TransitionResult {
+  date1: string;
+  date2: string;
+  rows: TransitionRow[];
+}
+
+export interface LifecycleResult {
+  asOf: string;
+  /** the thresholds used (user's, else suggested) */
+  thresholds: StageThresholds;
+  suggested: SuggestedThresholds;
+  stages: StageCountRow[];
+  flows: FlowRow[];
+  cohorts: CohortRow[];
+  repurchase: RepurchaseRow[];
+  gaps: GapBucketRow[];
+  churn: { summary: ChurnSummary; first: MembersPage };
+  transitions: TransitionResult;
+  ms: number;
+}
+
+/** Whose customers to list. */
+export type LifeMembersTarget =
+  | { kind: 'stage'; stage: Stage }
+  | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
+  | { kind: 'churn' };
+
+/** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
+export interface LifeMembersRequest {
+  scope: Scope;
+  options: LifeOptions;
+  segmentSplit: SegmentSplit | null;
+  thresholds: StageThresholds;
+  target: LifeMembersTarget;
+  offset: number;
+}
+
+export interface TransitionsRequest {
+  scope: Scope;
+  options: LifeOptions;
+  thresholds: StageThresholds;
+  date1: string;
+  date2: string;
+}
+
+// ─── Keep my data in this browser ──────────────────────────────────────────────────────────────
+
+/** What is stored next to the files. Holds configuration only, no values from the data. */
+export interface PersistManifest {
+  version: 1;
+  savedAt: string;
+  files: { name: string; bytes: number; type: string; stored: string }[];
+  mappings: FileMapping[];
+  rule: RefundRule;
+}
+
+export interface PersistStatus {
+  /** false when this browser has no origin-private file system (then only memory is possible) */
+  available: boolean;
+  manifest: PersistManifest | null;
+  /** bytes stored in total (files + manifest) */
+  bytes: number;
+}
+
+// ─── The API ───────────────────────────────────────────────────────────────────────────────────
+
+/** The worker's API. Arguments and results are structured-cloneable; callbacks are Comlink proxies. */
+export interface AtlasApi {
+  /** Start DuckDB (once; concurrent callers share the start-up). */
+  init(bundle?: Bundle): Promise<Result<InitInfo>>;
+  /** Load files into raw tables; each file succeeds or fails on its own, loaded data is never lost. */
+  ingest(files: File[], onProgress?: (p: IngestProgress) => void): Promise<Result<IngestOutcome>>;
+  cancelIngest(): Promise<Result<null>>;
+  removeFile(name: string): Promise<Result<null>>;
+  /** Build the canonical tables from the mappings; on error the previous tables stay. */
+  applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
+  /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
+  rejectedRowsCsv(file: string): Promise<Result<string>>;
+  memory(): Promise<Result<MemoryInfo>>;
+  /** Make the running call of `slot` stale: its answer is no longer wanted. */
+  cancel(slot: Slot): Promise<Result<null>>;
+
+  /** Everything the segments page draws: breakdown, the model's extras, cross-tab. */
+  segments(req: SegmentsRequest, slot: Slot): Promise<Result<SegmentsResult>>;
+  segmentMembers(req: SegmentMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  /** All customers of a segment or cell as spreadsheet-safe CSV, in one query. */
+  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot): Promise<Result<ProfileResult>>;
+  migration(req: MigrationRequest, slot: Slot): Promise<Result<MigrationResult>>;
+  /** Distinct values of a filter field (most frequent first, at most 500). */
+  filterValues(field: FilterField, slot: Slot): Promise<Result<{ value: string; n: number }[]>>;
+
+  lifecycle(req: LifecycleRequest, slot: Slot): Promise<Result<LifecycleResult>>;
+  lifecycleMembers(req: LifeMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  lifecycleCsv(req: Omit<LifeMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
+
+  persistStatus(): Promise<Result<PersistStatus>>;
+  persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;
+  persistConfig(mappings: FileMapping[], rule: RefundRule): Promise<Result<null>>;
+  persistLoad(): Promise<Result<{ manifest: PersistManifest; files: File[] } | null>>;
+  persistForget(): Promise<Result<null>>;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --sizes 100k,1m,5m] [--with-20m] [--quick] [--reps N] [--bundle eh|coi|mvp]
+ * `npm run bench [-- --sizes 100k,1m,5m] [--with-20m] [--with-large] [--quick] [--reps N] [--bundle eh|coi|mvp]
  *  [--no-build] [--timeout S] [--out FILE]`
  *
  * Generates (cached) order files, builds and serves the app, drives headless Chromium through it as a
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { cpus } from 'node:os';
 import { generateOrders } from './gen-orders.mjs';
+import { generateBehavior } from './gen-behavior.mjs';
 import { buildApp, serveApp, transferSizes } from './bench/app-server.mjs';
 import { chromiumPath, launch, loadAndView, newPage, openApp, pageMemory, resegment } from './bench/browser.mjs';
 import { startSampler } from './bench/memory.mjs';
@@ -30,6 +31,7 @@ const { values: opt } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100k,1m,5m' },
     'with-20m': { type: 'boolean', default: false },
+    'with-large': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     reps: { type: 'string', default: '3' },
     bundle: { type: 'string' },
@@ -46,7 +48,10 @@ function parseRows(s) {
 }
 
 const sizes = opt.quick ? [100_000] : opt.sizes.split(',').map(parseRows);
-if (opt['with-20m'] && !sizes.includes(20e6)) sizes.push(20e6);
+if ((opt['with-20m'] || opt['with-large']) && !sizes.includes(20e6)) sizes.push(20e6);
+if (opt['with-large'] && !sizes.includes(50e6)) sizes.push(50e6);
+/** event logs (Tianchi layout) run after the order sizes */
+const eventSizes = opt['with-large'] ? [100e6] : [];
 const reps = opt.quick ? 1 : Math.max(1, Number(opt.reps));
 const warmups = opt.quick ? 0 : 1;
 if (opt.bundle && !['eh', 'coi', 'mvp'].includes(opt.bundle)) throw new Error(`invalid bundle: ${opt.bundle}`);
@@ -91,6 +96,10 @@ mkdirSync(DATA, { recursive: true });
 for (const rows of sizes) {
   const { orders } = await step(`order file, ${rows.toLocaleString('en')} rows`, () => generateOrders({ rows, out: DATA, log }));
   results.sizes.push({ rows, file: orders, bytes: statSync(orders).size, app: {} });
+}
+for (const rows of eventSizes) {
+  const { events } = await step(`behaviour log, ${rows.toLocaleString('en')} rows`, () => generateBehavior({ rows, out: DATA, log }));
+  results.sizes.push({ rows, kind: 'events', file: events, bytes: statSync(events).size, app: {} });
 }
 
 // 2. build, sizes (before any timing: brotli keeps both cores busy)
@@ -196,6 +205,10 @@ const hasPandas = !(await baseline('/usr/bin/python3', ['-c', 'import pandas, js
   .error;
 if (!hasPandas) log('note: pandas is not importable by /usr/bin/python3; the pandas column is skipped\n');
 for (const size of results.sizes) {
+  if (size.kind === 'events') {
+    size.native1 = size.nativeN = size.pandas = { error: 'no baseline for event logs' };
+    continue;
+  }
   const t = 30 * 60_000;
   const file = size.file;
   size.native1 = await step(`native DuckDB, 1 thread, ${size.rows.toLocaleString('en')} rows`, () =>

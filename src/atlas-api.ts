@@ -11,6 +11,7 @@
  * - Only aggregates or one page of customers come back.
  */
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
+import type { ValueRequest, ValueResult } from './value-api';
 import type { Scope, FilterField } from './analysis/scope';
 import type { SegmentDef } from './analysis/types';
 import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
@@ -31,6 +32,7 @@ export type ErrorCode =
   | 'unsupported-format'
   | 'parse-error'
   | 'out-of-memory'
+  | 'too-large'
   | 'cancelled'
   | 'mapping'
   | 'query'
@@ -73,7 +75,8 @@ export interface IngestProgress {
   file: string;
   fileIndex: number;
   fileCount: number;
-  phase: 'reading' | 'transcoding' | 'loading' | 'describing';
+  /** `counting`: the full pass over a file at load; `building`: the canonical tables (two-phase ingest) */
+  phase: 'reading' | 'transcoding' | 'loading' | 'describing' | 'counting' | 'building';
   /** 0..1 within this file when known */
   fraction: number | null;
 }
@@ -138,7 +141,19 @@ export interface Overview {
   orders: number;
   orderLines: number;
   revenue: number;
+  /** revenue of orders without a customer id: in `revenue`, in no customer view */
+  guestRevenue: number;
+  guestOrders: number;
+  /** return rows: kept as negative rows (net mode) plus excluded ones (exclude mode) */
   returns: number;
+  /** customers whose only order rows are returns or cancellations (not buyers) */
+  noKeptOrder: number;
+  /** the first of them (at most NO_KEPT_ORDER_LIST), most return rows first */
+  noKeptOrderList: { customer_id: string; return_rows: number; amount: number }[];
+  /** order rows with a non-zero amount (0: no money column, or it is empty) */
+  amountRows: number;
+  /** order and event rows with a category */
+  categoryRows: number;
   /** first and last time over orders and events */
   firstTs: string | null;
   lastTs: string | null;
@@ -354,6 +369,9 @@ export interface ChurnSummary {
   customers: number;
   at_risk: number;
   value_at_risk: number;
+  /** already churned (silent ≥ B days): the win-back list */
+  churned: number;
+  value_churned: number;
   total_value: number;
   pop_gap: number | null;
 }
@@ -381,7 +399,8 @@ export interface LifecycleResult {
   cohorts: CohortRow[];
   repurchase: RepurchaseRow[];
   gaps: GapBucketRow[];
-  churn: { summary: ChurnSummary; first: MembersPage };
+  /** first: first page of the at-risk list; winback: first page of the churned (win-back) list */
+  churn: { summary: ChurnSummary; first: MembersPage; winback: MembersPage };
   transitions: TransitionResult;
   ms: number;
 }
@@ -390,7 +409,8 @@ export interface LifecycleResult {
 export type LifeMembersTarget =
   | { kind: 'stage'; stage: Stage }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
-  | { kind: 'churn' };
+  | { kind: 'churn' }
+  | { kind: 'winback' };
 
 /** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface LifeMembersRequest {
@@ -435,11 +455,17 @@ export interface PersistStatus {
 export interface AtlasApi {
   /** Start DuckDB (once; concurrent callers share the start-up). */
   init(bundle?: Bundle): Promise<Result<InitInfo>>;
-  /** Load files into raw tables; each file succeeds or fails on its own, loaded data is never lost. */
+  /**
+   * Load files (two-phase ingest: each stays registered, a sample becomes its raw table); each file
+   * succeeds or fails on its own, loaded data is never lost. A file over the memory budget fails with `too-large`.
+   */
   ingest(files: File[], onProgress?: (p: IngestProgress) => void): Promise<Result<IngestOutcome>>;
+  /** What the canonical tables may take (bytes; null: the default). Debug option `?membudget=`. */
+  setMemoryBudget(bytes: number | null): Promise<Result<null>>;
+  /** Stop a running ingest, or the canonical build of `applyMapping` (which then answers `cancelled`). */
   cancelIngest(): Promise<Result<null>>;
   removeFile(name: string): Promise<Result<null>>;
-  /** Build the canonical tables from the mappings; on error the previous tables stay. */
+  /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
   applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
   /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
   rejectedRowsCsv(file: string): Promise<Result<string>>;
@@ -461,6 +487,8 @@ export interface AtlasApi {
   lifecycleMembers(req: LifeMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   lifecycleCsv(req: Omit<LifeMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
+  /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas (src/value-api.ts). */
+  value(req: ValueRequest): Promise<Result<ValueResult>>;
 
   persistStatus(): Promise<Result<PersistStatus>>;
   persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;

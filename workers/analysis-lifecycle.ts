@@ -5,6 +5,7 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase, type Job } from './query-runner';
+import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
 import type { Scope } from '../src/analysis/scope';
@@ -89,11 +90,12 @@ async function segmentSplitSql(
   const model = MODELS[id] as Model<unknown>;
   const params = model.validate(structuredClone(req.segmentSplit?.params ?? model.defaults));
   const base = await ensureBase(db, j, version, req.scope);
-  return model.assign(params, { scope: req.scope, base });
+  return model.assign(await resolveFitted({ db, j, version, scope: req.scope, base }, id, params), { scope: req.scope, base });
 }
 
-function churnParams(life: LifeOptions, cached?: ActivityCache): ChurnWarningParams {
-  return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK };
+/** Churn warning params; B (churned) is the page's resolved threshold, so the lists agree with the stage tiles. */
+function churnParams(life: LifeOptions, t: StageThresholds, cached?: ActivityCache): ChurnWarningParams {
+  return { ...CHURN_WARNING_DEFAULTS, ...activity(life, cached), k: life.churnK, churnDays: t.churnDays };
 }
 
 /** Rows typed as the module documents them (the SQL decides the columns). */
@@ -132,7 +134,9 @@ function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offs
         ...page,
       });
     case 'churn':
-      return churnRiskList(churnParams(life), scope, page);
+      return churnRiskList(churnParams(life, req.thresholds), scope, page);
+    case 'winback':
+      return churnRiskList(churnParams(life, req.thresholds), scope, page, 'winback');
     default:
       throw new Error(`invalid list: ${String((target as LifeMembersTarget).kind)}`);
   }
@@ -174,9 +178,10 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const rp = { ...REPURCHASE_DEFAULTS, ...act, unit: life.period, windows: cleanWindows(life.repurchaseDays) };
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
-        const cp = churnParams(life, cached);
+        const cp = churnParams(life, t, cached);
         const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
         const churnRows = await rows<MemberRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE + 1, offset: 0 }));
+        const winbackRows = await rows<MemberRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE + 1, offset: 0 }, 'winback'));
         const date2 = req.transition?.date2 ?? scope.asOf;
         const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
         const tr = await transitions(j, life, scope, t, date1, date2, cached);
@@ -190,8 +195,9 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
           repurchase,
           gaps,
           churn: {
-            summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, total_value: 0, pop_gap: null },
+            summary: summary ?? { customers: 0, at_risk: 0, value_at_risk: 0, churned: 0, value_churned: 0, total_value: 0, pop_gap: null },
             first: page(churnRows, 0, summary?.at_risk ?? null),
+            winback: page(winbackRows, 0, summary?.churned ?? null),
           },
           transitions: tr,
           ms: Math.round(performance.now() - t0),

@@ -9,7 +9,7 @@ import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/an
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
 import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
 import { members, memberSorts, gridMembers } from '../src/analysis/members';
-import { segmentProfile } from '../src/analysis/segment-profile';
+import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis/segment-profile';
 import { segmentMigration } from '../src/analysis/lifecycle/transitions';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
@@ -165,9 +165,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         const base = await ensureBase(db, j, version(), req.scope);
         const p = segmentProfile(model, params, { scope: req.scope, base }, req.segment);
         const out = {} as ProfileResult;
-        for (const k of ['demographics', 'categories', 'channels', 'orderValue', 'recency'] as const) {
-          out[k] = (await j.q(p[k])) as unknown as ProfileRow[];
-        }
+        for (const k of PROFILE_PARTS) out[k] = orderProfileRows(k, (await j.q(p[k])) as unknown as ProfileRow[]);
         return out;
       });
     },

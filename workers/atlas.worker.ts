@@ -5,11 +5,12 @@
  */
 import * as Comlink from 'comlink';
 import { getDb, exec, run, cancel, type Db } from './duckdb';
-import { loadFile } from './files';
+import { loadFile, dropLoadSql, withOneThread } from './files';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
+import { DEFAULT_MEMORY_BUDGET } from '../src/ingest/canonical-size';
 import type {
   AppError,
   AtlasApi,
@@ -29,17 +30,24 @@ import { analysisApi } from './analysis';
 import { dropBases, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
+import { valueApi } from './analysis-value';
 import { persistApi } from './persist';
 
 interface Loaded {
   raw: RawFile;
   readerRejects: number;
+  /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
+  vname: string;
+  byHandle: boolean;
+  /** estimated canonical bytes (the memory guard adds these up) */
+  estimate: number;
 }
 
 const files = new Map<string, Loaded>();
 let nextId = 1;
 let ingestCancelled = false;
 let dataVersion = 0;
+let memoryBudget = DEFAULT_MEMORY_BUDGET;
 
 function uniqueName(name: string): string {
   if (!files.has(name)) return name;
@@ -55,6 +63,13 @@ const api = {
   /** Load files into raw tables; each file succeeds or fails on its own, loaded data is never lost. */
   ingest: (list: File[], onProgress?: (p: IngestProgress) => void) => attempt(() => ingest(list, onProgress)),
 
+  /** Debug option (`?membudget=<bytes>`): what the canonical tables may take; tests set a small one. */
+  setMemoryBudget: (bytes: number | null) =>
+    attempt(async () => {
+      memoryBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : DEFAULT_MEMORY_BUDGET;
+      return null;
+    }),
+
   cancelIngest: () =>
     attempt(async () => {
       ingestCancelled = true;
@@ -67,7 +82,9 @@ const api = {
       const f = files.get(name);
       if (!f) return null;
       files.delete(name);
-      await exec(await getDb(), 'ingest', `DROP TABLE IF EXISTS ${f.raw.table}`);
+      const db = await getDb();
+      await exec(db, 'ingest', dropLoadSql(Number(f.raw.table.replace('raw_', ''))));
+      await db.db.dropFile(f.vname).catch(() => undefined);
       return null;
     }),
 
@@ -91,6 +108,10 @@ const api = {
     () => getDb(),
     () => dataVersion,
   ),
+  ...valueApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
   ...persistApi(),
 } satisfies AtlasApi;
 
@@ -111,9 +132,10 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         db,
         id,
         isCancelled: () => ingestCancelled,
+        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
         progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
       });
-      files.set(name, { raw: r.raw, readerRejects: r.readerRejects });
+      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle, estimate: r.estimate });
       loaded.push({
         raw: r.raw,
         guess: guessMapping(r.raw),
@@ -124,7 +146,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         loadMs: Math.round(performance.now() - t0),
       });
     } catch (e) {
-      await exec(db, 'ingest', `DROP TABLE IF EXISTS raw_${id}`).catch(() => undefined);
+      await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
       if (e instanceof Cancelled || ingestCancelled) {
         for (const f of list.slice(i)) errors.push(toAppError(new Cancelled(), { file: f.name }));
         break;
@@ -148,6 +170,7 @@ function mappingError(i: MappingIssue): AppError {
 async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>> {
   const db = await getDb();
   const t0 = performance.now();
+  ingestCancelled = false;
   const used = mappings.filter((m) => files.has(m.file));
   const raws = used.map((m) => files.get(m.file)!.raw);
   const checked = validateMapping(raws, used);
@@ -157,16 +180,31 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   const err = built.issues.find((i) => i.level === 'error');
   if (err) return { ok: false, error: mappingError(err) };
   let current = '';
+  // the build re-reads files registered by handle: on one thread with the threaded bundle
+  const byHandle = used.some((m) => files.get(m.file)!.byHandle);
   try {
-    await exec(db, 'ingest', 'BEGIN TRANSACTION');
-    for (const s of built.statements) {
-      current = s;
-      await exec(db, 'ingest', s);
-    }
-    await exec(db, 'ingest', 'COMMIT');
+    await withOneThread(db, byHandle, async () => {
+      await exec(db, 'ingest', 'BEGIN TRANSACTION');
+      for (const s of built.statements) {
+        current = s;
+        // `run` polls in steps, so Cancel stops a long build within a step
+        if (ingestCancelled) throw new Cancelled();
+        await run(db, 'ingest', s);
+      }
+      await exec(db, 'ingest', 'COMMIT');
+    });
   } catch (e) {
     await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
-    return { ok: false, error: toAppError(e, { code: 'mapping', sql: current }) };
+    if (e instanceof Cancelled || ingestCancelled)
+      return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
+    // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
+    let named: unknown = e;
+    if (e instanceof Error) {
+      let message = e.message;
+      for (const m of used) message = message.replaceAll(files.get(m.file)!.vname, m.file);
+      named = new Error(message);
+    }
+    return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
   // customer bases of the old tables are never read again: free their memory now

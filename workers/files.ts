@@ -17,12 +17,30 @@ import {
   whitespaceLineToCsv,
   type TextEncoding,
 } from '../src/ingest/encoding';
-import { hasLongLine, moveRawRejects, rejectsAsText, LONG_LINE_OPTIONS, type RawRejectKind } from '../src/ingest/raw-rejects';
+import {
+  badLineSql,
+  hasLongLine,
+  insertBadLinesSql,
+  rejectsAsText,
+  LONG_LINE_OPTIONS,
+  type RawRejectKind,
+} from '../src/ingest/raw-rejects';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
 import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
 import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
+import {
+  countPassSql,
+  fileSourceSql,
+  headerLinesSql,
+  numberedSourceSql,
+  readCsvSql,
+  rejectOptions,
+  sampleTableSql,
+  skippedLinesSql,
+} from '../src/ingest/canonical-source';
+import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
@@ -44,6 +62,8 @@ export interface LoadContext {
   id: number;
   progress: (p: Omit<IngestProgress, 'fileIndex' | 'fileCount'>) => void;
   isCancelled: () => boolean;
+  /** the memory guard: what the canonical tables may take, and the estimate of the files loaded before */
+  budget: { limit: number; used: number };
 }
 
 export interface RawLoad {
@@ -51,10 +71,25 @@ export interface RawLoad {
   encoding: string;
   readerRejects: number;
   readerRejectSamples: RejectedRow[];
+  /** the registered file that `raw.source` re-reads; dropped with the file */
+  vname: string;
+  /** registered by handle (the coi bundle must read it on one thread) */
+  byHandle: boolean;
+  /** estimated bytes of this file in the canonical tables (`canonical-size.ts`) */
+  estimate: number;
 }
 
-function fail(file: string, code: AppError['code'], message: string): never {
-  throw new IngestError({ code, message, file });
+/** Refuse a file that would not fit (before anything of it is loaded); returns its estimate. */
+function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): number {
+  const need = estimateTableBytes(totalBytes, rows);
+  const check = { file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit };
+  const refusal = overBudget(check);
+  if (refusal) fail(file, 'too-large', refusal, budgetParams(check));
+  return need;
+}
+
+function fail(file: string, code: AppError['code'], message: string, params: AppError['params'] = {}): never {
+  throw new IngestError({ code, message, file, params });
 }
 
 function sniffFormat(name: string, head: Uint8Array): Format {
@@ -66,97 +101,210 @@ function sniffFormat(name: string, head: Uint8Array): Format {
   return 'csv';
 }
 
-/** Load one file into `raw_<id>`. Throws IngestError (as data for the page) or Cancelled. */
+/**
+ * Load one file, phase one of two: register it with DuckDB (by handle, or as a transcoded UTF-8
+ * buffer), keep a sample of its first rows as `raw_<id>` for the guessers, and count its rows,
+ * empty values and unreadable lines in one streaming pass that keeps nothing. The file stays
+ * registered: the canonical build (phase two) re-reads it through `raw.source`, only the mapped
+ * columns. Throws IngestError (as data for the page) or Cancelled; on a throw nothing stays behind.
+ */
 export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   if (file.size === 0) fail(file.name, 'empty-file', `${file.name} is empty (0 bytes).`);
   const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
   const format = sniffFormat(file.name, head);
-  const table = `raw_${ctx.id}`;
   ctx.progress({ file: file.name, phase: 'reading', fraction: 0 });
-  let encoding = 'utf-8';
-  let delimiter: string | undefined;
-  if (format === 'parquet') await loadParquet(file, table, ctx);
-  else if (format === 'json') await loadJson(file, table, ctx);
-  else {
-    let bytesHead: Uint8Array = head;
-    if (format === 'csv.gz') bytesHead = await gunzipHead(file);
-    // slices further in: the encoding, NUL bytes, line ends and line lengths are judged on more than the head
-    const slices = format === 'csv' ? await readSlices(file) : [];
-    const bin = binaryReason(bytesHead, slices);
-    if (bin) fail(file.name, 'binary-file', `${file.name} cannot be read as a table: ${bin}.`);
-    const enc = detectEncoding(bytesHead, slices);
-    encoding = enc.encoding;
-    const decodedHead = new TextDecoder(decoderLabel(enc.encoding)).decode(bytesHead.subarray(enc.skip));
-    if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
-    const whitespace = isWhitespaceSeparated(decodedHead);
-    delimiter = whitespace ? ',' : guessDelimiter(decodedHead);
-    const vname = `f${ctx.id}.csv`;
-    const withNul = nulCount([bytesHead, ...slices]) > 0;
-    let longLines = hasLongLine([bytesHead, ...slices]);
-    let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
-    const read = async (): Promise<void> => {
-      const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly;
-      if (byHandle) {
-        // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
-        await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
-      } else {
-        // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy.
-        const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
-        const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
-        await ctx.db.db.registerFileBuffer(vname, bytes);
-      }
-      ctx.progress({ file: file.name, phase: 'loading', fraction: null });
-      try {
-        await exec(
-          ctx.db,
-          'ingest',
-          `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS rej_${ctx.id}; DROP TABLE IF EXISTS rejs_${ctx.id};`,
-        );
-        // With the threaded bundle a pthread cannot read a registered file handle reliably
-        // ("No HTML5 file registered"): scan on one thread, then give the threads back.
-        const oneThread = byHandle && ctx.db.info.threads > 1;
-        if (oneThread) await exec(ctx.db, 'ingest', 'SET threads = 1');
-        try {
-          const lineSize = longLines ? `, ${LONG_LINE_OPTIONS}` : '';
-          await run(
-            ctx.db,
-            'ingest',
-            `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, sample_size = 20480, store_rejects = true, rejects_table = 'rej_${ctx.id}', rejects_scan = 'rejs_${ctx.id}'${lineSize})`,
-          );
-        } finally {
-          if (oneThread) await exec(ctx.db, 'ingest', `SET threads = ${ctx.db.info.threads}`);
-        }
-      } finally {
-        await ctx.db.db.dropFile(vname).catch(() => undefined);
-      }
-    };
-    try {
-      try {
-        await read();
-      } catch (e) {
-        // one long line, or mixed line ends the slices did not show: read once more the right way
-        const msg = e instanceof Error ? e.message : String(e);
-        if (ctx.isCancelled() || !((isLineSizeError(msg) && !longLines) || (isSniffError(msg) && !lfOnly))) throw e;
-        if (isLineSizeError(msg)) longLines = true;
-        else lfOnly = true;
-        await read();
-      }
-      if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
-      if (lfOnly) encoding += ' (mixed line ends, read as LF)';
-      const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
-      if (kinds.length) await moveBadLines(ctx, table, kinds);
-    } catch (e) {
+  if (format === 'parquet') return loadParquet(file, ctx);
+  if (format === 'json') return loadJson(file, ctx);
+  let bytesHead: Uint8Array = head;
+  if (format === 'csv.gz') bytesHead = await gunzipHead(file);
+  // slices further in: the encoding, NUL bytes, line ends and line lengths are judged on more than the head
+  const slices = format === 'csv' ? await readSlices(file) : [];
+  const bin = binaryReason(bytesHead, slices);
+  if (bin) fail(file.name, 'binary-file', `${file.name} cannot be read as a table: ${bin}.`);
+  const enc = detectEncoding(bytesHead, slices);
+  let encoding: string = enc.encoding;
+  const decodedHead = new TextDecoder(decoderLabel(enc.encoding)).decode(bytesHead.subarray(enc.skip));
+  if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
+  const whitespace = isWhitespaceSeparated(decodedHead);
+  const delimiter = whitespace ? ',' : guessDelimiter(decodedHead);
+  const vname = `f${ctx.id}.csv`;
+  const withNul = nulCount([bytesHead, ...slices]) > 0;
+  let longLines = hasLongLine([bytesHead, ...slices]);
+  let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
+  // the guard before any copy; a gzip file's text size is known only after decompressing it
+  let estimate = format === 'csv.gz' ? 0 : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
+  const register = async (): Promise<boolean> => {
+    const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly;
+    if (byHandle) {
+      // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
+      await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    } else {
+      // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy.
+      const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
+      const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
+      if (format === 'csv.gz') estimate = guard(ctx, file.name, bytes.length, estimateRows(bytes.length, bytesHead));
+      await ctx.db.db.registerFileBuffer(vname, bytes);
+    }
+    return byHandle;
+  };
+  const scan = async (): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> => {
+    const byHandle = await register();
+    const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
+    return scanRegistered(file.name, vname, byHandle, ctx, {
+      extra: longLines ? [LONG_LINE_OPTIONS] : [],
+      headerLines: null,
+      rejects: true,
+      kinds,
+    });
+  };
+  let loaded: Omit<RawLoad, 'encoding' | 'estimate'>;
+  try {
+    loaded = await scan();
+  } catch (e) {
+    // one long line, or mixed line ends the slices did not show: read once more the right way
+    const msg = e instanceof CsvReadError ? e.readerMessage : '';
+    if (ctx.isCancelled() || !((isLineSizeError(msg) && !longLines) || (isSniffError(msg) && !lfOnly))) throw e;
+    if (isLineSizeError(msg)) longLines = true;
+    else lfOnly = true;
+    loaded = await scan();
+  }
+  if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
+  if (lfOnly) encoding += ' (mixed line ends, read as LF)';
+  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, estimate };
+}
+
+interface ScanOptions {
+  /** `read_csv` options besides the defaults of `readCsvSql` */
+  extra: string[];
+  /** lines before the first row, when known (records written by us); else DuckDB's sniffer says */
+  headerLines: number | null;
+  /** keep the reader's rejects (CSV from the user) */
+  rejects: boolean;
+  /** lines the reader loads that are rejected all the same (`raw-rejects.ts`): too long, NUL bytes */
+  kinds?: RawRejectKind[];
+}
+
+/** Phase one on a registered file (see `loadFile`); drops what it made when it fails. */
+async function scanRegistered(
+  name: string,
+  vname: string,
+  byHandle: boolean,
+  ctx: LoadContext,
+  o: ScanOptions,
+): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> {
+  const table = `raw_${ctx.id}`;
+  const skipped = `skip_${ctx.id}`;
+  const rej = `rej_${ctx.id}`;
+  // the same reader options in the sniffer, the sample, the counting pass and the re-read
+  const reading = readCsvSql(vname, [...o.extra, 'ignore_errors = true']);
+  ctx.progress({ file: name, phase: 'loading', fraction: null });
+  let ok = false;
+  try {
+    await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
+    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, byHandle, async () => {
+      // line numbers only: when the sniffer cannot answer on its own, assume one header line
+      const [h] =
+        o.headerLines === null
+          ? await run(ctx.db, 'ingest', headerLinesSql(vname, o.extra)).catch(() => [{ h: 1 }])
+          : [{ h: o.headerLines }];
       if (ctx.isCancelled()) throw new Cancelled();
-      throw new IngestError(csvError(file.name, vname, e));
+      await run(ctx.db, 'ingest', sampleTableSql(table, reading));
+      if (ctx.isCancelled()) throw new Cancelled();
+      let sample = await describe(ctx.db, name, table);
+      // lines the reader loads but that are rejected (too long, NUL bytes) leave the sample, the count and the re-read
+      const bad = badLineSql(
+        sample.columns.map((col) => col.name),
+        o.kinds ?? [],
+      );
+      if (bad) {
+        await exec(ctx.db, 'ingest', `DELETE FROM ${table} WHERE ${bad}`);
+        sample = await describe(ctx.db, name, table);
+      }
+      ctx.progress({ file: name, phase: 'counting', fraction: null });
+      const counting = readCsvSql(vname, [...o.extra, ...(o.rejects ? rejectOptions(ctx.id) : ['ignore_errors = true'])]);
+      const [c] = await run(
+        ctx.db,
+        'ingest',
+        countPassSql(
+          counting,
+          sample.columns.map((col) => col.name),
+          bad,
+        ),
+      );
+      const n = Number(c?.n ?? 0);
+      return {
+        raw: sample,
+        rows: n,
+        nulls: Object.fromEntries(sample.columns.map((col, i) => [col.name, n - Number(c?.[`c${i}`] ?? 0)])),
+        headerLines: Number(h?.h ?? 1),
+        bad,
+      };
+    });
+    if (ctx.isCancelled()) throw new Cancelled();
+    const skippedByReader = o.rejects ? (await readerRejects(ctx.db, name, ctx.id)).count : 0;
+    if (skippedByReader > 0) await exec(ctx.db, 'ingest', skippedLinesSql(rej, skipped, headerLines));
+    const from = { readCsv: reading, headerLines, skipped: skippedByReader > 0 ? skipped : null };
+    if (bad && o.rejects) {
+      // the rejected lines go to the reader's rejects with their line numbers (after the skip table: they are not skipped)
+      for (const st of rejectsAsText(rej)) await exec(ctx.db, 'ingest', st);
+      const insert = insertBadLinesSql(
+        numberedSourceSql(from),
+        rej,
+        raw.columns.map((col) => col.name),
+        o.kinds ?? [],
+      );
+      if (insert) await withOneThread(ctx.db, byHandle, () => exec(ctx.db, 'ingest', insert));
+    }
+    if (rows === 0) fail(name, 'empty-file', `${name} has a header but no data rows.`);
+    const rejects = o.rejects ? await readerRejects(ctx.db, name, ctx.id) : { count: 0, samples: [] };
+    const source = fileSourceSql({ ...from, exclude: bad });
+    ok = true;
+    return {
+      raw: { ...raw, rows, nulls, source },
+      readerRejects: rejects.count,
+      readerRejectSamples: rejects.samples,
+      vname,
+      byHandle,
+    };
+  } catch (e) {
+    if (ctx.isCancelled() || e instanceof Cancelled) throw new Cancelled();
+    if (e instanceof IngestError) throw e;
+    throw new CsvReadError(csvError(name, vname, e), e instanceof Error ? e.message : String(e));
+  } finally {
+    if (!ok) {
+      await exec(ctx.db, 'ingest', dropLoadSql(ctx.id)).catch(() => undefined);
+      await ctx.db.db.dropFile(vname).catch(() => undefined);
     }
   }
-  if (ctx.isCancelled()) throw new Cancelled();
-  ctx.progress({ file: file.name, phase: 'describing', fraction: null });
-  const raw = await describe(ctx.db, file.name, table);
-  if (delimiter) raw.delimiter = delimiter;
-  if (raw.rows === 0) fail(file.name, 'empty-file', `${file.name} has a header but no data rows.`);
-  const rejects = format === 'csv' || format === 'csv.gz' ? await readerRejects(ctx.db, file.name, ctx.id) : { count: 0, samples: [] };
-  return { raw, encoding, readerRejects: rejects.count, readerRejectSamples: rejects.samples };
+}
+
+/** A CSV the reader refused, with the reader's own message (to decide on a second read). */
+class CsvReadError extends IngestError {
+  constructor(
+    e: AppError,
+    readonly readerMessage: string,
+  ) {
+    super(e);
+  }
+}
+
+/** Everything phase one makes for file `id` (the registered file itself is dropped separately). */
+export function dropLoadSql(id: number): string {
+  return `DROP TABLE IF EXISTS raw_${id}; DROP TABLE IF EXISTS rej_${id}; DROP TABLE IF EXISTS rejs_${id}; DROP TABLE IF EXISTS skip_${id};`;
+}
+
+/**
+ * With the threaded bundle a pthread cannot read a registered file handle reliably ("No HTML5 file
+ * registered", PLATFORM-NOTES): scan such files on one thread, then give the threads back.
+ */
+export async function withOneThread<T>(db: Db, byHandle: boolean, f: () => Promise<T>): Promise<T> {
+  const one = byHandle && db.info.threads > 1;
+  if (one) await exec(db, 'ingest', 'SET threads = 1');
+  try {
+    return await f();
+  } finally {
+    if (one) await exec(db, 'ingest', `SET threads = ${db.info.threads}`).catch(() => undefined);
+  }
 }
 
 function decoderLabel(e: TextEncoding): string {
@@ -166,19 +314,6 @@ function decoderLabel(e: TextEncoding): string {
 /** Head slices as `sliceOffsets` places them (8 × 64 KiB over the rest of the file). */
 async function readSlices(file: File): Promise<Uint8Array[]> {
   return Promise.all(sliceOffsets(file.size).map(async (o) => new Uint8Array(await file.slice(o.start, o.end).arrayBuffer())));
-}
-
-/** Lines too long for the reader's usual limit, or holding NUL bytes, move to the reader's rejects. */
-async function moveBadLines(ctx: LoadContext, table: string, kinds: RawRejectKind[]): Promise<void> {
-  const cols = await run(
-    ctx.db,
-    'ingest',
-    `SELECT column_name FROM duckdb_columns() WHERE table_name = ${literal(table)} AND column_name <> '__row' ORDER BY column_index`,
-  );
-  const names = cols.map((c) => String(c.column_name));
-  const header = !names.every((n) => /^column\d+$/.test(n));
-  for (const s of rejectsAsText(`rej_${ctx.id}`)) await exec(ctx.db, 'ingest', s);
-  for (const kind of kinds) for (const s of moveRawRejects(table, `rej_${ctx.id}`, names, kind, header)) await exec(ctx.db, 'ingest', s);
 }
 
 function csvError(file: string, vname: string, e: unknown): AppError {
@@ -368,36 +503,35 @@ function csvField(v: string | null): string {
 }
 
 /**
- * Records (JSON, Parquet) into a raw table: written as CSV text in the worker and read with the
- * same `read_csv` as dropped CSV files, so every raw table has the same shape (VARCHAR columns,
- * `__row`). Arrow would need runtime code generation, which the Content-Security-Policy forbids.
+ * Records (JSON, Parquet) as a registered CSV buffer written here, then phase one as for dropped
+ * CSV files, so every file has the same shape (VARCHAR columns, `__row`). Rows are numbered by
+ * record (header lines 0). Arrow would need runtime code generation, which the Content-Security-
+ * Policy forbids.
  */
-async function insertObjects(rows: Record<string, unknown>[], table: string, ctx: LoadContext, name: string): Promise<void> {
+async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, name: string): Promise<RawLoad> {
   if (rows.length === 0) fail(name, 'empty-file', `${name} holds no records.`);
-  ctx.progress({ file: name, phase: 'loading', fraction: null });
   const names: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
   const lines = [names.map(csvField).join(',')];
   for (const r of rows) lines.push(names.map((k) => csvField(textOf(r[k]))).join(','));
   const vname = `f${ctx.id}.records.csv`;
-  await ctx.db.db.registerFileBuffer(vname, new TextEncoder().encode(lines.join('\n') + '\n'));
-  try {
-    await exec(ctx.db, 'ingest', `DROP TABLE IF EXISTS ${table}`);
-    await run(
-      ctx.db,
-      'ingest',
-      `CREATE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(vname)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}})`,
-    );
-  } catch (e) {
-    if (ctx.isCancelled()) throw new Cancelled();
-    throw new IngestError(csvError(name, vname, e));
-  } finally {
-    await ctx.db.db.dropFile(vname).catch(() => undefined);
-  }
+  const text = new TextEncoder().encode(lines.join('\n') + '\n');
+  const estimate = guard(ctx, name, text.length, rows.length);
+  await ctx.db.db.registerFileBuffer(vname, text);
+  const extra = [
+    'header = true',
+    `delim = ','`,
+    `quote = '"'`,
+    `escape = '"'`,
+    'auto_detect = false',
+    `columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`,
+  ];
+  const loaded = await scanRegistered(name, vname, false, ctx, { extra, headerLines: 0, rejects: false });
+  return { ...loaded, encoding: 'utf-8', estimate };
 }
 
-async function loadJson(file: File, table: string, ctx: LoadContext): Promise<void> {
+async function loadJson(file: File, ctx: LoadContext): Promise<RawLoad> {
   const text = await file.text();
   const t = text.trimStart();
   let rows: unknown;
@@ -427,15 +561,15 @@ async function loadJson(file: File, table: string, ctx: LoadContext): Promise<vo
   if (!Array.isArray(rows) || rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
     fail(file.name, 'unsupported-format', `${file.name}: expected an array of records or one JSON record per line.`);
   }
-  await insertObjects(rows as Record<string, unknown>[], table, ctx, file.name);
+  return loadObjects(rows as Record<string, unknown>[], ctx, file.name);
 }
 
-async function loadParquet(file: File, table: string, ctx: LoadContext): Promise<void> {
+async function loadParquet(file: File, ctx: LoadContext): Promise<RawLoad> {
   let rows: Record<string, unknown>[];
   try {
     rows = (await parquetReadObjects({ file: await file.arrayBuffer() })) as Record<string, unknown>[];
   } catch (e) {
     fail(file.name, 'parse-error', `${file.name} could not be read as Parquet: ${e instanceof Error ? e.message : String(e)}`);
   }
-  await insertObjects(rows, table, ctx, file.name);
+  return loadObjects(rows, ctx, file.name);
 }

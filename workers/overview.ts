@@ -14,7 +14,9 @@ export async function buildOverview(
   issues: MappingIssue[],
   buildMs: number,
 ): Promise<Overview> {
-  const q = overviewSql(files.map((f) => f.mapping));
+  // empty values per mapped column: counted at load for files read in two phases (their table is
+  // only a sample), else counted on the raw table here
+  const q = overviewSql(files.filter((f) => !f.raw.nulls).map((f) => f.mapping));
   const [h] = await run(db, 'aux', q.headline!);
   const events = await run(db, 'aux', q.eventsByType!);
   const [cov] = await run(db, 'aux', q.coverageAll!);
@@ -22,6 +24,7 @@ export async function buildOverview(
   const rejectRows = await run(db, 'aux', q.rejects!).catch(() => []);
   const flagged = await flags(db, q);
   const readerReasons = await Promise.all(files.map((f) => readerRejects(db, f.raw.table, f.readerRejects)));
+  const noKept = await run(db, 'aux', q.noKeptOrder!);
 
   const fileOverviews: FileOverview[] = files.map((f, i) => {
     const reasons = rejectRows.filter((r) => r.file === f.raw.name).map((r) => ({ reason: String(r.reason), rows: Number(r.rows) }));
@@ -32,9 +35,13 @@ export async function buildOverview(
       rowsRead: f.raw.rows,
       rowsRejected: reasons.reduce((s, r) => s + r.rows, 0),
       rejectReasons: reasons,
-      nulls: nulls
-        .filter((n) => n.file === f.raw.name)
-        .map((n) => ({ column: String(n.column_name), role: String(n.role), nulls: Number(n.nulls) })),
+      nulls: f.raw.nulls
+        ? Object.entries(f.mapping.role === 'ignore' ? {} : f.mapping.columns)
+            .filter(([, role]) => role !== 'ignore')
+            .map(([column, role]) => ({ column, role, nulls: f.raw.nulls?.[column] ?? 0 }))
+        : nulls
+            .filter((n) => n.file === f.raw.name)
+            .map((n) => ({ column: String(n.column_name), role: String(n.role), nulls: Number(n.nulls) })),
     };
   });
 
@@ -51,7 +58,17 @@ export async function buildOverview(
     orders: Number(h?.orders ?? 0),
     orderLines: Number(h?.order_lines ?? 0),
     revenue: Number(h?.revenue ?? 0),
+    guestRevenue: Number(h?.guest_revenue ?? 0),
+    guestOrders: Number(h?.guest_orders ?? 0),
     returns: Number(h?.return_rows ?? 0),
+    noKeptOrder: Number(h?.no_kept_order ?? 0),
+    amountRows: Number(h?.amount_rows ?? 0),
+    categoryRows: Number(h?.category_rows ?? 0),
+    noKeptOrderList: noKept.map((r) => ({
+      customer_id: String(r.customer_id),
+      return_rows: Number(r.return_rows),
+      amount: Number(r.amount),
+    })),
     firstTs,
     lastTs,
     events: events.map((e) => ({ type: String(e.event_type), count: Number(e.events) })),

@@ -21,6 +21,8 @@ export function fmtMs(ms) {
 const fmtBytes = (b) =>
   b === null || b === undefined ? '—' : b >= 1e9 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`;
 const fmtRows = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+/** A size's label: rows, and "events" for a behaviour log (`--with-large`). */
+const sizeLabel = (s) => `${fmtRows(s.rows)}${s.kind === 'events' ? ' events' : ''}`;
 const ratio = (a, b) => (a === null || b === null || !b ? '—' : `${(a / b).toFixed(2)}×`);
 
 /** Median of a list with the spread and count, e.g. "512 ms (498–530, n=3)". */
@@ -52,7 +54,7 @@ export function machineInfo(chromiumPath) {
 }
 
 function sizeByRows(r, rows) {
-  return r.sizes.find((s) => s.rows === rows);
+  return r.sizes.find((s) => s.rows === rows && s.kind !== 'events');
 }
 
 /** The issue's targets: [label, status, measured]. */
@@ -86,6 +88,24 @@ export function targets(r) {
     verdict(ok20),
     s20 ? (s20.app?.error ?? `first view ${fmtMs(median(s20.app?.firstViewMs))}`) : 'not run (--with-20m)',
   ]);
+  // --with-large: 50M orders and 100M events, and the largest size of each kind that worked
+  const worked = (s) => !s.app?.error && median(s.app?.firstViewMs) !== null;
+  const s50 = sizeByRows(r, 50e6);
+  const e100 = r.sizes.find((s) => s.kind === 'events' && s.rows === 100e6);
+  const largest = (kind) => {
+    const ok = r.sizes.filter((s) => (s.kind ?? 'orders') === kind && worked(s)).sort((a, b) => b.rows - a.rows)[0];
+    return ok ? sizeLabel(ok) : 'none';
+  };
+  out.push([
+    '50M orders and 100M events load and segment',
+    verdict(s50 && e100 ? worked(s50) && worked(e100) : null),
+    s50 || e100
+      ? `largest that worked: ${largest('orders')} orders, ${largest('events')}; ${[s50, e100]
+          .filter((s) => s && !worked(s))
+          .map((s) => `${sizeLabel(s)}: ${s.app?.error ?? 'no first view'}`)
+          .join('; ')}`
+      : 'not run (--with-large)',
+  ]);
   const cs = median(r.coldStart?.ms);
   out.push(['cold start ≤ 1 s', verdict(cs === null ? null : cs <= 1000), fmtMs(cs)]);
   return out;
@@ -115,7 +135,7 @@ export function tables(r) {
       const nN = s.nativeN?.seconds ? median(s.nativeN.seconds) * 1000 : null;
       const pd = s.pandas?.seconds ? median(s.pandas.seconds) * 1000 : null;
       return [
-        fmtRows(s.rows),
+        sizeLabel(s),
         `${(s.bytes / 1e6).toFixed(0)} MB`,
         spread(s.app?.ingestMs),
         spread(s.app?.firstViewMs),
@@ -139,7 +159,7 @@ export function tables(r) {
       'DuckDB (data-bytes, max)',
     ],
     r.sizes.map((s) => [
-      fmtRows(s.rows),
+      sizeLabel(s),
       spread(s.app?.navToBreakdownMs),
       spread(s.app?.modelMs),
       spread(s.app?.binsMs),
@@ -176,18 +196,18 @@ const notes = (r) => {
   if (r.error) n.push(`the browser part stopped early: ${r.error}`);
   for (const s of r.sizes) {
     const a = s.app ?? {};
-    if (a.error) n.push(`${fmtRows(s.rows)}: the app run failed: ${a.error}`);
+    if (a.error) n.push(`${sizeLabel(s)}: the app run failed: ${a.error}`);
     if (a.missing?.length)
-      n.push(`${fmtRows(s.rows)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
+      n.push(`${sizeLabel(s)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
     if (a.revisits)
       n.push(
-        `${fmtRows(s.rows)}: ${a.revisits} re-segmentation step(s) revisited a model/bins state already computed (could come from a cache)`,
+        `${sizeLabel(s)}: ${a.revisits} re-segmentation step(s) revisited a model/bins state already computed (could come from a cache)`,
       );
-    if (a.memory?.uaError) n.push(`${fmtRows(s.rows)}: ${a.memory.uaError}`);
+    if (a.memory?.uaError) n.push(`${sizeLabel(s)}: ${a.memory.uaError}`);
     const digests = [s.native1?.digest, s.nativeN?.digest, s.pandas?.digest].filter(Boolean);
-    if (new Set(digests).size > 1) n.push(`${fmtRows(s.rows)}: the baselines disagree on the RFM cells: ${digests.join(' / ')}`);
-    else if (digests.length) n.push(`${fmtRows(s.rows)}: baselines agree on the RFM cells (${digests[0]})`);
-    for (const k of ['native1', 'nativeN', 'pandas']) if (s[k]?.error) n.push(`${fmtRows(s.rows)}: ${k}: ${s[k].error}`);
+    if (new Set(digests).size > 1) n.push(`${sizeLabel(s)}: the baselines disagree on the RFM cells: ${digests.join(' / ')}`);
+    else if (digests.length) n.push(`${sizeLabel(s)}: baselines agree on the RFM cells (${digests[0]})`);
+    for (const k of ['native1', 'nativeN', 'pandas']) if (s[k]?.error) n.push(`${sizeLabel(s)}: ${k}: ${s[k].error}`);
   }
   return n;
 };

@@ -53,11 +53,17 @@ FROM s FULL JOIN g ON s.segment = g.segment CROSS JOIN tot
 ORDER BY coalesce(s.ord, 1000000), coalesce(g.customers, 0) DESC, 1`;
 }
 
-/** Rows in display order: static models keep SQL order; dynamic ones use `model.orderKeys`. */
-export function orderBreakdown<P, T extends { segment: string }>(model: Model<P>, rows: readonly T[]): T[] {
+/**
+ * Rows in display order: static models keep SQL order; dynamic ones use `model.orderKeys` and
+ * leave out their empty data-driven rows (computed age bands nobody falls in), so bands written in
+ * a profile (`19-24`, `55-64`) do not stand beside empty computed ones (`15-24`, `55+`);
+ * `other` and `unknown` stay.
+ */
+export function orderBreakdown<P, T extends { segment: string; customers?: number }>(model: Model<P>, rows: readonly T[]): T[] {
   if (!model.orderKeys) return [...rows];
-  const order = model.orderKeys(rows.map((r) => r.segment));
-  return [...rows].sort((a, b) => order.indexOf(a.segment) - order.indexOf(b.segment));
+  const kept = rows.filter((r) => r.customers !== 0 || r.segment === 'other' || r.segment === 'unknown');
+  const order = model.orderKeys(kept.map((r) => r.segment));
+  return kept.sort((a, b) => order.indexOf(a.segment) - order.indexOf(b.segment));
 }
 
 /** One cell of `rfmGrid()`. */

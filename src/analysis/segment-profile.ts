@@ -6,7 +6,7 @@
 import { type Sql, sql, ident, join } from '../lib/sql';
 import { scopedOrders } from './scope';
 import type { ModelContext } from './types';
-import { checkAscending } from './segmentation/model';
+import { checkAscending, orderSegmentKeys } from './segmentation/model';
 import type { Model } from './segmentation/model';
 import type { Attribute } from './attributes';
 
@@ -81,4 +81,38 @@ FROM ord JOIN g ON g.customer_id = ord.customer_id GROUP BY 1, 2`),
     recency: shape(sql`SELECT g.grp, ${bucket(sql`b.recency_days`, opts.recencyEdges)} AS key, count(*) AS n
 FROM (${groups}) g JOIN ${ctx.base} b ON b.customer_id = g.customer_id WHERE b.recency_days IS NOT NULL GROUP BY 1, 2`),
   };
+}
+
+/** The profile's parts, in display order. */
+export const PROFILE_PARTS = ['demographics', 'categories', 'channels', 'orderValue', 'recency'] as const;
+export type ProfilePart = (typeof PROFILE_PARTS)[number];
+
+/** Attributes whose values are bands with a natural order (`19-24`, `Under 15K`, tier `1` … `5`). */
+const ORDINAL_ATTRIBUTES: readonly ProfileOptions['attribute'][] = ['age_band', 'income', 'city_tier'];
+
+const LAST = ['other', 'unknown'];
+
+/**
+ * Rows of one profile part in display order: the segment's rows, then everyone's, each by key.
+ * Ordered dimensions (order value and recency buckets, age / income bands, city tiers) keep their
+ * natural order (`orderSegmentKeys`); nominal ones (categories, channels, gender, region …) go by
+ * everyone's count, largest first; `other` and `unknown` always last.
+ */
+export function orderProfileRows<T extends { grp: string; key: string; n: number }>(
+  part: ProfilePart,
+  rows: readonly T[],
+  attribute: ProfileOptions['attribute'] = PROFILE_DEFAULTS.attribute,
+): T[] {
+  const keys = [...new Set(rows.map((r) => r.key))];
+  const ordinal = part === 'orderValue' || part === 'recency' || (part === 'demographics' && ORDINAL_ATTRIBUTES.includes(attribute));
+  let order: string[];
+  if (ordinal) order = orderSegmentKeys(keys);
+  else {
+    const all = new Map(rows.filter((r) => r.grp === 'all').map((r) => [r.key, r.n]));
+    const rank = (k: string) => (LAST.includes(k) ? 1 + LAST.indexOf(k) : 0);
+    order = keys.sort((a, b) => rank(a) - rank(b) || (all.get(b) ?? 0) - (all.get(a) ?? 0) || a.localeCompare(b));
+  }
+  const pos = new Map(order.map((k, i) => [k, i]));
+  const grpRank = (g: string) => (g === 'segment' ? 0 : 1);
+  return [...rows].sort((a, b) => grpRank(a.grp) - grpRank(b.grp) || (pos.get(a.key) ?? 0) - (pos.get(b.key) ?? 0));
 }

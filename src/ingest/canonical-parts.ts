@@ -23,6 +23,8 @@ export const CANONICAL_DDL = [
    * lo…hi, the range the "exclude" button keeps), `amount` beyond a sane bound
    */
   `CREATE TABLE value_flags (file VARCHAR, "row" BIGINT, kind VARCHAR, value VARCHAR, lo DATE, hi DATE)`,
+  /** return rows left out of `orders` in exclude mode, kept so the overview can count them and their customers */
+  `CREATE TABLE returns_excluded (file VARCHAR, "row" BIGINT, customer_id VARCHAR, order_id VARCHAR, amount DOUBLE)`,
 ];
 
 /**
@@ -37,7 +39,7 @@ export function plausibleEnd(today: Date = new Date()): string {
 /** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
 export const HUGE_AMOUNT = 1e9;
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags'] as const;
+export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags', 'returns_excluded'] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {
@@ -59,9 +61,9 @@ export function rc(c: RawColumn): Sql {
   return sql`r.${ident(c.name)}`;
 }
 
-/** The raw table. */
+/** The file's rows: a re-read of the registered file (two-phase ingest) or the raw table. */
 export function tableOf(x: Mapped): Sql {
-  return ident(x.file.table);
+  return x.file.source ? raw(x.file.source) : ident(x.file.table);
 }
 
 /** The column's value as text, for reject messages. */

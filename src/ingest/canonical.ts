@@ -134,49 +134,88 @@ function lookups(all: Mapped[]): Sql[] {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Each file's rows as the build reads them: a VIEW over the file (two-phase ingest: no staging copy). */
+const STAGE = raw('__stage');
 /**
- * With a date range in the mapping (the overview's "exclude far-off dates"), rows dated outside it
- * are rejected as "date out of range" and leave the stage, so they are not counted as unparseable.
+ * The rows of an order-total file after `inheritOrderColumns`: a TABLE, since the inheritance reads
+ * whole orders (window functions) and the statements after it should not redo that per pass. Its
+ * own name, because DuckDB refuses a view and a table of one name (and DROP VIEW on a table).
  */
-function rangeRejects(x: Mapped): Sql[] {
+const ORDER_STAGE = raw('__stage_orders');
+
+/**
+ * With a date range in the mapping (the overview's "exclude far-off dates"), TRUE for rows dated
+ * outside it: they are rejected as "date out of range" and left out of everything else, so they are
+ * not counted as unparseable nor flagged. FALSE without a range (and for rows without a time).
+ */
+function outsideRange(x: Mapped): Sql {
   const r = x.m.dateRange;
-  if (!r || !ISO_DATE.test(r.min) || !ISO_DATE.test(r.max)) return [];
-  const outside = sql`ts IS NOT NULL AND (ts < CAST(${r.min} AS DATE) OR ts >= CAST(${r.max} AS DATE) + INTERVAL 1 DAY)`;
-  return [
-    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'date out of range', ts_raw FROM __stage WHERE ${outside}`,
-    sql`DELETE FROM __stage WHERE ${outside}`,
-  ];
+  if (!r || !ISO_DATE.test(r.min) || !ISO_DATE.test(r.max)) return raw('FALSE');
+  return sql`coalesce(ts < CAST(${r.min} AS DATE) OR ts >= CAST(${r.max} AS DATE) + INTERVAL 1 DAY, FALSE)`;
 }
 
 /**
  * Flag (keep, but name in the overview) dates far outside the file's bulk: after today plus a
  * year, or before 1990 when the file's median date is 2000 or later (else before 1900: year 0001
- * is always flagged); and amounts of a billion or more. See docs/bad-input.md.
+ * is always flagged); and amounts of a billion or more. See docs/bad-input.md. `stage` names the
+ * relation the file's rows are read from; rows outside the mapping's date range are left out.
  */
-function flags(x: Mapped, withAmount: boolean): Sql[] {
+function flags(x: Mapped, withAmount: boolean, stage: Sql = STAGE): Sql[] {
+  const kept = sql`ts IS NOT NULL AND NOT ${outsideRange(x)}`;
   const bounds = sql`(SELECT CASE WHEN year(quantile_disc(ts, 0.5)) >= 2000 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
-    ${raw(plausibleEnd())} AS hi FROM __stage WHERE ts IS NOT NULL)`;
+    ${raw(plausibleEnd())} AS hi FROM ${stage} WHERE ${kept})`;
   const out = [
-    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM __stage, ${bounds} b
-      WHERE ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY`,
+    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM ${stage}, ${bounds} b
+      WHERE ${kept} AND (ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY)`,
   ];
   if (withAmount)
     out.push(
-      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM __stage WHERE ts IS NOT NULL AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
+      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM ${stage} WHERE ${kept} AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
     );
   return out;
 }
 
-/** Reject rows whose time is missing or unreadable. */
-function timeRejects(x: Mapped): Sql {
-  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END, ts_raw FROM __stage WHERE ts IS NULL`;
+const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
+
+/** A further reject check for `timeRejects`: the rows it holds for, its reason and the value shown. */
+interface RejectCheck {
+  when: Sql;
+  reason: Sql | string;
+  value: Sql;
 }
 
 /**
- * Rewrites `__stage` for files where only an order's first row carries the order-level columns
- * (Shopify): empty customer, time, status, channel and region are taken from the order's first row
- * that has them, and the amount (an order total, blank or repeated on later rows) counts once per
- * order — on its first row; negative rows (refunds filed under the same order number) keep theirs.
+ * Reject rows whose time is missing or unreadable, rows dated outside the mapping's date range, and
+ * rows with a further problem `other`, in one pass over the file: `__stage` is a view, each
+ * statement re-reads it. `stage` names the relation the file's rows are read from (`__stage`, or `ORDER_STAGE`).
+ */
+function timeRejects(x: Mapped, other?: RejectCheck, stage: Sql = STAGE): Sql {
+  const outside = outsideRange(x);
+  const range: RejectCheck = { when: outside, reason: 'date out of range', value: raw('ts_raw') };
+  const checks = [...(outside.text === 'FALSE' ? [] : [range]), ...(other ? [other] : [])];
+  if (checks.length === 0)
+    return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${TIME_REASON}, ts_raw FROM ${stage} WHERE ts IS NULL`;
+  const reason = join(
+    checks.map((c) => sql`WHEN ${c.when} THEN ${c.reason}`),
+    ' ',
+  );
+  const value = join(
+    checks.map((c) => sql`WHEN ${c.when} THEN ${c.value}`),
+    ' ',
+  );
+  const any = join(
+    checks.map((c) => sql`(${c.when})`),
+    ' OR ',
+  );
+  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts IS NULL THEN ${TIME_REASON} ${reason} END,
+    CASE WHEN ts IS NULL THEN ts_raw ${value} END FROM ${stage} WHERE ts IS NULL OR ${any}`;
+}
+
+/**
+ * Materialises `__stage` as `ORDER_STAGE` for files where only an order's first row carries the
+ * order-level columns (Shopify): empty customer, time, status, channel and region are taken from the
+ * order's first row that has them, and the amount (an order total, blank or repeated on later rows)
+ * counts once per order — on its first row; negative rows (refunds filed under the same order number) keep theirs.
  */
 function inheritOrderColumns(): Sql {
   const w = raw('(PARTITION BY oid ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)');
@@ -188,7 +227,7 @@ function inheritOrderColumns(): Sql {
     WHEN row_number() OVER (PARTITION BY oid, ${neg} ORDER BY "row") = 1 THEN first_value(amt IGNORE NULLS) OVER (PARTITION BY oid, ${neg} ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ELSE 0 END AS amt`;
   const cols = ['cust', 'ts', 'ts_raw', 'status', 'channel', 'region', 'full_refund'].map(fill);
-  return sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT * REPLACE (${join([...cols, amt])}) FROM __stage`;
+  return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
@@ -208,22 +247,24 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const fullRefund = refund
     ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
     : raw('CAST(NULL AS BOOLEAN)');
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund FROM ${tableOf(x)} r`;
   const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
   const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
-  const reason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
-  const rejectAmount = sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${reason}, amt_raw FROM __stage WHERE ts IS NOT NULL AND ${badAmount}`;
+  const amountReason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
+  const inherit = Boolean(x.m.orderLevel && colOf(x, 'order_id'));
+  const outside = outsideRange(x);
+  const from = inherit ? ORDER_STAGE : STAGE;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
     ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, ${finiteCol('s.qty')}) AS q, coalesce(l.unit_price, ${finiteCol('s.price')}) AS up,
-        coalesce(l.product_id, s.product_id) AS pid FROM __stage s LEFT JOIN __lines l ON l.order_id = s.oid
+        coalesce(l.product_id, s.product_id) AS pid FROM ${from} s LEFT JOIN __lines l ON l.order_id = s.oid
         LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
-    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM __stage s`;
+    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM ${from} s`;
   const ruled = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
   const isReturn = refund ? sql`(${ruled} OR coalesce(full_refund, FALSE))` : ruled;
   // Net: a refund row (negative amount or quantity) subtracts; a row that is a refund only by its
@@ -241,34 +282,30 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
-    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
-  return [
-    stage,
-    ...(x.m.orderLevel && colOf(x, 'order_id') ? [inheritOrderColumns()] : []),
-    ...rangeRejects(x),
-    timeRejects(x),
-    rejectAmount,
-    ...flags(x, Boolean(amountCol)),
-    insert,
-  ];
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
+  // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
+  const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_ret`;
+  const rejects = timeRejects(x, { when: badAmount, reason: amountReason, value: raw('amt_raw') }, from);
+  const body = [rejects, ...flags(x, Boolean(amountCol), from), insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
+  // the materialised order stage is freed as soon as its file is done
+  return inherit ? [stage, inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : [stage, ...body];
 }
 
 function eventsFromFile(x: Mapped): Sql[] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
     ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
     ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
   return [
     stage,
-    ...rangeRejects(x),
-    timeRejects(x),
+    timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
     ...flags(x, false),
-    sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE ts IS NOT NULL AND cust IS NULL`,
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
-      FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL`,
+      FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
   ];
 }
 
@@ -285,7 +322,7 @@ function profilesFromFile(x: Mapped): Sql[] {
   const id = colOf(x, 'customer_id');
   const fb = colOf(x, 'customer_fallback');
   const key = id && fb ? sql`coalesce(${keyExpr(id)}, ${keyExpr(fb)})` : id ? keyExpr(id) : fb ? keyExpr(fb) : NULL_TEXT;
-  const stage = sql`CREATE OR REPLACE TEMP TABLE __stage AS SELECT r.__row AS "row", ${key} AS cust,
+  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${key} AS cust,
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
     ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
@@ -307,7 +344,7 @@ function customers(): Sql[] {
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
       any_value(income), any_value(channel) FROM __profiles GROUP BY customer_id`,
     raw(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, FALSE FROM
-      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events) u
+      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events UNION SELECT customer_id FROM returns_excluded) u
       WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
     // No profile value: region from the latest order that has one, channel from the first order.
     raw(`UPDATE customers SET region = coalesce(customers.region, f.region), channel = coalesce(customers.channel, f.channel)
@@ -319,8 +356,8 @@ function customers(): Sql[] {
 }
 
 /**
- * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers` and
- * `rejects` from the raw tables, plus the mapping issues found. When an issue is an error, the
+ * SQL statements (run in order) that drop and rebuild `orders`, `events`, `customers`,
+ * `rejects` and `returns_excluded` from the raw tables, plus the mapping issues found. When an issue is an error, the
  * statements are still returned; the caller should not run them.
  */
 export function buildCanonical(
@@ -360,7 +397,8 @@ export function buildCanonical(
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
   for (const x of of('customers')) out.push(...profilesFromFile(x));
   out.push(...customers());
-  for (const t of ['__stage', '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
+  out.push(raw('DROP VIEW IF EXISTS __stage'));
+  for (const t of [ORDER_STAGE.text, '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
     out.push(raw(`DROP TABLE IF EXISTS ${t}`));
   return { statements: out.map(inline), issues };
 }

@@ -128,6 +128,13 @@ export interface RawFile {
   columns: RawColumn[];
   /** the CSV field delimiter seen in the header line (`,` `;` tab `|`); absent for JSON/Parquet */
   delimiter?: string;
+  /**
+   * SQL relation (from `canonical-source.ts`) that re-reads the whole registered file with `__row`
+   * = the file's line number. When set, `table` holds only a sample and every full pass reads this.
+   */
+  source?: string;
+  /** per column: rows in which it is empty (NULL), counted in the full pass at load */
+  nulls?: Record<string, number>;
 }
 
 /** How refunds and cancellations are treated (user-visible, switchable). */

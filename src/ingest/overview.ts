@@ -1,6 +1,8 @@
 /**
- * Queries for the overview shown after ingest: headline figures, events by type, profile
- * coverage, NULLs per mapped column per file, and rejects by file and reason.
+ * Queries for the overview shown after ingest: headline figures (with what reconciles the Data
+ * page's revenue with the customer views: revenue of orders without a customer id), events by
+ * type, profile coverage, NULLs per mapped column per file, rejects by file and reason, and
+ * customers without a kept order.
  */
 import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
@@ -36,6 +38,16 @@ export function readerRejectsSql(rejTable: string): string {
 
 /** Flagged rows listed per kind in the overview. */
 export const FLAG_ROWS = 20;
+/**
+ * Customers whose only order rows are returns or cancellations (excluded, or kept as negative rows
+ * in net mode): they exist but never bought, so they are not buyers.
+ */
+const NO_KEPT_ORDER = `SELECT customer_id FROM returns_excluded WHERE customer_id IS NOT NULL
+  UNION SELECT customer_id FROM orders WHERE is_return AND customer_id IS NOT NULL
+  EXCEPT SELECT customer_id FROM orders WHERE NOT is_return`;
+
+/** How many customers without a kept order the overview lists by id. */
+export const NO_KEPT_ORDER_LIST = 100;
 
 /** Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings. */
 export function overviewSql(mappings: readonly FileMapping[] = []): Record<string, string> {
@@ -57,7 +69,12 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders) AS revenue,
       (SELECT max(ts) FROM orders WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_order_ts,
       (SELECT count(DISTINCT customer_id) FROM events) AS event_customers,
-      (SELECT count(*) FROM orders WHERE is_return) AS return_rows,
+      (SELECT count(*) FROM orders WHERE is_return) + (SELECT count(*) FROM returns_excluded) AS return_rows,
+      (SELECT coalesce(round(sum(amount), 2), 0) FROM orders WHERE customer_id IS NULL) AS guest_revenue,
+      (SELECT count(DISTINCT order_id) FROM orders WHERE customer_id IS NULL AND NOT is_return) AS guest_orders,
+      (SELECT count(*) FROM (${NO_KEPT_ORDER})) AS no_kept_order,
+      (SELECT count(*) FROM orders WHERE amount <> 0) AS amount_rows,
+      (SELECT count(category) FROM orders) + (SELECT count(category) FROM events) AS category_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts,
@@ -74,6 +91,11 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       'SELECT kind, file, count(*) AS n, CAST(min(lo) AS VARCHAR) AS lo, CAST(max(hi) AS VARCHAR) AS hi FROM value_flags GROUP BY kind, file ORDER BY kind, file',
     flagRows: `SELECT kind, file, "row", value FROM (SELECT *, row_number() OVER (PARTITION BY kind ORDER BY file, "row") AS k FROM value_flags)
       WHERE k <= ${FLAG_ROWS} ORDER BY kind, file, "row"`,
+    // customers without a kept order: id, return rows and their amount, largest first
+    noKeptOrder: `SELECT n.customer_id, count(r.customer_id) AS return_rows, coalesce(round(sum(abs(r.amount)), 2), 0) AS amount
+      FROM (${NO_KEPT_ORDER}) n LEFT JOIN (SELECT customer_id, amount FROM returns_excluded UNION ALL
+        SELECT customer_id, amount FROM orders WHERE is_return) r ON r.customer_id = n.customer_id
+      GROUP BY n.customer_id ORDER BY return_rows DESC, n.customer_id LIMIT ${NO_KEPT_ORDER_LIST}`,
     rejects:
       'SELECT file, reason, count(*) AS rows, min("row") AS first_row, arg_min(value, "row") AS first_value FROM rejects GROUP BY file, reason ORDER BY file, reason',
   };

@@ -1,11 +1,12 @@
 /**
  * Lines DuckDB's CSV reader loads but that must not count: lines over the reader's normal size
  * limit (read again with a larger `max_line_size` so one 10 MB line does not refuse the whole file)
- * and lines holding NUL bytes. They move from the raw table to the reader's rejects table
- * (`rej_<id>`), with a reason and their line number, so the overview, the rejected-rows download
+ * and lines holding NUL bytes. Two-phase ingest (`canonical-source.ts`): the sample, the counting
+ * pass and the re-read leave them out, and they are written to the reader's rejects table
+ * (`rej_<id>`) with a reason and their line number, so the overview, the rejected-rows download
  * and the row counts treat them like any unreadable line. Pure: SQL text only.
  */
-import { ident, join, raw, sql, inline } from '../lib/sql';
+import { ident, join, raw, sql, inline, type Sql } from '../lib/sql';
 
 /** DuckDB's default `max_line_size` (bytes): longer lines are rejected as "line too long". */
 export const MAX_LINE_BYTES = 2_000_000;
@@ -43,42 +44,57 @@ export function rejectsAsText(rejTable: string): string[] {
   ];
 }
 
+/** The condition (over the file's unqualified columns) for lines of `kind`: too long, or holding NUL bytes. */
+function kindWhere(columns: readonly string[], kind: RawRejectKind, prefix = ''): Sql {
+  const col = (c: string) => (prefix ? sql`${raw(prefix)}.${ident(c)}` : ident(c));
+  return kind === 'long'
+    ? sql`(${join(
+        columns.map((c) => sql`coalesce(strlen(${col(c)}), 0)`),
+        ' + ',
+      )}) > ${raw(String(MAX_LINE_BYTES))}`
+    : sql`(${join(
+        columns.map((c) => sql`coalesce(strpos(${col(c)}, chr(0)), 0) > 0`),
+        ' OR ',
+      )})`;
+}
+
 /**
- * Statements that move the raw rows of `kind` into `rejTable` (already text, see `rejectsAsText`)
- * and delete them from `table`. Line numbers: the data row plus the header line plus the lines the
- * reader rejected before it (exact unless a quoted field spans lines).
+ * Two-phase ingest (`canonical-source.ts`): the SQL condition, over the file's columns, of the rows
+ * the reader loads but that are rejected (`kinds`); null when there is nothing to leave out. The
+ * sample, the counting pass and the re-read leave these rows out; their lines keep their numbers.
  */
-export function moveRawRejects(
-  table: string,
+export function badLineSql(columns: readonly string[], kinds: readonly RawRejectKind[]): string | null {
+  if (columns.length === 0 || kinds.length === 0) return null;
+  return inline(
+    join(
+      kinds.map((k) => kindWhere(columns, k)),
+      ' OR ',
+    ),
+  );
+}
+
+/**
+ * The statement that records the rows of `kinds` in `rejTable` (already text, see `rejectsAsText`)
+ * with their line numbers, read from `numbered` (a relation with `__row` = the file's line number,
+ * `numberedSourceSql`). A line both too long and holding NUL bytes counts as too long.
+ */
+export function insertBadLinesSql(
+  numbered: string,
   rejTable: string,
   columns: readonly string[],
-  kind: RawRejectKind,
-  header: boolean,
-): string[] {
-  if (columns.length === 0) return [];
-  const cols = columns.map((c) => sql`coalesce(r.${ident(c)}, '')`);
-  const where =
-    kind === 'long'
-      ? sql`(${join(
-          columns.map((c) => sql`coalesce(strlen(r.${ident(c)}), 0)`),
-          ' + ',
-        )}) > ${raw(String(MAX_LINE_BYTES))}`
-      : sql`(${join(
-          columns.map((c) => sql`coalesce(strpos(r.${ident(c)}, chr(0)), 0) > 0`),
-          ' OR ',
-        )})`;
-  const t = ident(table);
-  const rej = ident(rejTable);
-  const before = sql`(SELECT count(DISTINCT j.line) FROM ${rej} j WHERE j.line <= r.__row + ${raw(header ? '1' : '0')})`;
-  const lineText = sql`concat_ws(',', ${join(cols)})`;
-  const message =
-    kind === 'long'
-      ? sql`'the line is ' || CAST(strlen(${lineText}) AS VARCHAR) || ' bytes long (the limit is ' || ${raw(`'${MAX_LINE_BYTES}'`)} || ')'`
-      : raw(`'the line holds NUL bytes'`);
-  const preview = kind === 'long' ? sql`left(${lineText}, 200) || '…'` : sql`replace(${lineText}, chr(0), '\\0')`;
-  return [
-    inline(sql`INSERT INTO ${rej} (line, column_name, error_type, csv_line, error_message)
-      SELECT r.__row + ${raw(header ? '1' : '0')} + ${before}, NULL, ${raw(`'${RAW_REJECT_TYPES[kind]}'`)}, ${preview}, ${message} FROM ${t} r WHERE ${where}`),
-    inline(sql`DELETE FROM ${t} WHERE __row IN (SELECT r.__row FROM ${t} r WHERE ${where})`),
-  ];
+  kinds: readonly RawRejectKind[],
+): string | null {
+  if (columns.length === 0 || kinds.length === 0) return null;
+  const lineText = sql`concat_ws(',', ${join(columns.map((c) => sql`coalesce(r.${ident(c)}, '')`))})`;
+  const long = kinds.includes('long') ? kindWhere(columns, 'long', 'r') : raw('FALSE');
+  const any = join(
+    kinds.map((k) => kindWhere(columns, k, 'r')),
+    ' OR ',
+  );
+  const type = sql`CASE WHEN ${long} THEN ${raw(`'${RAW_REJECT_TYPES.long}'`)} ELSE ${raw(`'${RAW_REJECT_TYPES.nul}'`)} END`;
+  const message = sql`CASE WHEN ${long} THEN 'the line is ' || CAST(strlen(${lineText}) AS VARCHAR) || ' bytes long (the limit is ' || ${raw(`'${MAX_LINE_BYTES}'`)} || ')'
+    ELSE 'the line holds NUL bytes' END`;
+  const preview = sql`CASE WHEN ${long} THEN left(${lineText}, 200) || '…' ELSE replace(${lineText}, chr(0), '\\0') END`;
+  return inline(sql`INSERT INTO ${ident(rejTable)} (line, column_name, error_type, csv_line, error_message)
+    SELECT r.__row, NULL, ${type}, ${preview}, ${message} FROM ${raw(numbered)} r WHERE ${any}`);
 }

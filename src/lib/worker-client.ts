@@ -31,6 +31,9 @@ export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
     (globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls = atlasCalls;
     const forced = new URLSearchParams(location.search).get('bundle');
     const bundle = forced === 'eh' || forced === 'mvp' || forced === 'coi' ? (forced as Bundle) : undefined;
+    // debug option for tests: a small memory budget makes the memory guard testable without gigabytes
+    const budget = Number(new URLSearchParams(location.search).get('membudget'));
+    if (budget > 0) void api.setMemoryBudget(budget);
     const ready = api.init(bundle).then((r) => {
       if (!r.ok) throw new Error(r.error.message);
       return r.value;

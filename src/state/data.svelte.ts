@@ -69,7 +69,17 @@ export class DataState {
             this.files.map((f) => f.raw),
           ),
         ];
-        await this.apply();
+        // Cancel while the tables are built: the worker kept the previous tables; drop the new files too
+        if ((await this.apply()) === 'cancelled') {
+          for (const l of out.loaded) await this.forget(l.raw.name);
+          const named = out.loaded.map((l): AppError => ({
+            code: 'cancelled',
+            params: {},
+            file: l.raw.name,
+            message: `Loading ${l.raw.name} was cancelled.`,
+          }));
+          this.errors = [...this.errors.filter((e) => e.code !== 'cancelled' || e.file), ...named];
+        }
       }
     } finally {
       this.busy = this.busy === 'ingest' ? null : this.busy;
@@ -94,20 +104,26 @@ export class DataState {
   }
 
   async remove(name: string): Promise<void> {
+    if (await this.forget(name)) await this.apply();
+  }
+
+  /** Drop a file in the worker and here, without rebuilding the tables; false (and an error shown) when the worker failed. */
+  private async forget(name: string): Promise<boolean> {
     const r = await ask((api) => api.removeFile(name));
     if (!r.ok) {
       this.errors = [...this.errors, r.error];
-      return;
+      return false;
     }
     this.sources.delete(name);
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
-    await this.apply();
+    return true;
   }
 
-  /** Rebuild the canonical tables from the current mappings. */
-  async apply(): Promise<void> {
+  /** Rebuild the canonical tables from the current mappings; says 'cancelled' when Cancel stopped it. */
+  async apply(): Promise<'ok' | 'failed' | 'cancelled'> {
     this.busy = 'mapping';
+    let outcome: 'ok' | 'failed' | 'cancelled' = 'failed';
     try {
       const mappings = $state.snapshot(this.mappings) as FileMapping[];
       const rule = $state.snapshot(this.refundRule) as RefundRule;
@@ -115,12 +131,15 @@ export class DataState {
       if (r.ok) {
         this.overview = r.value;
         this.version++;
+        outcome = 'ok';
       } else {
         this.errors = [...this.errors, r.error];
+        if (r.error.code === 'cancelled') outcome = 'cancelled';
       }
     } finally {
       this.busy = null;
     }
+    return outcome;
   }
 
   /** What identifies the loaded data in a share link: file names, sizes, rows, roles, date range, mapping hash — no values. */

@@ -14,9 +14,25 @@ export { LIFE_DEFAULTS, type LifeState };
 
 export const URL_VERSION = 1;
 
-export const PAGES = ['data', 'segments', 'lifecycle'] as const;
+export const PAGES = ['data', 'segments', 'lifecycle', 'value'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
+
+/** Value page options (see src/value-api.ts). */
+export interface ValueState {
+  unit: 'day' | 'week';
+  /** last calibration day of the holdout check, or null for no holdout */
+  cal: string | null;
+  months: number;
+  /** monthly discount rate */
+  discount: number;
+  /** personas: k, or null for the suggested k */
+  k: number | null;
+  /** Lorenz / Gini per segment of this model, or null */
+  split: ModelId | null;
+}
+
+export const VALUE_DEFAULTS: ValueState = { unit: 'week', cal: null, months: 12, discount: 0.01, k: null, split: null };
 
 /** What identifies the data a link was made on (no values from the data). */
 export interface Fingerprint {
@@ -47,6 +63,7 @@ export interface ViewState {
   /** segment migration from this earlier as-of date (null: 90 days before the as-of date) */
   migrateFrom: string | null;
   life: LifeState;
+  value: ValueState;
   ds: Fingerprint | null;
 }
 
@@ -65,6 +82,7 @@ export function defaultState(): ViewState {
     crosstabMode: 'count',
     migrateFrom: null,
     life: structuredClone(LIFE_DEFAULTS),
+    value: structuredClone(VALUE_DEFAULTS),
     ds: null,
   };
 }
@@ -85,6 +103,14 @@ const Short = v.pipe(
   v.maxLength(200),
   v.check((x) => !x.includes('\0')),
 );
+const ValueSchema = v.object({
+  unit: v.picklist(['day', 'week']),
+  cal: v.nullable(DateStr),
+  months: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60)),
+  discount: v.pipe(v.number(), v.minValue(0), v.maxValue(0.99)),
+  k: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(8))),
+  split: v.nullable(v.custom<ModelId>((x) => isModelId(x))),
+});
 const FingerprintSchema = v.object({
   files: v.pipe(
     v.array(v.object({ name: Short, bytes: v.pipe(v.number(), v.minValue(0)), rows: v.pipe(v.number(), v.minValue(0)), role: Short })),
@@ -149,7 +175,7 @@ function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
   return r.output.filter((f) => f.values.length > 0).map((f) => ({ field: f.field, values: [...f.values] }));
 }
 
-const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'ds']);
+const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'ds']);
 
 /** Parse a location hash (with or without `#`). Never throws. */
 export function parseState(hash: string): ParseResult {
@@ -234,6 +260,12 @@ export function parseState(hash: string): ParseResult {
     if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
     else warnings.push('lifecycle options ignored (invalid)');
   }
+  const val = get('val');
+  if (val !== null) {
+    const r = v.safeParse(ValueSchema, overlay(VALUE_DEFAULTS, parseJson(val)));
+    if (r.success) state.value = { ...r.output };
+    else warnings.push('value options ignored (invalid)');
+  }
   const ds = get('ds');
   if (ds !== null) {
     const r = v.safeParse(FingerprintSchema, parseJson(ds));
@@ -262,6 +294,8 @@ export function serializeState(s: ViewState): string {
   if (s.crosstabMode !== 'count') q.set('xm', s.crosstabMode);
   const ld = diff(LIFE_DEFAULTS, s.life);
   if (Object.keys(ld).length) q.set('life', JSON.stringify(ld));
+  const vd = diff(VALUE_DEFAULTS, s.value);
+  if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   return q.toString();
 }

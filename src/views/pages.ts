@@ -7,6 +7,7 @@ import type { Page } from '../state/url-state';
 import DataPage from './data/DataPage.svelte';
 import SegmentsPage from './segments/SegmentsPage.svelte';
 import LifecyclePage from './lifecycle/LifecyclePage.svelte';
+import ValuePage from './value/ValuePage.svelte';
 
 export interface PageDef {
   id: Page;
@@ -21,4 +22,5 @@ export const PAGE_DEFS: readonly PageDef[] = [
   { id: 'data', label: 'nav.data', component: DataPage, analysis: false },
   { id: 'segments', label: 'nav.segments', component: SegmentsPage, analysis: true },
   { id: 'lifecycle', label: 'nav.lifecycle', component: LifecyclePage, analysis: true },
+  { id: 'value', label: 'nav.value', component: ValuePage, analysis: true },
 ];

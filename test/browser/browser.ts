@@ -57,11 +57,13 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(baseUrl + (opts.query ?? ''));
+  // ATLAS_TEST_BUNDLE=eh runs the suite on the single-threaded bundle (a busy machine starts it far sooner)
+  await page.goto(baseUrl + withBundle(opts.query ?? '', process.env.ATLAS_TEST_BUNDLE));
   await page
     .getByTestId('db-status')
     .filter({ hasText: /Ready|就绪/ })
-    .waitFor({ timeout: 60_000 });
+    // a busy machine can take minutes to start the database: ATLAS_START_TIMEOUT_MS raises the wait
+    .waitFor({ timeout: Number(process.env.ATLAS_START_TIMEOUT_MS) || 60_000 });
   return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
 }
 
@@ -76,9 +78,13 @@ export async function waitIdle(s: Session): Promise<void> {
   await s.page.getByTestId('progress').waitFor({ state: 'detached', timeout: 120_000 });
 }
 
-/** A number shown in the page, with grouping separators removed. */
+/** A number shown in the page: its `data-value` when it has one, else its text without grouping separators. */
 export async function numberAt(page: Page, testId: string): Promise<number> {
-  const text = (await page.getByTestId(testId).first().textContent()) ?? '';
+  const el = page.getByTestId(testId).first();
+  // rounded displays (whole units for large money totals) carry the exact value in data-value
+  const exact = await el.getAttribute('data-value');
+  if (exact !== null) return Number(exact);
+  const text = (await el.textContent()) ?? '';
   return Number(text.replace(/[^0-9.\-]/g, ''));
 }
 
@@ -100,4 +106,20 @@ export async function readyAfter(page: Page, after: number, testId = 'breakdown'
     { timeout: 60_000 },
   );
   return Number(await page.getByTestId(testId).getAttribute('data-seq'));
+}
+
+/** Load the bundled demo data (the button on the Data page) and wait until the overview shows. */
+export async function loadDemo(s: Session): Promise<void> {
+  if ((await s.page.getByTestId('demo').count()) === 0) await s.page.getByTestId('nav-data').click();
+  await s.page.getByTestId('demo').click();
+  await waitIdle(s);
+  await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+}
+
+/** `query` (`?a=b#hash`, `#hash` or '') with `bundle=` added to its search part, unless it names one. */
+function withBundle(query: string, bundle: string | undefined): string {
+  if (!bundle || query.includes('bundle=')) return query;
+  const [search = '', hash] = query.split('#', 2) as [string, string | undefined];
+  const q = search ? `${search}&bundle=${bundle}` : `?bundle=${bundle}`;
+  return hash === undefined ? q : `${q}#${hash}`;
 }

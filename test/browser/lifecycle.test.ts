@@ -3,6 +3,7 @@
  * readiness, the figures add up, the planted churning 2024-09 cohort retains worse than average,
  * controls re-run the analysis and heatmap cells / stage tiles list their customers.
  */
+import { expectSvgSnapshot } from './snapshot';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -93,6 +94,8 @@ describe('lifecycle page on the demo data', () => {
     const bars = await page.locator('[data-testid=stages-chart] svg g[aria-label=bar] rect').count();
     expect(bars).toBeGreaterThan(24 * 3);
     await page.screenshot({ path: 'test/output/lifecycle-page.png', fullPage: true });
+    await expectSvgSnapshot(page.getByTestId('stages-chart'), 'lifecycle-stages');
+    await expectSvgSnapshot(page.getByTestId('retention-heatmap'), 'lifecycle-retention');
     await page.getByTestId('stages-chart').screenshot({ path: 'test/output/lifecycle-stages.png' });
     await page.getByTestId('retention-heatmap').screenshot({ path: 'test/output/lifecycle-heatmap.png' });
     await page.locator('figure.plotbox', { hasText: 'Retention curves' }).screenshot({ path: 'test/output/lifecycle-curves.png' });
@@ -114,12 +117,31 @@ describe('lifecycle page on the demo data', () => {
     expect(sept(4)! / avg(4)!).toBeLessThan(0.8);
   });
 
-  it('re-runs when a control changes and lists the customers of a cell', async () => {
+  it('redraws display-only toggles without asking the worker, and lists the customers of a cell', async () => {
     const { page } = s;
-    const before = await seqOf(page, 'retention-heatmap');
+    const calls = () => page.evaluate(() => ({ ...(globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls }));
+    const asked = (await calls()).lifecycle ?? 0;
+    expect(asked).toBeGreaterThan(0);
+    const seq = await seqOf(page, 'retention-heatmap');
     await page.getByTestId('life-display').selectOption('count');
-    await waitDrawn(page, before);
-    expect(await seqOf(page, 'stages-chart')).toBeGreaterThan(before);
+    // the heatmap now shows counts: some cell holds more than 1 (a share never does)
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid=retention-heatmap] rect[data-period]')).some(
+        (r) => Number(r.getAttribute('data-value')) > 1,
+      ),
+    );
+    for (const [id, value, back] of [
+      ['life-measure', 'revenue', 'customers'],
+      ['life-retention', 'rolling', 'exact'],
+    ] as const) {
+      await page.getByTestId(id).selectOption(value);
+      await page.waitForTimeout(300);
+      await page.getByTestId(id).selectOption(back);
+    }
+    await page.waitForTimeout(500);
+    // no new lifecycle request and no new result: the page redrew from the result it holds
+    expect((await calls()).lifecycle ?? 0).toBe(asked);
+    expect(await seqOf(page, 'retention-heatmap')).toBe(seq);
     const cells = await heatCells(page);
     const cell = cells.find((c) => c.cohort === '2024-09-01' && c.period === 1)!;
     expect(Number.isInteger(cell.value)).toBe(true);
@@ -173,6 +195,28 @@ describe('lifecycle page on the demo data', () => {
     expect(drawn.has('2025-12-22')).toBe(true);
     await page.getByTestId('life-period').selectOption('month');
     await waitDrawn(page, await seqOf(page, 'retention-heatmap'));
+  });
+
+  it('splits overdue customers from churned ones (win-back list)', async () => {
+    const { page } = s;
+    // no window: every customer is considered, and "churned" is the stage rule (silent ≥ B days)
+    expect(await numberAt(page, 'churn-considered')).toBe(customers);
+    const churned = await numberAt(page, 'churn-churned');
+    expect(churned).toBe(await numberAt(page, 'stage-count-churned'));
+    const atRisk = await numberAt(page, 'churn-at-risk');
+    expect(atRisk + churned).toBeLessThanOrEqual(customers);
+    const b = Number(await page.getByTestId('life-b').getAttribute('placeholder'));
+    expect(b).toBeGreaterThan(0);
+    const silence = (id: string) =>
+      page
+        .locator(`[data-testid=${id}-row] td[data-col=days_since_last]`)
+        .evaluateAll((tds) => tds.map((td) => Number((td.textContent ?? '').replace(/[^0-9.-]/g, ''))));
+    const risk = await silence('churn-list');
+    const back = await silence('winback-list');
+    expect(risk.length).toBe(Math.min(50, atRisk));
+    expect(back.length).toBe(Math.min(50, churned));
+    for (const d of risk) expect(d).toBeLessThan(b);
+    for (const d of back) expect(d).toBeGreaterThanOrEqual(b);
   });
 
   it('lists at-risk customers and renders in Chinese', async () => {

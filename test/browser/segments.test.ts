@@ -1,3 +1,4 @@
+import { expectSvgSnapshot } from './snapshot';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { openApp, waitIdle, numberAt, errorsShown, type Session, readyAfter } from './browser';
@@ -21,6 +22,8 @@ describe('segments page on the demo data', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(buyers);
     expect(await numberAt(s.page, 'seg-total-customers')).toBe(buyers);
     await s.page.screenshot({ path: 'test/output/segments-rfm11.png', fullPage: true });
+    await expectSvgSnapshot(s.page.getByTestId('breakdown'), 'segments-breakdown-rfm11');
+    await expectSvgSnapshot(s.page.getByTestId('rfm-grid'), 'segments-rfm-grid');
 
     // every chart with a table view exports it as CSV: the R × F grid's cells add up to the buyers
     const [download] = await Promise.all([

@@ -2,7 +2,7 @@
  * Cohort retention: customers grouped by the week or month of their first activity, followed
  * through periods 0…N. Definitions in docs/metrics.md (Lifecycle and retention).
  */
-import { Sql, sql, raw } from '../../lib/sql';
+import { Sql, sql, raw, num } from '../../lib/sql';
 import { scopedOrders, scopedCustomers, type Scope } from '../scope';
 import { activityDays, asOfDate, days, lookback, periodStart, DEFAULT_ACTIVITY, type ActivityParams, type PeriodUnit } from './activity';
 
@@ -20,9 +20,17 @@ export interface CohortParams extends ActivityParams {
    * (e.g. `MODELS.rfm11.assign(params, ctx)`); customers it does not cover have an unknown split.
    */
   segments?: Sql;
+  /**
+   * Channel / category / region splits keep this many values (most customers in the reported
+   * cohorts first, ties by name); the rest are one group `other`. Segment splits keep every segment.
+   */
+  topSplits?: number;
 }
 
-export const COHORT_DEFAULTS: CohortParams = { ...DEFAULT_ACTIVITY, unit: 'month', periods: 12, splitBy: 'none' };
+/** Split groups kept by default: more make 120 interleaved rows and overlapping curve labels. */
+export const TOP_SPLITS = 5;
+
+export const COHORT_DEFAULTS: CohortParams = { ...DEFAULT_ACTIVITY, unit: 'month', periods: 12, splitBy: 'none', topSplits: TOP_SPLITS };
 
 /** Period index of `day` relative to the cohort start (both already period starts). */
 function periodIndex(unit: PeriodUnit, cohort: Sql, start: Sql): Sql {
@@ -68,12 +76,22 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   days(p.periods, 'periods', 0);
   const start = periodStart(p.unit, raw('a.day'));
   const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
+  // segment splits are few and named by the model: keep them all
+  const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
   return sql`WITH act AS (${activityDays(p, lookback(scope))}),
     firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id),
-    coh0 AS (
+    coh_all AS (
       SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'))} AS cohort, s.split
       FROM firsts f LEFT JOIN (${splitExpr(p, scope)}) s USING (customer_id)
       WHERE first_day IS NOT NULL ${fromCond}
+    ),
+    top_splits AS (
+      SELECT split FROM coh_all WHERE split IS NOT NULL GROUP BY split ORDER BY count(*) DESC, split LIMIT ${top}
+    ),
+    coh0 AS (
+      SELECT customer_id, first_day, cohort,
+        CASE WHEN split IS NULL OR split IN (SELECT split FROM top_splits) THEN split ELSE 'other' END AS split
+      FROM coh_all
     ),
     ck AS (
       SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), start)} AS k,

@@ -8,6 +8,10 @@ import { demographics, type DemographicsParams } from './demographics';
 import { activity, engagement, type ActivityParams, type EngagementParams } from './activity';
 import { interest, type InterestParams } from './interest';
 import { valueTiers, type ValueTiersParams } from './value-tiers';
+import { valueScore, type ValueScoreParams } from './value-score';
+import { pAliveBands, type PAliveParams } from './p-alive';
+import { clvTiers, type ClvTiersParams } from './clv-tiers';
+import { personas, type PersonasParams } from './personas';
 
 /** Parameters of each model, by model id. */
 export interface ModelParams {
@@ -20,6 +24,10 @@ export interface ModelParams {
   engagement: EngagementParams;
   interest: InterestParams;
   tier: ValueTiersParams;
+  value: ValueScoreParams;
+  alive: PAliveParams;
+  clv: ClvTiersParams;
+  persona: PersonasParams;
 }
 export type ModelId = keyof ModelParams;
 
@@ -33,6 +41,10 @@ export const MODELS: { [K in ModelId]: Model<ModelParams[K]> } = {
   engagement,
   interest,
   tier: valueTiers,
+  value: valueScore,
+  alive: pAliveBands,
+  clv: clvTiers,
+  persona: personas,
 };
 
 export const MODEL_IDS = Object.keys(MODELS) as ModelId[];

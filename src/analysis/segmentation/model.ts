@@ -91,14 +91,24 @@ export function checkAscending(xs: unknown, name: string, length?: number, min =
 const LAST = ['other', 'unknown'];
 const UNIT: Record<string, number> = { k: 1e3, K: 1e3, m: 1e6, M: 1e6, w: 1e4, W: 1e4, 万: 1e4, 千: 1e3 };
 
+/** A number as written in a band label: `1,000` is one thousand, `2,5` two and a half. */
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)`;
+const BAND = new RegExp(`${NUM}\\s*([kKmMwW万千])?(?:\\s*(?:-|–|~|to|至|到)\\s*${NUM}\\s*([kKmMwW万千])?)?`);
+
+function readNumber(s: string): number {
+  return /^\d{1,3}(,\d{3})+$/.test(s) ? Number(s.replaceAll(',', '')) : Number(s.replace(',', '.'));
+}
+
 /**
- * The numeric position of a band label: its first number (with a K/M/万 unit), nudged down for
+ * The numeric position of a band label: its first number (with a K/M/万 unit — in a range such as
+ * `15-24K` the unit written after the upper bound applies to the lower one too), nudged down for
  * "under"/"<"/"以下" labels and up for "+"/"over"/"以上" ones; null when it has no number.
  */
 export function ordinalValue(label: string): number | null {
-  const m = /(\d+(?:[.,]\d+)?)\s*([kKmMwW万千])?/.exec(label);
+  const m = BAND.exec(label);
   if (!m || m[1] === undefined) return null;
-  let v = Number(m[1].replace(',', '.')) * (m[2] ? (UNIT[m[2]] ?? 1) : 1);
+  const unit = m[2] ?? (m[3] !== undefined ? m[4] : undefined);
+  let v = readNumber(m[1]) * (unit ? (UNIT[unit] ?? 1) : 1);
   if (/^\s*(under|below|less than|<|低于|小于)/i.test(label) || /(以下|以内|及以下)\s*$/.test(label)) v -= 0.5;
   else if (/^\s*(over|above|more than|>)/i.test(label) || /(\+|以上)\s*$/.test(label)) v += 0.5;
   return v;

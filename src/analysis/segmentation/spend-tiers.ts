@@ -42,7 +42,10 @@ function level(p: SpendTiersParams, col: 'revenue' | 'orders'): Sql {
   }
   // customers strictly ahead of this one (ties share a rank) compared with the tier's share of n
   const ahead = sql`(rank() OVER (ORDER BY ${c} DESC) - 1)`;
-  return sql`CASE WHEN ${ahead} < ${p.top} * count(*) OVER () THEN 3 WHEN ${ahead} < ${p.top + p.next} * count(*) OVER () THEN 2 ELSE 1 END`;
+  // nobody spends "high" with nothing: without amounts (all 0) the tie at 0 would otherwise put
+  // every buyer in the top tier
+  const nothing = col === 'revenue' ? sql`WHEN ${c} <= 0 THEN 1 ` : sql``;
+  return sql`CASE ${nothing}WHEN ${ahead} < ${p.top} * count(*) OVER () THEN 3 WHEN ${ahead} < ${p.top + p.next} * count(*) OVER () THEN 2 ELSE 1 END`;
 }
 
 export const spendTiers: Model<SpendTiersParams> = {

@@ -12,6 +12,7 @@ export const errorsEn: Record<string, string> = {
   'error.unsupported-format': '{message}',
   'error.parse-error': '{message}',
   'error.out-of-memory': '{message}',
+  'error.too-large': '{message}',
   'error.cancelled': 'Cancelled.',
   'error.mapping': '{message}',
   'error.query': '{message}',
@@ -51,6 +52,8 @@ export const errorsZh: Record<string, string> = {
   'error.unsupported-format': '{file}：不支持此格式（{detail}）。',
   'error.parse-error': '{file} 无法读取：{detail}',
   'error.out-of-memory': '浏览器标签页内存不足。请加载更少或更小的文件，或缩小日期范围与筛选条件。（{detail}）',
+  'error.too-large':
+    '{file} 对此浏览器标签页来说太大：约 {rows} 行，需要约 {need} 内存，标签页的 {budget} 中只剩 {free} 可用。文件未载入，之前载入的数据保留。请载入更小的数据：更短的日期范围、只保留需要的列，或抽样部分客户（例如每十个客户 ID 取一个）。',
   'error.cancelled': '已取消。',
   'error.mapping': '{file} 的字段映射无法应用：{detail}',
   'error.query': '分析失败：{detail}',

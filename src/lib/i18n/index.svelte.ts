@@ -8,14 +8,16 @@ import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
 import { badInputEn, badInputZh } from './bad-input';
+import { valueEn, valueZh } from './value';
+import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../format';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...badInputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...badInputZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...valueEn, ...badInputEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...valueZh, ...badInputZh, ...zh },
 };
 
 function browserLang(): Lang {
@@ -35,9 +37,33 @@ export function t(key: MessageKey | (string & {}), vars?: Record<string, string 
   return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
-/** Numbers and money in the current language. */
+/**
+ * Translate a message about a count: `key.one` where the language says "one" (English "1 customer")
+ * and that form exists, else `key`; `{n}` is the count formatted.
+ */
+export function tn(key: MessageKey | (string & {}), n: number, vars?: Record<string, string | number>): string {
+  const one = `${key}.one`;
+  const use = pluralCategory(n, i18n.lang) === 'one' && one in DICTS[i18n.lang] ? one : key;
+  return t(use, { n: fmtNum(n), ...vars });
+}
+
+/** Numbers in the current language. */
 export function fmtNum(n: number, digits = 0): string {
-  return n.toLocaleString(i18n.lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return formatNumber(n, i18n.lang, digits);
+}
+
+/** Where money formatting reads the currency (set once by `src/state/currency.svelte.ts`). */
+let currencySource: () => string | null = () => null;
+export function setCurrencySource(source: () => string | null): void {
+  currencySource = source;
+}
+
+/**
+ * Money in the current language (`src/lib/format.ts`): whole units for large totals, cents for
+ * per-customer / per-order figures, with the data's currency (or the one given).
+ */
+export function fmtMoney(n: number, kind: MoneyKind = 'total', currency: string | null = currencySource()): string {
+  return formatMoney(n, i18n.lang, kind, currency);
 }
 
 export function fmtPct(share: number, digits = 1): string {

@@ -46,3 +46,30 @@ export function heatmapMarks<T>(data: readonly T[], o: HeatmapOptions<T>): Plot.
     }),
   ];
 }
+
+/** A labelled segment × something heatmap: the one layout of the cross-tab, affinity and migration charts. */
+export interface HeatmapPlotOptions<T> extends HeatmapOptions<T> {
+  rows: readonly string[];
+  cols: readonly string[];
+  scheme: Plot.ColorScheme;
+  /** legend title */
+  legend: string;
+  /** top of the colour scale (default: the largest value) */
+  max?: number;
+  xLabel?: string | null;
+  yLabel?: string | null;
+}
+
+export function heatmapPlot<T>(data: readonly T[], o: HeatmapPlotOptions<T>): SVGSVGElement | HTMLElement {
+  return Plot.plot({
+    width: Math.max(520, 230 + o.cols.length * 62),
+    height: Math.max(160, o.rows.length * 30 + 100),
+    marginLeft: 230,
+    marginBottom: 90,
+    padding: 0.03,
+    x: { label: o.xLabel ?? null, domain: [...o.cols], tickRotate: -35 },
+    y: { label: o.yLabel ?? null, domain: [...o.rows] },
+    color: { type: 'linear', scheme: o.scheme, legend: true, label: o.legend, domain: [0, o.max ?? maxOf(data, o.value)] },
+    marks: heatmapMarks(data, { fontSize: 10, ...o }),
+  });
+}

@@ -166,7 +166,20 @@ describe('buildCanonical', () => {
     await build(DEFAULT_REFUND_RULE);
     const q = overviewSql(mappings);
     expect(await query(conn, q.headline as string)).toEqual([
-      expect.objectContaining({ customers: 4, orders: 6, revenue: 36.5, return_rows: 0, events: 0 }),
+      // C101 (a cancellation) is left out of orders but counted as a return row; orders 102 (10) and
+      // o.csv#6 (1) have no customer id: 11 of the 36.5 is in no customer view
+      expect.objectContaining({
+        customers: 4,
+        orders: 6,
+        revenue: 36.5,
+        return_rows: 1,
+        guest_revenue: 11,
+        guest_orders: 2,
+        no_kept_order: 0,
+        amount_rows: 5, // c's p.csv#3 has an empty amount (0)
+        category_rows: 0,
+        events: 0,
+      }),
     ]);
     expect(await query(conn, q.rejects as string)).toEqual([
       { file: 'o.csv', reason: 'unparseable timestamp', rows: 1, first_row: 4, first_value: 'garbage' },
@@ -179,6 +192,54 @@ describe('buildCanonical', () => {
     ]);
     expect(await query(conn, q.eventsByType as string)).toEqual([]);
   });
+});
+
+describe('return-only customers and reconciliation', () => {
+  const f = [
+    rawFile('r.csv', 'raw_r', [
+      ['cust', 'VARCHAR', ['A']],
+      ['inv', 'VARCHAR', ['1']],
+      ['when', 'VARCHAR', ['2024-01-05 10:00:00']],
+      ['amt', 'DOUBLE', ['10']],
+    ]),
+  ];
+  const m: FileMapping[] = [
+    {
+      file: 'r.csv',
+      table: 'raw_r',
+      role: 'orders',
+      tzOffsetMinutes: 0,
+      timestampFormat: { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] },
+      columns: { cust: 'customer_id', inv: 'order_id', when: 'timestamp', amt: 'amount' },
+    },
+  ];
+  // A buys and returns; B only cancels (C-prefix) twice; C only has a negative row; D buys; a guest buys
+  beforeEach(async () => {
+    await conn.run(`CREATE TABLE raw_r AS SELECT * FROM (VALUES
+      (1, 'A', '1', '2024-01-05 10:00:00', 10.0), (2, 'A', 'C2', '2024-01-06 10:00:00', -10.0),
+      (3, 'B', 'C3', '2024-01-07 10:00:00', -4.0), (4, 'B', 'C4', '2024-01-08 10:00:00', -6.0),
+      (5, 'C', '5', '2024-01-09 10:00:00', -3.0), (6, 'D', '6', '2024-01-10 10:00:00', 20.0),
+      (7, NULL, '7', '2024-01-11 10:00:00', 5.0)) t(__row, cust, inv, "when", amt)`);
+  });
+
+  for (const mode of ['exclude', 'net'] as const) {
+    it(`${mode} mode: customers whose only rows are returns exist, are counted and listed, and are not buyers`, async () => {
+      await build({ ...DEFAULT_REFUND_RULE, mode }, f, m);
+      expect(await query(conn, 'SELECT customer_id FROM customers ORDER BY 1')).toEqual(
+        ['A', 'B', 'C', 'D'].map((customer_id) => ({ customer_id })),
+      );
+      const q = overviewSql(m);
+      const [h] = await query(conn, q.headline as string);
+      // buyers A, D; return rows: C2, C3, C4, row 5; guest order 7 (5 of the revenue)
+      expect(h).toMatchObject({ customers: 4, buyers: 2, orders: 3, return_rows: 4, guest_revenue: 5, guest_orders: 1, no_kept_order: 2 });
+      // revenue: exclude 10 + 20 + 5; net 35 − 10 − 4 − 6 − 3
+      expect(h!.revenue).toBe(mode === 'exclude' ? 35 : 12);
+      expect(await query(conn, q.noKeptOrder as string)).toEqual([
+        { customer_id: 'B', return_rows: 2, amount: 10 },
+        { customer_id: 'C', return_rows: 1, amount: 3 },
+      ]);
+    });
+  }
 });
 
 describe('validateMapping', () => {

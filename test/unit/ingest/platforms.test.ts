@@ -123,7 +123,9 @@ describe('Shopify order export', () => {
     expect(b.mappings[1]?.layout).toBe('shopify_customers');
     expect(b.mappings[1]?.role).toBe('customers');
     expect(byRole(b.mappings[1], 'customer_id')).toEqual(['Email']);
-    expect(await b.one('SELECT count(*) FROM customers')).toBe(3);
+    // 3 with a kept order, plus cat (refunded only) and dan (voided only): customers without a kept
+    // order exist, but are not buyers (issue 11 §3)
+    expect(await b.one('SELECT count(*) FROM customers')).toBe(5);
     expect(await b.one("SELECT city FROM customers WHERE customer_id = 'ann@example.com'")).toBe('Boston');
     expect(await b.one('SELECT count(*) FROM customers WHERE has_profile')).toBe(3);
   });

@@ -1,10 +1,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
-import { churnRiskList, churnRiskSummary, CHURN_WARNING_DEFAULTS as D } from '../../../src/analysis/lifecycle/churn-warning';
-import { ORDERS } from './fixture';
+import { churnRiskList, churnRiskSummary, CHURN_WARNING_DEFAULTS } from '../../../src/analysis/lifecycle/churn-warning';
+import { ORDERS, T } from './fixture';
 
 const page = { limit: 50, offset: 0 };
+/** B far away: nobody in the fixture has churned, so the rhythm rule alone decides. */
+const D = { ...CHURN_WARNING_DEFAULTS, churnDays: 3650 };
 
 describe('churn warning', () => {
   let db: DuckDBConnection;
@@ -30,7 +32,15 @@ describe('churn warning', () => {
   it('summarises counts and value at risk', async () => {
     const [s] = await query(db, churnRiskSummary(D, scope));
     // value of everyone: 10 + 18 + 80 + 80 + 15 + 200 + 0 + 16 + 18 + 24 (nobody over a year)
-    expect(s).toEqual({ customers: 10, at_risk: 3, value_at_risk: 210, total_value: 461, pop_gap: 10.5 });
+    expect(s).toEqual({
+      customers: 10,
+      at_risk: 3,
+      value_at_risk: 210,
+      churned: 0,
+      value_churned: 0,
+      total_value: 461,
+      pop_gap: 10.5,
+    });
   });
 
   it('takes k from the params and lists only customers last active in the window', async () => {
@@ -56,6 +66,32 @@ describe('churn warning', () => {
     expect(y!.value).toBe(100); // 200 over 730 days = 2 years
     const [t] = await query(edb, churnRiskList({ ...D, k: 0.5, value: 'total' }, s, page));
     expect(t!.value).toBe(200);
+  });
+
+  it('keeps churned customers (silent ≥ B days) off the at-risk list and puts them on the win-back list', async () => {
+    const p = { ...D, churnDays: T.churnDays }; // B = 30
+    const risk = await query(db, churnRiskList(p, scope, page));
+    // old: 241 days ≥ 30 → churned, no longer at risk; single 27 and returned_item 29 are < 30
+    expect(risk.map((r) => r.customer_id)).toEqual(['single', 'returned_item']);
+    const winback = await query(db, churnRiskList(p, scope, page, 'winback'));
+    // churned = days since last ≥ 30, whatever the rhythm: old (241, value 200), edge_churn (30 days exactly,
+    // own gap 32 so not overdue; value 8 + 8 = 16)
+    expect(winback.map((r) => [r.customer_id, r.days_since_last, r.value])).toEqual([
+      ['old', 241, 200],
+      ['edge_churn', 30, 16],
+    ]);
+    const [s] = await query(db, churnRiskSummary(p, scope));
+    expect(s).toEqual({
+      customers: 10,
+      at_risk: 2,
+      value_at_risk: 10,
+      churned: 2,
+      value_churned: 216,
+      total_value: 461,
+      pop_gap: 10.5,
+    });
+    expect(() => churnRiskList(p, scope, page, 'all' as 'winback')).toThrow(/list/);
+    expect(() => churnRiskList({ ...p, churnDays: 0 }, scope, page)).toThrow(/churn days/);
   });
 
   it('never flags one-time buyers when nobody bought twice', async () => {

@@ -87,6 +87,17 @@ describe('cohortRetention', () => {
       ['app', 2],
       ['web', 4],
     ]); // multi_day, boundary | single, regular, returned_item, gap11
+    // only the top group kept: web (4 customers) stays, app (2) becomes `other`; sizes still add up
+    const top1 = await query(db, cohortRetention({ ...M, splitBy: 'channel', topSplits: 1 }, { ...all, from: '2024-01-01' }));
+    expect(top1.filter((r) => !r.is_average && r.period === 0).map((r) => [r.split, r.cohort_size])).toEqual([
+      ['other', 2],
+      ['web', 4],
+    ]);
+    const other = await query(
+      db,
+      cohortMembers({ ...M, splitBy: 'channel', topSplits: 1 }, all, '2024-01-01', 0, { limit: 10, offset: 0, split: 'other' }),
+    );
+    expect(other.map((r) => r.customer_id)).toEqual(['multi_day', 'boundary']);
     const reg = await query(db, cohortRetention({ ...M, splitBy: 'region' }, { ...all, from: '2023-11-01' }));
     const r0 = reg.filter((r) => !r.is_average && r.period === 0).map((r) => [day(r.cohort), r.split, r.cohort_size]);
     expect(r0).toEqual([

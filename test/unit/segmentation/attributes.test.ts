@@ -59,19 +59,67 @@ describe('demographics', () => {
     });
   });
 
-  it('lists computed bands and orders the breakdown ordinally', async () => {
+  it('lists computed bands and orders the breakdown ordinally, without empty bands beside written ones', async () => {
     expect(ageBandLabels([15, 25, 35, 45, 55])).toEqual(['<15', '15-24', '25-34', '35-44', '45-54', '55+']);
     const { db, ctx } = await setup(data, scopeOf(AS_OF));
     const rows = (await query(db, breakdown(demographics, demographics.defaults, ctx))) as unknown as BreakdownRow[];
+    // the SQL lists every computed band (15-24, 35-44, 45-54 empty); the display leaves the empty ones
+    // out, so the written 19-24 no longer stands beside an empty computed 15-24
+    expect(rows.filter((r) => r.customers === 0).map((r) => r.segment)).toEqual(['15-24', '35-44', '45-54']);
     expect(orderBreakdown(demographics, rows).map((r) => `${r.segment}=${r.customers}`)).toEqual([
       '<15=1',
-      '15-24=0',
       '19-24=1',
       '25-34=1',
-      '35-44=0',
-      '45-54=0',
       '55+=2',
       'unknown=1',
+    ]);
+  });
+
+  it('orders Complete Journey income and age bands naturally', () => {
+    // labels as written in completejourney demographics.csv (README: income Under 15K … 250K+)
+    const income = [
+      '35-49K',
+      '50-74K',
+      '25-34K',
+      'Under 15K',
+      '15-24K',
+      '75-99K',
+      '100-124K',
+      '125-149K',
+      '150-174K',
+      '175-199K',
+      '200-249K',
+      '250K+',
+    ];
+    expect(orderSegmentKeys(income)).toEqual([
+      'Under 15K',
+      '15-24K',
+      '25-34K',
+      '35-49K',
+      '50-74K',
+      '75-99K',
+      '100-124K',
+      '125-149K',
+      '150-174K',
+      '175-199K',
+      '200-249K',
+      '250K+',
+    ]);
+    expect(orderSegmentKeys(['65+', '45-54', 'unknown', '19-24', '55-64', '25-34', '35-44'])).toEqual([
+      '19-24',
+      '25-34',
+      '35-44',
+      '45-54',
+      '55-64',
+      '65+',
+      'unknown',
+    ]);
+    // thousands separators and Chinese units
+    expect(orderSegmentKeys(['2,000-4,999', '500-999', '1,000-1,999', '5千以上'])).toEqual([
+      '500-999',
+      '1,000-1,999',
+      '2,000-4,999',
+      '5千以上',
     ]);
   });
 

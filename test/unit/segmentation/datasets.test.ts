@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { raw, inline } from '../../../src/lib/sql';
 import { openDb, query, load } from '../../helpers/duckdb';
@@ -35,27 +35,31 @@ describe.skipIf(!existsSync(RFM))('rfm R package orders (README: 995 customers, 
 
 describe.skipIf(!existsSync(CDNOW))('CDNOW master (README: 23,570 customers)', () => {
   const AS_OF = '1998-07-01';
-  // independent JS parse and per-customer figures
-  const lines = readFileSync(CDNOW, 'utf8')
-    .split(/\r?\n/)
-    .slice(1)
-    .filter((l) => l.trim());
-  const tx = lines.map((l) => {
-    const [id, d, , dollars] = l.trim().split(/\s+/) as [string, string, string, string];
-    return { id, ts: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, amount: Number(dollars) };
-  });
+  // independent JS parse and per-customer figures (read in beforeAll: the suite may be skipped)
+  let tx: { id: string; ts: string; amount: number }[] = [];
   const per = new Map<string, { orders: number; cents: number; last: string }>();
-  for (const t of tx) {
-    const c = per.get(t.id) ?? { orders: 0, cents: 0, last: '' };
-    c.orders += 1;
-    c.cents += Math.round(t.amount * 100);
-    if (t.ts > c.last) c.last = t.ts;
-    per.set(t.id, c);
-  }
-  const days = (d: string) => Math.round((Date.parse(`${AS_OF}T00:00:00Z`) - Date.parse(`${d}T00:00:00Z`)) / 86_400_000);
-  const custs = [...per.values()].map((c) => ({ r: days(c.last), f: c.orders, m: c.cents / 100 }));
+  let custs: { r: number; f: number; m: number }[] = [];
+  beforeAll(() => {
+    const lines = readFileSync(CDNOW, 'utf8')
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((l) => l.trim());
+    tx = lines.map((l) => {
+      const [id, d, , dollars] = l.trim().split(/\s+/) as [string, string, string, string];
+      return { id, ts: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, amount: Number(dollars) };
+    });
+    for (const t of tx) {
+      const c = per.get(t.id) ?? { orders: 0, cents: 0, last: '' };
+      c.orders += 1;
+      c.cents += Math.round(t.amount * 100);
+      if (t.ts > c.last) c.last = t.ts;
+      per.set(t.id, c);
+    }
+    const days = (d: string) => Math.round((Date.parse(`${AS_OF}T00:00:00Z`) - Date.parse(`${d}T00:00:00Z`)) / 86_400_000);
+    custs = [...per.values()].map((c) => ({ r: days(c.last), f: c.orders, m: c.cents / 100 }));
+  });
 
-  it('matches an independent calculation', async () => {
+  it('matches an independent calculation', { timeout: 120_000 }, async () => {
     expect(tx).toHaveLength(69_659);
     expect(per.size).toBe(23_570);
     const db = await openDb();

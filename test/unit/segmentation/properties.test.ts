@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { query } from '../../helpers/duckdb';
 import { setup, scopeOf } from './setup';
 import { MODELS, MODEL_IDS } from '../../../src/analysis/segmentation/index';
+import { runnableParams } from '../value/fitted';
 import type { Model } from '../../../src/analysis/segmentation/model';
 import { breakdown } from '../../../src/analysis/breakdown';
 import { rfm11Rules } from '../../../src/analysis/segmentation/rfm11';
@@ -55,6 +56,7 @@ describe('segmentation properties', () => {
             const model = MODELS[id] as Model<unknown>;
             let params = model.defaults;
             if (id === 'rfm11') params = { ...MODELS.rfm11.defaults, bins, fScore, rules: rfm11Rules(bins) };
+            params = runnableParams(id, params);
             const assigned = await query(db, model.assign(params, ctx));
             const ids = new Set(assigned.map((r) => r.customer_id));
             const buyers = model.universe === 'buyers';

@@ -8,7 +8,7 @@ import { rfmGrid, breakdown } from '../../../src/analysis/breakdown';
 import { sql, raw } from '../../../src/lib/sql';
 import { members } from '../../../src/analysis/members';
 import { crosstab } from '../../../src/analysis/crosstab';
-import { segmentProfile } from '../../../src/analysis/segment-profile';
+import { orderProfileRows, segmentProfile } from '../../../src/analysis/segment-profile';
 
 const AS_OF = '2024-04-01';
 // [customer, recency days, orders, revenue]; ten buyers so quantile score = 1 + floor((rank - 1) / 2)
@@ -257,6 +257,23 @@ describe('members, crosstab, profile', () => {
         .map((r) => `${r.key}=${r.n}`)
         .sort(),
     ).toEqual(['0-31=5', '181-366=2', '31-61=2', '91-181=1']);
+    // display order: buckets in their natural order (not by share), the segment's rows first
+    expect(orderProfileRows('recency', rec as { grp: string; key: string; n: number }[]).map((r) => `${r.grp}:${r.key}`)).toEqual([
+      'segment:31-61',
+      'segment:91-181',
+      'all:0-31',
+      'all:31-61',
+      'all:91-181',
+      'all:181-366',
+    ]);
+    // a nominal part goes by everyone's count, `other`/`unknown` last
+    const nominal = [
+      { grp: 'all', key: 'unknown', n: 9 },
+      { grp: 'all', key: 'b', n: 2 },
+      { grp: 'all', key: 'a', n: 5 },
+      { grp: 'segment', key: 'b', n: 1 },
+    ];
+    expect(orderProfileRows('channels', nominal).map((r) => `${r.grp}:${r.key}`)).toEqual(['segment:b', 'all:a', 'all:b', 'all:unknown']);
     for (const q of Object.values(p)) await query(db, q);
   });
 });

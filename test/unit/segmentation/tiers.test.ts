@@ -35,6 +35,16 @@ describe('spend tiers', () => {
     });
   });
 
+  it('puts nobody in the high tier when there are no amounts (no money column)', async () => {
+    const free = orders.map((o) => ({ ...o, amount: 0 }));
+    const { db, ctx } = await setup({ orders: free }, scopeOf(AS_OF));
+    // every buyer spent 0: all tie, and before this rule the tie made all ten "high"
+    expect(new Set(Object.values(await segmentsOf(db, spendTiers, spendTiers.defaults, ctx)))).toEqual(new Set(['low']));
+    // orders still split (c2 c5 c8 have the most orders)
+    const byOrders = await segmentsOf(db, spendTiers, { ...spendTiers.defaults, measure: 'orders' }, ctx);
+    expect(byOrders.c2).toBe('high');
+  });
+
   it('splits by orders and by both', async () => {
     const { db, ctx } = await setup({ orders }, scopeOf(AS_OF));
     // 3 orders: c2 c5 c8 (none ahead) → high; 2 orders: c1 c4 c7 c10 (3 ahead) → mid; 1 order → low

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseState, serializeState, defaultState, LIFE_DEFAULTS, compareFingerprint, type ViewState } from '../../../src/state/url-state';
 import { MODELS, MODEL_IDS } from '../../../src/analysis/segmentation';
+import { runnableParams } from '../value/fitted';
 import { CUSTOMER_FIELDS, ORDER_FIELDS } from '../../../src/analysis/scope';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { breakdown } from '../../../src/analysis/breakdown';
@@ -129,7 +130,8 @@ describe('URL state', () => {
         const { state } = parseState(link);
         const scope = { asOf: state.asOf ?? '2024-06-01', from: null, filters: state.filters };
         const model = MODELS[state.model] as (typeof MODELS)['rfm11'];
-        const q = breakdown(model, state.params as never, { scope, base: sql`(${customerBase(scope)})` });
+        // value models carry fitted numbers the worker supplies; here the published CDNOW fit
+        const q = breakdown(model, runnableParams(state.model, state.params) as never, { scope, base: sql`(${customerBase(scope)})` });
         await query(db, `EXPLAIN ${inline(q)}`);
         const rows = await query(db, q);
         // the one order (customer a, channel web, 2024-01-01) counts only where the scope keeps it

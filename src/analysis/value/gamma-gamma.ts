@@ -1,0 +1,89 @@
+/**
+ * Gamma-Gamma spend model (Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary Value"):
+ * log-likelihood, maximum-likelihood fit and the conditional expected spend per purchase. Reads
+ * customers with at least one repeat purchase: x repeat purchases with mean spend m_x > 0.
+ */
+import gammaln from '@stdlib/math-base-special-gammaln';
+import { maximise } from './optimise';
+
+export interface SpendSummary {
+  /** repeat purchases (> 0) */
+  x: number;
+  /** mean spend of the repeat purchases (> 0) */
+  mx: number;
+}
+
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  gamma: number;
+}
+
+export interface GammaGammaFit {
+  params: GammaGammaParams;
+  ll: number;
+  converged: boolean;
+}
+
+/** Log-likelihood of one customer's mean spend (Fader & Hardie 2013, eq. 3, taken to logs). */
+export function ggLogLik({ p, q, gamma }: GammaGammaParams, x: number, mx: number): number {
+  return (
+    gammaln(p * x + q) -
+    gammaln(p * x) -
+    gammaln(q) +
+    q * Math.log(gamma) +
+    (p * x - 1) * Math.log(mx) +
+    p * x * Math.log(x) -
+    (p * x + q) * Math.log(gamma + mx * x)
+  );
+}
+
+/** Total log-likelihood. */
+export function ggTotalLogLik(params: GammaGammaParams, rows: readonly SpendSummary[]): number {
+  let s = 0;
+  for (const row of rows) s += ggLogLik(params, row.x, row.mx);
+  return s;
+}
+
+/** Fit p, q, γ by maximum likelihood from several starts; γ's starts scale with the mean spend. */
+export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
+  const mean = rows.reduce((s, row) => s + row.mx, 0) / Math.max(rows.length, 1);
+  const m = Math.max(mean, 1e-6);
+  const starts = [
+    [1, 1, m],
+    [5, 3, m],
+    [2, 5, m / 2],
+    [10, 2, m / 5],
+  ];
+  const res = maximise((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts, Math.max(rows.length, 1));
+  const [p = NaN, q = NaN, gamma = NaN] = res.params;
+  // E(M) = pγ/(q − 1) is finite only for q > 1
+  return { params: { p, q, gamma }, ll: res.ll, converged: res.converged && q > 1 };
+}
+
+/**
+ * Expected spend per purchase given x repeat purchases with mean m_x (Fader & Hardie 2013, eq. 5):
+ * a weighted mean of the population mean pγ/(q − 1) and the customer's own mean. A customer
+ * without repeat purchases gets the population mean.
+ */
+export function expectedSpend({ p, q, gamma }: GammaGammaParams, x: number, mx: number | null): number {
+  if (x <= 0 || mx === null) return (p * gamma) / (q - 1);
+  return (p * (gamma + x * mx)) / (p * x + q - 1);
+}
+
+/** Pearson correlation of x and m_x (Gamma-Gamma assumes they are independent); null below 3 customers. */
+export function spendFrequencyCorrelation(rows: readonly SpendSummary[]): number | null {
+  const n = rows.length;
+  if (n < 3) return null;
+  const mx = rows.reduce((s, r) => s + r.x, 0) / n;
+  const mm = rows.reduce((s, r) => s + r.mx, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const r of rows) {
+    sxy += (r.x - mx) * (r.mx - mm);
+    sxx += (r.x - mx) ** 2;
+    syy += (r.mx - mm) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}

@@ -1,0 +1,85 @@
+/**
+ * Two-phase ingest, the SQL side: a dropped file stays registered with DuckDB and every full pass
+ * (the row count with the reader's rejects at load, the canonical build at each mapping change)
+ * reads it again with the same `read_csv` options. Only a small sample is kept as a table, for
+ * the guessers. The relation built here numbers each row by the file's own line number, also
+ * after lines the reader skipped (ragged or broken quotes), so every reject names a real line.
+ */
+import { ident, literal } from '../lib/sql';
+
+/** Rows kept as a table for the guessers and the mapping panel (they read 200). */
+export const SAMPLE_ROWS = 20_000;
+
+/** `read_csv` of a registered file: every column as text, the dialect sniffed from 20,480 rows. */
+export function readCsvSql(vname: string, extra: string[] = []): string {
+  return `read_csv(${[literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra].join(', ')})`;
+}
+
+/** The reader options of the counting pass: bad lines go to `rejects_table` with their line number. */
+export function rejectOptions(id: number): string[] {
+  return ['store_rejects = true', `rejects_table = 'rej_${id}'`, `rejects_scan = 'rejs_${id}'`];
+}
+
+/** The sample kept as `table` for the guessers: the first rows, numbered 1, 2, … (the reader stops early). */
+export function sampleTableSql(table: string, readCsv: string, rows = SAMPLE_ROWS): string {
+  return `CREATE OR REPLACE TABLE ${table} AS SELECT row_number() OVER () AS __row, * FROM ${readCsv} LIMIT ${Math.max(1, Math.floor(rows))}`;
+}
+
+/**
+ * The full pass at load: rows read and, per column, non-empty values (`c0`, `c1`, …). Counting
+ * every column makes the reader parse every field, so its rejects are complete; nothing is kept.
+ * Rows matching `exclude` (lines the reader loads but that are rejected: `raw-rejects.ts`) are not counted.
+ */
+export function countPassSql(readCsv: string, columns: readonly string[], exclude: string | null = null): string {
+  const counts = columns.map((c, i) => `count(${ident(c).text}) AS c${i}`);
+  return `SELECT ${['count(*) AS n', ...counts].join(', ')} FROM ${readCsv}${exclude ? ` WHERE NOT (${exclude})` : ''}`;
+}
+
+/**
+ * Lines before the first data row: DuckDB's sniffer answer (skipped rows plus the header). `extra`:
+ * the reader options of the other passes (a larger `max_line_size`), so the sniffer reads as they do.
+ */
+export function headerLinesSql(vname: string, extra: string[] = []): string {
+  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra].join(', ');
+  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h FROM sniff_csv(${options})`;
+}
+
+/**
+ * A table of where the reader's skipped lines fall among the data rows: data row `k` comes after
+ * `c` skipped lines when `p ≤ k` for the largest such `p`. For the i-th skipped line `L` (1-based,
+ * ascending) `p = L − headerLines − (i − 1)`: the data rows before it plus one.
+ */
+export function skippedLinesSql(rejTable: string, posTable: string, headerLines: number): string {
+  return `CREATE OR REPLACE TABLE ${posTable} AS SELECT p, max(c) AS c FROM (
+    SELECT line - ${headerLines} - (row_number() OVER (ORDER BY line) - 1) AS p, row_number() OVER (ORDER BY line) AS c
+    FROM (SELECT DISTINCT line FROM ${rejTable} WHERE line IS NOT NULL)) GROUP BY p`;
+}
+
+export interface FileSource {
+  /** a `read_csv(…)` call (see `readCsvSql`) that skips bad lines */
+  readCsv: string;
+  /** lines before the first data row (0 numbers rows 1, 2, …) */
+  headerLines: number;
+  /** the table from `skippedLinesSql`, when the reader skipped lines */
+  skipped?: string | null;
+  /** rows the reader loads but that are rejected (`raw-rejects.ts`): left out, their line numbers kept */
+  exclude?: string | null;
+}
+
+/**
+ * A relation (in parentheses) with `__row` = the file's line number of each row, then every column
+ * of the file. Row numbers come from a streaming `row_number()` (no copy); DuckDB pushes the
+ * projection of the outer query down into the CSV scan, so only the mapped columns are parsed.
+ */
+export function fileSourceSql(s: FileSource): string {
+  const numbered = numberedSourceSql(s);
+  return s.exclude ? `(SELECT * FROM ${numbered} WHERE NOT (${s.exclude}))` : numbered;
+}
+
+/** `fileSourceSql` without leaving out the `exclude` rows: every row the reader returns, numbered. */
+export function numberedSourceSql(s: FileSource): string {
+  const h = Math.max(0, Math.floor(s.headerLines));
+  if (!s.skipped) return `(SELECT row_number() OVER () + ${h} AS __row, * FROM ${s.readCsv})`;
+  return `(SELECT s.__k + ${h} + coalesce(x.c, 0) AS __row, s.* EXCLUDE (__k)
+    FROM (SELECT row_number() OVER () AS __k, * FROM ${s.readCsv}) s ASOF LEFT JOIN ${s.skipped} x ON s.__k >= x.p)`;
+}

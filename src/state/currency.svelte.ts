@@ -1,0 +1,23 @@
+/**
+ * The currency money is shown in: the user's choice when made (on the Data page), else what the
+ * files say (`detectCurrency`: a currency column or symbols in the amounts), else none.
+ */
+import { data } from './data.svelte';
+import { detectCurrency } from '../ingest/currency';
+import { setCurrencySource } from '../lib/i18n/index.svelte';
+
+class CurrencyState {
+  /** the user's choice: a code, '' for none, null to follow the files */
+  chosen = $state<string | null>(null);
+  readonly detected = $derived(
+    detectCurrency(
+      data.files.map((f) => f.raw),
+      data.mappings,
+    ),
+  );
+  /** the code money is shown with, or null */
+  readonly code = $derived(this.chosen === null ? this.detected : this.chosen === '' ? null : this.chosen);
+}
+
+export const currency = new CurrencyState();
+setCurrencySource(() => currency.code);

@@ -1,0 +1,290 @@
+/**
+ * Value page requests and the fits behind the value segmentation models. DuckDB computes the
+ * summaries; the models are fitted here in JS (BG/NBD, Gamma-Gamma, k-means) and the fitted
+ * numbers go back into SQL as bound values (`predict-sql.ts`, `segmentation/{p-alive,clv-tiers,personas}.ts`).
+ * Fits are cached per data version and scope, so the Segments page reuses what the Value page fitted.
+ */
+import type { Db } from './duckdb';
+import { job, ensureBase, type Job } from './query-runner';
+import { sql, type Sql } from '../src/lib/sql';
+import type { Scope } from '../src/analysis/scope';
+import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
+import type { Model } from '../src/analysis/segmentation/model';
+import { rfSummary, rfGroups, UNIT_DAYS, type TimeUnit } from '../src/analysis/value/summary';
+import { fitValue, type ValueFit } from '../src/analysis/value/fit';
+import { dataStats, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
+import { holdoutGroups, holdoutCheck, type HoldoutGroup } from '../src/analysis/value/holdout';
+import { historicValue, historicSummary, lorenz, gini, topShare } from '../src/analysis/value/historic';
+import { predictions } from '../src/analysis/value/predict-sql';
+import { pAliveExpr } from '../src/analysis/segmentation/p-alive';
+import { personaFeatures, featureMoments, featureSample, type PersonaFeature } from '../src/analysis/value/persona-features';
+import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
+import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
+import type { RfSummary } from '../src/analysis/value/bgnbd';
+import type { Result } from '../src/atlas-api';
+import type { ValueRequest, ValueResult, LorenzSeries, HistoricResult, PersonasResult, PredictionSummary } from '../src/value-api';
+
+type AnyModel = Model<unknown>;
+type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql };
+/** What a fit needs: the running job, the data version, the scope and its customer base. */
+export type FitCtx = Ctx;
+
+/** Buyers sampled for k-means, and for the silhouette suggestion. */
+const SAMPLE = 20_000;
+const SUGGEST_SAMPLE = 1_000;
+
+const fits = new Map<string, ValueFit>();
+const clusters = new Map<string, PersonasParams>();
+
+const num = (v: unknown): number => Number(v ?? 0);
+
+function remember<V>(cache: Map<string, V>, key: string, v: V): V {
+  cache.set(key, v);
+  while (cache.size > 8) cache.delete(cache.keys().next().value as string);
+  return v;
+}
+
+/** Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`. */
+async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean): Promise<ValueFit> {
+  const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}`;
+  const hit = fits.get(key);
+  if (hit) return hit;
+  const summary = rfSummary(c.scope, { unit, calibrationEnd });
+  const groups = (await c.j.q(rfGroups(summary))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) })) as RfSummary[];
+  const spend = (await c.j.q(sql`SELECT x, m_x FROM (${summary}) WHERE x > 0`)).map((r) => ({
+    x: num(r.x),
+    mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
+  }));
+  return remember(fits, key, fitValue(groups, spend, money));
+}
+
+async function stats(c: Ctx): Promise<DataStats> {
+  const [s] = await c.j.q(dataStats(c.scope));
+  return {
+    purchaseDays: num(s?.purchaseDays),
+    distinctDays: num(s?.distinctDays),
+    firstDay: (s?.firstDay as string | null) ?? null,
+    lastDay: (s?.lastDay as string | null) ?? null,
+    moneyDays: num(s?.moneyDays),
+  };
+}
+
+/**
+ * Parameters of a value segmentation model with its fit filled in: `alive` and `clv` with
+ * `fit: null`, and `persona` with `centroids: null`, are fitted on the scope first. Other models
+ * pass through. Throws a plain error when the data cannot be fitted.
+ */
+export async function resolveFitted(c: FitCtx, id: ModelId, params: unknown): Promise<unknown> {
+  if (id === 'alive' || id === 'clv') {
+    const p = params as { unit: TimeUnit; fit: unknown };
+    if (p.fit !== null) return params;
+    const s = await stats(c);
+    const issues = checkData(s, null);
+    const f = blocking(issues) ? null : await fitFor(c, p.unit, null, s.moneyDays > 0);
+    if (!f?.bg) throw new Error(`cannot fit the value model: ${[...issues, ...(f?.issues ?? [])].map((i) => i.code).join(', ')}`);
+    if (id === 'alive') return { ...p, fit: f.bg.params };
+    if (!f.gg) throw new Error('cannot fit the spend model: no positive repeat spend');
+    return { ...p, fit: { bg: f.bg.params, gg: f.gg.params } };
+  }
+  if (id === 'persona') {
+    const p = params as PersonasParams;
+    if (p.centroids !== null) return params;
+    return clusterOn(c, p.k, p.features);
+  }
+  return params;
+}
+
+/** k-means personas on the scope's buyers (cached): the persona model's complete parameters. */
+async function clusterOn(c: Ctx, k: number, features: PersonaFeature[]): Promise<PersonasParams> {
+  const key = `${c.version}|${JSON.stringify(c.scope)}|${k}|${features.join(',')}`;
+  const hit = clusters.get(key);
+  if (hit) return hit;
+  const feats = personaFeatures(c.scope, c.base, features);
+  const [m] = await c.j.q(featureMoments(feats, features));
+  const n = num(m?.n);
+  if (k > n) throw new Error(`invalid k: ${k} > ${n} customers`);
+  const means = features.map((f) => num(m?.[`${f}_mean`]));
+  const sds = features.map((f) => num(m?.[`${f}_sd`]));
+  const rows = (await c.j.q(featureSample(feats, SAMPLE))).map((r) => features.map((f) => num(r[f])));
+  const cl = clusterPersonas(standardise(rows, { means, sds }), k);
+  return remember(clusters, key, { k, features, means, sds, centroids: cl.centroids });
+}
+
+async function historic(c: Ctx, split: ModelId | null): Promise<HistoricResult> {
+  const hv = historicValue(c.scope, c.base);
+  const [s] = await c.j.q(historicSummary(hv));
+  const series = async (rel: Sql): Promise<LorenzSeries[]> => {
+    const pts = await c.j.q(lorenz(rel));
+    const gs = await c.j.q(gini(rel));
+    return gs.map((g) => {
+      const points = pts.filter((p) => p.segment === g.segment).map((p) => ({ pct: num(p.pct), share: num(p.share) }));
+      const top = Object.fromEntries(['1', '5', '10', '20', '50'].map((x) => [x, topShare(points, Number(x))])) as LorenzSeries['top'];
+      return {
+        segment: String(g.segment),
+        customers: num(g.customers),
+        revenue: num(g.revenue),
+        gini: g.gini === null ? null : Number(g.gini),
+        points,
+        top,
+      };
+    });
+  };
+  const [overall] = await series(sql`SELECT customer_id, revenue, 'all' AS segment FROM (${hv})`);
+  let segments: LorenzSeries[] = [];
+  if (split !== null) {
+    if (!isModelId(split)) throw new Error(`invalid split: ${String(split)}`);
+    const model = MODELS[split] as AnyModel;
+    const params = await resolveFitted(c, split, model.validate(structuredClone(model.defaults)));
+    segments = await series(
+      sql`SELECT h.customer_id, h.revenue, a.segment FROM (${hv}) h JOIN (${model.assign(params, { scope: c.scope, base: c.base })}) a USING (customer_id)`,
+    );
+  }
+  return {
+    customers: num(s?.customers),
+    revenue: num(s?.revenue),
+    mean_revenue: (s?.mean_revenue as number | null) ?? null,
+    median_revenue: (s?.median_revenue as number | null) ?? null,
+    aov: (s?.aov as number | null) ?? null,
+    mean_tenure_days: (s?.mean_tenure_days as number | null) ?? null,
+    mean_revenue_per_active_month: (s?.mean_revenue_per_active_month as number | null) ?? null,
+    overall: overall ?? {
+      segment: 'all',
+      customers: 0,
+      revenue: 0,
+      gini: null,
+      points: [],
+      top: { 1: null, 5: null, 10: null, 20: null, 50: null },
+    },
+    segments,
+  };
+}
+
+async function predictionSummary(c: Ctx, req: ValueRequest, f: ValueFit, issues: ValueIssue[]): Promise<PredictionSummary | null> {
+  if (!f.bg) return null;
+  const summary = rfSummary(c.scope, { unit: req.unit, calibrationEnd: null });
+  const band = sql`CASE WHEN p >= 0.7 THEN 'likely_alive' WHEN p >= 0.3 THEN 'at_risk' ELSE 'likely_lost' END`;
+  if (f.gg) {
+    try {
+      const pred = predictions(summary, {
+        bg: f.bg.params,
+        gg: f.gg.params,
+        unit: req.unit,
+        months: req.months,
+        monthlyDiscount: req.monthlyDiscount,
+      });
+      const [r] = await c.j.q(sql`SELECT count(*) AS n, avg(p_alive) AS pa, sum(exp_purchases) AS ep, sum(clv) AS clv,
+  count(*) FILTER (WHERE p_alive >= 0.7) AS b1, count(*) FILTER (WHERE p_alive >= 0.3 AND p_alive < 0.7) AS b2,
+  count(*) FILTER (WHERE p_alive < 0.3) AS b3 FROM (${pred})`);
+      return {
+        customers: num(r?.n),
+        meanPAlive: num(r?.pa),
+        expectedPurchases: num(r?.ep),
+        totalClv: num(r?.clv),
+        bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+      };
+    } catch (e) {
+      issues.push({ code: 'no-prediction', severity: 'warning', params: { reason: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+  const [r] = await c.j.q(sql`SELECT count(*) AS n, avg(p) AS pa, count(*) FILTER (WHERE ${band} = 'likely_alive') AS b1,
+  count(*) FILTER (WHERE ${band} = 'at_risk') AS b2, count(*) FILTER (WHERE ${band} = 'likely_lost') AS b3
+FROM (SELECT ${pAliveExpr(f.bg.params)} AS p FROM (${summary}))`);
+  return {
+    customers: num(r?.n),
+    meanPAlive: num(r?.pa),
+    expectedPurchases: null,
+    totalClv: null,
+    bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+  };
+}
+
+async function personasFor(c: Ctx, req: ValueRequest, issues: ValueIssue[]): Promise<PersonasResult | null> {
+  const features: PersonaFeature[] = ['recency', 'frequency', 'monetary', 'tenure', 'breadth'];
+  const [ev] = await c.j.q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM events LIMIT 1)`);
+  if (num(ev?.n) > 0) features.push('events');
+  const feats = personaFeatures(c.scope, c.base, features);
+  const [m] = await c.j.q(featureMoments(feats, features));
+  const buyers = num(m?.n);
+  if (buyers < 3) {
+    issues.push({ code: 'k-too-large', severity: 'warning', params: { k: req.k ?? 2, customers: buyers } });
+    return null;
+  }
+  const means = features.map((f) => num(m?.[`${f}_mean`]));
+  const sds = features.map((f) => num(m?.[`${f}_sd`]));
+  const sample = (await c.j.q(featureSample(feats, SUGGEST_SAMPLE))).map((r) => features.map((f) => num(r[f])));
+  const sug = suggestK(standardise(sample, { means, sds }), Math.min(MAX_PERSONAS, buyers - 1));
+  const k = req.k ?? sug.best;
+  if (k > buyers) {
+    issues.push({ code: 'k-too-large', severity: 'warning', params: { k, customers: buyers } });
+    return null;
+  }
+  const params = await clusterOn(c, k, features);
+  const rows = await c.j.q(sql`SELECT a.segment, count(*) AS n, sum(b.revenue) AS revenue
+FROM (${personasModel.assign(params, { scope: c.scope, base: c.base })}) a JOIN ${c.base} b USING (customer_id) GROUP BY a.segment`);
+  const total = rows.reduce((s, r) => s + Math.max(num(r.revenue), 0), 0);
+  const cards = (params.centroids ?? []).map((cent, i) => {
+    const r = rows.find((x) => x.segment === `p${i + 1}`);
+    return {
+      key: `p${i + 1}`,
+      customers: num(r?.n),
+      revenueShare: total > 0 ? Math.max(num(r?.revenue), 0) / total : 0,
+      profile: features.map((f, j) => ({ feature: f, z: cent[j] ?? 0 })),
+      words: personaWords(cent, features),
+    };
+  });
+  return { k, suggested: sug.best, silhouettes: sug.scores, cards, params };
+}
+
+export function valueApi(getDb: () => Promise<Db>, version: () => number) {
+  return {
+    /** Everything the Value page shows, in one request (a newer one cancels it). */
+    async value(req: ValueRequest): Promise<Result<ValueResult>> {
+      const db = await getDb();
+      return job(db, 'analysis', 'value', async (j) => {
+        const t0 = performance.now();
+        const base = await ensureBase(db, j, version(), req.scope);
+        const c: Ctx = { db, j, version: version(), scope: req.scope, base };
+        const s = await stats(c);
+        const issues = checkData(s, req.calibrationEnd);
+        const out: ValueResult = { stats: s, issues, historic: null, fit: null, predictions: null, holdout: null, personas: null, ms: 0 };
+        if (s.purchaseDays === 0) return { ...out, ms: performance.now() - t0 };
+        out.historic = await historic(c, req.split);
+        if (!issues.some((i) => i.code === 'no-purchases' || i.code === 'single-day')) {
+          const money = s.moneyDays > 0;
+          const f = await fitFor(c, req.unit, null, money);
+          issues.push(...f.issues);
+          if (f.bg) {
+            out.fit = {
+              bg: f.bg.params,
+              bgLL: f.bg.ll,
+              gg: f.gg?.params ?? null,
+              ggLL: f.gg?.ll ?? null,
+              correlation: f.correlation,
+              customers: f.customers,
+              repeatCustomers: f.repeatCustomers,
+              ms: f.ms,
+            };
+            out.predictions = await predictionSummary(c, req, f, issues);
+          }
+          if (req.calibrationEnd !== null && !issues.some((i) => i.code === 'holdout-outside')) {
+            const cal = await fitFor(c, req.unit, req.calibrationEnd, false);
+            if (cal.bg) {
+              const groups = (await j.q(holdoutGroups(rfSummary(req.scope, { unit: req.unit, calibrationEnd: req.calibrationEnd })))).map(
+                (r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), xStar: num(r.xStar), n: num(r.n) }),
+              ) as HoldoutGroup[];
+              const [d] = await j.q(
+                sql`SELECT date_diff('day', CAST(${req.calibrationEnd} AS DATE), CAST(${req.scope.asOf} AS DATE)) - 1 AS d`,
+              );
+              const tStar = num(d?.d) / UNIT_DAYS[req.unit];
+              out.holdout = { ...holdoutCheck(cal.bg.params, groups, tStar), fit: cal.bg.params, tStar };
+            } else {
+              for (const i of cal.issues) if (!issues.some((x) => x.code === i.code)) issues.push(i);
+            }
+          }
+        }
+        out.personas = await personasFor(c, req, issues);
+        return { ...out, ms: performance.now() - t0 };
+      });
+    },
+  };
+}

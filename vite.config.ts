@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { offlineShell } from './scripts/offline-plugin.ts';
@@ -42,11 +43,36 @@ function wasmMime(): Plugin {
   };
 }
 
+/**
+ * duckdb-wasm's dist files carry source maps whose sources point into packages that are not
+ * installed (`@duckdb/apache-arrow/…`), so the dev server printed 117 "Sourcemap … points to a
+ * source file outside its package" warnings. In dev, serve those files without their map
+ * comment (the production build never reads them).
+ */
+function duckdbWithoutSourcemaps(): Plugin {
+  const dist = /\/@duckdb\/duckdb-wasm\/dist\/[^?]+\.(?:c|m)?js(?:\?.*)?$/;
+  return {
+    name: 'duckdb-without-sourcemaps',
+    apply: 'serve',
+    enforce: 'pre',
+    async load(id) {
+      if (!dist.test(id)) return null;
+      const code = await readFile(id.split('?')[0]!, 'utf8');
+      return { code: code.replace(/^\/\/# sourceMappingURL=.*$/gm, ''), map: { mappings: '' } };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), wasmMime(), offlineShell()],
+  plugins: [svelte(), wasmMime(), offlineShell(), duckdbWithoutSourcemaps()],
   server: { headers: isolation },
   preview: { headers: staticHeaders() },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
-  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+  optimizeDeps: {
+    exclude: ['@duckdb/duckdb-wasm'],
+    // The worker's dependencies are found only when the worker starts, after the first page view,
+    // and Vite then reloaded the page once: bundle them up front.
+    include: ['apache-arrow', 'hyparquet', 'comlink', 'valibot'],
+  },
 });

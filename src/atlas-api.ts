@@ -11,7 +11,7 @@
  * - Only aggregates or one page of customers come back.
  */
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
-import type { ValueRequest, ValueResult } from './value-api';
+import type { OrderOverlap } from './ingest/overlap';
 import type { Scope, FilterField } from './analysis/scope';
 import type { SegmentDef } from './analysis/types';
 import type { BreakdownRow, RfmGridRow } from './analysis/breakdown';
@@ -21,6 +21,15 @@ import type { Stage, StageThresholds } from './analysis/lifecycle/stage';
 import type { FlowKey } from './analysis/lifecycle/stages-over-time';
 import type { LifeOptions } from './analysis/lifecycle/options';
 
+import type { TimeUnit } from './analysis/value/summary';
+import type { BgNbdParams } from './analysis/value/bgnbd';
+import type { GammaGammaParams } from './analysis/value/gamma-gamma';
+import type { HoldoutResult } from './analysis/value/holdout';
+import type { DataStats, ValueIssue } from './analysis/value/gating';
+import type { PersonaFeature } from './analysis/value/persona-features';
+import type { PersonasParams } from './analysis/segmentation/personas';
+
+export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions };
 
 // ─── Results and errors ────────────────────────────────────────────────────────────────────────
@@ -166,6 +175,8 @@ export interface Overview {
   /** far-off dates and huge amounts, flagged */
   flagged: FlaggedValues[];
   issues: MappingIssue[];
+  /** files whose order ids an earlier file of the same role already has (absent: none) */
+  overlaps?: OrderOverlap[];
   buildMs: number;
 }
 
@@ -430,6 +441,99 @@ export interface TransitionsRequest {
   date2: string;
 }
 
+// ─── Value page ────────────────────────────────────────────────────────────────────────────────
+/** Requests and results of the Value page that cross the worker boundary. */
+
+export interface ValueRequest {
+  scope: Scope;
+  unit: TimeUnit;
+  /** last calibration day for the holdout check, or null for none */
+  calibrationEnd: string | null;
+  months: number;
+  monthlyDiscount: number;
+  /** personas: k, or null for the suggested k */
+  k: number | null;
+  /** Lorenz / Gini per segment of this model (its default parameters), or null for overall only */
+  split: ModelId | null;
+}
+
+export interface LorenzSeries {
+  segment: string;
+  customers: number;
+  revenue: number;
+  gini: number | null;
+  points: { pct: number; share: number }[];
+  /** share of revenue held by the top 1, 5, 10, 20, 50 % */
+  top: Record<'1' | '5' | '10' | '20' | '50', number | null>;
+}
+
+export interface HistoricResult {
+  customers: number;
+  revenue: number;
+  mean_revenue: number | null;
+  median_revenue: number | null;
+  aov: number | null;
+  mean_tenure_days: number | null;
+  mean_revenue_per_active_month: number | null;
+  overall: LorenzSeries;
+  segments: LorenzSeries[];
+}
+
+export interface FitResult {
+  bg: BgNbdParams;
+  bgLL: number;
+  gg: GammaGammaParams | null;
+  ggLL: number | null;
+  correlation: number | null;
+  customers: number;
+  repeatCustomers: number;
+  /** fit time in the worker, ms */
+  ms: number;
+}
+
+export interface PredictionSummary {
+  customers: number;
+  meanPAlive: number;
+  /** expected purchases of all customers over the horizon (null without a spend model) */
+  expectedPurchases: number | null;
+  /** Σ CLV over the horizon (null without a spend model) */
+  totalClv: number | null;
+  /** customers per P(alive) band */
+  bands: { likely_alive: number; at_risk: number; likely_lost: number };
+}
+
+export interface PersonaCard {
+  key: string;
+  customers: number;
+  revenueShare: number;
+  /** centroid in standard deviations from the mean of all buyers, per feature */
+  profile: { feature: PersonaFeature; z: number }[];
+  /** i18n keys `persona.word.<w>` */
+  words: string[];
+}
+
+export interface PersonasResult {
+  k: number;
+  suggested: number;
+  silhouettes: { k: number; silhouette: number }[];
+  cards: PersonaCard[];
+  /** the segmentation model's parameters (to open the personas on the Segments page) */
+  params: PersonasParams;
+}
+
+export interface ValueResult {
+  stats: DataStats;
+  issues: ValueIssue[];
+  historic: HistoricResult | null;
+  /** fitted on all data in scope (predictions) */
+  fit: FitResult | null;
+  predictions: PredictionSummary | null;
+  /** fitted on the calibration period only, checked on the holdout */
+  holdout: (HoldoutResult & { fit: BgNbdParams; tStar: number }) | null;
+  personas: PersonasResult | null;
+  ms: number;
+}
+
 // ─── Keep my data in this browser ──────────────────────────────────────────────────────────────
 
 /** What is stored next to the files. Holds configuration only, no values from the data. */
@@ -464,6 +568,8 @@ export interface AtlasApi {
   setMemoryBudget(bytes: number | null): Promise<Result<null>>;
   /** Stop a running ingest, or the canonical build of `applyMapping` (which then answers `cancelled`). */
   cancelIngest(): Promise<Result<null>>;
+  /** SHA-256 (hex) of a file's bytes, to tell a file dropped twice. */
+  hashFile(file: File): Promise<Result<string>>;
   removeFile(name: string): Promise<Result<null>>;
   /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
   applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
@@ -487,8 +593,8 @@ export interface AtlasApi {
   lifecycleMembers(req: LifeMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   lifecycleCsv(req: Omit<LifeMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
-  /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas (src/value-api.ts). */
-  value(req: ValueRequest): Promise<Result<ValueResult>>;
+  /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas . */
+  value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>>;
 
   persistStatus(): Promise<Result<PersistStatus>>;
   persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;

@@ -21,8 +21,16 @@ import { personaFeatures, featureMoments, featureSample, type PersonaFeature } f
 import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
-import type { Result } from '../src/atlas-api';
-import type { ValueRequest, ValueResult, LorenzSeries, HistoricResult, PersonasResult, PredictionSummary } from '../src/value-api';
+import type {
+  Result,
+  Slot,
+  ValueRequest,
+  ValueResult,
+  LorenzSeries,
+  HistoricResult,
+  PersonasResult,
+  PredictionSummary,
+} from '../src/atlas-api';
 
 type AnyModel = Model<unknown>;
 type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql };
@@ -238,9 +246,9 @@ FROM (${personasModel.assign(params, { scope: c.scope, base: c.base })}) a JOIN 
 export function valueApi(getDb: () => Promise<Db>, version: () => number) {
   return {
     /** Everything the Value page shows, in one request (a newer one cancels it). */
-    async value(req: ValueRequest): Promise<Result<ValueResult>> {
+    async value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>> {
       const db = await getDb();
-      return job(db, 'analysis', 'value', async (j) => {
+      return job(db, 'analysis', slot, async (j) => {
         const t0 = performance.now();
         const base = await ensureBase(db, j, version(), req.scope);
         const c: Ctx = { db, j, version: version(), scope: req.scope, base };

@@ -4,6 +4,7 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase } from './query-runner';
+import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
@@ -59,14 +60,25 @@ function defsFor(model: AnyModel, params: unknown, keys: readonly string[]): Seg
 /** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
 const ALL = 2_000_000_000;
 
+/**
+ * The model with validated parameters; a value model without a fit (P(alive), CLV, personas picked
+ * from the model list or used as a cross-tab side) is fitted on the scope first (cached).
+ */
+async function fittedModel(c: FitCtx, id: unknown, params: unknown): Promise<{ model: AnyModel; params: unknown }> {
+  const m = modelOf(id, params);
+  return { model: m.model, params: await resolveFitted(c, m.model.id as ModelId, m.params) };
+}
+
+async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> {
+  const side = sideOf(x);
+  return 'model' in side ? { model: side.model, params: await resolveFitted(c, side.model.id as ModelId, side.params) } : side;
+}
+
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
-function membersSql(
-  req: Omit<SegmentMembersRequest, 'offset'>,
-  ctx: { scope: Scope; base: Sql },
-  page: { limit: number; offset: number },
-): Sql {
-  const { model, params } = modelOf(req.model, req.params);
-  if (req.cell) return crosstabMembers(model, params, sideOf(req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
+async function membersSql(c: FitCtx, req: Omit<SegmentMembersRequest, 'offset'>, page: { limit: number; offset: number }): Promise<Sql> {
+  const ctx = { scope: c.scope, base: c.base };
+  const { model, params } = await fittedModel(c, req.model, req.params);
+  if (req.cell) return crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
   if (req.grid) return gridMembers(params as never, ctx, req.grid, page);
   const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
   return members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
@@ -84,9 +96,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'analysis', slot, async (j): Promise<SegmentsResult> => {
         const t0 = performance.now();
-        const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
         const ctx = { scope: req.scope, base };
+        const { model, params } = await fittedModel({ db, j, version: version(), ...ctx }, req.model, req.params);
         const extraKeys = Object.keys(model.extras ?? {}) as ExtraKey[];
         // When the assignment is read more than once (extras, cross-tab), compute it once into a
         // table; for a lone breakdown that would only add a write.
@@ -101,7 +113,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         }
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
-          const side = sideOf(req.crosstab);
+          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab);
           const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {
@@ -138,7 +150,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', slot, async (j) => {
         if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
         const base = await ensureBase(db, j, version(), req.scope);
-        const rows = await j.q(membersSql(req, { scope: req.scope, base }, { limit: PAGE_SIZE, offset: req.offset }));
+        const rows = await j.q(
+          await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: PAGE_SIZE, offset: req.offset }),
+        );
         const total = Number(rows[0]?.total ?? 0);
         return { rows: memberRows(rows), offset: req.offset, total, more: req.offset + rows.length < total };
       });
@@ -149,7 +163,9 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const base = await ensureBase(db, j, version(), req.scope);
-        const rows = memberRows(await j.q(membersSql(req, { scope: req.scope, base }, { limit: ALL, offset: 0 })));
+        const rows = memberRows(
+          await j.q(await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
+        );
         const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
         return objectsToCsv(
           ['segment', ...cols],
@@ -161,8 +177,8 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
         const base = await ensureBase(db, j, version(), req.scope);
+        const { model, params } = await fittedModel({ db, j, version: version(), scope: req.scope, base }, req.model, req.params);
         const p = segmentProfile(model, params, { scope: req.scope, base }, req.segment);
         const out = {} as ProfileResult;
         for (const k of PROFILE_PARTS) out[k] = orderProfileRows(k, (await j.q(p[k])) as unknown as ProfileRow[]);
@@ -174,13 +190,14 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async migration(req: MigrationRequest, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
-        const { model, params } = modelOf(req.model, req.params);
         assertDate(req.from, 'migration date');
         if (req.from >= req.scope.asOf)
           throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
         const earlier = { ...req.scope, asOf: req.from };
         const ctx1 = { scope: earlier, base: await ensureBase(db, j, version(), earlier) };
         const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version(), req.scope) };
+        // one fit (on the current scope) for both dates, so the same parameters classify both
+        const { model, params } = await fittedModel({ db, j, version: version(), ...ctx2 }, req.model, req.params);
         const rows = (await j.q(segmentMigration(model, params, ctx1, ctx2))) as unknown as MigrationRow[];
         const keys = [...new Set(rows.flatMap((r) => [r.from_segment, r.to_segment]))].filter((k) => k !== 'not_yet' && k !== 'gone');
         const fixed = model.segments(params).map((d) => d.key);

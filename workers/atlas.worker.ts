@@ -8,6 +8,7 @@ import { getDb, exec, run, cancel, type Db } from './duckdb';
 import { loadFile, dropLoadSql, withOneThread } from './files';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
+import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
 import { guessMapping } from '../src/ingest/roles';
 import { buildCanonical, validateMapping } from '../src/ingest/canonical';
 import { DEFAULT_MEMORY_BUDGET } from '../src/ingest/canonical-size';
@@ -77,6 +78,12 @@ const api = {
       return null;
     }),
 
+  /** SHA-256 (hex) of a file's bytes: the page asks only when a dropped file has a loaded file's size. */
+  hashFile: (file: File) =>
+    attempt(async () => {
+      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }),
   removeFile: (name: string) =>
     attempt(async () => {
       const f = files.get(name);
@@ -148,7 +155,8 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
     } catch (e) {
       await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
       if (e instanceof Cancelled || ingestCancelled) {
-        for (const f of list.slice(i)) errors.push(toAppError(new Cancelled(), { file: f.name }));
+        for (const f of list.slice(i))
+          errors.push({ ...toAppError(new Cancelled(), { file: f.name }), message: `Loading ${f.name} was cancelled.` });
         break;
       }
       errors.push(toAppError(e, { code: 'parse-error', file: file.name }));
@@ -210,14 +218,18 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   // customer bases of the old tables are never read again: free their memory now
   await dropBases(db);
   return attempt(
-    () =>
-      buildOverview(
+    async () => {
+      const overview = await buildOverview(
         db,
         used.map((m) => ({ raw: files.get(m.file)!.raw, mapping: m, readerRejects: files.get(m.file)!.readerRejects })),
         // buildCanonical's issues include the check's (each once)
         built.issues,
         Math.round(performance.now() - t0),
-      ),
+      );
+      const shared = overlapSql(raws, used);
+      if (shared) overview.overlaps = shapeOverlaps(await run(db, 'ingest', shared));
+      return overview;
+    },
     { code: 'query' },
   );
 }

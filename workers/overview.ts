@@ -2,6 +2,7 @@
  * The overview after mapping: runs the queries of `src/ingest/overview.ts` and shapes them for the
  * page — per-file read/reject counts and empty values, and overall totals.
  */
+import { addDays } from '../src/lib/dates';
 import type { FileMapping, FlaggedValues, Overview, FileOverview, MappingIssue } from '../src/atlas-api';
 import type { RawFile } from '../src/ingest/mapping';
 import { overviewSql, readerRejectReason, readerRejectsSql, COVERAGE_ALL } from '../src/ingest/overview';
@@ -121,9 +122,7 @@ async function flags(db: Db, q: Record<string, string>): Promise<FlaggedValues[]
 }
 
 function dayAfter(d: string): string {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
-  return t.toISOString().slice(0, 10);
+  return addDays(d, 1);
 }
 
 /** Rejected canonical rows of one file, for the "download rejected rows" link. */

@@ -24,6 +24,7 @@ import {
   type Mapped,
 } from './canonical-parts';
 import { validateMapping } from './validate';
+import { notSeenBefore } from './overlap';
 
 export { validateMapping } from './validate';
 export { overviewSql } from './overview';
@@ -109,12 +110,16 @@ function lookups(all: Mapped[]): Sql[] {
       const amount = colOf(x, 'amount')
         ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
         : sql`${qty} * ${price} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`;
+      const oid = textOr(x, 'order_id', idExpr);
       out.push(
-        sql`INSERT INTO __lines SELECT ${textOr(x, 'order_id', idExpr)}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}`,
+        sql`INSERT INTO __lines SELECT ${oid}, ${amount}, ${qty}, ${price}, ${textOr(x, 'product_id', idExpr)} ${from}${x.m.keepFirstCopy ? sql` WHERE ${notSeenBefore(oid, '__lines')}` : raw('')}`,
       );
     }
     if (x.m.role === 'payments' && colOf(x, 'order_id')) {
-      out.push(sql`INSERT INTO __payments SELECT ${textOr(x, 'order_id', idExpr)}, ${moneyOr(x, 'amount')} ${from}`);
+      const oid = textOr(x, 'order_id', idExpr);
+      out.push(
+        sql`INSERT INTO __payments SELECT ${oid}, ${moneyOr(x, 'amount')} ${from}${x.m.keepFirstCopy ? sql` WHERE ${notSeenBefore(oid, '__payments')}` : raw('')}`,
+      );
     }
   }
   // One value per key, so joins never multiply rows.
@@ -282,7 +287,7 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
-    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}`;
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
   const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_ret`;

@@ -208,6 +208,11 @@ export interface FileMapping {
   subtractRefund?: boolean;
   /** for `events`: raw event-type value → canonical type (view, cart, fav, purchase, review, share, other) */
   eventTypes?: Record<string, string>;
+  /**
+   * for `orders`, `order_lines`, `payments`: leave out rows whose order id an earlier file of the
+   * same role already has (keep one copy), instead of adding their amounts up (src/ingest/overlap.ts)
+   */
+  keepFirstCopy?: boolean;
 }
 
 /** A problem that stops a mapping from being applied, or a warning. Always names file, column and row where known. */

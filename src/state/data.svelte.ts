@@ -11,6 +11,15 @@ import { shortHash, type Fingerprint } from './url-state';
 
 export const DEMO_FILES = ['orders.csv', 'events.csv', 'customers.csv'];
 
+/** A dropped file with the same size and SHA-256 as a loaded one: the page asks what to do. */
+export interface DuplicateQuestion {
+  file: File;
+  /** the loaded file's name */
+  loaded: string;
+}
+
+export type DuplicateAnswer = 'replace' | 'skip';
+
 export class DataState {
   init = $state.raw<InitInfo | null>(null);
   initError = $state<string | null>(null);
@@ -25,6 +34,15 @@ export class DataState {
   version = $state(0);
   /** the dropped File of each loaded file, by its loaded name (for "keep my data in this browser") */
   readonly sources = new Map<string, File>();
+  /** files dropped while another load or rebuild runs: loaded, in order, when it ends */
+  queued = $state.raw<File[]>([]);
+  /** the open question about a file identical to a loaded one, if any */
+  duplicate = $state.raw<DuplicateQuestion | null>(null);
+  #answer: ((a: DuplicateAnswer) => void) | null = null;
+  /** SHA-256 of each loaded file by name (computed once, only when a file of the same size arrives) */
+  readonly #hashes = new Map<string, Promise<string | null>>();
+  /** true from the moment a load is accepted until it ends (busy is set only after the worker is up) */
+  #loading = false;
 
   start(): void {
     atlas()
@@ -32,10 +50,90 @@ export class DataState {
       .catch((e: unknown) => (this.initError = e instanceof Error ? e.message : String(e)));
   }
 
-  /** Load files, then apply the guessed (or current) mappings. Earlier data stays on any error. */
+  /**
+   * Load files, then apply the guessed (or current) mappings. Earlier data stays on any error.
+   * Files dropped while something loads are queued (the page says so) and loaded after it.
+   * A file identical to a loaded one (same size and SHA-256) is loaded only if the user says
+   * "replace" (the old copy goes); "skip" leaves it out — never twice, which doubled revenue.
+   */
   async add(list: File[]): Promise<void> {
-    if (list.length === 0 || this.busy) return;
+    if (list.length === 0) return;
+    if (this.#loading || this.busy) {
+      this.queued = [...this.queued, ...list];
+      return;
+    }
+    this.#loading = true;
+    try {
+      await this.#load(list);
+    } finally {
+      this.#loading = false;
+      this.#next();
+    }
+  }
+
+  /** The user's answer to the open duplicate question. */
+  answerDuplicate(a: DuplicateAnswer): void {
+    this.#answer?.(a);
+  }
+
+  /** Start the next queued batch, if nothing else runs. */
+  #next(): void {
+    if (this.#loading || this.busy || this.queued.length === 0) return;
+    const next = this.queued;
+    this.queued = [];
+    void this.add(next);
+  }
+
+  #hash(f: File): Promise<string | null> {
+    return ask((api) => api.hashFile(f)).then(
+      (r) => (r.ok ? r.value : null),
+      () => null,
+    );
+  }
+
+  /** The loaded file with the same bytes as `f`, if any (hashes only when the sizes match). */
+  async #identical(f: File): Promise<string | null> {
+    const same = this.files.filter((l) => l.bytes === f.size && this.sources.has(l.raw.name));
+    if (same.length === 0) return null;
+    const h = await this.#hash(f);
+    if (h === null) return null;
+    for (const l of same) {
+      const name = l.raw.name;
+      if (!this.#hashes.has(name)) this.#hashes.set(name, this.#hash(this.sources.get(name)!));
+      if ((await this.#hashes.get(name)) === h) return name;
+    }
+    return null;
+  }
+
+  #ask(q: DuplicateQuestion): Promise<DuplicateAnswer> {
+    this.duplicate = q;
+    return new Promise<DuplicateAnswer>((resolve) => {
+      this.#answer = (a) => {
+        this.#answer = null;
+        this.duplicate = null;
+        resolve(a);
+      };
+    });
+  }
+
+  async #load(dropped: File[]): Promise<void> {
     await atlas().ready;
+    const list: File[] = [];
+    /** mappings of replaced files, carried over to their new copy (same name, same columns) */
+    const kept = new Map<string, FileMapping>();
+    for (const f of dropped) {
+      const loaded = await this.#identical(f);
+      if (loaded === null) {
+        list.push(f);
+        continue;
+      }
+      if ((await this.#ask({ file: f, loaded })) === 'skip') continue;
+      const m = this.mappings.find((x) => x.file === loaded);
+      if (m && loaded === f.name) kept.set(f.name, $state.snapshot(m) as FileMapping);
+      if (!(await this.#forget(loaded))) continue;
+      list.push(f);
+    }
+    if (list.length === 0) return;
     this.busy = 'ingest';
     this.progress = null;
     try {
@@ -58,7 +156,10 @@ export class DataState {
       }
       if (out.loaded.length) {
         this.files = [...this.files, ...out.loaded];
-        const fresh = out.loaded.map((f) => structuredClone(f.guess));
+        const fresh = out.loaded.map((f) => {
+          const old = kept.get(f.raw.name);
+          return old ? { ...old, table: f.raw.table } : structuredClone(f.guess);
+        });
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
         this.mappings = [
@@ -71,7 +172,7 @@ export class DataState {
         ];
         // Cancel while the tables are built: the worker kept the previous tables; drop the new files too
         if ((await this.apply()) === 'cancelled') {
-          for (const l of out.loaded) await this.forget(l.raw.name);
+          for (const l of out.loaded) await this.#forget(l.raw.name);
           const named = out.loaded.map((l): AppError => ({
             code: 'cancelled',
             params: {},
@@ -104,17 +205,18 @@ export class DataState {
   }
 
   async remove(name: string): Promise<void> {
-    if (await this.forget(name)) await this.apply();
+    if (await this.#forget(name)) await this.apply();
   }
 
-  /** Drop a file in the worker and here, without rebuilding the tables; false (and an error shown) when the worker failed. */
-  private async forget(name: string): Promise<boolean> {
+  /** Drop a loaded file from the worker and the page, without rebuilding the tables; false on error (shown). */
+  async #forget(name: string): Promise<boolean> {
     const r = await ask((api) => api.removeFile(name));
     if (!r.ok) {
       this.errors = [...this.errors, r.error];
       return false;
     }
     this.sources.delete(name);
+    this.#hashes.delete(name);
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
     return true;
@@ -138,6 +240,8 @@ export class DataState {
       }
     } finally {
       this.busy = null;
+      // a drop during a rebuild started from the mapping panel waits for it
+      if (!this.#loading) this.#next();
     }
     return outcome;
   }

@@ -19,6 +19,8 @@ function asAppError(e: unknown): AppError {
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'storage', message, params: { detail: message } };
 }
+import { defaultState, serializeState } from './url-state';
+import { view } from './view.svelte';
 
 export type Where = 'memory' | 'browser' | 'saving' | 'restoring' | 'unavailable';
 
@@ -133,7 +135,12 @@ class PersistStore {
     }
   }
 
-  /** Delete the stored copy and everything in memory (a reload starts a fresh database). */
+  /**
+   * Delete the stored copy and everything in memory (a reload starts a fresh database), and put
+   * the URL back to the defaults: a segment, filter values or a dataset fingerprint in it came
+   * from the data. Only the language stays. (Earlier entries of the tab's history cannot be
+   * rewritten by a page; docs/bad-input.md says so.)
+   */
   async forgetAll(): Promise<void> {
     const r = await ask((api) => api.persistForget());
     if (!r.ok) {
@@ -141,6 +148,9 @@ class PersistStore {
       return;
     }
     data.sources.clear();
+    const clean = { ...defaultState(), lang: view.state.lang };
+    view.state = clean;
+    history.replaceState(null, '', `${location.pathname}${location.search}#${serializeState(clean)}`);
     try {
       sessionStorage.setItem(FORGOTTEN_FLAG, '1');
     } catch {

@@ -18,7 +18,7 @@ export const PAGES = ['data', 'segments', 'lifecycle', 'value'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
 
-/** Value page options (see src/value-api.ts). */
+/** Value page options (see `ValueRequest` in src/atlas-api.ts). */
 export interface ValueState {
   unit: 'day' | 'week';
   /** last calibration day of the holdout check, or null for no holdout */
@@ -87,11 +87,46 @@ export function defaultState(): ViewState {
   };
 }
 
+/**
+ * Something in a link that was ignored or migrated: an i18n key (`link.*`, src/lib/i18n/input.ts)
+ * and the values it names. The view translates it; parsing stays free of UI strings.
+ */
+export interface LinkWarning {
+  key: string;
+  vars?: Record<string, string | number>;
+}
+
 export interface ParseResult {
   state: ViewState;
-  /** what was ignored or migrated, in plain words */
-  warnings: string[];
+  /** what was ignored or migrated */
+  warnings: LinkWarning[];
 }
+
+/** More unknown keys than this collapse into one warning with a count (a link with 50,000 junk keys is one line). */
+const UNKNOWN_KEYS_SHOWN = 3;
+
+/** Text from the link, cut short for a warning. */
+const clip = (s: string, n = 40) => s.slice(0, n);
+
+/** Warn about the `keys` that `known` does not have: each by name, or one line with a count. */
+function unknownKeys(known: object, keys: Iterable<string>, one: string, many: string, warnings: LinkWarning[]): void {
+  const extra = [...new Set(keys)].filter((k) => !Object.hasOwn(known, k));
+  if (extra.length === 0) return;
+  if (extra.length <= UNKNOWN_KEYS_SHOWN) for (const k of extra) warnings.push({ key: one, vars: { name: clip(k) } });
+  else
+    warnings.push({
+      key: many,
+      vars: {
+        n: extra.length,
+        names: extra
+          .slice(0, UNKNOWN_KEYS_SHOWN)
+          .map((k) => clip(k, 20))
+          .join(', '),
+      },
+    });
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const DateStr = v.pipe(
   v.string(),
@@ -150,18 +185,18 @@ function parseJson(text: string): unknown {
 }
 
 /** Validated model parameters: defaults overlaid with the link's values; defaults on any error. */
-export function modelParams(model: ModelId, over: unknown, warnings: string[]): ModelParams[ModelId] {
+export function modelParams(model: ModelId, over: unknown, warnings: LinkWarning[]): ModelParams[ModelId] {
   const m = MODELS[model];
   const merged = overlay(m.defaults as object, over);
   try {
     return (m.validate as (p: unknown) => ModelParams[ModelId])(structuredClone(merged));
   } catch (e) {
-    warnings.push(`model parameters ignored (${e instanceof Error ? e.message : 'invalid'})`);
+    warnings.push({ key: 'link.mp_invalid', vars: { reason: clip(e instanceof Error ? e.message : 'invalid', 120) } });
     return structuredClone(m.defaults);
   }
 }
 
-function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
+function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] {
   const raw = parseJson(text);
   const schema = v.pipe(
     v.array(v.object({ field: v.picklist(FILTER_FIELDS), values: v.pipe(v.array(Short), v.maxLength(200)) })),
@@ -169,44 +204,46 @@ function parseFilters(text: string, warnings: string[]): AttributeFilter[] {
   );
   const r = v.safeParse(schema, raw);
   if (!r.success) {
-    warnings.push('filters ignored (malformed)');
+    warnings.push({ key: 'link.filters' });
     return [];
   }
   return r.output.filter((f) => f.values.length > 0).map((f) => ({ field: f.field, values: [...f.values] }));
 }
 
-const KNOWN = new Set(['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'ds']);
+const KNOWN = Object.fromEntries(
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'ds'].map((k) => [k, true]),
+);
 
 /** Parse a location hash (with or without `#`). Never throws. */
 export function parseState(hash: string): ParseResult {
-  const warnings: string[] = [];
+  const warnings: LinkWarning[] = [];
   const state = defaultState();
   let q: URLSearchParams;
   try {
     q = new URLSearchParams(hash.replace(/^#/, ''));
   } catch {
-    return { state, warnings: ['the link could not be read'] };
+    return { state, warnings: [{ key: 'link.unreadable' }] };
   }
   const version = q.get('v');
   if (version !== null && version !== String(URL_VERSION)) {
     const n = Number(version);
-    if (Number.isInteger(n) && n > URL_VERSION)
-      warnings.push(`this link was made by a newer version (v${version}); applied what this version understands`);
-    else if (Number.isInteger(n) && n >= 0 && n < URL_VERSION) warnings.push(`link version v${version} migrated to v${URL_VERSION}`);
-    else warnings.push(`unknown link version “${version.slice(0, 20)}” ignored`);
+    if (Number.isInteger(n) && n > URL_VERSION) warnings.push({ key: 'link.newer', vars: { v: version } });
+    else if (Number.isInteger(n) && n >= 0 && n < URL_VERSION)
+      warnings.push({ key: 'link.migrated', vars: { v: version, to: URL_VERSION } });
+    else warnings.push({ key: 'link.version_unknown', vars: { v: clip(version, 20) } });
   }
-  for (const k of new Set(q.keys())) if (!KNOWN.has(k)) warnings.push(`unknown parameter “${k.slice(0, 40)}” ignored`);
+  unknownKeys(KNOWN, q.keys(), 'link.unknown_param', 'link.unknown_params', warnings);
 
   const get = (k: string) => q.get(k);
   const p = get('p');
   if (p !== null) {
     if ((PAGES as readonly string[]).includes(p)) state.page = p as Page;
-    else warnings.push(`unknown page “${p.slice(0, 40)}” ignored`);
+    else warnings.push({ key: 'link.unknown_page', vars: { v: clip(p) } });
   }
   const lang = get('lang');
   if (lang !== null) {
     if (lang === 'en' || lang === 'zh') state.lang = lang;
-    else warnings.push('unknown language ignored');
+    else warnings.push({ key: 'link.unknown_lang' });
   }
   for (const [key, field] of [
     ['asof', 'asOf'],
@@ -216,10 +253,10 @@ export function parseState(hash: string): ParseResult {
     const d: string | null = get(key);
     if (d === null) continue;
     if (v.safeParse(DateStr, d).success) state[field] = d;
-    else warnings.push(`${key} “${d.slice(0, 40)}” is not a date; ignored`);
+    else warnings.push({ key: 'link.bad_date', vars: { key, v: clip(d) } });
   }
   if (state.from && state.asOf && state.from >= state.asOf) {
-    warnings.push('window start is not before the as-of date; ignored');
+    warnings.push({ key: 'link.window' });
     state.from = null;
   }
   const f = get('f');
@@ -227,50 +264,57 @@ export function parseState(hash: string): ParseResult {
   const m = get('m');
   if (m !== null) {
     if (isModelId(m)) state.model = m;
-    else warnings.push(`unknown model “${m.slice(0, 40)}” ignored`);
+    else warnings.push({ key: 'link.unknown_model', vars: { v: clip(m) } });
   }
   const mp = get('mp');
   const mpValue = mp === null ? undefined : parseJson(mp);
-  if (mp !== null && mpValue === undefined) warnings.push('model parameters ignored (malformed)');
-  state.params = modelParams(state.model, mpValue, warnings);
+  if (mp !== null && !isObject(mpValue)) warnings.push({ key: 'link.mp_malformed' });
+  else if (isObject(mpValue))
+    unknownKeys(MODELS[state.model].defaults as object, Object.keys(mpValue), 'link.mp_unknown', 'link.mp_unknown_many', warnings);
+  state.params = modelParams(state.model, isObject(mpValue) ? mpValue : undefined, warnings);
   const seg = get('seg');
   if (seg !== null) {
     if (v.is(Short, seg)) state.segment = seg;
-    else warnings.push('segment ignored (malformed)');
+    else warnings.push({ key: 'link.segment' });
   }
   const cell = get('cell');
   if (cell !== null) {
     const g = /^g:([1-5]),([1-5])$/.exec(cell);
     if (cell.startsWith('x:') && v.is(Short, cell.slice(2))) state.cell = { kind: 'x', b: cell.slice(2) };
     else if (g) state.cell = { kind: 'g', r: Number(g[1]), f: Number(g[2]) };
-    else warnings.push('unknown cell ignored');
+    else warnings.push({ key: 'link.unknown_cell' });
   }
   if (state.segment === null && state.cell?.kind === 'x') state.cell = null;
   const x = get('x');
   if (x !== null) {
     if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x)) state.crosstab = x;
-    else warnings.push(`unknown cross-tab “${x.slice(0, 40)}” ignored`);
+    else warnings.push({ key: 'link.unknown_crosstab', vars: { v: clip(x) } });
   }
   const xm = get('xm');
   if (xm === 'row' || xm === 'count') state.crosstabMode = xm;
-  else if (xm !== null) warnings.push('unknown cross-tab mode ignored');
+  else if (xm !== null) warnings.push({ key: 'link.unknown_xm' });
   const life = get('life');
   if (life !== null) {
-    const r = v.safeParse(LifeStateSchema, overlay(LIFE_DEFAULTS, parseJson(life)));
-    if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
-    else warnings.push('lifecycle options ignored (invalid)');
+    const lifeValue = parseJson(life);
+    if (!isObject(lifeValue)) warnings.push({ key: 'link.life_malformed' });
+    else {
+      unknownKeys(LIFE_DEFAULTS, Object.keys(lifeValue), 'link.life_unknown', 'link.life_unknown_many', warnings);
+      const r = v.safeParse(LifeStateSchema, overlay(LIFE_DEFAULTS, lifeValue));
+      if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
+      else warnings.push({ key: 'link.life_invalid' });
+    }
   }
   const val = get('val');
   if (val !== null) {
     const r = v.safeParse(ValueSchema, overlay(VALUE_DEFAULTS, parseJson(val)));
     if (r.success) state.value = { ...r.output };
-    else warnings.push('value options ignored (invalid)');
+    else warnings.push({ key: 'link.value_invalid' });
   }
   const ds = get('ds');
   if (ds !== null) {
     const r = v.safeParse(FingerprintSchema, parseJson(ds));
     if (r.success) state.ds = { ...r.output, files: r.output.files.map((x) => ({ ...x })) };
-    else warnings.push('dataset fingerprint ignored (malformed)');
+    else warnings.push({ key: 'link.ds' });
   }
   return { state, warnings };
 }

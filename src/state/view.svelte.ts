@@ -3,26 +3,23 @@
  * back/forward, written back on every change — `pushState` when the page changes, `replaceState`
  * for small tweaks. Pages read `view.state` and `view.scope`.
  */
-import { parseState, serializeState, type ViewState } from './url-state';
+import { parseState, serializeState, type LinkWarning, type ViewState } from './url-state';
 import type { Scope } from '../analysis/scope';
 import { data } from './data.svelte';
+import { todayIso } from '../lib/dates';
 import { i18n } from '../lib/i18n/index.svelte';
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 class ViewStore {
   state = $state<ViewState>(parseState('').state);
   /** what the link had that this version could not use */
-  warnings = $state<string[]>([]);
+  warnings = $state.raw<LinkWarning[]>([]);
   #lastHash = '';
   #lastPage: string | null = null;
 
   /** The analysis scope: as-of date (default: day after the last order), window, filters. */
   get scope(): Scope {
     return {
-      asOf: this.state.asOf ?? data.overview?.defaultAsOf ?? today(),
+      asOf: this.state.asOf ?? data.overview?.defaultAsOf ?? todayIso(),
       from: this.state.from,
       filters: $state.snapshot(this.state.filters) as Scope['filters'],
     };

@@ -23,11 +23,12 @@ export function normaliseSvg(svg: string): string {
     .trim();
 }
 
-/** Compare the first `svg` inside `chart` with the stored snapshot `name`. */
+/** Compare the chart's SVG inside `chart` with the stored snapshot `name`. */
 export async function expectSvgSnapshot(chart: Locator, name: string): Promise<void> {
   const svg = normaliseSvg(
     await chart
-      .locator('svg')
+      // the chart itself: legend swatches are small svgs without a viewBox
+      .locator('svg[viewBox]')
       .first()
       .evaluate((el) => el.outerHTML),
   );

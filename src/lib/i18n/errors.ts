@@ -13,7 +13,8 @@ export const errorsEn: Record<string, string> = {
   'error.parse-error': '{message}',
   'error.out-of-memory': '{message}',
   'error.too-large': '{message}',
-  'error.cancelled': 'Cancelled.',
+  'error.cancelled': '{message}',
+  'error.cancelled-file': '{message}',
   'error.mapping': '{message}',
   'error.query': '{message}',
   'error.storage': 'Browser storage failed: {detail}',
@@ -55,6 +56,7 @@ export const errorsZh: Record<string, string> = {
   'error.too-large':
     '{file} 对此浏览器标签页来说太大：约 {rows} 行，需要约 {need} 内存，标签页的 {budget} 中只剩 {free} 可用。文件未载入，之前载入的数据保留。请载入更小的数据：更短的日期范围、只保留需要的列，或抽样部分客户（例如每十个客户 ID 取一个）。',
   'error.cancelled': '已取消。',
+  'error.cancelled-file': '已取消加载 {file}。',
   'error.mapping': '{file} 的字段映射无法应用：{detail}',
   'error.query': '分析失败：{detail}',
   'error.storage': '浏览器存储失败：{detail}',
@@ -107,7 +109,7 @@ export function errorText(tr: Translate, e: AppError): string {
     const detail = issueText(tr, { ...e, code: String(e.params.issue), file: e.file ?? '' });
     return tr('error.mapping', { file: e.file ?? '', message: e.message, detail });
   }
-  const key = `error.${e.code}`;
+  const key = e.code === 'cancelled' && e.file ? 'error.cancelled-file' : `error.${e.code}`;
   if (!has(tr, key)) return e.message;
   return tr(key, { detail: e.message, file: e.file ?? '', ...e.params, message: e.message });
 }

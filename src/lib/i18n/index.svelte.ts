@@ -12,12 +12,13 @@ import { valueEn, valueZh } from './value';
 import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../format';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
+import { inputEn, inputZh } from './input';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...valueEn, ...badInputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...valueZh, ...badInputZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...errorsEn, ...valueEn, ...inputEn, ...badInputEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...errorsZh, ...valueZh, ...inputZh, ...badInputZh, ...zh },
 };
 
 function browserLang(): Lang {

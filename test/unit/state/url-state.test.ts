@@ -8,6 +8,7 @@ import { customerBase } from '../../../src/analysis/customer-base';
 import { breakdown } from '../../../src/analysis/breakdown';
 import { sql, inline } from '../../../src/lib/sql';
 import { openDb, query, load } from '../../helpers/duckdb';
+import { inputEn, inputZh } from '../../../src/lib/i18n/input';
 
 describe('URL state', () => {
   it('a default state serialises to a short link and back', () => {
@@ -45,19 +46,81 @@ describe('URL state', () => {
     expect(r.state.filters).toEqual([]);
     expect(r.state.life).toEqual(LIFE_DEFAULTS);
     expect(r.state.params).toEqual(MODELS.rfm11.defaults);
-    expect(r.warnings.join('\n')).toMatch(/unknown page/);
-    expect(r.warnings.join('\n')).toMatch(/unknown model/);
-    expect(r.warnings.join('\n')).toMatch(/not a date/);
-    expect(r.warnings.join('\n')).toMatch(/unknown parameter “zzz”/);
-    expect(r.warnings.join('\n')).toMatch(/filters ignored/);
-    expect(r.warnings.join('\n')).toMatch(/lifecycle options ignored/);
-    expect(r.warnings.join('\n')).toMatch(/model parameters ignored/);
+    const keys = r.warnings.map((w) => w.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'link.unknown_page',
+        'link.unknown_model',
+        'link.bad_date',
+        'link.unknown_param',
+        'link.filters',
+        'link.life_invalid',
+        'link.mp_invalid',
+      ]),
+    );
+    expect(r.warnings.find((w) => w.key === 'link.unknown_param')?.vars).toEqual({ name: 'zzz' });
   });
 
   it('migrates or flags other versions', () => {
-    expect(parseState('v=0&p=segments').warnings[0]).toMatch(/migrated/);
+    expect(parseState('v=0&p=segments').warnings[0]?.key).toBe('link.migrated');
     expect(parseState('v=0&p=segments').state.page).toBe('segments');
-    expect(parseState('v=7').warnings[0]).toMatch(/newer version/);
+    expect(parseState('v=7').warnings[0]).toEqual({ key: 'link.newer', vars: { v: '7' } });
+  });
+
+  it.each([
+    ['mp=oops', 'link.mp_malformed'],
+    ['mp=[1,2]', 'link.mp_malformed'],
+    ['mp=5', 'link.mp_malformed'],
+    ['mp={"nope":1}', 'link.mp_unknown'],
+    ['life=oops', 'link.life_malformed'],
+    ['life={"period":', 'link.life_malformed'],
+    ['life="month"', 'link.life_malformed'],
+    ['life={"perod":"week"}', 'link.life_unknown'],
+    ['life={"churnK":0}', 'link.life_invalid'],
+  ])('a malformed model or lifecycle parameter (%s) is reported, not dropped silently', (hash, key) => {
+    const r = parseState(`v=1&${hash}`);
+    expect(r.warnings.map((w) => w.key)).toEqual([key]);
+    expect(r.state.params).toEqual(MODELS.rfm11.defaults);
+    expect(r.state.life).toEqual(LIFE_DEFAULTS);
+  });
+
+  it('thousands of unknown keys collapse into one warning with a count', () => {
+    const junk = Array.from({ length: 50_000 }, (_, i) => `k${i}=1`).join('&');
+    const r = parseState(`v=1&p=segments&${junk}&k0=2`);
+    expect(r.state.page).toBe('segments');
+    expect(r.warnings).toEqual([{ key: 'link.unknown_params', vars: { n: 50_000, names: 'k0, k1, k2' } }]);
+    // a few stay named one by one
+    expect(parseState('a=1&b=2').warnings.map((w) => w.vars?.name)).toEqual(['a', 'b']);
+    const life = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i}`, i]));
+    expect(parseState(`life=${encodeURIComponent(JSON.stringify(life))}`).warnings).toEqual([
+      { key: 'link.life_unknown_many', vars: { n: 10, names: 'x0, x1, x2' } },
+    ]);
+  });
+
+  it('every link warning has an English and a Chinese text', () => {
+    const keys = new Set<string>();
+    const links = [
+      'v=x',
+      'v=0',
+      'v=9',
+      'zz=1',
+      '1=1&2=2&3=3&4=4',
+      'p=x',
+      'lang=x',
+      'asof=x',
+      'from=2024-02-01&asof=2024-01-01',
+      'f=x',
+      'm=x',
+    ];
+    links.push('mp=x', 'mp={"bins":9}', 'mp={"a":1}', 'mp={"a":1,"b":2,"c":3,"d":4}', 'cell=x', 'x=x', 'xm=x', 'ds=x');
+    links.push('life=x', 'life={"a":1}', 'life={"a":1,"b":2,"c":3,"d":4}', 'life={"churnK":0}');
+    for (const h of links) for (const w of parseState(h).warnings) keys.add(w.key);
+    expect(keys.size).toBeGreaterThanOrEqual(20);
+    for (const k of keys) {
+      expect(inputEn[k], k).toBeTruthy();
+      expect(inputZh[k], k).toBeTruthy();
+    }
+    expect(Object.keys(inputZh).sort()).toEqual(Object.keys(inputEn).sort());
   });
 
   it('describes how a dataset differs from the link', () => {

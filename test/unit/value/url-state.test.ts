@@ -21,7 +21,7 @@ describe('value options in the URL', () => {
     for (const bad of [{ k: 9 }, { cal: '1997-02-30' }, { unit: 'month' }, { split: 'nope' }, { months: 0 }]) {
       const r = parseState(`#v=1&p=value&val=${encodeURIComponent(JSON.stringify(bad))}`);
       expect(r.state.value, JSON.stringify(bad)).toEqual(VALUE_DEFAULTS);
-      expect(r.warnings).toContain('value options ignored (invalid)');
+      expect(r.warnings).toContainEqual({ key: 'link.value_invalid' });
     }
   });
 });

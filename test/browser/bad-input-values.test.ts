@@ -86,14 +86,15 @@ describe('bad values and line shapes', () => {
   });
 
   it('far-off dates (item 3): flagged with their rows, left out of the as-of date, every model runs, one click excludes them', async () => {
-    // rows 1–10 in March 2024; row 11 dated 9999-12-31, row 12 0001-01-01 (amounts 11, 12)
+    // data rows 1–10 in March 2024; row 11 dated 9999-12-31, row 12 0001-01-01 (amounts 11, 12); listed by
+    // the file's own line (header = line 1), so as lines 12 and 13
     const p = make('far-dates.csv', [HEADER, ...rows(10), 'v11,w11,9999-12-31,11\n', 'v12,w12,0001-01-01,12\n']);
     await loadFiles(s, [p]);
     expect(await errorsShown(s.page)).toEqual([]);
     const flagged = s.page.locator('[data-testid=flagged][data-kind=date]');
     await expect
       .poll(() => flagged.getByTestId('flagged-row').allTextContents(), { timeout: 60_000 })
-      .toEqual(['far-dates.csv · row 11: 9999-12-31', 'far-dates.csv · row 12: 0001-01-01']);
+      .toEqual(['far-dates.csv · row 12: 9999-12-31', 'far-dates.csv · row 13: 0001-01-01']);
     await s.page.screenshot({ path: 'test/output/bad-far-dates.png', fullPage: true });
     // segments on every model: no "invalid as-of date"
     await s.page.getByTestId('nav-segments').click();
@@ -119,7 +120,7 @@ describe('bad values and line shapes', () => {
   });
 
   it('NaN, Infinity, 1e309 (item 4) are rejected with their reason; 1e308 is flagged', async () => {
-    // rows 1–5 normal (15); row 6 NaN, 7 Infinity, 8 1e309 rejected; row 9 1e308 kept and flagged
+    // data rows 1–5 normal (15); row 6 NaN, 7 Infinity, 8 1e309 rejected; row 9 1e308 kept and flagged (file line 10)
     const p = make('non-finite.csv', [
       HEADER,
       ...rows(5),
@@ -133,7 +134,7 @@ describe('bad values and line shapes', () => {
     expect(await why(s.page, 'non-finite.csv')).toContain('non-finite amount (NaN or infinity): 3');
     expect(Number(await fileRow(s.page, 'non-finite.csv').getByTestId('rows-rejected').textContent())).toBe(3);
     expect(await s.page.locator('[data-testid=flagged][data-kind=amount]').getByTestId('flagged-row').allTextContents()).toEqual([
-      'non-finite.csv · row 9: 1e308',
+      'non-finite.csv · row 10: 1e308',
     ]);
     const revenue = (await s.page.getByTestId('kpi-revenue').textContent()) ?? '';
     expect(revenue).not.toMatch(/NaN|∞/);

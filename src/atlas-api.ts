@@ -133,6 +133,16 @@ export interface FileOverview {
   nulls: ColumnNulls[];
 }
 
+/** Values kept but named in the overview because they are far off (docs/bad-input.md). */
+export interface FlaggedValues {
+  kind: 'date' | 'amount';
+  count: number;
+  /** per file; for dates `keep` is the range the "exclude" button keeps (ISO dates, inclusive) */
+  files: { file: string; count: number; keep: { min: string; max: string } | null }[];
+  /** the first rows: file, 1-based data row, the value as written */
+  rows: { file: string; row: number; value: string | null }[];
+}
+
 export interface Overview {
   files: FileOverview[];
   /** distinct customers with at least one non-return order (buyers) */
@@ -164,6 +174,8 @@ export interface Overview {
   coverage: { field: string; share: number }[];
   /** the default as-of date: day after the last order (or event) */
   defaultAsOf: string | null;
+  /** far-off dates and huge amounts, flagged */
+  flagged: FlaggedValues[];
   issues: MappingIssue[];
   /** files whose order ids an earlier file of the same role already has (absent: none) */
   overlaps?: OrderOverlap[];

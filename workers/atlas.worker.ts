@@ -215,7 +215,14 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
     await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
-    return { ok: false, error: toAppError(e, { code: 'mapping', sql: current }) };
+    // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
+    let named: unknown = e;
+    if (e instanceof Error) {
+      let message = e.message;
+      for (const m of used) message = message.replaceAll(files.get(m.file)!.vname, m.file);
+      named = new Error(message);
+    }
+    return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
   // customer bases of the old tables are never read again: free their memory now
@@ -244,7 +251,8 @@ async function rejectedRowsCsv(file: string): Promise<string> {
   const id = f ? Number(f.raw.table.replace('raw_', '')) : NaN;
   // lines the CSV reader could not read (line numbers count the header), then rows the mapping dropped
   const reader = Number.isInteger(id)
-    ? await run(db, 'aux', `SELECT line, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 1000`).catch(() => [])
+    ? // rej_<id> is a TEMP table of the ingest connection: the aux connection does not see it
+      await run(db, 'ingest', `SELECT line, error_type, error_message, csv_line FROM rej_${id} ORDER BY line LIMIT 1000`).catch(() => [])
     : [];
   const rows = await rejectSample(db, file);
   return toCsv(

@@ -6,7 +6,26 @@
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { parquetReadObjects } from 'hyparquet';
-import { detectEncoding, binaryReason, isWhitespaceSeparated, whitespaceLineToCsv, type TextEncoding } from '../src/ingest/encoding';
+import {
+  detectEncoding,
+  binaryReason,
+  guessDelimiter,
+  hasMixedLineEnds,
+  isWhitespaceSeparated,
+  nulCount,
+  sliceOffsets,
+  whitespaceLineToCsv,
+  type TextEncoding,
+} from '../src/ingest/encoding';
+import {
+  badLineSql,
+  hasLongLine,
+  insertBadLinesSql,
+  rejectsAsText,
+  LONG_LINE_OPTIONS,
+  type RawRejectKind,
+} from '../src/ingest/raw-rejects';
+import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
 import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
 import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
@@ -15,6 +34,7 @@ import {
   countPassSql,
   fileSourceSql,
   headerLinesSql,
+  numberedSourceSql,
   readCsvSql,
   rejectOptions,
   sampleTableSql,
@@ -97,30 +117,60 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   if (format === 'json') return loadJson(file, ctx);
   let bytesHead: Uint8Array = head;
   if (format === 'csv.gz') bytesHead = await gunzipHead(file);
-  const bin = binaryReason(bytesHead);
+  // slices further in: the encoding, NUL bytes, line ends and line lengths are judged on more than the head
+  const slices = format === 'csv' ? await readSlices(file) : [];
+  const bin = binaryReason(bytesHead, slices);
   if (bin) fail(file.name, 'binary-file', `${file.name} cannot be read as a table: ${bin}.`);
-  const enc = detectEncoding(bytesHead);
+  const enc = detectEncoding(bytesHead, slices);
   let encoding: string = enc.encoding;
   const decodedHead = new TextDecoder(decoderLabel(enc.encoding)).decode(bytesHead.subarray(enc.skip));
   if (decodedHead.trim() === '') fail(file.name, 'empty-file', `${file.name} holds no data (only blank lines).`);
   const whitespace = isWhitespaceSeparated(decodedHead);
+  const delimiter = whitespace ? ',' : guessDelimiter(decodedHead);
   const vname = `f${ctx.id}.csv`;
-  const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv';
+  const withNul = nulCount([bytesHead, ...slices]) > 0;
+  let longLines = hasLongLine([bytesHead, ...slices]);
+  let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
   // the guard before any copy; a gzip file's text size is known only after decompressing it
   let estimate = format === 'csv.gz' ? 0 : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
-  if (byHandle) {
-    // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
-    await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
-  } else {
-    // Transcoding (other encodings, whitespace layout, gzip) writes a UTF-8 copy.
-    const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
-    const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, file.name, ctx);
-    if (format === 'csv.gz') estimate = guard(ctx, file.name, bytes.length, estimateRows(bytes.length, bytesHead));
-    await ctx.db.db.registerFileBuffer(vname, bytes);
-    if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
+  const register = async (): Promise<boolean> => {
+    const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly;
+    if (byHandle) {
+      // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
+      await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    } else {
+      // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy.
+      const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
+      const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
+      if (format === 'csv.gz') estimate = guard(ctx, file.name, bytes.length, estimateRows(bytes.length, bytesHead));
+      await ctx.db.db.registerFileBuffer(vname, bytes);
+    }
+    return byHandle;
+  };
+  const scan = async (): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> => {
+    const byHandle = await register();
+    const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
+    return scanRegistered(file.name, vname, byHandle, ctx, {
+      extra: longLines ? [LONG_LINE_OPTIONS] : [],
+      headerLines: null,
+      rejects: true,
+      kinds,
+    });
+  };
+  let loaded: Omit<RawLoad, 'encoding' | 'estimate'>;
+  try {
+    loaded = await scan();
+  } catch (e) {
+    // one long line, or mixed line ends the slices did not show: read once more the right way
+    const msg = e instanceof CsvReadError ? e.readerMessage : '';
+    if (ctx.isCancelled() || !((isLineSizeError(msg) && !longLines) || (isSniffError(msg) && !lfOnly))) throw e;
+    if (isLineSizeError(msg)) longLines = true;
+    else lfOnly = true;
+    loaded = await scan();
   }
-  const loaded = await scanRegistered(file.name, vname, byHandle, ctx, { extra: [], headerLines: null, rejects: true });
-  return { ...loaded, encoding, estimate };
+  if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
+  if (lfOnly) encoding += ' (mixed line ends, read as LF)';
+  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, estimate };
 }
 
 interface ScanOptions {
@@ -130,6 +180,8 @@ interface ScanOptions {
   headerLines: number | null;
   /** keep the reader's rejects (CSV from the user) */
   rejects: boolean;
+  /** lines the reader loads that are rejected all the same (`raw-rejects.ts`): too long, NUL bytes */
+  kinds?: RawRejectKind[];
 }
 
 /** Phase one on a registered file (see `loadFile`); drops what it made when it fails. */
@@ -142,19 +194,32 @@ async function scanRegistered(
 ): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> {
   const table = `raw_${ctx.id}`;
   const skipped = `skip_${ctx.id}`;
+  const rej = `rej_${ctx.id}`;
+  // the same reader options in the sniffer, the sample, the counting pass and the re-read
   const reading = readCsvSql(vname, [...o.extra, 'ignore_errors = true']);
   ctx.progress({ file: name, phase: 'loading', fraction: null });
   let ok = false;
   try {
     await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
-    const { raw, rows, nulls, headerLines } = await withOneThread(ctx.db, byHandle, async () => {
+    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, byHandle, async () => {
       // line numbers only: when the sniffer cannot answer on its own, assume one header line
       const [h] =
-        o.headerLines === null ? await run(ctx.db, 'ingest', headerLinesSql(vname)).catch(() => [{ h: 1 }]) : [{ h: o.headerLines }];
+        o.headerLines === null
+          ? await run(ctx.db, 'ingest', headerLinesSql(vname, o.extra)).catch(() => [{ h: 1 }])
+          : [{ h: o.headerLines }];
       if (ctx.isCancelled()) throw new Cancelled();
       await run(ctx.db, 'ingest', sampleTableSql(table, reading));
       if (ctx.isCancelled()) throw new Cancelled();
-      const sample = await describe(ctx.db, name, table);
+      let sample = await describe(ctx.db, name, table);
+      // lines the reader loads but that are rejected (too long, NUL bytes) leave the sample, the count and the re-read
+      const bad = badLineSql(
+        sample.columns.map((col) => col.name),
+        o.kinds ?? [],
+      );
+      if (bad) {
+        await exec(ctx.db, 'ingest', `DELETE FROM ${table} WHERE ${bad}`);
+        sample = await describe(ctx.db, name, table);
+      }
       ctx.progress({ file: name, phase: 'counting', fraction: null });
       const counting = readCsvSql(vname, [...o.extra, ...(o.rejects ? rejectOptions(ctx.id) : ['ignore_errors = true'])]);
       const [c] = await run(
@@ -163,6 +228,7 @@ async function scanRegistered(
         countPassSql(
           counting,
           sample.columns.map((col) => col.name),
+          bad,
         ),
       );
       const n = Number(c?.n ?? 0);
@@ -171,13 +237,27 @@ async function scanRegistered(
         rows: n,
         nulls: Object.fromEntries(sample.columns.map((col, i) => [col.name, n - Number(c?.[`c${i}`] ?? 0)])),
         headerLines: Number(h?.h ?? 1),
+        bad,
       };
     });
     if (ctx.isCancelled()) throw new Cancelled();
+    const skippedByReader = o.rejects ? (await readerRejects(ctx.db, name, ctx.id)).count : 0;
+    if (skippedByReader > 0) await exec(ctx.db, 'ingest', skippedLinesSql(rej, skipped, headerLines));
+    const from = { readCsv: reading, headerLines, skipped: skippedByReader > 0 ? skipped : null };
+    if (bad && o.rejects) {
+      // the rejected lines go to the reader's rejects with their line numbers (after the skip table: they are not skipped)
+      for (const st of rejectsAsText(rej)) await exec(ctx.db, 'ingest', st);
+      const insert = insertBadLinesSql(
+        numberedSourceSql(from),
+        rej,
+        raw.columns.map((col) => col.name),
+        o.kinds ?? [],
+      );
+      if (insert) await withOneThread(ctx.db, byHandle, () => exec(ctx.db, 'ingest', insert));
+    }
     if (rows === 0) fail(name, 'empty-file', `${name} has a header but no data rows.`);
     const rejects = o.rejects ? await readerRejects(ctx.db, name, ctx.id) : { count: 0, samples: [] };
-    if (rejects.count > 0) await exec(ctx.db, 'ingest', skippedLinesSql(`rej_${ctx.id}`, skipped, headerLines));
-    const source = fileSourceSql({ readCsv: reading, headerLines, skipped: rejects.count > 0 ? skipped : null });
+    const source = fileSourceSql({ ...from, exclude: bad });
     ok = true;
     return {
       raw: { ...raw, rows, nulls, source },
@@ -189,12 +269,22 @@ async function scanRegistered(
   } catch (e) {
     if (ctx.isCancelled() || e instanceof Cancelled) throw new Cancelled();
     if (e instanceof IngestError) throw e;
-    throw new IngestError(csvError(name, e));
+    throw new CsvReadError(csvError(name, vname, e), e instanceof Error ? e.message : String(e));
   } finally {
     if (!ok) {
       await exec(ctx.db, 'ingest', dropLoadSql(ctx.id)).catch(() => undefined);
       await ctx.db.db.dropFile(vname).catch(() => undefined);
     }
+  }
+}
+
+/** A CSV the reader refused, with the reader's own message (to decide on a second read). */
+class CsvReadError extends IngestError {
+  constructor(
+    e: AppError,
+    readonly readerMessage: string,
+  ) {
+    super(e);
   }
 }
 
@@ -221,8 +311,13 @@ function decoderLabel(e: TextEncoding): string {
   return e === 'utf-8-bom' ? 'utf-8' : e;
 }
 
-function csvError(file: string, e: unknown): AppError {
-  const msg = e instanceof Error ? e.message : String(e);
+/** Head slices as `sliceOffsets` places them (8 × 64 KiB over the rest of the file). */
+async function readSlices(file: File): Promise<Uint8Array[]> {
+  return Promise.all(sliceOffsets(file.size).map(async (o) => new Uint8Array(await file.slice(o.start, o.end).arrayBuffer())));
+}
+
+function csvError(file: string, vname: string, e: unknown): AppError {
+  const msg = withoutInternalName(e instanceof Error ? e.message : String(e), vname, file);
   if (/out of memory|memory|allocate/i.test(msg)) {
     return {
       code: 'out-of-memory',
@@ -329,6 +424,7 @@ async function transcode(
   enc: TextEncoding,
   skip: number,
   whitespace: boolean,
+  lfOnly: boolean,
   name: string,
   ctx: LoadContext,
 ): Promise<Uint8Array> {
@@ -346,6 +442,14 @@ async function transcode(
     total += b.length;
   };
   const handle = (text: string, final: boolean) => {
+    if (!whitespace && lfOnly) {
+      // CRLF → LF; a CR at the end of a chunk waits for the next one
+      let all = carry + text;
+      carry = !final && all.endsWith('\r') ? '\r' : '';
+      if (carry) all = all.slice(0, -1);
+      emit(all.replace(/\r\n/g, '\n'));
+      return;
+    }
     if (!whitespace) {
       emit(text);
       return;
@@ -376,6 +480,7 @@ async function transcode(
   }
   handle(decoder.decode(), true);
   if (whitespace && carry) emit(whitespaceLineToCsv(carry) + '\n');
+  else if (carry) emit(carry);
   return concat(parts, total);
 }
 

@@ -3,9 +3,9 @@
  * page — per-file read/reject counts and empty values, and overall totals.
  */
 import { addDays } from '../src/lib/dates';
-import type { FileMapping, Overview, FileOverview, MappingIssue } from '../src/atlas-api';
+import type { FileMapping, FlaggedValues, Overview, FileOverview, MappingIssue } from '../src/atlas-api';
 import type { RawFile } from '../src/ingest/mapping';
-import { overviewSql, COVERAGE_ALL } from '../src/ingest/overview';
+import { overviewSql, readerRejectReason, readerRejectsSql, COVERAGE_ALL } from '../src/ingest/overview';
 import { literal } from '../src/lib/sql';
 import { run, type Db } from './duckdb';
 
@@ -23,11 +23,13 @@ export async function buildOverview(
   const [cov] = await run(db, 'aux', q.coverageAll!);
   const nulls = await run(db, 'aux', q.nullsByColumn!);
   const rejectRows = await run(db, 'aux', q.rejects!).catch(() => []);
+  const flagged = await flags(db, q);
+  const readerReasons = await Promise.all(files.map((f) => readerRejects(db, f.raw.table, f.readerRejects)));
   const noKept = await run(db, 'aux', q.noKeptOrder!);
 
-  const fileOverviews: FileOverview[] = files.map((f) => {
+  const fileOverviews: FileOverview[] = files.map((f, i) => {
     const reasons = rejectRows.filter((r) => r.file === f.raw.name).map((r) => ({ reason: String(r.reason), rows: Number(r.rows) }));
-    if (f.readerRejects) reasons.unshift({ reason: 'unreadable CSV row (ragged or broken quotes)', rows: f.readerRejects });
+    reasons.unshift(...readerReasons[i]!);
     return {
       file: f.raw.name,
       role: f.mapping.role,
@@ -47,8 +49,9 @@ export async function buildOverview(
   const people = Number(cov?.customers ?? 0);
   const firstTs = (h?.first_ts as string | null) ?? null;
   const lastTs = (h?.last_ts as string | null) ?? null;
-  // recency and stages are measured to the day after the last order (or event, without orders)
-  const lastOrder = (h?.last_order_ts as string | null) ?? lastTs;
+  // recency and stages are measured to the day after the last order (or event, without orders);
+  // far-future dates are left out (a 9999-12-31 row would make the as-of date invalid)
+  const lastOrder = (h?.last_order_ts as string | null) ?? (h?.last_plausible_ts as string | null) ?? null;
   return {
     files: fileOverviews,
     customers: Number(h?.buyers ?? 0),
@@ -73,9 +76,49 @@ export async function buildOverview(
     eventCustomers: Number(h?.event_customers ?? 0),
     coverage: (['age', ...COVERAGE_ALL] as const).map((f) => ({ field: f, share: people ? Number(cov?.[f] ?? 0) / people : 0 })),
     defaultAsOf: lastOrder ? dayAfter(lastOrder.slice(0, 10)) : null,
+    flagged,
     issues,
     buildMs,
   };
+}
+
+/** Reader rejects of one raw table by reason (invalid UTF-8, line too long, NUL bytes, ragged). */
+async function readerRejects(db: Db, table: string, total: number): Promise<{ reason: string; rows: number }[]> {
+  // the reader's rejects table is a TEMP table of the ingest connection
+  const rows = await run(db, 'ingest', readerRejectsSql(table.replace(/^raw_/, 'rej_'))).catch(() => null);
+  if (rows === null) return total ? [{ reason: readerRejectReason(''), rows: total }] : [];
+  const by = new Map<string, number>();
+  for (const r of rows) {
+    const reason = readerRejectReason(String(r.error_type));
+    by.set(reason, (by.get(reason) ?? 0) + Number(r.n));
+  }
+  return [...by].map(([reason, n]) => ({ reason, rows: n }));
+}
+
+/** Far-off dates and huge amounts (`value_flags`), per kind: counts per file and the first rows. */
+async function flags(db: Db, q: Record<string, string>): Promise<FlaggedValues[]> {
+  const perFile = await run(db, 'aux', q.flags!).catch(() => []);
+  const rows = await run(db, 'aux', q.flagRows!).catch(() => []);
+  const out: FlaggedValues[] = [];
+  for (const kind of ['date', 'amount'] as const) {
+    const files = perFile
+      .filter((f) => f.kind === kind)
+      .map((f) => ({
+        file: String(f.file),
+        count: Number(f.n),
+        keep: kind === 'date' && f.lo !== null && f.hi !== null ? { min: String(f.lo), max: String(f.hi) } : null,
+      }));
+    if (files.length === 0) continue;
+    out.push({
+      kind,
+      count: files.reduce((s, f) => s + f.count, 0),
+      files,
+      rows: rows
+        .filter((r) => r.kind === kind)
+        .map((r) => ({ file: String(r.file), row: Number(r.row), value: r.value === null ? null : String(r.value) })),
+    });
+  }
+  return out;
 }
 
 function dayAfter(d: string): string {

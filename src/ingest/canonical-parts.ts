@@ -19,11 +19,28 @@ export const CANONICAL_DDL = [
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
   `CREATE TABLE rejects (file VARCHAR, "row" BIGINT, reason VARCHAR, value VARCHAR)`,
+  /**
+   * rows kept but flagged for the overview: `date` far outside the file's bulk (value outside
+   * lo…hi, the range the "exclude" button keeps), `amount` beyond a sane bound
+   */
+  `CREATE TABLE value_flags (file VARCHAR, "row" BIGINT, kind VARCHAR, value VARCHAR, lo DATE, hi DATE)`,
   /** return rows left out of `orders` in exclude mode, kept so the overview can count them and their customers */
   `CREATE TABLE returns_excluded (file VARCHAR, "row" BIGINT, customer_id VARCHAR, order_id VARCHAR, amount DOUBLE)`,
 ];
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'returns_excluded'] as const;
+/**
+ * The last plausible date as a SQL DATE literal: 365 days after `today` (orders dated in the near
+ * future happen: pre-orders, zones). Computed here because DuckDB-WASM has no `current_date`
+ * without the ICU extension.
+ */
+export function plausibleEnd(today: Date = new Date()): string {
+  const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 365));
+  return `DATE '${d.toISOString().slice(0, 10)}'`;
+}
+/** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
+export const HUGE_AMOUNT = 1e9;
+
+export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags', 'returns_excluded'] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {

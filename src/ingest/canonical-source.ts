@@ -28,15 +28,20 @@ export function sampleTableSql(table: string, readCsv: string, rows = SAMPLE_ROW
 /**
  * The full pass at load: rows read and, per column, non-empty values (`c0`, `c1`, …). Counting
  * every column makes the reader parse every field, so its rejects are complete; nothing is kept.
+ * Rows matching `exclude` (lines the reader loads but that are rejected: `raw-rejects.ts`) are not counted.
  */
-export function countPassSql(readCsv: string, columns: readonly string[]): string {
+export function countPassSql(readCsv: string, columns: readonly string[], exclude: string | null = null): string {
   const counts = columns.map((c, i) => `count(${ident(c).text}) AS c${i}`);
-  return `SELECT ${['count(*) AS n', ...counts].join(', ')} FROM ${readCsv}`;
+  return `SELECT ${['count(*) AS n', ...counts].join(', ')} FROM ${readCsv}${exclude ? ` WHERE NOT (${exclude})` : ''}`;
 }
 
-/** Lines before the first data row: DuckDB's sniffer answer (skipped rows plus the header). */
-export function headerLinesSql(vname: string): string {
-  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h FROM sniff_csv(${literal(vname)}, all_varchar = true, sample_size = 20480)`;
+/**
+ * Lines before the first data row: DuckDB's sniffer answer (skipped rows plus the header). `extra`:
+ * the reader options of the other passes (a larger `max_line_size`), so the sniffer reads as they do.
+ */
+export function headerLinesSql(vname: string, extra: string[] = []): string {
+  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra].join(', ');
+  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h FROM sniff_csv(${options})`;
 }
 
 /**
@@ -57,6 +62,8 @@ export interface FileSource {
   headerLines: number;
   /** the table from `skippedLinesSql`, when the reader skipped lines */
   skipped?: string | null;
+  /** rows the reader loads but that are rejected (`raw-rejects.ts`): left out, their line numbers kept */
+  exclude?: string | null;
 }
 
 /**
@@ -65,6 +72,12 @@ export interface FileSource {
  * projection of the outer query down into the CSV scan, so only the mapped columns are parsed.
  */
 export function fileSourceSql(s: FileSource): string {
+  const numbered = numberedSourceSql(s);
+  return s.exclude ? `(SELECT * FROM ${numbered} WHERE NOT (${s.exclude}))` : numbered;
+}
+
+/** `fileSourceSql` without leaving out the `exclude` rows: every row the reader returns, numbered. */
+export function numberedSourceSql(s: FileSource): string {
   const h = Math.max(0, Math.floor(s.headerLines));
   if (!s.skipped) return `(SELECT row_number() OVER () + ${h} AS __row, * FROM ${s.readCsv})`;
   return `(SELECT s.__k + ${h} + coalesce(x.c, 0) AS __row, s.* EXCLUDE (__k)

@@ -8,10 +8,22 @@
  */
 import { Sql, sql, raw, inline, join } from '../lib/sql';
 import type { FileMapping, MappingIssue, RawColumn, RawFile, RefundRule } from './mapping';
-import { idExpr, moneyExpr, numberExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
+import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
 import type { ZoneRule } from './timezones';
-import { CANONICAL_DDL, CANONICAL_TABLES, colOf, rc, tableOf, rawText, tsOf, eventTypeExpr, type Mapped } from './canonical-parts';
+import {
+  CANONICAL_DDL,
+  CANONICAL_TABLES,
+  HUGE_AMOUNT,
+  plausibleEnd,
+  colOf,
+  rc,
+  tableOf,
+  rawText,
+  tsOf,
+  eventTypeExpr,
+  type Mapped,
+} from './canonical-parts';
 import { validateMapping } from './validate';
 import { notSeenBefore } from './overlap';
 
@@ -27,14 +39,20 @@ function textOr(x: Mapped, role: Parameters<typeof colOf>[1], f: (c: Sql) => Sql
   return c ? f(rc(c)) : NULL_TEXT;
 }
 
-function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+/** `keep`: non-finite values stay (NaN, ±inf) for a check on the stored stage column. */
+function moneyOr(x: Mapped, role: Parameters<typeof colOf>[1], keep = false): Sql {
   const c = colOf(x, role);
-  return c ? moneyExpr(rc(c), c.type) : NULL_NUM;
+  return c ? moneyExpr(rc(c), c.type, x.m.numberFormat, keep) : NULL_NUM;
 }
 
-function numOr(x: Mapped, role: Parameters<typeof colOf>[1]): Sql {
+function numOr(x: Mapped, role: Parameters<typeof colOf>[1], keep = false): Sql {
   const c = colOf(x, role);
-  return c ? numberExpr(rc(c), c.type) : NULL_NUM;
+  return c ? numberExpr(rc(c), c.type, x.m.numberFormat, keep) : NULL_NUM;
+}
+
+/** NULL unless finite, on a stored column (cheap). */
+function finiteCol(c: string): Sql {
+  return raw(`(CASE WHEN isfinite(${c}) THEN ${c} END)`);
 }
 
 /**
@@ -120,6 +138,8 @@ function lookups(all: Mapped[]): Sql[] {
   return out;
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Each file's rows as the build reads them: a VIEW over the file (two-phase ingest: no staging copy). */
 const STAGE = raw('__stage');
 /**
@@ -129,17 +149,72 @@ const STAGE = raw('__stage');
  */
 const ORDER_STAGE = raw('__stage_orders');
 
-const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
+/**
+ * With a date range in the mapping (the overview's "exclude far-off dates"), TRUE for rows dated
+ * outside it: they are rejected as "date out of range" and left out of everything else, so they are
+ * not counted as unparseable nor flagged. FALSE without a range (and for rows without a time).
+ */
+function outsideRange(x: Mapped): Sql {
+  const r = x.m.dateRange;
+  if (!r || !ISO_DATE.test(r.min) || !ISO_DATE.test(r.max)) return raw('FALSE');
+  return sql`coalesce(ts < CAST(${r.min} AS DATE) OR ts >= CAST(${r.max} AS DATE) + INTERVAL 1 DAY, FALSE)`;
+}
 
 /**
- * Reject rows whose time is missing or unreadable, and rows with a further problem `other` (its
- * reason and value), in one pass over the file: `__stage` is a view, each statement re-reads it.
- * `stage` names the relation the file's rows are read from (`__stage`, or `ORDER_STAGE`).
+ * Flag (keep, but name in the overview) dates far outside the file's bulk: after today plus a
+ * year, or before 1990 when the file's median date is 2000 or later (else before 1900: year 0001
+ * is always flagged); and amounts of a billion or more. See docs/bad-input.md. `stage` names the
+ * relation the file's rows are read from; rows outside the mapping's date range are left out.
  */
-function timeRejects(x: Mapped, other?: { when: Sql; reason: string; value: Sql }, stage: Sql = STAGE): Sql {
-  if (!other) return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${TIME_REASON}, ts_raw FROM ${stage} WHERE ts IS NULL`;
-  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts IS NULL THEN ${TIME_REASON} ELSE ${other.reason} END,
-    CASE WHEN ts IS NULL THEN ts_raw ELSE ${other.value} END FROM ${stage} WHERE ts IS NULL OR (${other.when})`;
+function flags(x: Mapped, withAmount: boolean, stage: Sql = STAGE): Sql[] {
+  const kept = sql`ts IS NOT NULL AND NOT ${outsideRange(x)}`;
+  const bounds = sql`(SELECT CASE WHEN year(quantile_disc(ts, 0.5)) >= 2000 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
+    ${raw(plausibleEnd())} AS hi FROM ${stage} WHERE ${kept})`;
+  const out = [
+    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM ${stage}, ${bounds} b
+      WHERE ${kept} AND (ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY)`,
+  ];
+  if (withAmount)
+    out.push(
+      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM ${stage} WHERE ${kept} AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
+    );
+  return out;
+}
+
+const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
+
+/** A further reject check for `timeRejects`: the rows it holds for, its reason and the value shown. */
+interface RejectCheck {
+  when: Sql;
+  reason: Sql | string;
+  value: Sql;
+}
+
+/**
+ * Reject rows whose time is missing or unreadable, rows dated outside the mapping's date range, and
+ * rows with a further problem `other`, in one pass over the file: `__stage` is a view, each
+ * statement re-reads it. `stage` names the relation the file's rows are read from (`__stage`, or `ORDER_STAGE`).
+ */
+function timeRejects(x: Mapped, other?: RejectCheck, stage: Sql = STAGE): Sql {
+  const outside = outsideRange(x);
+  const range: RejectCheck = { when: outside, reason: 'date out of range', value: raw('ts_raw') };
+  const checks = [...(outside.text === 'FALSE' ? [] : [range]), ...(other ? [other] : [])];
+  if (checks.length === 0)
+    return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", ${TIME_REASON}, ts_raw FROM ${stage} WHERE ts IS NULL`;
+  const reason = join(
+    checks.map((c) => sql`WHEN ${c.when} THEN ${c.reason}`),
+    ' ',
+  );
+  const value = join(
+    checks.map((c) => sql`WHEN ${c.when} THEN ${c.value}`),
+    ' ',
+  );
+  const any = join(
+    checks.map((c) => sql`(${c.when})`),
+    ' OR ',
+  );
+  return sql`INSERT INTO rejects SELECT ${x.file.name}, "row", CASE WHEN ts IS NULL THEN ${TIME_REASON} ${reason} END,
+    CASE WHEN ts IS NULL THEN ts_raw ${value} END FROM ${stage} WHERE ts IS NULL OR ${any}`;
 }
 
 /**
@@ -163,10 +238,11 @@ function inheritOrderColumns(): Sql {
 
 function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
   const amountCol = colOf(x, 'amount');
-  const qty = numOr(x, 'quantity');
-  const price = moneyOr(x, 'unit_price');
+  // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
+  const qty = numOr(x, 'quantity', true);
+  const price = moneyOr(x, 'unit_price', true);
   const gross = amountCol
-    ? sql`${moneyOr(x, 'amount')} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
+    ? sql`${moneyOr(x, 'amount', true)} + coalesce(${moneyOr(x, 'extra_amount')}, 0)`
     : colOf(x, 'quantity') && colOf(x, 'unit_price')
       ? sql`${qty} * ${price}`
       : NULL_NUM;
@@ -182,16 +258,19 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
     ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund FROM ${tableOf(x)} r`;
-  const badAmount = amountCol ? sql`(amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '')` : raw('FALSE');
+  const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
+  const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
+  const amountReason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
   const inherit = Boolean(x.m.orderLevel && colOf(x, 'order_id'));
+  const outside = outsideRange(x);
   const from = inherit ? ORDER_STAGE : STAGE;
   // Without an amount or quantity × price, the value comes from order lines, else payments.
   const fromLines = !amountCol && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && hasLines;
   const joined = fromLines
-    ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, s.qty) AS q, coalesce(l.unit_price, s.price) AS up,
+    ? sql`SELECT s.*, coalesce(l.amount, p.amount, 0) AS amount0, coalesce(l.quantity, ${finiteCol('s.qty')}) AS q, coalesce(l.unit_price, ${finiteCol('s.price')}) AS up,
         coalesce(l.product_id, s.product_id) AS pid FROM ${from} s LEFT JOIN __lines l ON l.order_id = s.oid
         LEFT JOIN __payments p ON p.order_id = s.oid AND l.order_id IS NULL`
-    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, s.qty AS q, s.price AS up, s.product_id AS pid FROM ${from} s`;
+    : sql`SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM ${from} s`;
   const ruled = isReturnExpr(rule, { amount: raw('amount0'), quantity: raw('q'), orderId: raw('oid'), status: raw('status') });
   const isReturn = refund ? sql`(${ruled} OR coalesce(full_refund, FALSE))` : ruled;
   // Net: a refund row (negative amount or quantity) subtracts; a row that is a refund only by its
@@ -209,14 +288,12 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
-    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
   const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
-    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${badAmount} AND is_ret`;
-  const rejects = amountCol
-    ? timeRejects(x, { when: badAmount, reason: 'non-numeric amount', value: raw('amt_raw') }, from)
-    : timeRejects(x, undefined, from);
-  const body = [rejects, insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
+    FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_ret`;
+  const rejects = timeRejects(x, { when: badAmount, reason: amountReason, value: raw('amt_raw') }, from);
+  const body = [rejects, ...flags(x, Boolean(amountCol), from), insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
   // the materialised order stage is freed as soon as its file is done
   return inherit ? [stage, inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : [stage, ...body];
 }
@@ -231,9 +308,10 @@ function eventsFromFile(x: Mapped): Sql[] {
   return [
     stage,
     timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
+    ...flags(x, false),
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
-      FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL`,
+      FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
   ];
 }
 
@@ -263,7 +341,10 @@ function profilesFromFile(x: Mapped): Sql[] {
 }
 
 function customers(): Sql[] {
-  const asOf = raw('(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events))');
+  // ages on the last plausible date, so one far-future row does not age everybody
+  const asOf = raw(
+    `(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY)`,
+  );
   return [
     sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),

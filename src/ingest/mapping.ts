@@ -2,6 +2,9 @@
  * The column-mapping contract between the worker (which loads each file into a raw table),
  * the guesser (`roles.ts`), the mapping panel, and the canonical builder (`canonical.ts`).
  */
+import type { NumberFormat } from './values';
+
+export type { NumberFormat } from './values';
 import type { LayoutId } from './platforms';
 
 /** What a file holds. */
@@ -123,6 +126,8 @@ export interface RawFile {
   table: string;
   rows: number;
   columns: RawColumn[];
+  /** the CSV field delimiter seen in the header line (`,` `;` tab `|`); absent for JSON/Parquet */
+  delimiter?: string;
   /**
    * SQL relation (from `canonical-source.ts`) that re-reads the whole registered file with `__row`
    * = the file's line number. When set, `table` holds only a sample and every full pass reads this.
@@ -189,6 +194,13 @@ export interface FileMapping {
    * included; when set it replaces `tzOffsetMinutes`. Texts without a zone keep their wall clock.
    */
   timeZone?: string | null;
+  /** how numbers are written (`point`: 1,234.56; `comma`: 1.234,56); absent = `point` */
+  numberFormat?: NumberFormat;
+  /**
+   * Keep only times in this range (ISO dates `YYYY-MM-DD`, both inclusive); rows outside it are
+   * rejected as "date out of range". Set by the overview's "exclude" button for far-off dates.
+   */
+  dateRange?: { min: string; max: string } | null;
   /** the platform layout recognised from the headers (`src/ingest/platforms.ts`) */
   layout?: LayoutId;
   /**

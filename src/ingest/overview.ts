@@ -6,6 +6,7 @@
  */
 import { Sql, sql, ident, inline, join, raw } from '../lib/sql';
 import type { FileMapping } from './mapping';
+import { plausibleEnd } from './canonical-parts';
 
 import { ATTRIBUTES, COVERAGE_FIELDS } from '../analysis/attributes';
 
@@ -13,6 +14,30 @@ const PROFILE_FIELDS = ['age', ...ATTRIBUTES.map((a) => a.key)] as const;
 /** Profile fields the Data page reports coverage for (besides age). */
 export const COVERAGE_ALL = COVERAGE_FIELDS;
 
+/** The reason shown for lines the CSV reader rejected, by the reader's error type. */
+export function readerRejectReason(errorType: string): string {
+  switch (errorType.toUpperCase()) {
+    case 'INVALID ENCODING':
+      return 'invalid UTF-8 byte sequence';
+    case 'LINE TOO LONG':
+    case 'LINE SIZE OVER MAXIMUM':
+      return 'line too long';
+    case 'NUL BYTES':
+      return 'NUL bytes in the line';
+    default:
+      return 'unreadable CSV row (ragged or broken quotes)';
+  }
+}
+
+/** Lines the CSV reader rejected from one file, per error type (`rej_<id>` of `workers/files.ts`). */
+export function readerRejectsSql(rejTable: string): string {
+  return inline(
+    sql`SELECT CAST(error_type AS VARCHAR) AS error_type, count(DISTINCT line) AS n FROM ${ident(rejTable)} GROUP BY 1 ORDER BY 1`,
+  );
+}
+
+/** Flagged rows listed per kind in the overview. */
+export const FLAG_ROWS = 20;
 /**
  * Customers whose only order rows are returns or cancellations (excluded, or kept as negative rows
  * in net mode): they exist but never bought, so they are not buyers.
@@ -42,7 +67,7 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(DISTINCT order_id) FROM orders WHERE NOT is_return) AS orders,
       (SELECT count(*) FROM orders) AS order_lines,
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders) AS revenue,
-      (SELECT max(ts) FROM orders) AS last_order_ts,
+      (SELECT max(ts) FROM orders WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_order_ts,
       (SELECT count(DISTINCT customer_id) FROM events) AS event_customers,
       (SELECT count(*) FROM orders WHERE is_return) + (SELECT count(*) FROM returns_excluded) AS return_rows,
       (SELECT coalesce(round(sum(amount), 2), 0) FROM orders WHERE customer_id IS NULL) AS guest_revenue,
@@ -52,7 +77,8 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT count(category) FROM orders) + (SELECT count(category) FROM events) AS category_rows,
       (SELECT count(*) FROM events) AS events,
       (SELECT min(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS first_ts,
-      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts`,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events)) AS last_ts,
+      (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_plausible_ts`,
     eventsByType:
       'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,
@@ -60,6 +86,11 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
     // band counts as an age
     coverageAll: `SELECT count(*) AS customers, count(coalesce(CAST(age AS VARCHAR), age_band)) AS age, ${COVERAGE_ALL.map((f) => `count(${f}) AS ${f}`).join(', ')} FROM customers`,
     nullsByColumn: perColumn.length ? inline(join(perColumn, ' UNION ALL ')) : inline(raw('SELECT NULL AS file WHERE FALSE')),
+    // flagged far-off dates and huge amounts (value_flags): counts per kind and file, then the first rows
+    flags:
+      'SELECT kind, file, count(*) AS n, CAST(min(lo) AS VARCHAR) AS lo, CAST(max(hi) AS VARCHAR) AS hi FROM value_flags GROUP BY kind, file ORDER BY kind, file',
+    flagRows: `SELECT kind, file, "row", value FROM (SELECT *, row_number() OVER (PARTITION BY kind ORDER BY file, "row") AS k FROM value_flags)
+      WHERE k <= ${FLAG_ROWS} ORDER BY kind, file, "row"`,
     // customers without a kept order: id, return rows and their amount, largest first
     noKeptOrder: `SELECT n.customer_id, count(r.customer_id) AS return_rows, coalesce(round(sum(abs(r.amount)), 2), 0) AS amount
       FROM (${NO_KEPT_ORDER}) n LEFT JOIN (SELECT customer_id, amount FROM returns_excluded UNION ALL

@@ -7,7 +7,7 @@ import { guessZone, offsetSamples } from './timezones';
 import type { ColumnRole, FileMapping, FileRole, RawColumn, RawFile } from './mapping';
 import { detectTimestampFormat, timestampFormatFor } from './timestamps';
 import { isEventWord, canonicalEventType, NUMERIC_EVENT_CODES } from './event-types';
-import { isNumericType, numericShare } from './values';
+import { detectNumberFormat, isNumericType, numericShare } from './values';
 import { layoutOptions, layoutRoles, normaliseHeader, recogniseLayout } from './platforms';
 
 export { normaliseHeader } from './platforms';
@@ -312,6 +312,7 @@ export function guessMapping(file: RawFile): FileMapping {
     columns: roles,
     timestampFormat: tsCol ? timestampFormatFor(tsCol) : null,
     tzOffsetMinutes: zoneFor(columns, tsCol),
+    numberFormat: detectNumberFormat(columns, file.delimiter),
   };
   // Offsets written in the times (`-05:00` in winter, `-04:00` in summer) name the zone, DST included.
   const zone = tsCol ? guessZone(offsetSamples(tsCol.samples)) : null;

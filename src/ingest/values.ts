@@ -3,7 +3,7 @@
  * raw column as `Sql` and returns SQL of the canonical type; values that are not usable become NULL
  * (the canonical builder decides which NULLs are reported as rejects).
  */
-import { Sql, sql } from '../lib/sql';
+import { Sql, sql, str } from '../lib/sql';
 
 /** Texts that mean "no value" in exports (R `NA`, Tmall `null`, Excel `'null`, pandas `nan`). */
 export const NULL_MARKERS = ['', 'null', "'null", 'na', 'n/a', 'nan', 'none', '-', '--', '\\n'];
@@ -19,35 +19,102 @@ export function textExpr(col: Sql): Sql {
 }
 
 /**
- * An id as text: `17850.0` → `17850` (ids that a sniffer read as floats), Excel formula wrappers
- * `="2962…"` and `'2962…` → `2962…`, trimmed, null markers → NULL.
+ * An id as text: `17850.0` → `17850` (ids that a sniffer read as floats), the Excel text wrapper
+ * `="2962…"` and a leading apostrophe `'2962…` (Taobao) → `2962…`, trimmed, null markers → NULL. An id that looks like a spreadsheet formula
+ * (`=1+1`, ` =1+1`, `+1`, `@x`) is kept exactly as written, spaces included: in the data these
+ * are different customers, and formulas are neutralised only when exported (`src/lib/csv.ts`).
  */
 export function idExpr(col: Sql): Sql {
-  const t = sql`trim(CAST(${col} AS VARCHAR))`;
-  // Excel text markers: `="2962…"`, `=2962…`, and a leading apostrophe (`'2962…`, Taobao exports).
-  const unwrapped = sql`regexp_replace(${t}, '^="(.*)"$|^=(.*)$|^''(.*)$', '\\1\\2\\3')`;
+  const v = sql`CAST(${col} AS VARCHAR)`;
+  const t = sql`trim(${v})`;
+  const unwrapped = sql`regexp_replace(${t}, '^="(.*)"$|^''(.*)$', '\\1\\2')`;
   const noFloat = sql`regexp_replace(${unwrapped}, '^(-?\\d+)\\.0+$', '\\1')`;
-  // Regexes only where they can match (a leading "=" or "'", or a trailing ".0"): 8× faster on 1M rows.
-  const cleaned = sql`(CASE WHEN ${t} LIKE '=%' OR ${t} LIKE '''%' OR ${t} LIKE '%.0' THEN ${noFloat} ELSE ${t} END)`;
-  return sql`(CASE WHEN length(${cleaned}) <= 6 AND lower(${cleaned}) IN ${nullMarkers()} THEN NULL ELSE ${cleaned} END)`;
+  // Regexes only where they can match (a leading "=" or a trailing ".0"): 8× faster on 1M rows.
+  const cleaned = sql`(CASE WHEN ${t} LIKE '="%"' OR ${t} LIKE '''%' OR ${t} LIKE '%.0' THEN ${noFloat} WHEN left(${t}, 1) IN ('=', '+', '@') THEN ${v} ELSE ${t} END)`;
+  return sql`(CASE WHEN length(${cleaned}) <= 6 AND lower(trim(${cleaned})) IN ${nullMarkers()} THEN NULL ELSE ${cleaned} END)`;
+}
+
+/**
+ * How numbers are written in a file: `point` = `1,234.56` (decimal point; commas and spaces group
+ * thousands), `comma` = `1.234,56` or `1 234,56` (decimal comma; dots and spaces group thousands).
+ */
+export type NumberFormat = 'point' | 'comma';
+
+/** A leading Excel apostrophe (`'12.50`), currency marks and spaces (incl. no-break spaces) removed before a number is read. */
+const MONEY_NOISE = "^'|[\\s\\x{00A0}\\x{202F}¥￥$€£元]|RMB|CNY|USD|EUR|GBP";
+const MONEY_NOISE_JS = /^'|[\s\u00a0\u202f¥￥$€£元]|RMB|CNY|USD|EUR|GBP/g;
+
+/** NULL unless finite: `NaN`, `Infinity` and `1e309` (which reads as infinity) are not amounts. */
+function finiteOnly(x: Sql): Sql {
+  return sql`(CASE WHEN isfinite(${x}) THEN ${x} END)`;
 }
 
 /**
  * Money as DOUBLE: numbers pass through; text loses currency symbols, `元`, currency codes,
- * spaces, thousand separators and a leading Excel apostrophe (`'12.50`); `(12.50)` is negative; anything else (`无退款申请`) → NULL.
+ * spaces and thousand separators (`,` for `point`, `.` for `comma`, which reads `,` as the decimal
+ * mark); `(12.50)` is negative; anything else (`无退款申请`) and non-finite values → NULL.
  */
-export function moneyExpr(col: Sql, type: string): Sql {
-  if (isNumericType(type)) return sql`CAST(${col} AS DOUBLE)`;
-  const t = sql`regexp_replace(trim(CAST(${col} AS VARCHAR)), '^''|[\\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP', '', 'g')`;
+export function moneyExpr(col: Sql, type: string, format: NumberFormat = 'point', keepNonFinite = false): Sql {
+  // `keepNonFinite`: the caller checks isfinite on a stored column, which costs nothing; here the
+  // check repeats the whole parse (DuckDB does not share the subexpression), 1.7× on 2M rows.
+  const finite = keepNonFinite ? (x: Sql) => x : finiteOnly;
+  if (isNumericType(type)) return finite(sql`CAST(${col} AS DOUBLE)`);
+  const text = sql`trim(CAST(${col} AS VARCHAR))`;
+  const grouping = format === 'comma' ? '.' : ',';
+  const stripped = sql`regexp_replace(regexp_replace(${text}, ${str(MONEY_NOISE)}, '', 'g'), ${str(format === 'comma' ? '[.]' : ',')}, '', 'g')`;
+  const t = format === 'comma' ? sql`replace(${stripped}, ',', '.')` : stripped;
   const cleaned = sql`(CASE WHEN regexp_matches(${t}, '^\\(.*\\)$') THEN -TRY_CAST(substr(${t}, 2, length(${t}) - 2) AS DOUBLE) ELSE TRY_CAST(${t} AS DOUBLE) END)`;
   // Plain numbers (nearly every value) skip the cleaning regexes.
-  return sql`coalesce(TRY_CAST(trim(CAST(${col} AS VARCHAR)) AS DOUBLE), ${cleaned})`;
+  const plain =
+    format === 'comma'
+      ? sql`TRY_CAST(replace(replace(${text}, ${str(grouping)}, ''), ',', '.') AS DOUBLE)`
+      : sql`TRY_CAST(${text} AS DOUBLE)`;
+  return finite(sql`coalesce(${plain}, ${cleaned})`);
 }
 
-/** A plain number (quantity) as DOUBLE; text that is not a number → NULL. */
-export function numberExpr(col: Sql, type: string): Sql {
-  if (isNumericType(type)) return sql`CAST(${col} AS DOUBLE)`;
-  return sql`TRY_CAST(ltrim(replace(trim(CAST(${col} AS VARCHAR)), ',', ''), '''') AS DOUBLE)`;
+/** A plain number (quantity) as DOUBLE in the file's number format; text that is not a finite number → NULL (see `moneyExpr` for `keepNonFinite`). */
+export function numberExpr(col: Sql, type: string, format: NumberFormat = 'point', keepNonFinite = false): Sql {
+  const finite = keepNonFinite ? (x: Sql) => x : finiteOnly;
+  if (isNumericType(type)) return finite(sql`CAST(${col} AS DOUBLE)`);
+  const text = sql`regexp_replace(trim(CAST(${col} AS VARCHAR)), '^''|[\\s\\x{00A0}\\x{202F}]', '', 'g')`;
+  const t = format === 'comma' ? sql`replace(replace(${text}, '.', ''), ',', '.')` : sql`replace(${text}, ',', '')`;
+  return finite(sql`TRY_CAST(${t} AS DOUBLE)`);
+}
+
+/** True for a raw text that reads as a number but not a finite one (`NaN`, `-Infinity`, `1e309`): its own reject reason. */
+export function nonFiniteExpr(raw: Sql): Sql {
+  return sql`coalesce(NOT isfinite(TRY_CAST(trim(CAST(${raw} AS VARCHAR)) AS DOUBLE)), FALSE)`;
+}
+
+const COMMA_DECIMAL = /^[-+(]?\d{1,3}(\.\d{3})+,\d+\)?$/; // 1.234,56
+const COMMA_DECIMAL_BARE = /^[-+(]?\d+,\d{1,2}\)?$/; // 59,44 (also 1 234,56 once spaces are gone)
+const POINT_DECIMAL = /^[-+(]?(\d{1,3}(,\d{3})+\.\d+|\d+\.\d{1,2})\)?$/; // 1,234.56 · 59.44
+const NUMBERISH = /^[-+(]?[\d.,]+\)?$/;
+
+/**
+ * The number format of a file, from the sample values of its text columns that read as numbers.
+ * `comma` when some value has a decimal comma and none a decimal point: `1.234,56` anywhere; a
+ * bare `59,44` (comma + 1–2 digits, no dot) only when the file is not comma-delimited (`;`, tab),
+ * since thousands groups have three digits. Otherwise `point`.
+ */
+export function detectNumberFormat(
+  columns: readonly { type: string; samples: readonly (string | null)[] }[],
+  delimiter?: string,
+): NumberFormat {
+  let comma = 0;
+  let point = 0;
+  for (const c of columns) {
+    if (isNumericType(c.type)) continue;
+    const vals = c.samples
+      .filter((s): s is string => s !== null && !NULL_MARKERS.includes(s.trim().toLowerCase()))
+      .map((s) => s.replace(MONEY_NOISE_JS, ''));
+    if (vals.length === 0 || vals.filter((v) => NUMBERISH.test(v)).length < vals.length * 0.9) continue;
+    for (const v of vals) {
+      if (COMMA_DECIMAL.test(v) || (delimiter !== ',' && COMMA_DECIMAL_BARE.test(v))) comma++;
+      else if (POINT_DECIMAL.test(v)) point++;
+    }
+  }
+  return comma > 0 && point === 0 ? 'comma' : 'point';
 }
 
 /** `female`, `male`, or the value as written (男/女, M/F, male/female, 1/2 are not guessed: 1/2 differ by source). */
@@ -85,7 +152,8 @@ export function numericShare(samples: readonly (string | null)[]): number {
       Number(
         v
           .trim()
-          .replace(/^'|[\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP/g, '')
+          .replace(MONEY_NOISE_JS, '')
+          .replace(/,/g, '')
           .replace(/^\((.*)\)$/, '-$1'),
       ),
     ),

@@ -2,14 +2,18 @@
  * Load a CSV file the way the worker's two-phase ingest does (`workers/files.ts`), with the same
  * SQL builders: header lines from the sniffer, a sample table, one counting pass that stores the
  * reader's rejects, the skipped-line table, and `source` re-reading the file at build time.
+ * `extra`: further `read_csv` options for every pass (the worker's `LONG_LINE_OPTIONS`); `kinds`:
+ * lines the reader loads that are rejected all the same (too long, NUL bytes; `raw-rejects.ts`).
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawFile } from '../../src/ingest/mapping';
+import { badLineSql, insertBadLinesSql, rejectsAsText, type RawRejectKind } from '../../src/ingest/raw-rejects';
 import {
   countPassSql,
   fileSourceSql,
   headerLinesSql,
+  numberedSourceSql,
   readCsvSql,
   rejectOptions,
   sampleTableSql,
@@ -17,19 +21,33 @@ import {
 } from '../../src/ingest/canonical-source';
 import { query } from './duckdb';
 
-export async function loadTwoPhase(conn: DuckDBConnection, path: string, id: number, name = basename(path)): Promise<RawFile> {
-  const [h] = await query(conn, headerLinesSql(path));
+export async function loadTwoPhase(
+  conn: DuckDBConnection,
+  path: string,
+  id: number,
+  name = basename(path),
+  extra: string[] = [],
+  kinds: RawRejectKind[] = [],
+): Promise<RawFile> {
+  const [h] = await query(conn, headerLinesSql(path, extra));
   const headerLines = Number(h?.h);
   const table = `raw_${id}`;
-  const reading = readCsvSql(path, ['ignore_errors = true']);
+  const reading = readCsvSql(path, [...extra, 'ignore_errors = true']);
   await conn.run(sampleTableSql(table, reading));
   const cols = (await query(conn, `DESCRIBE ${table}`)).map((c) => String(c.column_name)).filter((c) => c !== '__row');
-  const [count] = await query(conn, countPassSql(readCsvSql(path, rejectOptions(id)), cols));
+  const bad = badLineSql(cols, kinds);
+  if (bad) await conn.run(`DELETE FROM ${table} WHERE ${bad}`);
+  const [count] = await query(conn, countPassSql(readCsvSql(path, [...extra, ...rejectOptions(id)]), cols, bad));
   const [rej] = await query(conn, `SELECT count(DISTINCT line) AS n FROM rej_${id}`);
   let skipped: string | null = null;
   if (Number(rej?.n) > 0) {
     skipped = `skip_${id}`;
     await conn.run(skippedLinesSql(`rej_${id}`, skipped, headerLines));
+  }
+  const from = { readCsv: reading, headerLines, skipped };
+  if (bad) {
+    for (const s of rejectsAsText(`rej_${id}`)) await conn.run(s);
+    await conn.run(insertBadLinesSql(numberedSourceSql(from), `rej_${id}`, cols, kinds)!);
   }
   const select = cols.map((c, i) => `CAST("${c.replaceAll('"', '""')}" AS VARCHAR) AS c${i}`).join(', ');
   const sample = await query(conn, `SELECT ${select} FROM ${table} ORDER BY __row LIMIT 200`);
@@ -43,7 +61,7 @@ export async function loadTwoPhase(conn: DuckDBConnection, path: string, id: num
       type: 'VARCHAR',
       samples: sample.map((r) => (r[`c${i}`] === null ? null : String(r[`c${i}`]))),
     })),
-    source: fileSourceSql({ readCsv: reading, headerLines, skipped }),
+    source: fileSourceSql({ ...from, exclude: bad }),
     nulls: Object.fromEntries(cols.map((c, i) => [c, n - Number(count?.[`c${i}`])])),
   };
 }

@@ -8,6 +8,7 @@ import { segmentsEn, segmentsZh } from './segments';
 import { lifecycleEn, lifecycleZh } from './lifecycle';
 import { privacyEn, privacyZh } from './privacy';
 import { definitionsEn, definitionsZh } from './definitions';
+import { badInputEn, badInputZh } from './bad-input';
 import { valueEn, valueZh } from './value';
 import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../format';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
@@ -17,8 +18,8 @@ import { inputEn, inputZh } from './input';
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...inputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...inputZh, ...zh },
+  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...inputEn, ...badInputEn, ...en },
+  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...inputZh, ...badInputZh, ...zh },
 };
 
 function browserLang(): Lang {

@@ -127,11 +127,14 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   const start = periodStart(p.unit, raw('a.day'), p.weekStart);
   const d = asOfDate(scope.asOf);
   const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
+  // recurring: a period's start day is its first start day inside the window (a mid-period window
+  // start must not hide a customer whose earlier start day that period lies before it)
+  const dayFrom = scope.from === null ? sql`` : sql`AND day >= CAST(${scope.from} AS DATE)`;
   // first: one cohort per customer (first start day); recurring: one per period with a start day
   const starts =
     kind === 'first'
       ? sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM st GROUP BY customer_id`
-      : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
+      : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active ${dayFrom} GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
   // segment splits are few and named by the model: keep them all
   const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
   return sql`WITH st AS (${activityDays(startAct, lookback(scope))}),

@@ -103,6 +103,27 @@ describe('cohort options', () => {
     ]);
   });
 
+  it('recurring: a window starting mid-period keeps a customer whose start day in that period is inside it', async () => {
+    // found by the property below (shrunk): orders on Jan 1 and Jan 2, window from Jan 2, months
+    await db.run('DELETE FROM orders; DELETE FROM events; DELETE FROM customers;');
+    await load(db, {
+      orders: [
+        { customer_id: 'c0', ts: '2023-01-02', amount: 1 },
+        { customer_id: 'c0', ts: '2023-01-01', amount: 1 },
+      ],
+    });
+    const rows = await query(
+      db,
+      cohortRetention(
+        { ...P, unit: 'month', periods: 1, cohortKind: 'recurring' },
+        { asOf: '2023-01-03', from: '2023-01-02', filters: [] },
+      ),
+    );
+    expect(rows.filter((r) => !r.is_average && r.period === 0).map((r) => [day(r.cohort), r.cohort_size])).toEqual([['2023-01-01', 1]]);
+    await db.run('DELETE FROM orders; DELETE FROM events; DELETE FROM customers;');
+    await load(db, { orders: ORDERS, events: EVENTS });
+  });
+
   it('property: recurring cohort sizes add up to the start-event customers of each period', async () => {
     const BASE = Date.UTC(2023, 0, 1);
     const date = (off: number) => new Date(BASE + off * 86_400_000).toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
 import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
-import { members, memberSorts, gridMembers } from '../src/analysis/members';
+import { MAX_ROWS, members, memberSorts, gridMembers } from '../src/analysis/members';
 import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis/segment-profile';
 import { segmentMigration } from '../src/analysis/lifecycle/transitions';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
@@ -58,7 +58,7 @@ function defsFor(model: AnyModel, params: unknown, keys: readonly string[]): Seg
 }
 
 /** Big enough for "all rows" in a CSV export; the modules insist on a LIMIT. */
-const ALL = 2_000_000_000;
+const ALL = MAX_ROWS;
 
 /**
  * The model with validated parameters; a value model without a fit (P(alive), CLV, personas picked

@@ -3,6 +3,7 @@ import { type Sql, sql, ident, num } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
 import { DEMOGRAPHIC_DIMENSIONS } from './attributes';
+import { MAX_ROWS } from './members';
 
 /** Customer-base columns a crosstab can use as its second axis. */
 export const CROSSTAB_ATTRIBUTES = [...DEMOGRAPHIC_DIMENSIONS, 'top_category'] as const;
@@ -32,7 +33,7 @@ export function crosstabMembers<A, B>(
   cell: { a: string; b: string },
   page: { limit: number; offset: number },
 ): Sql {
-  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 10_000) throw new Error(`invalid limit: ${page.limit}`);
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_ROWS) throw new Error(`invalid limit: ${page.limit}`);
   if (!Number.isInteger(page.offset) || page.offset < 0) throw new Error(`invalid offset: ${page.offset}`);
   const cells = crosstabCells(modelA, paramsA, b, ctx);
   return sql`SELECT base.customer_id, base.recency_days, base.orders, base.revenue, base.aov, base.last_ts, count(*) OVER () AS total

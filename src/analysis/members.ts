@@ -4,6 +4,9 @@ import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
 import { type RfmScoreParams, rfmScores } from './segmentation/rfm-scores';
 
+/** The most rows one list query may return (a CSV export of a whole segment asks for all in one query). */
+export const MAX_ROWS = 100_000_000;
+
 const BASE_SORTS = ['customer_id', 'recency_days', 'orders', 'revenue', 'aov', 'last_ts'] as const;
 const SCORE_SORTS = ['r_score', 'f_score', 'm_score'] as const;
 export type MemberSort = (typeof BASE_SORTS)[number] | (typeof SCORE_SORTS)[number];
@@ -29,7 +32,7 @@ export function memberSorts<P>(model: Model<P>): MemberSort[] {
  */
 export function members<P>(model: Model<P>, params: P, ctx: ModelContext, q: MembersQuery): Sql {
   if (!memberSorts(model).includes(q.sort)) throw new Error(`invalid sort: ${String(q.sort)}`);
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000) throw new Error(`invalid limit: ${q.limit}`);
+  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_ROWS) throw new Error(`invalid limit: ${q.limit}`);
   if (!Number.isInteger(q.offset) || q.offset < 0) throw new Error(`invalid offset: ${q.offset}`);
   const scores = model.scored ? raw(', a.r_score, a.f_score, a.m_score') : raw('');
   const dir = raw(q.desc ? 'DESC' : 'ASC');
@@ -53,7 +56,7 @@ export function gridMembers(
   page: { limit: number; offset: number },
 ): Sql {
   for (const [k, v] of Object.entries(cell)) if (!Number.isInteger(v) || v < 1 || v > 5) throw new Error(`invalid ${k} score: ${v}`);
-  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 10_000) throw new Error(`invalid limit: ${page.limit}`);
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_ROWS) throw new Error(`invalid limit: ${page.limit}`);
   if (!Number.isInteger(page.offset) || page.offset < 0) throw new Error(`invalid offset: ${page.offset}`);
   const f = raw(params.fScore === 'fm' ? '(s.f_score + s.m_score + 1) // 2' : 's.f_score');
   return sql`SELECT b.customer_id, b.recency_days, b.orders, b.revenue, b.aov, b.last_ts, s.r_score, ${f} AS f_score, s.m_score, count(*) OVER () AS total

@@ -245,6 +245,11 @@ const KNOWN_INERT_HOSTS = new Set([
   'community-extensions.duckdb.org',
   'nightly-extensions.duckdb.org',
   'unpkg.com',
+  // @stdlib's credit comments (gammaln, hyp2f1): links in comments, never fetched
+  'smath.com',
+  'svnweb.freebsd.org',
+  'www.boost.org',
+  'www.netlib.org',
 ]);
 
 describe('static check of the build', () => {

@@ -7,6 +7,7 @@
 import { type Sql, sql, raw, num, join } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { checkAscending, checkKeyword, checkNumber } from './model';
+import type { ParamField } from './editor';
 
 export interface RfmScoreParams {
   /** Number of score levels: scores run 1..bins. */
@@ -116,4 +117,17 @@ FROM (${values}) v, (SELECT ${cutList(p.bins, 'recency_days')} AS qr, ${cutList(
   return sql`SELECT customer_id, recency_days, frequency, monetary,
   ${scores}
 FROM (${values})`;
+}
+
+/** The editor field "what M measures", shared by the RFM models. */
+export function monetaryField<P extends { monetary: 'revenue' | 'aov' }>(): ParamField<P> {
+  return {
+    kind: 'choice',
+    path: 'monetary',
+    label: 'seg.param.monetary',
+    options: [
+      { value: 'revenue', label: 'seg.param.monetary.revenue' },
+      { value: 'aov', label: 'seg.param.monetary.aov' },
+    ],
+  };
 }

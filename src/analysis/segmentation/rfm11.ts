@@ -11,6 +11,7 @@ import { type Model, GREY, PALETTE, defineSegments, checkKeyword, checkNumber } 
 import { type RfmScoreParams, BREAK_BOUNDARIES, RFM_SCORE_DEFAULTS, rfmScores, validateRfmScores } from './rfm-scores';
 import type { ParamField } from './editor';
 import { rfmGrid } from '../breakdown';
+import { monetaryField } from './rfm-scores';
 
 export const RFM11_KEYS = [
   'champions',
@@ -192,15 +193,7 @@ export const rfm11: Model<Rfm11Params> = {
       options: [3, 4, 5].map((b) => ({ value: b, label: String(b), raw: true })),
       set: (p, v) => withBins(p, Number(v) as 3 | 4 | 5),
     },
-    {
-      kind: 'choice',
-      path: 'monetary',
-      label: 'seg.param.monetary',
-      options: [
-        { value: 'revenue', label: 'seg.param.monetary.revenue' },
-        { value: 'aov', label: 'seg.param.monetary.aov' },
-      ],
-    },
+    monetaryField(),
     {
       kind: 'choice',
       path: 'method',

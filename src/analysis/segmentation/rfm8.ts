@@ -6,6 +6,7 @@ import { type Sql, sql, raw } from '../../lib/sql';
 import type { ModelContext } from '../types';
 import { type Model, defineSegments, checkKeyword } from './model';
 import type { ParamField } from './editor';
+import { monetaryField } from './rfm-scores';
 
 export interface Rfm8Params {
   /** The threshold of each raw value: its mean or its median (interpolated) over buyers. */
@@ -61,15 +62,7 @@ export const rfm8: Model<Rfm8Params> = {
         { value: 'median', label: 'seg.param.threshold.median' },
       ],
     },
-    {
-      kind: 'choice',
-      path: 'monetary',
-      label: 'seg.param.monetary',
-      options: [
-        { value: 'revenue', label: 'seg.param.monetary.revenue' },
-        { value: 'aov', label: 'seg.param.monetary.aov' },
-      ],
-    },
+    monetaryField(),
   ] satisfies ParamField<Rfm8Params>[],
   assign(p: Rfm8Params, ctx: ModelContext): Sql {
     validate(p);

@@ -40,7 +40,6 @@ interface Loaded {
   readerRejects: number;
   /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
   vname: string;
-  byHandle: boolean;
   /** estimated canonical bytes (the memory guard adds these up) */
   estimate: number;
 }
@@ -143,7 +142,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
         progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
       });
-      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, byHandle: r.byHandle, estimate: r.estimate });
+      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, estimate: r.estimate });
       loaded.push({
         raw: r.raw,
         guess: guessMapping(r.raw),
@@ -185,13 +184,16 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   const checked = validateMapping(raws, used);
   const firstError = checked.issues.find((i) => i.level === 'error');
   if (firstError) return { ok: false, error: mappingError(firstError) };
-  // the build re-reads files registered by handle: on one thread with the threaded bundle
-  const byHandle = used.some((m) => files.get(m.file)!.byHandle);
+  // the build re-reads the files, registered by handle: on one thread with the threaded bundle
   let zoned: Awaited<ReturnType<typeof zoneRules>>;
   try {
     // offset tables of the mappings that name an IANA zone, and warnings on disagreeing offsets
     // (these read the files too)
-    zoned = await withOneThread(db, byHandle && used.some((m) => m.timeZone), () => zoneRules(db, raws, used));
+    zoned = await withOneThread(
+      db,
+      used.some((m) => m.timeZone),
+      () => zoneRules(db, raws, used),
+    );
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
@@ -201,7 +203,7 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   if (err) return { ok: false, error: mappingError(err) };
   let current = '';
   try {
-    await withOneThread(db, byHandle, async () => {
+    await withOneThread(db, true, async () => {
       await exec(db, 'ingest', 'BEGIN TRANSACTION');
       for (const s of built.statements) {
         current = s;

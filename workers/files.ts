@@ -73,8 +73,6 @@ export interface RawLoad {
   readerRejectSamples: RejectedRow[];
   /** the registered file that `raw.source` re-reads; dropped with the file */
   vname: string;
-  /** registered by handle (the coi bundle must read it on one thread) */
-  byHandle: boolean;
   /** estimated bytes of this file in the canonical tables (`canonical-size.ts`) */
   estimate: number;
 }
@@ -133,24 +131,23 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
   // the guard before any copy; a gzip file's text size is known only after decompressing it
   let estimate = format === 'csv.gz' ? 0 : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
-  const register = async (): Promise<boolean> => {
-    const byHandle = enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly;
-    if (byHandle) {
+  const register = async (): Promise<void> => {
+    if (enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly) {
       // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
-      await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      await registerBlob(ctx, vname, file);
     } else {
-      // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy.
+      // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy,
+      // kept as a Blob outside the wasm heap and registered by handle as well.
       const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
-      const bytes = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
-      if (format === 'csv.gz') estimate = guard(ctx, file.name, bytes.length, estimateRows(bytes.length, bytesHead));
-      await ctx.db.db.registerFileBuffer(vname, bytes);
+      const copy = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
+      if (format === 'csv.gz') estimate = guard(ctx, file.name, copy.size, estimateRows(copy.size, bytesHead));
+      await registerBlob(ctx, vname, copy);
     }
-    return byHandle;
   };
   const scan = async (): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> => {
-    const byHandle = await register();
+    await register();
     const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
-    return scanRegistered(file.name, vname, byHandle, ctx, {
+    return scanRegistered(file.name, vname, ctx, {
       extra: longLines ? [LONG_LINE_OPTIONS] : [],
       headerLines: null,
       rejects: true,
@@ -188,7 +185,6 @@ interface ScanOptions {
 async function scanRegistered(
   name: string,
   vname: string,
-  byHandle: boolean,
   ctx: LoadContext,
   o: ScanOptions,
 ): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> {
@@ -201,7 +197,7 @@ async function scanRegistered(
   let ok = false;
   try {
     await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
-    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, byHandle, async () => {
+    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, true, async () => {
       // line numbers only: when the sniffer cannot answer on its own, assume one header line
       const [h] =
         o.headerLines === null
@@ -253,7 +249,7 @@ async function scanRegistered(
         raw.columns.map((col) => col.name),
         o.kinds ?? [],
       );
-      if (insert) await withOneThread(ctx.db, byHandle, () => exec(ctx.db, 'ingest', insert));
+      if (insert) await withOneThread(ctx.db, true, () => exec(ctx.db, 'ingest', insert));
     }
     if (rows === 0) fail(name, 'empty-file', `${name} has a header but no data rows.`);
     const rejects = o.rejects ? await readerRejects(ctx.db, name, ctx.id) : { count: 0, samples: [] };
@@ -264,7 +260,6 @@ async function scanRegistered(
       readerRejects: rejects.count,
       readerRejectSamples: rejects.samples,
       vname,
-      byHandle,
     };
   } catch (e) {
     if (ctx.isCancelled() || e instanceof Cancelled) throw new Cancelled();
@@ -295,10 +290,11 @@ export function dropLoadSql(id: number): string {
 
 /**
  * With the threaded bundle a pthread cannot read a registered file handle reliably ("No HTML5 file
- * registered", PLATFORM-NOTES): scan such files on one thread, then give the threads back.
+ * registered", PLATFORM-NOTES), and every file is registered by handle (`registerBlob`): run what
+ * reads files on one thread (when `reads`), then give the threads back.
  */
-export async function withOneThread<T>(db: Db, byHandle: boolean, f: () => Promise<T>): Promise<T> {
-  const one = byHandle && db.info.threads > 1;
+export async function withOneThread<T>(db: Db, reads: boolean, f: () => Promise<T>): Promise<T> {
+  const one = reads && db.info.threads > 1;
   if (one) await exec(db, 'ingest', 'SET threads = 1');
   try {
     return await f();
@@ -417,7 +413,17 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Stream-decode to UTF-8 (and rewrite whitespace-separated lines as CSV) into one buffer. */
+/**
+ * Every file DuckDB reads is registered by handle, never with `registerFileBuffer`: in the threaded
+ * bundle that call copies through a heap view a DuckDB thread may have outgrown ("offset is out of
+ * bounds", duckdb-wasm#2256), and a buffer would sit whole in the wasm heap besides.
+ */
+async function registerBlob(ctx: LoadContext, vname: string, blob: Blob): Promise<void> {
+  const file = blob instanceof File ? blob : new File([blob], vname);
+  await ctx.db.db.registerFileHandle(vname, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+}
+
+/** Stream-decode to UTF-8 (and rewrite whitespace-separated lines as CSV) into one Blob. */
 async function transcode(
   source: ReadableStream<Uint8Array>,
   size: number,
@@ -427,11 +433,10 @@ async function transcode(
   lfOnly: boolean,
   name: string,
   ctx: LoadContext,
-): Promise<Uint8Array> {
+): Promise<Blob> {
   const decoder = new TextDecoder(decoderLabel(enc));
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
-  let total = 0;
   let read = 0;
   let carry = '';
   let first = true;
@@ -439,7 +444,6 @@ async function transcode(
   const emit = (text: string) => {
     const b = encoder.encode(text);
     parts.push(b);
-    total += b.length;
   };
   const handle = (text: string, final: boolean) => {
     if (!whitespace && lfOnly) {
@@ -481,7 +485,7 @@ async function transcode(
   handle(decoder.decode(), true);
   if (whitespace && carry) emit(whitespaceLineToCsv(carry) + '\n');
   else if (carry) emit(carry);
-  return concat(parts, total);
+  return new Blob(parts as BlobPart[]);
 }
 
 /** A record value as text (dates as `YYYY-MM-DD HH:MM:SS`, nested values as JSON). */
@@ -518,7 +522,7 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
   const vname = `f${ctx.id}.records.csv`;
   const text = new TextEncoder().encode(lines.join('\n') + '\n');
   const estimate = guard(ctx, name, text.length, rows.length);
-  await ctx.db.db.registerFileBuffer(vname, text);
+  await registerBlob(ctx, vname, new Blob([text]));
   const extra = [
     'header = true',
     `delim = ','`,
@@ -527,7 +531,7 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
     'auto_detect = false',
     `columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`,
   ];
-  const loaded = await scanRegistered(name, vname, false, ctx, { extra, headerLines: 0, rejects: false });
+  const loaded = await scanRegistered(name, vname, ctx, { extra, headerLines: 0, rejects: false });
   return { ...loaded, encoding: 'utf-8', estimate };
 }
 

@@ -109,6 +109,8 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.ret.mode.rolling': 'active in that period or later',
   'lifecycle.ret.cellTip': '{cohort}, period {k}: {value}',
   'lifecycle.ret.curves': 'Retention curves',
+  'lifecycle.ret.group': 'Group',
+  'lifecycle.ret.group.all': 'All {n} groups (small multiples)',
   'lifecycle.ret.curvesNote':
     'One line per cohort (darker = more recent); the thick red line is the size-weighted average over complete periods.',
 
@@ -264,6 +266,8 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.ret.mode.rolling': '该期或之后活跃',
   'lifecycle.ret.cellTip': '{cohort}，第 {k} 期：{value}',
   'lifecycle.ret.curves': '留存曲线',
+  'lifecycle.ret.group': '分组',
+  'lifecycle.ret.group.all': '全部 {n} 组（小多图）',
   'lifecycle.ret.curvesNote': '每条线代表一个批次（颜色越深越新）；红色粗线为已完结周期按人数加权的平均值。',
 
   'lifecycle.rep.title': '复购率',

@@ -1,7 +1,7 @@
 /**
  * The view state that lives in the URL (hash part, so it is never sent to any server): versioned,
  * validated, small. A link carries configuration — page, model and its non-default parameters,
- * dates, filters, selected segment, chart options, language, a dataset fingerprint — never data
+ * dates, filters, selected segment, chart options, language, currency, a dataset fingerprint — never data
  * rows. Parsing never throws: what it cannot use is reported and ignored.
  */
 import * as v from 'valibot';
@@ -9,6 +9,7 @@ import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/s
 import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
 import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
 import { isIsoDate } from '../lib/dates';
+import { isCurrencyCode } from '../lib/format';
 
 export { LIFE_DEFAULTS, type LifeState };
 
@@ -64,6 +65,8 @@ export interface ViewState {
   migrateFrom: string | null;
   life: LifeState;
   value: ValueState;
+  /** the currency money is shown in: an ISO 4217 code, '' for none, null to follow the files */
+  currency: string | null;
   ds: Fingerprint | null;
 }
 
@@ -83,6 +86,7 @@ export function defaultState(): ViewState {
     migrateFrom: null,
     life: structuredClone(LIFE_DEFAULTS),
     value: structuredClone(VALUE_DEFAULTS),
+    currency: null,
     ds: null,
   };
 }
@@ -211,7 +215,7 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'ds'].map((k) => [k, true]),
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'cur', 'ds'].map((k) => [k, true]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -310,6 +314,13 @@ export function parseState(hash: string): ParseResult {
     if (r.success) state.value = { ...r.output };
     else warnings.push({ key: 'link.value_invalid' });
   }
+  const cur = get('cur');
+  if (cur !== null) {
+    // `none`: money without a currency; else a three-letter code the browser can format
+    if (cur === 'none') state.currency = '';
+    else if (/^[A-Z]{3}$/.test(cur) && isCurrencyCode(cur)) state.currency = cur;
+    else warnings.push({ key: 'link.unknown_currency', vars: { v: clip(cur, 12) } });
+  }
   const ds = get('ds');
   if (ds !== null) {
     const r = v.safeParse(FingerprintSchema, parseJson(ds));
@@ -340,6 +351,7 @@ export function serializeState(s: ViewState): string {
   if (Object.keys(ld).length) q.set('life', JSON.stringify(ld));
   const vd = diff(VALUE_DEFAULTS, s.value);
   if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
+  if (s.currency !== null) q.set('cur', s.currency === '' ? 'none' : s.currency);
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   return q.toString();
 }

@@ -10,6 +10,7 @@
  * - Requests carry analysis options only; choices that merely change a drawing stay on the page.
  * - Only aggregates or one page of customers come back.
  */
+import type { ListSort } from './analysis/list-sort';
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
 import type { OrderOverlap } from './ingest/overlap';
 import type { Scope, FilterField } from './analysis/scope';
@@ -448,6 +449,8 @@ export interface LifeMembersRequest {
   segmentSplit: SegmentSplit | null;
   thresholds: StageThresholds;
   target: LifeMembersTarget;
+  /** sort by one of the list's own columns (in SQL); null: the list's own order */
+  sort?: ListSort | null;
   offset: number;
 }
 

@@ -592,8 +592,11 @@ export interface AtlasApi {
   /** SHA-256 (hex) of a file's bytes, to tell a file dropped twice. */
   hashFile(file: File): Promise<Result<string>>;
   removeFile(name: string): Promise<Result<null>>;
-  /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
-  applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
+  /**
+   * Build the canonical tables from the mappings; on error or cancel the previous tables stay.
+   * `onProgress` hears phase `building` with the share of build statements done.
+   */
+  applyMapping(mappings: FileMapping[], rule: RefundRule, onProgress?: (p: IngestProgress) => void): Promise<Result<Overview>>;
   /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
   rejectedRowsCsv(file: string): Promise<Result<string>>;
   memory(): Promise<Result<MemoryInfo>>;

@@ -240,7 +240,14 @@ export class DataState {
     try {
       const mappings = $state.snapshot(this.mappings) as FileMapping[];
       const rule = $state.snapshot(this.refundRule) as RefundRule;
-      const r = await ask((api) => api.applyMapping(mappings, rule));
+      this.progress = null;
+      const r = await ask((api) =>
+        api.applyMapping(
+          mappings,
+          rule,
+          Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+        ),
+      );
       if (r.ok) {
         this.overview = r.value;
         this.version++;
@@ -254,6 +261,7 @@ export class DataState {
       }
     } finally {
       this.busy = null;
+      this.progress = null;
       // a drop during a rebuild started from the mapping panel waits for it
       if (!this.#loading) this.#next();
     }

@@ -403,15 +403,13 @@ describe.skipIf(!hasDatasets)('real datasets through the file input', () => {
           { timeout: 120_000 },
         );
         expect(await hints.count()).toBe(0);
-        const cells = await page
-          .locator('[data-testid=retention-heatmap] rect[data-cohort]')
-          .evaluateAll((rects) =>
-            rects.map((r) => ({
-              cohort: r.getAttribute('data-cohort') ?? '',
-              k: Number(r.getAttribute('data-period')),
-              v: Number(r.getAttribute('data-value')),
-            })),
-          );
+        const cells = await page.locator('[data-testid=retention-heatmap] rect[data-cohort]').evaluateAll((rects) =>
+          rects.map((r) => ({
+            cohort: r.getAttribute('data-cohort') ?? '',
+            k: Number(r.getAttribute('data-period')),
+            v: Number(r.getAttribute('data-value')),
+          })),
+        );
         const cohorts = [...new Set(cells.map((c) => c.cohort))].sort();
         // day cohorts inside the window, each 100 % in its own day, and people come back on later days
         expect(cohorts.length).toBeGreaterThan(1);

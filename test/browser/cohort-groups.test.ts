@@ -6,6 +6,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openApp, loadDemo, readyAfter, errorsShown, type Session } from './browser';
 
+/** Re-rendering after a click can take seconds on a busy machine: poll with room. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 200 });
+
 const hash = (life: object) => `v=1&p=lifecycle&asof=2026-01-01&life=${encodeURIComponent(JSON.stringify(life))}`;
 
 describe('cohorts split by a dimension', () => {
@@ -33,7 +36,7 @@ describe('cohorts split by a dimension', () => {
 
     const allRows = await page.locator('[data-testid=retention-heatmap] table tbody tr td:first-child').allTextContents();
     await page.getByTestId('ret-group').selectOption({ label: 'web' });
-    await expect.poll(() => curves.getAttribute('data-panels')).toBe('1');
+    await poll(() => curves.getAttribute('data-panels')).toBe('1');
     const webRows = await page.locator('[data-testid=retention-heatmap] table tbody tr td:first-child').allTextContents();
     expect(webRows.length).toBeGreaterThan(1);
     expect(webRows.length).toBeLessThan(allRows.length);

@@ -5,6 +5,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openApp, loadDemo, readyAfter, errorsShown, type Session } from './browser';
 
+/** Re-rendering after a click can take seconds on a busy machine: poll with room. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 200 });
+
 const text = async (s: Session, id: string) => ((await s.page.getByTestId(id).first().textContent()) ?? '').trim();
 
 describe('currency', () => {
@@ -24,7 +27,7 @@ describe('currency', () => {
 
   it('choosing one in the mapping changes money everywhere and the URL', async () => {
     await s.page.locator('[data-testid=mapping] [data-testid=currency]').selectOption('EUR');
-    await expect.poll(() => text(s, 'kpi-revenue')).toMatch(/^€[\d,]+$/);
+    await poll(() => text(s, 'kpi-revenue')).toMatch(/^€[\d,]+$/);
     expect(s.page.url()).toContain('cur=EUR');
     await s.page.getByTestId('nav-segments').click();
     await readyAfter(s.page, 0);
@@ -36,7 +39,7 @@ describe('currency', () => {
     // "none": plain numbers, and the link says so
     await s.page.getByTestId('nav-data').click();
     await s.page.locator('[data-testid=mapping] [data-testid=currency]').selectOption('');
-    await expect.poll(() => text(s, 'kpi-revenue')).toMatch(/^[\d,]+$/);
+    await poll(() => text(s, 'kpi-revenue')).toMatch(/^[\d,]+$/);
     expect(s.page.url()).toContain('cur=none');
     expect(await errorsShown(s.page)).toEqual([]);
   });

@@ -4,7 +4,7 @@
  * customers with at least one repeat purchase: x repeat purchases with mean spend m_x > 0.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { maximise } from './optimise';
+import { maximiseSteps, runSteps, type Steps } from './optimise';
 
 export interface SpendSummary {
   /** repeat purchases (> 0) */
@@ -45,8 +45,8 @@ export function ggTotalLogLik(params: GammaGammaParams, rows: readonly SpendSumm
   return s;
 }
 
-/** Fit p, q, γ by maximum likelihood from several starts; γ's starts scale with the mean spend. */
-export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
+/** Fit p, q, γ by maximum likelihood from several starts, as steps; γ's starts scale with the mean spend. */
+export function* fitGammaGammaSteps(rows: readonly SpendSummary[]): Steps<GammaGammaFit> {
   const mean = rows.reduce((s, row) => s + row.mx, 0) / Math.max(rows.length, 1);
   const m = Math.max(mean, 1e-6);
   const starts = [
@@ -55,10 +55,15 @@ export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
     [2, 5, m / 2],
     [10, 2, m / 5],
   ];
-  const res = maximise((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts, Math.max(rows.length, 1));
+  const res = yield* maximiseSteps((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts, Math.max(rows.length, 1));
   const [p = NaN, q = NaN, gamma = NaN] = res.params;
   // E(M) = pγ/(q − 1) is finite only for q > 1
   return { params: { p, q, gamma }, ll: res.ll, converged: res.converged && q > 1 };
+}
+
+/** `fitGammaGammaSteps` run to the end. */
+export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
+  return runSteps(fitGammaGammaSteps(rows));
 }
 
 /**

@@ -503,7 +503,10 @@ export interface FitResult {
   gg: GammaGammaParams | null;
   ggLL: number | null;
   correlation: number | null;
+  /** customers the models were fitted on: a hash sample of at most 100,000 (`analysis/value/sample.ts`) */
   customers: number;
+  /** customers in scope; everyone is scored with the fitted parameters */
+  population: number;
   repeatCustomers: number;
   /** fit time in the worker, ms */
   ms: number;

@@ -6,12 +6,14 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase, type Job } from './query-runner';
-import { sql, type Sql } from '../src/lib/sql';
+import { sql, raw, type Sql } from '../src/lib/sql';
 import type { Scope } from '../src/analysis/scope';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
 import { rfSummary, rfGroups, UNIT_DAYS, type TimeUnit } from '../src/analysis/value/summary';
-import { fitValue, type ValueFit } from '../src/analysis/value/fit';
+import { fitValueSteps, type ValueFit } from '../src/analysis/value/fit';
+import { runStepsAsync } from '../src/analysis/value/optimise';
+import { fitSample } from '../src/analysis/value/sample';
 import { dataStats, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
 import { holdoutGroups, holdoutCheck, type HoldoutGroup } from '../src/analysis/value/holdout';
 import { historicValue, historicSummary, lorenz, gini, topShare } from '../src/analysis/value/historic';
@@ -52,18 +54,49 @@ function remember<V>(cache: Map<string, V>, key: string, v: V): V {
   return v;
 }
 
-/** Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`. */
+let fitSeq = 0;
+
+/**
+ * Between two ~150 ms slices of a fit: let the worker serve other calls, then stop if a newer
+ * request took this job's slot (the job answers `cancelled`).
+ */
+function pauseFor(j: Job): () => Promise<void> {
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (j.stale) throw new Error('superseded');
+  };
+}
+
+/**
+ * Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`:
+ * on the deterministic hash sample of at most `FIT_SAMPLE` customers (`sample.ts`), in slices that
+ * keep the worker responsive and stop when the request is superseded.
+ */
 async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean): Promise<ValueFit> {
   const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}`;
   const hit = fits.get(key);
   if (hit) return hit;
-  const summary = rfSummary(c.scope, { unit, calibrationEnd });
-  const groups = (await c.j.q(rfGroups(summary))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) })) as RfSummary[];
-  const spend = (await c.j.q(sql`SELECT x, m_x FROM (${summary}) WHERE x > 0`)).map((r) => ({
-    x: num(r.x),
-    mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
-  }));
-  return remember(fits, key, fitValue(groups, spend, money));
+  // the summary once as a table: counted, sampled and read twice
+  const name = `value_fit_${++fitSeq}`;
+  const table = raw(name);
+  let population: number;
+  let groups: RfSummary[];
+  let spend: { x: number; mx: number | null }[];
+  try {
+    await c.j.q(sql`CREATE OR REPLACE TABLE ${table} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
+    const [m] = await c.j.q(sql`SELECT count(*) AS n FROM ${table}`);
+    population = num(m?.n);
+    const sample = fitSample(table);
+    groups = (await c.j.q(rfGroups(sample))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) }));
+    spend = (await c.j.q(sql`SELECT x, m_x FROM (${sample}) WHERE x > 0`)).map((r) => ({
+      x: num(r.x),
+      mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
+    }));
+  } finally {
+    await c.db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+  }
+  const f = await runStepsAsync(fitValueSteps(groups, spend, money, population), pauseFor(c.j));
+  return remember(fits, key, f);
 }
 
 async function stats(c: Ctx): Promise<DataStats> {
@@ -269,6 +302,7 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
               ggLL: f.gg?.ll ?? null,
               correlation: f.correlation,
               customers: f.customers,
+              population: f.population,
               repeatCustomers: f.repeatCustomers,
               ms: f.ms,
             };

@@ -25,8 +25,11 @@ export type Steps<T> = Generator<void, T, void>;
 
 /** Iterations per start, in all. */
 const MAX_ITER = 2000;
-/** Work between pauses, ms. */
-const SLICE_MS = 40;
+/**
+ * Work between pauses, ms: short enough that other calls wait little, long enough that the
+ * gradient each resumed slice recomputes costs little.
+ */
+const SLICE_MS = 150;
 /** Stop when the BFGS step on the log-parameters is shorter than this. */
 const TOL = 1e-9;
 /**
@@ -63,16 +66,26 @@ export async function runStepsAsync<T>(steps: Steps<T>, pause: () => Promise<voi
  * callback, between two iterations, and the next slice resumes from the returned point and inverse
  * Hessian, so the result does not depend on where the slices fall.
  */
-function* search(f: (x: number[]) => number, x0: number[]): Steps<{ x: number[]; fx: number; stopped: boolean } | null> {
+function* search(f: (x: number[]) => number, x0: number[], sliceMs: number): Steps<{ x: number[]; fx: number; stopped: boolean } | null> {
   let x = x0;
   let hinv: number[][] | undefined;
   let used = 0;
   let restartedAt: number | null = null;
   while (used < MAX_ITER) {
-    const until = performance.now() + SLICE_MS;
+    const until = performance.now() + sliceMs;
     let r: ReturnType<typeof numeric.uncmin>;
     try {
-      r = numeric.uncmin(f, x, TOL, undefined, MAX_ITER - used, () => performance.now() > until, hinv ? { Hinv: hinv } : undefined);
+      // the callback runs before each iteration; never end a slice before its first iteration
+      // (uncmin evaluates f and its gradient before that, which alone may take longer than a slice)
+      r = numeric.uncmin(
+        f,
+        x,
+        TOL,
+        undefined,
+        MAX_ITER - used,
+        (it) => it > 0 && performance.now() > until,
+        hinv ? { Hinv: hinv } : undefined,
+      );
     } catch {
       // f(x0) is not finite, or the finite-difference gradient failed: this start is lost
       return null;
@@ -104,9 +117,14 @@ function* search(f: (x: number[]) => number, x0: number[]): Steps<{ x: number[];
  * Maximise `ll(params)` over positive parameters, as steps (see `runSteps`). `starts` are
  * natural-scale starting points. A non-finite log-likelihood counts as NaN, which the line search
  * steps back from. `weight` (the number of customers) scales the objective to a mean per customer,
- * so the stopping tolerance does not depend on the data size.
+ * so the stopping tolerance does not depend on the data size. `sliceMs`: work between steps.
  */
-export function* maximiseSteps(ll: (params: number[]) => number, starts: readonly number[][], weight = 1): Steps<MleResult> {
+export function* maximiseSteps(
+  ll: (params: number[]) => number,
+  starts: readonly number[][],
+  weight = 1,
+  sliceMs = SLICE_MS,
+): Steps<MleResult> {
   const f = (logp: number[]) => {
     if (logp.some((v) => !(Math.abs(v) <= MAX_LOG))) return NaN;
     const v = ll(logp.map(Math.exp)) / weight;
@@ -115,7 +133,7 @@ export function* maximiseSteps(ll: (params: number[]) => number, starts: readonl
   let best: { x: number[]; fx: number; stopped: boolean } | null = null;
   const optima: number[] = [];
   for (const s of starts) {
-    const r = yield* search(f, s.map(Math.log));
+    const r = yield* search(f, s.map(Math.log), sliceMs);
     yield;
     if (!r || !Number.isFinite(r.fx)) continue;
     optima.push(-r.fx * weight);

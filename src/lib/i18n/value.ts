@@ -33,6 +33,8 @@ export const valueEn: Record<string, string> = {
   'value.fit.gg': 'Gamma-Gamma: p = {p}, q = {q}, γ = {gamma}; log-likelihood {ll}',
   'value.fit.corr': 'Correlation of repeat purchases and mean spend: {corr}',
   'value.fit.meta': '{customers} customers, {repeat} with a repeat purchase; fitted in {ms} ms.',
+  'value.fit.sample':
+    'Fitted on {n} of {m} customers: a fixed sample (the {n} with the smallest hash of the customer ID, so the same data always gives the same fit). Every customer is scored with the fitted parameters.',
   'value.pred': 'Predictions over the next {months} months',
   'value.pred.alive': 'Mean P(alive)',
   'value.pred.purchases': 'Expected purchases',
@@ -123,6 +125,8 @@ export const valueZh: Record<string, string> = {
   'value.fit.gg': 'Gamma-Gamma：p = {p}，q = {q}，γ = {gamma}；对数似然 {ll}',
   'value.fit.corr': '复购次数与平均消费的相关系数：{corr}',
   'value.fit.meta': '{customers} 位客户，其中 {repeat} 位有复购；拟合耗时 {ms} 毫秒。',
+  'value.fit.sample':
+    '模型在 {m} 位客户中的 {n} 位上拟合：固定样本（客户 ID 哈希值最小的 {n} 位，同样的数据总是得到同样的拟合）。所有客户都用拟合出的参数打分。',
   'value.pred': '未来 {months} 个月的预测',
   'value.pred.alive': '平均存活概率',
   'value.pred.purchases': '预计购买次数',

@@ -47,7 +47,7 @@ describe('maximise', () => {
   });
 
   it('pausing between slices does not change the result, and a pause that throws stops the fit', async () => {
-    // a slow likelihood so the search spans several ~40 ms slices
+    // a slow likelihood so the search spans several slices
     const slow = (p: number[]) => {
       let s = 0;
       for (let i = 1; i <= 20_000; i++) s += Math.log(i) * 1e-12;
@@ -56,16 +56,26 @@ describe('maximise', () => {
     const starts = [[1], [30], [0.2]];
     const sync = runSteps(maximiseSteps(slow, starts, 200));
     let pauses = 0;
-    const paused = await runStepsAsync(maximiseSteps(slow, starts, 200), async () => {
+    const paused = await runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
       pauses++;
       await new Promise((r) => setTimeout(r, 0));
     });
     expect(pauses).toBeGreaterThan(3);
     expect(paused).toEqual(sync);
     await expect(
-      runStepsAsync(maximiseSteps(slow, starts, 200), async () => {
+      runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
         throw new Error('cancelled');
       }),
     ).rejects.toThrow('cancelled');
+  });
+
+  it('a slice shorter than one evaluation still makes progress (each slice runs at least one iteration)', async () => {
+    // sliceMs 0: every slice is "over" before its first iteration; this used to resume forever
+    const sync = maximise(expLL(7.5, 200), [[1], [30]], 200);
+    let pauses = 0;
+    const sliced = await runStepsAsync(maximiseSteps(expLL(7.5, 200), [[1], [30]], 200, 0), async () => {
+      if (++pauses > 10_000) throw new Error('no progress');
+    });
+    expect(sliced).toEqual(sync);
   });
 });

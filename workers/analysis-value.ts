@@ -22,6 +22,8 @@ import { pAliveExpr } from '../src/analysis/segmentation/p-alive';
 import { personaFeatures, featureMoments, featureSample, type PersonaFeature } from '../src/analysis/value/persona-features';
 import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
+import { clvTiers } from '../src/analysis/segmentation/clv-tiers';
+import { clvBySegment } from '../src/analysis/value/clv-by-segment';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
 import type {
   Result,
@@ -32,6 +34,7 @@ import type {
   HistoricResult,
   PersonasResult,
   PredictionSummary,
+  ClvByModel,
 } from '../src/atlas-api';
 
 type AnyModel = Model<unknown>;
@@ -239,6 +242,43 @@ FROM (SELECT ${pAliveExpr(f.bg.params)} AS p FROM (${summary}))`);
   };
 }
 
+/** The RFM model the Value page sets predicted CLV against (its default parameters). */
+const CLV_VS: ModelId = 'rfm11';
+
+/** Predicted CLV per RFM segment, with tier counts from the predicted-CLV tiers model (`clv-by-segment.ts`). */
+async function clvByRfm(c: Ctx, req: ValueRequest, f: ValueFit): Promise<ClvByModel | null> {
+  if (!f.bg || !f.gg) return null;
+  const clv = clvTiers.validate({
+    ...structuredClone(clvTiers.defaults),
+    unit: req.unit,
+    months: req.months,
+    monthlyDiscount: req.monthlyDiscount,
+    fit: { bg: f.bg.params, gg: f.gg.params },
+  });
+  const rfm = MODELS[CLV_VS] as AnyModel;
+  const ctx = { scope: c.scope, base: c.base };
+  const params = await resolveFitted(c, CLV_VS, rfm.validate(structuredClone(rfm.defaults)));
+  const rows = await c.j.q(clvBySegment(clvTiers.assign(clv, ctx), rfm.assign(params, ctx)));
+  return {
+    model: CLV_VS,
+    clv,
+    rows: rows.map((r) => ({
+      segment: String(r.segment),
+      customers: num(r.customers),
+      mean: num(r.mean),
+      p05: num(r.p05),
+      q1: num(r.q1),
+      median: num(r.median),
+      q3: num(r.q3),
+      p95: num(r.p95),
+      total: num(r.total),
+      high: num(r.high),
+      mid: num(r.mid),
+      low: num(r.low),
+    })),
+  };
+}
+
 async function personasFor(c: Ctx, req: ValueRequest, issues: ValueIssue[]): Promise<PersonasResult | null> {
   const features: PersonaFeature[] = ['recency', 'frequency', 'monetary', 'tenure', 'breadth'];
   const [ev] = await c.j.q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM events LIMIT 1)`);
@@ -287,7 +327,17 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
         const c: Ctx = { db, j, version: version(), scope: req.scope, base };
         const s = await stats(c);
         const issues = checkData(s, req.calibrationEnd);
-        const out: ValueResult = { stats: s, issues, historic: null, fit: null, predictions: null, holdout: null, personas: null, ms: 0 };
+        const out: ValueResult = {
+          stats: s,
+          issues,
+          historic: null,
+          fit: null,
+          predictions: null,
+          holdout: null,
+          clvByRfm: null,
+          personas: null,
+          ms: 0,
+        };
         if (s.purchaseDays === 0) return { ...out, ms: performance.now() - t0 };
         out.historic = await historic(c, req.split);
         if (!issues.some((i) => i.code === 'no-purchases' || i.code === 'single-day')) {
@@ -307,6 +357,7 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
               ms: f.ms,
             };
             out.predictions = await predictionSummary(c, req, f, issues);
+            if (out.predictions?.totalClv !== null && out.predictions?.totalClv !== undefined) out.clvByRfm = await clvByRfm(c, req, f);
           }
           if (req.calibrationEnd !== null && !issues.some((i) => i.code === 'holdout-outside')) {
             const cal = await fitFor(c, req.unit, req.calibrationEnd, false);

@@ -13,7 +13,7 @@ import type { Model } from '../src/analysis/segmentation/model';
 import { rfSummary, rfGroups, UNIT_DAYS, type TimeUnit } from '../src/analysis/value/summary';
 import { fitValueSteps, type ValueFit } from '../src/analysis/value/fit';
 import { runStepsAsync } from '../src/analysis/value/optimise';
-import { fitSample } from '../src/analysis/value/sample';
+import { fitSample, FIT_SAMPLE } from '../src/analysis/value/sample';
 import { dataStats, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
 import { holdoutGroups, holdoutCheck, type HoldoutGroup } from '../src/analysis/value/holdout';
 import { historicValue, historicSummary, lorenz, gini, topShare } from '../src/analysis/value/historic';
@@ -38,7 +38,8 @@ import type {
 } from '../src/atlas-api';
 
 type AnyModel = Model<unknown>;
-type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql };
+/** `sample`: customers the value models are fitted on (default `FIT_SAMPLE`; smaller in tests). */
+type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql; sample?: number };
 /** What a fit needs: the running job, the data version, the scope and its customer base. */
 export type FitCtx = Ctx;
 
@@ -76,7 +77,8 @@ function pauseFor(j: Job): () => Promise<void> {
  * keep the worker responsive and stop when the request is superseded.
  */
 async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean): Promise<ValueFit> {
-  const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}`;
+  const size = c.sample ?? FIT_SAMPLE;
+  const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}|${size}`;
   const hit = fits.get(key);
   if (hit) return hit;
   // the summary once as a table: counted, sampled and read twice
@@ -89,7 +91,7 @@ async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, mon
     await c.j.q(sql`CREATE OR REPLACE TABLE ${table} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
     const [m] = await c.j.q(sql`SELECT count(*) AS n FROM ${table}`);
     population = num(m?.n);
-    const sample = fitSample(table);
+    const sample = fitSample(sql`SELECT * FROM ${table}`, size);
     groups = (await c.j.q(rfGroups(sample))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) }));
     spend = (await c.j.q(sql`SELECT x, m_x FROM (${sample}) WHERE x > 0`)).map((r) => ({
       x: num(r.x),
@@ -316,7 +318,8 @@ FROM (${personasModel.assign(params, { scope: c.scope, base: c.base })}) a JOIN 
   return { k, suggested: sug.best, silhouettes: sug.scores, cards, params };
 }
 
-export function valueApi(getDb: () => Promise<Db>, version: () => number) {
+/** The Value page's worker API. `sample`: customers the models are fitted on (tests use fewer). */
+export function valueApi(getDb: () => Promise<Db>, version: () => number, sample: number = FIT_SAMPLE) {
   return {
     /** Everything the Value page shows, in one request (a newer one cancels it). */
     async value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>> {
@@ -324,7 +327,7 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'analysis', slot, async (j) => {
         const t0 = performance.now();
         const base = await ensureBase(db, j, version(), req.scope);
-        const c: Ctx = { db, j, version: version(), scope: req.scope, base };
+        const c: Ctx = { db, j, version: version(), scope: req.scope, base, sample };
         const s = await stats(c);
         const issues = checkData(s, req.calibrationEnd);
         const out: ValueResult = {

@@ -9,7 +9,7 @@
  * run, no warm-up, written to .bench-data/benchmarks-quick.md unless --out is given.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -19,6 +19,7 @@ import { generateBehavior } from './gen-behavior.mjs';
 import { buildApp, serveApp, transferSizes } from './bench/app-server.mjs';
 import { chromiumPath, launch, loadAndView, newPage, openApp, pageMemory, resegment } from './bench/browser.mjs';
 import { startSampler } from './bench/memory.mjs';
+import { bareRun, serveBare } from './bench/bare-server.mjs';
 import { consoleReport, fmtMs, machineInfo, markdown } from './bench/report.mjs';
 import { benchValueFit, parseCount, valueFitMarkdown } from './bench/value-fit.mjs';
 
@@ -112,16 +113,19 @@ results.transfer = await step('transfer sizes (gzip -9, brotli 11; cached by fil
 
 // 3. the app in Chromium
 let server;
+let bare;
 let browser;
 const sampler = startSampler(250);
 const cleanup = async () => {
   sampler.stop();
   await browser?.close().catch(() => {});
   await server?.close().catch(() => {});
+  await bare?.close().catch(() => {});
 };
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   server = await step('vite preview', serveApp);
+  bare = await step('bare DuckDB-WASM page (build + preview)', () => serveBare(join(DATA, 'bare-dist')));
   const url = server.url + (opt.bundle ? `?bundle=${opt.bundle}` : '');
   browser = await launch();
   const baseMs = stepMs(0);
@@ -194,6 +198,9 @@ try {
       if (s.pageErrors.length) a.pageErrors = s.pageErrors.slice(0, 5);
       await s.context.close().catch(() => {});
     }
+    // the engine alone on the same file, whatever happened to the app's run
+    if (size.kind !== 'events')
+      size.bare = await step(`bare DuckDB-WASM, ${size.rows.toLocaleString('en')} rows`, () => bareRuns(size, ms));
   }
 
   // ── Value page fit at 100k and 1M customers (issue 14; scripts/bench/value-fit.mjs) ──
@@ -206,6 +213,22 @@ try {
   log(`benchmark aborted: ${results.error}\n`);
 } finally {
   await cleanup();
+}
+
+/** The same file through bare DuckDB-WASM (same bundle, same browser, same RFM SQL), fresh page per run. */
+async function bareRuns(size, ms) {
+  const b = { totalMs: [], loadMs: [], rfmMs: [] };
+  for (let i = 0; i < warmups + reps; i++) {
+    const r = await bareRun(browser, bare.url + (opt.bundle ? `?bundle=${opt.bundle}` : ''), size.file, ms);
+    if (r.error) return { ...b, error: r.error };
+    Object.assign(b, { bundle: r.bundle, threads: r.threads, digest: r.digest });
+    log(`  bare ${fmtMs(r.totalMs)} (load ${fmtMs(r.loadMs)}, RFM ${fmtMs(r.rfmMs)})\n`);
+    if (i < warmups) continue;
+    b.totalMs.push(r.totalMs);
+    b.loadMs.push(r.loadMs);
+    b.rfmMs.push(r.rfmMs);
+  }
+  return b;
 }
 
 // 4. baselines, with the browser closed
@@ -234,7 +257,7 @@ for (const size of results.sizes) {
 // 5. report
 process.stdout.write(consoleReport(results) + '\n' + valueFitMarkdown(results.valueFit));
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, markdown(results) + valueFitMarkdown(results.valueFit));
+writeFileSync(outFile, markdown(results, existsSync(outFile) ? readFileSync(outFile, 'utf8') : '') + valueFitMarkdown(results.valueFit));
 writeFileSync(join(DATA, `results${opt.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 1));
 log(`\nwrote ${outFile} (raw figures: .bench-data/results${opt.quick ? '-quick' : ''}.json)\n`);
 process.exitCode = results.error ? 1 : 0;

@@ -7,8 +7,9 @@
  * on average, `gen-orders.mjs`), opens the Value page and reads what the worker reports: the BG/NBD
  * + Gamma-Gamma fit time (`data-fit-ms`, wall time in the worker including the pauses it makes for
  * other calls) and the fit sample (`data-fit-customers` of `data-fit-population`). While the page
- * computes, a second caller pings the worker (`memory()`, every 200 ms, over Comlink's own message
- * format) and the slowest answer says how long the worker kept other calls waiting.
+ * computes, a second caller pings the worker every 200 ms over Comlink's own message format: `cancel()`
+ * of an unused slot (answered by the worker's own thread: what the fit could hold up) and `memory()`
+ * (which also waits for the DuckDB statement running at the time).
  */
 import { parseArgs } from 'node:util';
 import { join, resolve, dirname } from 'node:path';
@@ -26,7 +27,8 @@ const PINGER = `(() => {
     }
   };
   let seq = 0;
-  const ping = () => new Promise((resolve) => {
+  /** One call over Comlink's wire format; the app's own Comlink ignores answers to ids it did not send. */
+  const call = (path, args) => new Promise((resolve) => {
     const w = window.__valueBench.worker;
     const id = 'value-bench-' + ++seq;
     const t0 = performance.now();
@@ -36,9 +38,11 @@ const PINGER = `(() => {
       resolve(performance.now() - t0);
     };
     w.addEventListener('message', on);
-    // Comlink's wire format for api.memory(); the app's own Comlink ignores answers to ids it did not send
-    w.postMessage({ id, type: 'APPLY', path: ['memory'], argumentList: [] });
+    w.postMessage({ id, type: 'APPLY', path: [path], argumentList: args.map((value) => ({ type: 'RAW', value })) });
   });
+  // cancel() of a slot nobody uses answers from the worker's own thread (no DuckDB statement);
+  // memory() also waits for the DuckDB statement running at the time
+  const ping = async () => ({ worker: await call('cancel', ['value-bench-idle']), duckdb: await call('memory', []) });
   window.__valueBenchPing = {
     start() {
       const b = window.__valueBench;
@@ -66,7 +70,8 @@ const median = (xs) => {
 
 /**
  * Measure the Value page at each customer count. `url`: the served app. Returns one row per count:
- * `{customers, rows, ingestMs, requestMs, fitMs, fitted, population, pings, pingMedianMs, pingMaxMs, issues}`
+ * `{customers, rows, ingestMs, requestMs, fitMs, fitted, population, pings, workerMedianMs, workerMaxMs,
+ * duckdbMedianMs, duckdbMaxMs, issues}`
  * or `{customers, error}`.
  */
 export async function benchValueFit(browser, url, { customers, out, log = () => {}, timeoutMs = 600_000 }) {
@@ -111,8 +116,10 @@ export async function benchValueFit(browser, url, { customers, out, log = () => 
         requestMs,
         ...info,
         pings: pings.length,
-        pingMedianMs: median(pings),
-        pingMaxMs: pings.length ? Math.max(...pings) : null,
+        workerMedianMs: median(pings.map((p) => p.worker)),
+        workerMaxMs: pings.length ? Math.max(...pings.map((p) => p.worker)) : null,
+        duckdbMedianMs: median(pings.map((p) => p.duckdb)),
+        duckdbMaxMs: pings.length ? Math.max(...pings.map((p) => p.duckdb)) : null,
       };
       log(`  value fit, ${n.toLocaleString('en')} customers: ${JSON.stringify(row)}\n`);
       rows.push(row);
@@ -138,21 +145,22 @@ export function valueFitMarkdown(rows) {
     'Generated orders (8 per customer on average). **Fit** is the wall time of both fits in the worker,',
     'including the pauses it makes every ~150 ms for other calls; the models are fitted on a hash sample',
     'of at most 100,000 customers and everyone is scored in SQL. **Request** is the whole Value page',
-    '(summary, fit, predictions, holdout, personas, Lorenz). **Other calls waited** is the latency of a',
-    "second caller's `memory()` pings (every 200 ms) during the request: median / slowest (a running",
-    'DuckDB statement also holds the worker, so the slowest includes SQL).',
+    '(summary, fit, predictions, holdout, personas, Lorenz). **Other calls waited**: a second caller pings',
+    'the worker every 200 ms during the request: `cancel()` of an unused slot is answered by the worker',
+    "thread itself (what a fit could hold up); `memory()` also waits for DuckDB's running statement.",
     '',
-    '| customers | orders | fitted on | fit | request | other calls waited (median / max) | issues |',
-    '|---|---|---|---|---|---|---|',
+    '| customers | orders | fitted on | fit | request | worker call waited (median / max) | DuckDB call waited (median / max) | issues |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     if (r.error) {
-      lines.push(`| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | failed: ${r.error} | | | | |`);
+      lines.push(`| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | failed: ${r.error} | | | | | |`);
       continue;
     }
     const fitted = r.fitted === null ? '—' : `${r.fitted.toLocaleString('en')} of ${r.population.toLocaleString('en')}`;
+    const waited = (med, max) => `${Math.round(med ?? 0)} ms / ${sec(max)}`;
     lines.push(
-      `| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${fitted} | ${sec(r.fitMs)} | ${sec(r.requestMs)} | ${Math.round(r.pingMedianMs ?? 0)} ms / ${sec(r.pingMaxMs)} (${r.pings} pings) | ${r.issues.join(', ') || '—'} |`,
+      `| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${fitted} | ${sec(r.fitMs)} | ${sec(r.requestMs)} | ${waited(r.workerMedianMs, r.workerMaxMs)} (${r.pings} pings) | ${waited(r.duckdbMedianMs, r.duckdbMaxMs)} | ${r.issues.join(', ') || '—'} |`,
     );
   }
   return lines.join('\n') + '\n';

@@ -29,7 +29,8 @@ async function nativeEngine(): Promise<Engine> {
       const out: Row = {};
       // as the worker's Arrow reader does: numbers for BIGINT, ISO text for dates
       for (const [k, v] of Object.entries(r))
-        out[k] = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : v;
+        out[k] =
+          typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString().slice(0, 10) : (v as string | number | boolean | null);
       return out;
     });
   return {

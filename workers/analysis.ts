@@ -75,7 +75,11 @@ async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> 
 }
 
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
-async function membersSql(c: FitCtx, req: Omit<SegmentMembersRequest, 'offset'>, page: { limit: number; offset: number }): Promise<Sql> {
+export async function membersSqlFor(
+  c: FitCtx,
+  req: Omit<SegmentMembersRequest, 'offset'>,
+  page: { limit: number; offset: number },
+): Promise<Sql> {
   const ctx = { scope: c.scope, base: c.base };
   const { model, params } = await fittedModel(c, req.model, req.params);
   if (req.cell) return crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
@@ -151,7 +155,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
         const base = await ensureBase(db, j, version(), req.scope);
         const rows = await j.q(
-          await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: PAGE_SIZE, offset: req.offset }),
+          await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: PAGE_SIZE, offset: req.offset }),
         );
         const total = Number(rows[0]?.total ?? 0);
         return { rows: memberRows(rows), offset: req.offset, total, more: req.offset + rows.length < total };
@@ -164,7 +168,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', slot, async (j) => {
         const base = await ensureBase(db, j, version(), req.scope);
         const rows = memberRows(
-          await j.q(await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
+          await j.q(await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
         );
         const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
         return objectsToCsv(

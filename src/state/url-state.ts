@@ -278,7 +278,7 @@ export function parseState(hash: string): ParseResult {
   }
   const cs = get('cs');
   if (cs !== null) {
-    const r = parseSavedSegments(parseJson(cs));
+    const r = parseSavedSegments(parseJson(cs) ?? null);
     state.custom = r.segments;
     if (r.dropped > 0) warnings.push({ key: 'link.custom_invalid', vars: { n: r.dropped } });
   }

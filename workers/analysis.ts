@@ -130,10 +130,16 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           }
           ct = { rows: ctRows, defs: ctDefs };
         }
-        const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
-          customers: 0,
-          revenue: 0,
-        });
+        // overlapping segments (Custom) would count a customer once per segment: the universe is every customer in scope
+        const universe = model.overlapping
+          ? await j.q(sql`SELECT count(*) AS customers, coalesce(sum(revenue), 0) AS revenue FROM ${base}`).then(([u]) => ({
+              customers: Number(u?.customers ?? 0),
+              revenue: Number(u?.revenue ?? 0),
+            }))
+          : rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
+              customers: 0,
+              revenue: 0,
+            });
         return {
           defs: defsFor(
             model,

@@ -92,6 +92,8 @@ describe('custom segments on the demo data', () => {
     async () => {
       fresh = await openApp({ query: link.slice(link.indexOf('#')) });
       const p = fresh.page;
+      // the link opens the Custom segments page; the data is never in a link: load the demo again
+      await p.getByTestId('nav-data').click();
       await loadDemo(fresh);
       await p.getByTestId('nav-custom').click();
       await expect.poll(() => p.getByTestId('saved-name').allTextContents()).toEqual(['VIP at risk']);

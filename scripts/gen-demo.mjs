@@ -221,7 +221,12 @@ function contact(id) {
   const n = Number(id.slice(1));
   const email = n % 11 === 0 ? '' : n % 7 === 0 ? ` User.${n}@Example.COM ` : `user.${n}@example.com`;
   const digits = `${MOBILE[n % MOBILE.length]}${String((n * 7919) % 1e8).padStart(8, '0')}`;
-  const styles = [digits, `+86 ${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`, `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, `0086${digits}`];
+  const styles = [
+    digits,
+    `+86 ${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`,
+    `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`,
+    `0086${digits}`,
+  ];
   const phone = n % 13 === 0 ? '' : n % 53 === 0 ? 'n/a' : n % 47 === 0 ? digits.slice(0, 5) : styles[n % styles.length];
   return [email, phone];
 }

@@ -43,7 +43,15 @@ export function plausibleEnd(today: Date = new Date()): string {
 /** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
 export const HUGE_AMOUNT = 1e9;
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags', 'returns_excluded', 'customer_attributes'] as const;
+export const CANONICAL_TABLES = [
+  'orders',
+  'events',
+  'customers',
+  'rejects',
+  'value_flags',
+  'returns_excluded',
+  'customer_attributes',
+] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {

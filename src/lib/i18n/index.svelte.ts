@@ -19,8 +19,30 @@ import { customEn, customZh } from './custom';
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...inputEn, ...badInputEn, ...customEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...inputZh, ...badInputZh, ...customZh, ...zh },
+  en: {
+    ...segmentsEn,
+    ...lifecycleEn,
+    ...privacyEn,
+    ...definitionsEn,
+    ...errorsEn,
+    ...valueEn,
+    ...inputEn,
+    ...badInputEn,
+    ...customEn,
+    ...en,
+  },
+  zh: {
+    ...segmentsZh,
+    ...lifecycleZh,
+    ...privacyZh,
+    ...definitionsZh,
+    ...errorsZh,
+    ...valueZh,
+    ...inputZh,
+    ...badInputZh,
+    ...customZh,
+    ...zh,
+  },
 };
 
 function browserLang(): Lang {

@@ -89,3 +89,19 @@ export const ATTRS_FINISH = [
     FROM __attrs GROUP BY customer_id, name`),
   raw('DROP TABLE IF EXISTS __attrs'),
 ];
+
+/**
+ * The mapping's attributes with one column's type changed (`null`: not an attribute). The guessed
+ * specs are written out first, so the other columns keep what the user saw.
+ */
+export function withAttributeType(
+  file: RawFile,
+  m: FileMapping,
+  column: string,
+  type: AttributeType | null,
+): Record<string, AttributeSpec> {
+  const out = { ...attributeSpecs(file, m) };
+  if (type === null) delete out[column];
+  else out[column] = { name: out[column]?.name ?? attributeName(column), type };
+  return out;
+}

@@ -9,7 +9,7 @@ import { openDb, query } from '../helpers/duckdb';
 import { hashedAudience, normaliseEmail, normalisePhone, sha256Hex } from '../../src/analysis/audience/normalise';
 import { contactsOf } from '../../src/analysis/audience/contacts';
 import { buildCanonical } from '../../src/ingest/canonical';
-import { attributeSpecs, guessAttributeType } from '../../src/ingest/extra-attributes';
+import { attributeSpecs, guessAttributeType, withAttributeType } from '../../src/ingest/extra-attributes';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../src/ingest/mapping';
 import { raw } from '../../src/lib/sql';
 
@@ -103,6 +103,14 @@ describe('named attributes from a customers file', () => {
     expect(attributeSpecs(file, { ...mapping, attributes: { Phone: { name: 'mobile', type: 'text' } } })).toEqual({
       Phone: { name: 'mobile', type: 'text' },
     });
+  });
+
+  it('the mapping panel changes one column: the other guesses are kept as they were shown', () => {
+    const edited = withAttributeType(file, mapping, 'points', 'text');
+    expect(edited.points).toEqual({ name: 'points', type: 'text' });
+    expect(edited.Tags).toEqual({ name: 'tags', type: 'list' });
+    const dropped = withAttributeType(file, { ...mapping, attributes: edited }, 'Phone', null);
+    expect(Object.keys(dropped).sort()).toEqual(['E-mail', 'Tags', 'joined', 'points']);
   });
 
   it('builds customer_attributes in the canonical build; contacts read back in one query', async () => {

@@ -21,7 +21,7 @@ import { assignmentOf, type CustomParams } from '../../src/analysis/custom/model
 import { breakdown } from '../../src/analysis/breakdown';
 import { crosstab } from '../../src/analysis/crosstab';
 import { members } from '../../src/analysis/members';
-import type { Condition, Rule } from '../../src/analysis/custom/rule';
+import { referencedAttributes, type Condition, type Rule } from '../../src/analysis/custom/rule';
 import type { ModelContext } from '../../src/analysis/types';
 import { CANONICAL_DDL } from '../../src/ingest/canonical-parts';
 
@@ -161,6 +161,22 @@ describe('custom rules', () => {
     expect(await ids(all(attr('email', 'text', 'not_empty')))).toBe('a');
     expect(await ids(all(attr('email', 'text', 'contains', 'X.COM')))).toBe('a');
     expect(await ids(all(attr('vip_level', 'text', 'in', 'gold')))).toBe('');
+  });
+
+  it('names the named attributes a rule refers to (a saved segment says which are missing)', () => {
+    const r: Rule = {
+      match: 'any',
+      items: [
+        city('in', 'x'),
+        { kind: 'attribute', name: 'vip_level', builtin: false, type: 'text', op: 'in', values: ['gold'] },
+        {
+          kind: 'group',
+          match: 'all',
+          conditions: [{ kind: 'attribute', name: 'tags', builtin: false, type: 'list', op: 'empty', values: [] }],
+        },
+      ],
+    };
+    expect(referencedAttributes(r)).toEqual(['vip_level', 'tags']);
   });
 
   it('membership in a segment of another model (spend tiers: b high; a, c mid; d, f low)', async () => {

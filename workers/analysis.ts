@@ -8,7 +8,14 @@ import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
-import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
+import {
+  crosstab,
+  crosstabMembers,
+  CROSSTAB_ATTRIBUTES,
+  NAMED_PREFIX,
+  type CrosstabAttribute,
+  type CrosstabSide,
+} from '../src/analysis/crosstab';
 import { MAX_ROWS, members, memberSorts, gridMembers } from '../src/analysis/members';
 import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis/segment-profile';
 import { segmentMigration } from '../src/analysis/lifecycle/transitions';
@@ -46,6 +53,7 @@ function sideOf(x: string): CrosstabSide<unknown> {
     return { model: m, params: structuredClone(m.defaults) };
   }
   if ((CROSSTAB_ATTRIBUTES as readonly string[]).includes(x)) return { attribute: x as CrosstabAttribute };
+  if (x.startsWith(NAMED_PREFIX) && x.length > NAMED_PREFIX.length) return { named: x.slice(NAMED_PREFIX.length) };
   throw new Error(`invalid cross-tab: ${x}`);
 }
 

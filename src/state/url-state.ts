@@ -312,7 +312,9 @@ export function parseState(hash: string): ParseResult {
   if (state.segment === null && state.cell?.kind === 'x') state.cell = null;
   const x = get('x');
   if (x !== null) {
-    if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x)) state.crosstab = x;
+    // a model, a filter field, or a named attribute of the customers file (`attr:<name>`)
+    if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x) || (x.startsWith('attr:') && v.is(Short, x) && x.length > 5))
+      state.crosstab = x;
     else warnings.push({ key: 'link.unknown_crosstab', vars: { v: clip(x) } });
   }
   const xm = get('xm');

@@ -225,6 +225,12 @@ describe('the Custom model', () => {
     expect(page.map((r) => r.customer_id)).toEqual(['b', 'a', 'd']);
   });
 
+  it('cross-tabs against a named attribute of the customers file (no value → unknown)', async () => {
+    const rows = await query(db, crosstab(MODELS.custom, params, { named: 'level' }, ctx));
+    // level: a 3, b 1; d has none
+    expect(rows.map((r) => `${r.a}×${r.b}:${r.customers}`)).toEqual(['c1×3:1', 'c2×1:1', 'c2×3:1', 'c2×unknown:1']);
+  });
+
   it('validates: unreadable segments and empty rules are refused', () => {
     expect(() => MODELS.custom.validate({ segments: [{ id: 'c1', name: '<b>x</b>', rule: VIP_AT_RISK }] })).toThrow('not readable');
     expect(() => MODELS.custom.validate({ segments: [{ id: 'c1', name: 'x', rule: { match: 'all', items: [] } }] })).toThrow(

@@ -53,6 +53,11 @@ describe('saved segments in the link', () => {
     expect(junk.warnings).toEqual([{ key: 'link.custom_invalid', vars: { n: 1 } }]);
   });
 
+  it('a named attribute can be the cross-tab side (x=attr:<name>)', () => {
+    expect(parseState('v=1&x=attr%3Aemail').state.crosstab).toBe('attr:email');
+    expect(parseState('v=1&x=attr%3A').warnings.map((w) => w.key)).toEqual(['link.unknown_crosstab']);
+  });
+
   it('refuses names with markup or formula characters (and a link carrying one)', () => {
     expect(nameProblem('VIP at risk')).toBeNull();
     expect(nameProblem('<img src=x onerror=alert(1)>')).toBe('name-markup');

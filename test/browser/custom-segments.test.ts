@@ -104,7 +104,7 @@ describe('custom segments on the demo data', () => {
       await p.locator('[data-testid=crosstab] .tableview tbody tr').first().waitFor({ state: 'attached', timeout: 120_000 });
       const cells = await p
         .locator('[data-testid=crosstab] .tableview tbody tr')
-        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
       expect(cells.length).toBeGreaterThan(0);
       expect(cells.every((c) => c[0] === 'VIP at risk')).toBe(true);
       expect(cells.reduce((sum, c) => sum + Number((c[2] ?? '').replace(/\D/g, '')), 0)).toBe(count);

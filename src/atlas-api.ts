@@ -30,6 +30,7 @@ import type { HoldoutResult } from './analysis/value/holdout';
 import type { DataStats, ValueIssue } from './analysis/value/gating';
 import type { PersonaFeature } from './analysis/value/persona-features';
 import type { PersonasParams } from './analysis/segmentation/personas';
+import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
 import type { ContactRow } from './analysis/audience/normalise';
 
@@ -505,7 +506,10 @@ export interface FitResult {
   gg: GammaGammaParams | null;
   ggLL: number | null;
   correlation: number | null;
+  /** customers the models were fitted on: a hash sample of at most 100,000 (`analysis/value/sample.ts`) */
   customers: number;
+  /** customers in scope; everyone is scored with the fitted parameters */
+  population: number;
   repeatCustomers: number;
   /** fit time in the worker, ms */
   ms: number;
@@ -541,6 +545,31 @@ export interface PersonasResult {
   params: PersonasParams;
 }
 
+/** Predicted CLV of one segment of another model (`analysis/value/clv-by-segment.ts`). */
+export interface ClvSegmentRow {
+  segment: string;
+  customers: number;
+  mean: number;
+  p05: number;
+  q1: number;
+  median: number;
+  q3: number;
+  p95: number;
+  total: number;
+  /** customers per predicted-CLV tier */
+  high: number;
+  mid: number;
+  low: number;
+}
+
+/** Predicted CLV per segment of an RFM model, with the CLV tiers model's parameters to open them. */
+export interface ClvByModel {
+  model: ModelId;
+  /** the predicted-CLV tiers model's complete parameters (fitted), as used for the tier counts */
+  clv: ClvTiersParams;
+  rows: ClvSegmentRow[];
+}
+
 export interface ValueResult {
   stats: DataStats;
   issues: ValueIssue[];
@@ -550,6 +579,8 @@ export interface ValueResult {
   predictions: PredictionSummary | null;
   /** fitted on the calibration period only, checked on the holdout */
   holdout: (HoldoutResult & { fit: BgNbdParams; tStar: number }) | null;
+  /** predicted CLV per RFM segment (null without a spend model) */
+  clvByRfm: ClvByModel | null;
   personas: PersonasResult | null;
   ms: number;
 }

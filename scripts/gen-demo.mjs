@@ -210,13 +210,34 @@ function simulate(rng, c, products, orders, events) {
 
 const blank = (rng, v) => (rng.chance(BLANK_RATE) ? '' : v);
 
+const MOBILE = ['138', '139', '150', '151', '186', '188'];
+
+/**
+ * Contact columns for the audience export, derived from the id alone (no random draws, so every
+ * other column stays as it was): e-mail with stray spaces and capitals now and then, a Chinese
+ * mobile number written four ways, and a few values no one can normalise (`n/a`, too short).
+ */
+function contact(id) {
+  const n = Number(id.slice(1));
+  const email = n % 11 === 0 ? '' : n % 7 === 0 ? ` User.${n}@Example.COM ` : `user.${n}@example.com`;
+  const digits = `${MOBILE[n % MOBILE.length]}${String((n * 7919) % 1e8).padStart(8, '0')}`;
+  const styles = [
+    digits,
+    `+86 ${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`,
+    `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`,
+    `0086${digits}`,
+  ];
+  const phone = n % 13 === 0 ? '' : n % 53 === 0 ? 'n/a' : n % 47 === 0 ? digits.slice(0, 5) : styles[n % styles.length];
+  return [email, phone];
+}
+
 function customersCsv(rng, customers) {
-  const out = ['customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel'];
+  const out = ['customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,email,phone'];
   for (const c of customers) {
     if (!c.hasProfile) continue;
     const [city, region, tier] = CITIES[c.city];
     const fields = [c.age, c.female ? 'female' : 'male', region, city, tier, c.occupation, c.income, CHANNELS[c.channel]];
-    out.push([c.id, ...fields.map((f) => blank(rng, String(f)))].join(','));
+    out.push([c.id, ...fields.map((f) => blank(rng, String(f))), ...contact(c.id)].join(','));
   }
   return out.join('\n') + '\n';
 }

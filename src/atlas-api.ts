@@ -32,6 +32,8 @@ import type { DataStats, ValueIssue } from './analysis/value/gating';
 import type { PersonaFeature } from './analysis/value/persona-features';
 import type { PersonasParams } from './analysis/segmentation/personas';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
+import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
+import type { ContactRow } from './analysis/audience/normalise';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -586,6 +588,68 @@ export interface ValueResult {
   ms: number;
 }
 
+// ─── Custom segments, customer profile, audience export (issue 15) ───────────────────────────
+
+/** The rule builder's live count. */
+export interface RuleCountRequest {
+  scope: Scope;
+  rule: Rule;
+}
+
+export interface RuleCountResult {
+  customers: number;
+  revenue: number;
+  /** named attributes the rule refers to that the loaded data does not have */
+  missing: string[];
+}
+
+/** What the rule builder can offer: named attributes, event types, categories. */
+export interface RuleVocabulary {
+  attributes: { name: string; type: AttributeType; customers: number }[];
+  eventTypes: { value: string; n: number }[];
+  categories: { value: string; n: number }[];
+}
+
+export interface CustomerProfileRequest {
+  scope: Scope;
+  customerId: string;
+  /** the user's saved segments (which of them the customer is in) */
+  custom: SavedSegment[];
+  /** stage thresholds (the Lifecycle page's, else the fallback) */
+  thresholds: StageThresholds | null;
+}
+
+export interface CustomerProfile {
+  customerId: string;
+  /** false when no such customer is in the data */
+  found: boolean;
+  /** the customer-base row (numbers in scope and built-in attributes) */
+  base: Record<string, string | number | boolean | null> | null;
+  /** named attributes (text form) */
+  attributes: { name: string; type: AttributeType; value: string }[];
+  /** the most recent orders and events (at most 500 each), newest first */
+  orders: { ts: string; order_id: string; amount: number; category: string | null; product_id: string | null; is_return: boolean }[];
+  events: { ts: string; event_type: string; category: string | null; product_id: string | null }[];
+  /** the segment in every model that needs no fit (value models only when already fitted) */
+  segments: { model: string; segment: string | null }[];
+  /** saved custom segments the customer is in (ids) */
+  custom: string[];
+  /** stage now and at the end of each of the last 12 months (oldest first) */
+  stage: Stage | null;
+  stageHistory: { asOf: string; stage: Stage | null }[];
+  /** predictions when the Value page has fitted its models on this scope */
+  prediction: { p_alive: number; exp_purchases: number; clv: number } | null;
+}
+
+/** The contact values of a segment's (or cell's) customers, for the hashed audience file. */
+export interface AudienceRequest extends Omit<SegmentMembersRequest, 'offset' | 'sort' | 'desc'> {
+  /** named attributes holding e-mail and phone (null: none) */
+  email: string | null;
+  phone: string | null;
+}
+
+export type { ContactRow };
+
 // ─── Keep my data in this browser ──────────────────────────────────────────────────────────────
 
 /** What is stored next to the files. Holds configuration only, no values from the data. */
@@ -650,6 +714,15 @@ export interface AtlasApi {
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
   /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas . */
   value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>>;
+
+  /** The rule builder's live count of customers and revenue. */
+  ruleCount(req: RuleCountRequest, slot: Slot): Promise<Result<RuleCountResult>>;
+  ruleVocabulary(slot: Slot): Promise<Result<RuleVocabulary>>;
+  /** Customer ids (or e-mail attribute values) starting with / containing the text; at most 20. */
+  customerSearch(text: string, slot: Slot): Promise<Result<{ customer_id: string; match: string }[]>>;
+  customerProfile(req: CustomerProfileRequest, slot: Slot): Promise<Result<CustomerProfile>>;
+  /** Every customer of a segment or cell with their e-mail and phone values, in one query. */
+  audienceContacts(req: AudienceRequest, slot: Slot): Promise<Result<ContactRow[]>>;
 
   persistStatus(): Promise<Result<PersistStatus>>;
   persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;

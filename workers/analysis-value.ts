@@ -25,6 +25,7 @@ import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '..
 import { clvTiers } from '../src/analysis/segmentation/clv-tiers';
 import { clvBySegment } from '../src/analysis/value/clv-by-segment';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
+import { customReferences, type CustomParams } from '../src/analysis/custom/model';
 import type {
   Result,
   Slot,
@@ -132,12 +133,32 @@ export async function resolveFitted(c: FitCtx, id: ModelId, params: unknown): Pr
     if (!f.gg) throw new Error('cannot fit the spend model: no positive repeat spend');
     return { ...p, fit: { bg: f.bg.params, gg: f.gg.params } };
   }
+  if (id === 'custom') {
+    // saved segments may test membership in a value model: fit those first
+    const p = params as CustomParams;
+    const resolved: Partial<Record<ModelId, unknown>> = {};
+    for (const m of customReferences(p)) resolved[m] = await resolveFitted(c, m, structuredClone(MODELS[m].defaults));
+    return { ...p, resolved };
+  }
   if (id === 'persona') {
     const p = params as PersonasParams;
     if (p.centroids !== null) return params;
     return clusterOn(c, p.k, p.features);
   }
   return params;
+}
+
+/**
+ * A fit already made on this data version and scope (no holdout), without fitting: the customer
+ * profile shows predictions only when the Value page (or a value model) has fitted them.
+ */
+export function cachedFit(version: number, scope: Scope): (ValueFit & { unit: TimeUnit }) | null {
+  const prefix = `${version}|${JSON.stringify(scope)}|`;
+  for (const [key, fit] of fits) {
+    const [unit, cal] = key.slice(prefix.length).split('|');
+    if (key.startsWith(prefix) && cal === 'null' && (unit === 'day' || unit === 'week')) return { ...fit, unit };
+  }
+  return null;
 }
 
 /** k-means personas on the scope's buyers (cached): the persona model's complete parameters. */

@@ -8,7 +8,14 @@ import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
-import { crosstab, crosstabMembers, CROSSTAB_ATTRIBUTES, type CrosstabAttribute, type CrosstabSide } from '../src/analysis/crosstab';
+import {
+  crosstab,
+  crosstabMembers,
+  CROSSTAB_ATTRIBUTES,
+  NAMED_PREFIX,
+  type CrosstabAttribute,
+  type CrosstabSide,
+} from '../src/analysis/crosstab';
 import { MAX_ROWS, members, memberSorts, gridMembers } from '../src/analysis/members';
 import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis/segment-profile';
 import { segmentMigration } from '../src/analysis/lifecycle/transitions';
@@ -47,6 +54,7 @@ function sideOf(x: string): CrosstabSide<unknown> {
     return { model: m, params: structuredClone(m.defaults) };
   }
   if ((CROSSTAB_ATTRIBUTES as readonly string[]).includes(x)) return { attribute: x as CrosstabAttribute };
+  if (x.startsWith(NAMED_PREFIX) && x.length > NAMED_PREFIX.length) return { named: x.slice(NAMED_PREFIX.length) };
   throw new Error(`invalid cross-tab: ${x}`);
 }
 
@@ -76,7 +84,11 @@ async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> 
 }
 
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
-async function membersSql(c: FitCtx, req: Omit<SegmentMembersRequest, 'offset'>, page: { limit: number; offset: number }): Promise<Sql> {
+export async function membersSqlFor(
+  c: FitCtx,
+  req: Omit<SegmentMembersRequest, 'offset'>,
+  page: { limit: number; offset: number },
+): Promise<Sql> {
   const ctx = { scope: c.scope, base: c.base };
   const { model, params } = await fittedModel(c, req.model, req.params);
   const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
@@ -134,10 +146,16 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           }
           ct = { rows: ctRows, defs: ctDefs };
         }
-        const universe = rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
-          customers: 0,
-          revenue: 0,
-        });
+        // overlapping segments (Custom) would count a customer once per segment: the universe is every customer in scope
+        const universe = model.overlapping
+          ? await j.q(sql`SELECT count(*) AS customers, coalesce(sum(revenue), 0) AS revenue FROM ${base}`).then(([u]) => ({
+              customers: Number(u?.customers ?? 0),
+              revenue: Number(u?.revenue ?? 0),
+            }))
+          : rows.reduce((s, r) => ({ customers: s.customers + r.customers, revenue: s.revenue + r.revenue }), {
+              customers: 0,
+              revenue: 0,
+            });
         return {
           defs: defsFor(
             model,
@@ -159,7 +177,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
         const base = await ensureBase(db, j, version(), req.scope);
         const rows = await j.q(
-          await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: PAGE_SIZE, offset: req.offset }),
+          await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: PAGE_SIZE, offset: req.offset }),
         );
         const total = Number(rows[0]?.total ?? 0);
         return { rows: memberRows(rows), offset: req.offset, total, more: req.offset + rows.length < total };
@@ -172,7 +190,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', slot, async (j) => {
         const base = await ensureBase(db, j, version(), req.scope);
         const rows = memberRows(
-          await j.q(await membersSql({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
+          await j.q(await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
         );
         const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
         return objectsToCsv(

@@ -32,6 +32,7 @@ import { dropBases, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { valueApi } from './analysis-value';
+import { customApi } from './analysis-custom';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
 
@@ -117,6 +118,10 @@ const api = {
     () => dataVersion,
   ),
   ...valueApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...customApi(
     () => getDb(),
     () => dataVersion,
   ),

@@ -37,7 +37,7 @@ export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql
     : sql`SELECT NULL::VARCHAR AS segment, 0 AS ord WHERE false`;
   return sql`WITH a AS (${model.assign(params, ctx)}),
 j AS (SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id),
-tot AS (SELECT count(*) AS n, sum(revenue) AS rev FROM j),
+tot AS (${model.overlapping ? sql`SELECT count(*) AS n, sum(revenue) AS rev FROM ${ctx.base}` : sql`SELECT count(*) AS n, sum(revenue) AS rev FROM j`}),
 g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders,
   median(recency_days) AS median_recency FROM j GROUP BY segment),
 s AS (${fixed})

@@ -1,5 +1,5 @@
 /** Counts per (segment of model A, segment of model B or customer attribute) cell. */
-import { type Sql, sql, ident, num } from '../lib/sql';
+import { type Sql, sql, ident, num, raw } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
 import { DEMOGRAPHIC_DIMENSIONS } from './attributes';
@@ -9,7 +9,11 @@ import { MAX_ROWS } from './members';
 export const CROSSTAB_ATTRIBUTES = [...DEMOGRAPHIC_DIMENSIONS, 'top_category'] as const;
 export type CrosstabAttribute = (typeof CROSSTAB_ATTRIBUTES)[number];
 
-export type CrosstabSide<P> = { model: Model<P>; params: P } | { attribute: CrosstabAttribute };
+/** The other side: a model, a base attribute, or a named attribute of the customers file (`named`, text form). */
+export type CrosstabSide<P> = { model: Model<P>; params: P } | { attribute: CrosstabAttribute } | { named: string };
+
+/** How a link names a named attribute as the cross-tab's other side. */
+export const NAMED_PREFIX = 'attr:';
 
 /**
  * SELECT a, b, customers, revenue — customers of model A's universe (inner join with model B's
@@ -46,7 +50,11 @@ LIMIT ${num(page.limit)} OFFSET ${num(page.offset)}`;
 /** customer_id, a, b for every customer in the cross-tab (the cells' members). */
 function crosstabCells<A, B>(modelA: Model<A>, paramsA: A, b: CrosstabSide<B>, ctx: ModelContext): Sql {
   let right: Sql;
-  if ('attribute' in b) {
+  if ('named' in b) {
+    // the attribute's text as written (a list attribute splits by its whole text); no value → unknown
+    right = sql`SELECT b.customer_id, coalesce((SELECT a.text FROM ${raw('customer_attributes')} a
+      WHERE a.customer_id = b.customer_id AND a.name = ${b.named}), 'unknown') AS segment FROM ${ctx.base} b`;
+  } else if ('attribute' in b) {
     if (!(CROSSTAB_ATTRIBUTES as readonly string[]).includes(b.attribute)) throw new Error(`invalid attribute: ${String(b.attribute)}`);
     right = sql`SELECT customer_id, coalesce(CAST(${ident(b.attribute)} AS VARCHAR), 'unknown') AS segment FROM ${ctx.base}`;
   } else right = b.model.assign(b.params, ctx);

@@ -26,6 +26,9 @@ export const CANONICAL_DDL = [
   `CREATE TABLE value_flags (file VARCHAR, "row" BIGINT, kind VARCHAR, value VARCHAR, lo DATE, hi DATE)`,
   /** return rows left out of `orders` in exclude mode, kept so the overview can count them and their customers */
   `CREATE TABLE returns_excluded (file VARCHAR, "row" BIGINT, customer_id VARCHAR, order_id VARCHAR, amount DOUBLE)`,
+  /** named attributes of customers (profile columns without a role): `src/ingest/extra-attributes.ts` */
+  `CREATE TABLE customer_attributes (customer_id VARCHAR, name VARCHAR, type VARCHAR, text VARCHAR, num DOUBLE, date DATE,
+  list VARCHAR[])`,
 ];
 
 /**
@@ -40,7 +43,15 @@ export function plausibleEnd(today: Date = new Date()): string {
 /** Amounts at or beyond this are flagged in the overview (no single order line is worth a billion). */
 export const HUGE_AMOUNT = 1e9;
 
-export const CANONICAL_TABLES = ['orders', 'events', 'customers', 'rejects', 'value_flags', 'returns_excluded'] as const;
+export const CANONICAL_TABLES = [
+  'orders',
+  'events',
+  'customers',
+  'rejects',
+  'value_flags',
+  'returns_excluded',
+  'customer_attributes',
+] as const;
 
 /** A mapping paired with its loaded file. */
 export interface Mapped {

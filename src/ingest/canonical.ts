@@ -26,6 +26,7 @@ import {
 } from './canonical-parts';
 import { validateMapping } from './validate';
 import { notSeenBefore } from './overlap';
+import { ATTRS_FINISH, ATTRS_STAGE, attributeStatements } from './extra-attributes';
 
 export { validateMapping } from './validate';
 export { overviewSql } from './overview';
@@ -337,6 +338,7 @@ function profilesFromFile(x: Mapped): Sql[] {
     stage,
     sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE cust IS NULL`,
     sql`INSERT INTO __profiles SELECT cust, age, age_band, birth, gender, region, city, city_tier, occupation, income, channel FROM __stage WHERE cust IS NOT NULL`,
+    ...attributeStatements(x, key),
   ];
 }
 
@@ -403,7 +405,9 @@ export function buildCanonical(
   }
   for (const x of of('events')) out.push(...eventsFromFile(x));
   if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
+  out.push(ATTRS_STAGE);
   for (const x of of('customers')) out.push(...profilesFromFile(x));
+  out.push(...ATTRS_FINISH);
   out.push(...customers());
   out.push(raw('DROP VIEW IF EXISTS __stage'));
   for (const t of [ORDER_STAGE.text, '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])

@@ -218,6 +218,11 @@ export interface FileMapping {
    * same role already has (keep one copy), instead of adding their amounts up (src/ingest/overlap.ts)
    */
   keepFirstCopy?: boolean;
+  /**
+   * for `customers`: raw column → named attribute (text, number, date, list) for columns without a
+   * role; absent = every such column, typed from its values (`src/ingest/extra-attributes.ts`)
+   */
+  attributes?: Record<string, { name: string; type: 'text' | 'number' | 'date' | 'list' }>;
 }
 
 /** A problem that stops a mapping from being applied, or a warning. Always names file, column and row where known. */

@@ -10,12 +10,13 @@ import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField }
 import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
 import { isIsoDate } from '../lib/dates';
 import { isCurrencyCode } from '../lib/format';
+import { parseSavedSegments, type SavedSegment } from '../analysis/custom/rule';
 
 export { LIFE_DEFAULTS, type LifeState };
 
 export const URL_VERSION = 1;
 
-export const PAGES = ['data', 'segments', 'lifecycle', 'value'] as const;
+export const PAGES = ['data', 'segments', 'lifecycle', 'value', 'custom', 'profile'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
 
@@ -68,6 +69,10 @@ export interface ViewState {
   /** the currency money is shown in: an ISO 4217 code, '' for none, null to follow the files */
   currency: string | null;
   ds: Fingerprint | null;
+  /** the user's saved custom segments (definitions only, never customer ids); the Custom model's segments */
+  custom: SavedSegment[];
+  /** the customer whose profile is open (the profile page) */
+  customer: string | null;
 }
 
 export function defaultState(): ViewState {
@@ -88,6 +93,8 @@ export function defaultState(): ViewState {
     value: structuredClone(VALUE_DEFAULTS),
     currency: null,
     ds: null,
+    custom: [],
+    customer: null,
   };
 }
 
@@ -215,7 +222,10 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'cur', 'ds'].map((k) => [k, true]),
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'cur', 'ds', 'cs', 'cust'].map((k) => [
+    k,
+    true,
+  ]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -270,12 +280,27 @@ export function parseState(hash: string): ParseResult {
     if (isModelId(m)) state.model = m;
     else warnings.push({ key: 'link.unknown_model', vars: { v: clip(m) } });
   }
+  const cs = get('cs');
+  if (cs !== null) {
+    const r = parseSavedSegments(parseJson(cs) ?? null);
+    state.custom = r.segments;
+    if (r.dropped > 0) warnings.push({ key: 'link.custom_invalid', vars: { n: r.dropped } });
+  }
+  const cust = get('cust');
+  if (cust !== null) {
+    if (v.is(Short, cust)) state.customer = cust;
+    else warnings.push({ key: 'link.customer' });
+  }
   const mp = get('mp');
   const mpValue = mp === null ? undefined : parseJson(mp);
   if (mp !== null && !isObject(mpValue)) warnings.push({ key: 'link.mp_malformed' });
   else if (isObject(mpValue))
     unknownKeys(MODELS[state.model].defaults as object, Object.keys(mpValue), 'link.mp_unknown', 'link.mp_unknown_many', warnings);
-  state.params = modelParams(state.model, isObject(mpValue) ? mpValue : undefined, warnings);
+  // the Custom model's parameters are the saved segments (`cs`), not `mp`
+  state.params =
+    state.model === 'custom'
+      ? { segments: structuredClone(state.custom) }
+      : modelParams(state.model, isObject(mpValue) ? mpValue : undefined, warnings);
   const seg = get('seg');
   if (seg !== null) {
     if (v.is(Short, seg)) state.segment = seg;
@@ -291,7 +316,9 @@ export function parseState(hash: string): ParseResult {
   if (state.segment === null && state.cell?.kind === 'x') state.cell = null;
   const x = get('x');
   if (x !== null) {
-    if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x)) state.crosstab = x;
+    // a model, a filter field, or a named attribute of the customers file (`attr:<name>`)
+    if (isModelId(x) || (FILTER_FIELDS as readonly string[]).includes(x) || (x.startsWith('attr:') && v.is(Short, x) && x.length > 5))
+      state.crosstab = x;
     else warnings.push({ key: 'link.unknown_crosstab', vars: { v: clip(x) } });
   }
   const xm = get('xm');
@@ -341,7 +368,7 @@ export function serializeState(s: ViewState): string {
   if (s.migrateFrom) q.set('mig', s.migrateFrom);
   if (s.filters.length) q.set('f', JSON.stringify(s.filters));
   if (s.model !== 'rfm11') q.set('m', s.model);
-  const d = diff(MODELS[s.model].defaults as object, s.params as object);
+  const d = s.model === 'custom' ? {} : diff(MODELS[s.model].defaults as object, s.params as object);
   if (Object.keys(d).length) q.set('mp', JSON.stringify(d));
   if (s.segment !== null) q.set('seg', s.segment);
   if (s.cell) q.set('cell', s.cell.kind === 'x' ? `x:${s.cell.b}` : `g:${s.cell.r},${s.cell.f}`);
@@ -353,6 +380,8 @@ export function serializeState(s: ViewState): string {
   if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
   if (s.currency !== null) q.set('cur', s.currency === '' ? 'none' : s.currency);
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
+  if (s.custom.length) q.set('cs', JSON.stringify(s.custom));
+  if (s.customer !== null) q.set('cust', s.customer);
   return q.toString();
 }
 

@@ -116,7 +116,9 @@ describe('demo dataset (public/demo, figures in its README)', () => {
       'order_id,customer_id,order_time,product_id,category,quantity,unit_price,amount,channel,status',
     );
     expect(firstLine(join(demo, 'events.csv'))).toBe('user_id,event_time,event_type,product_id,category,session_id');
-    expect(firstLine(join(demo, 'customers.csv'))).toBe('customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel');
+    expect(firstLine(join(demo, 'customers.csv'))).toBe(
+      'customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,email,phone',
+    );
     const s = await one(`SELECT count(DISTINCT category) AS cats, count(DISTINCT channel) AS chans,
         min(order_time)::VARCHAR AS first, max(order_time)::VARCHAR AS last,
         avg((status <> 'completed')::INT) AS returns, bool_and(abs(amount - round(quantity * unit_price, 2)) < 0.005) AS consistent

@@ -12,6 +12,7 @@ import { valueScore, type ValueScoreParams } from './value-score';
 import { pAliveBands, type PAliveParams } from './p-alive';
 import { clvTiers, type ClvTiersParams } from './clv-tiers';
 import { personas, type PersonasParams } from './personas';
+import { custom, bindRegistry, type CustomParams } from '../custom/model';
 
 /** Parameters of each model, by model id. */
 export interface ModelParams {
@@ -28,6 +29,8 @@ export interface ModelParams {
   alive: PAliveParams;
   clv: ClvTiersParams;
   persona: PersonasParams;
+  /** the user's saved segments (overlapping, not a partition) */
+  custom: CustomParams;
 }
 export type ModelId = keyof ModelParams;
 
@@ -45,7 +48,10 @@ export const MODELS: { [K in ModelId]: Model<ModelParams[K]> } = {
   alive: pAliveBands,
   clv: clvTiers,
   persona: personas,
+  custom,
 };
+
+bindRegistry(MODELS as Record<string, Model<unknown>>);
 
 export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
 

@@ -18,6 +18,11 @@ export interface Model<P> extends SegmentModel<P> {
   dynamic: boolean;
   /** True when `assign()` also returns `r_score`, `f_score`, `m_score`. */
   scored: boolean;
+  /**
+   * True when a customer can be in several segments (the Custom model's saved segments): the
+   * assignment has one row per customer and segment, and shares are of every customer in scope.
+   */
+  overlapping?: boolean;
   /** Display order of data-driven keys (dynamic models); absent for static models. */
   orderKeys?(keys: readonly string[]): string[];
   /** Throws a short `invalid <name>: <value>` error unless the parameters are usable; returns them. */

@@ -14,12 +14,35 @@ import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../fo
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
 import { inputEn, inputZh } from './input';
+import { customEn, customZh } from './custom';
 
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...inputEn, ...badInputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...inputZh, ...badInputZh, ...zh },
+  en: {
+    ...segmentsEn,
+    ...lifecycleEn,
+    ...privacyEn,
+    ...definitionsEn,
+    ...errorsEn,
+    ...valueEn,
+    ...inputEn,
+    ...badInputEn,
+    ...customEn,
+    ...en,
+  },
+  zh: {
+    ...segmentsZh,
+    ...lifecycleZh,
+    ...privacyZh,
+    ...definitionsZh,
+    ...errorsZh,
+    ...valueZh,
+    ...inputZh,
+    ...badInputZh,
+    ...customZh,
+    ...zh,
+  },
 };
 
 function browserLang(): Lang {

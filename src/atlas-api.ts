@@ -169,6 +169,8 @@ export interface Overview {
   firstTs: string | null;
   lastTs: string | null;
   events: { type: string; count: number }[];
+  /** each event file's type values as written, their canonical type and rows (most frequent first, at most 300) */
+  eventValues?: { file: string; raw: string; type: string; count: number }[];
   eventCustomers: number;
   /** share of customers (0..1) with each profile field */
   coverage: { field: string; share: number }[];

@@ -140,6 +140,8 @@ export const en = {
   'event.purchase': 'Purchase',
   'event.review': 'Review',
   'event.share': 'Share',
+  'event.click': 'Click',
+  'event.impression': 'Impression',
   'event.other': 'Other',
   'chart.table': 'Table',
   'chart.chart': 'Chart',

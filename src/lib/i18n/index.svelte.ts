@@ -10,6 +10,7 @@ import { privacyEn, privacyZh } from './privacy';
 import { definitionsEn, definitionsZh } from './definitions';
 import { badInputEn, badInputZh } from './bad-input';
 import { valueEn, valueZh } from './value';
+import { behaviourEn, behaviourZh } from './behaviour';
 import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../format';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
@@ -18,8 +19,30 @@ import { inputEn, inputZh } from './input';
 export type Lang = 'en' | 'zh';
 /** Page-specific dictionaries live beside the base one and are merged here. */
 const DICTS: Record<Lang, Record<string, string>> = {
-  en: { ...segmentsEn, ...lifecycleEn, ...privacyEn, ...definitionsEn, ...errorsEn, ...valueEn, ...inputEn, ...badInputEn, ...en },
-  zh: { ...segmentsZh, ...lifecycleZh, ...privacyZh, ...definitionsZh, ...errorsZh, ...valueZh, ...inputZh, ...badInputZh, ...zh },
+  en: {
+    ...segmentsEn,
+    ...lifecycleEn,
+    ...privacyEn,
+    ...definitionsEn,
+    ...errorsEn,
+    ...valueEn,
+    ...behaviourEn,
+    ...inputEn,
+    ...badInputEn,
+    ...en,
+  },
+  zh: {
+    ...segmentsZh,
+    ...lifecycleZh,
+    ...privacyZh,
+    ...definitionsZh,
+    ...errorsZh,
+    ...valueZh,
+    ...behaviourZh,
+    ...inputZh,
+    ...badInputZh,
+    ...zh,
+  },
 };
 
 function browserLang(): Lang {

@@ -140,6 +140,8 @@ export const zh: Record<MessageKey, string> = {
   'event.purchase': '购买',
   'event.review': '评价',
   'event.share': '分享',
+  'event.click': '点击',
+  'event.impression': '曝光',
   'event.other': '其他',
   'chart.table': '表格',
   'chart.chart': '图表',

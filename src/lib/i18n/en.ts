@@ -72,6 +72,7 @@ export const en = {
   'role.col.city': 'City',
   'role.col.city_tier': 'City tier',
   'role.col.occupation': 'Occupation',
+  'role.col.variant': 'Experiment group (A/B)',
   'role.col.income': 'Income',
   'role.col.ignore': '— not used —',
   'overview.title': 'What was loaded',

@@ -74,6 +74,7 @@ export const zh: Record<MessageKey, string> = {
   'role.col.city': '城市',
   'role.col.city_tier': '城市等级',
   'role.col.occupation': '职业',
+  'role.col.variant': '实验分组（A/B）',
   'role.col.income': '收入',
   'role.col.ignore': '— 不使用 —',
   'overview.title': '已载入的数据',

@@ -30,6 +30,9 @@ import type { HoldoutResult } from './analysis/value/holdout';
 import type { DataStats, ValueIssue } from './analysis/value/gating';
 import type { PersonaFeature } from './analysis/value/persona-features';
 import type { PersonasParams } from './analysis/segmentation/personas';
+import type { FunnelParams } from './analysis/behaviour/funnel';
+import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
+import type { AbOutcome } from './analysis/behaviour/ab-compare';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -554,6 +557,64 @@ export interface ValueResult {
   ms: number;
 }
 
+// ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
+
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome };
+
+/** The Behaviour page's main request: funnel and metrics of the scope's events. */
+export interface BehaviourRequest {
+  scope: Scope;
+  funnel: FunnelParams;
+  /** metrics per period, attribute or segment */
+  split: MetricSplit;
+  /** the model whose segments split the metrics when `split` is `segment` */
+  segmentSplit: SegmentSplit | null;
+}
+
+/** Entities reaching a funnel step, overall (`breakdown` null) or in one breakdown group. */
+export interface FunnelStepRow {
+  breakdown: string | null;
+  step: number;
+  entities: number;
+  customers: number;
+  /** median seconds from the previous step (ordered funnels, steps ≥ 2) */
+  median_secs: number | null;
+}
+
+export interface BehaviourResult {
+  /** events in the scope */
+  events: number;
+  /** events per canonical type in the scope */
+  types: { type: string; count: number }[];
+  /** `id`: sessions from the file's session id; `gap`: 30 minutes without an event ends a session */
+  sessionMode: 'id' | 'gap';
+  totals: MetricsRow | null;
+  metrics: MetricsRow[];
+  funnel: FunnelStepRow[];
+  ms: number;
+}
+
+/** Whose customers a Behaviour list holds. */
+export type BehaviourTarget =
+  | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
+  | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
+  | { kind: 'ab'; variant: string };
+
+export interface BehaviourMembersRequest extends BehaviourRequest {
+  target: BehaviourTarget;
+  offset: number;
+}
+
+export interface AbRequest {
+  scope: Scope;
+  /** the control group, or null for the guessed one */
+  control: string | null;
+}
+
+export interface AbResult extends AbOutcome {
+  ms: number;
+}
+
 // ─── Keep my data in this browser ──────────────────────────────────────────────────────────────
 
 /** What is stored next to the files. Holds configuration only, no values from the data. */
@@ -615,6 +676,12 @@ export interface AtlasApi {
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
   /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas . */
   value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>>;
+  /** Behaviour page: events in scope, metrics, funnel. */
+  behaviour(req: BehaviourRequest, slot: Slot): Promise<Result<BehaviourResult>>;
+  behaviourMembers(req: BehaviourMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  behaviourCsv(req: Omit<BehaviourMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  /** A/B comparison of the customers' experiment groups. */
+  abTest(req: AbRequest, slot: Slot): Promise<Result<AbResult>>;
 
   persistStatus(): Promise<Result<PersistStatus>>;
   persistSave(files: File[], mappings: FileMapping[], rule: RefundRule): Promise<Result<PersistStatus>>;

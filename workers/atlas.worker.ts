@@ -32,6 +32,7 @@ import { dropBases, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { valueApi } from './analysis-value';
+import { behaviourApi } from './analysis-behaviour';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
 
@@ -116,6 +117,10 @@ const api = {
     () => dataVersion,
   ),
   ...valueApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...behaviourApi(
     () => getDb(),
     () => dataVersion,
   ),

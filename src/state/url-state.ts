@@ -9,12 +9,13 @@ import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/s
 import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
 import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
 import { isIsoDate } from '../lib/dates';
+import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behaviour/options';
 
-export { LIFE_DEFAULTS, type LifeState };
+export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
 export const URL_VERSION = 1;
 
-export const PAGES = ['data', 'segments', 'lifecycle', 'value'] as const;
+export const PAGES = ['data', 'segments', 'lifecycle', 'value', 'behaviour'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
 
@@ -64,6 +65,7 @@ export interface ViewState {
   migrateFrom: string | null;
   life: LifeState;
   value: ValueState;
+  beh: BehState;
   ds: Fingerprint | null;
 }
 
@@ -83,6 +85,7 @@ export function defaultState(): ViewState {
     migrateFrom: null,
     life: structuredClone(LIFE_DEFAULTS),
     value: structuredClone(VALUE_DEFAULTS),
+    beh: structuredClone(BEH_DEFAULTS),
     ds: null,
   };
 }
@@ -211,7 +214,7 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'ds'].map((k) => [k, true]),
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'ds'].map((k) => [k, true]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -310,6 +313,17 @@ export function parseState(hash: string): ParseResult {
     if (r.success) state.value = { ...r.output };
     else warnings.push({ key: 'link.value_invalid' });
   }
+  const beh = get('beh');
+  if (beh !== null) {
+    const behValue = parseJson(beh);
+    if (!isObject(behValue)) warnings.push({ key: 'link.beh_invalid' });
+    else {
+      unknownKeys(BEH_DEFAULTS, Object.keys(behValue), 'link.beh_unknown', 'link.beh_unknown_many', warnings);
+      const r = v.safeParse(BehStateSchema, overlay(BEH_DEFAULTS, behValue));
+      if (r.success) state.beh = structuredClone(r.output);
+      else warnings.push({ key: 'link.beh_invalid' });
+    }
+  }
   const ds = get('ds');
   if (ds !== null) {
     const r = v.safeParse(FingerprintSchema, parseJson(ds));
@@ -340,6 +354,8 @@ export function serializeState(s: ViewState): string {
   if (Object.keys(ld).length) q.set('life', JSON.stringify(ld));
   const vd = diff(VALUE_DEFAULTS, s.value);
   if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
+  const bd = diff(BEH_DEFAULTS, s.beh);
+  if (Object.keys(bd).length) q.set('beh', JSON.stringify(bd));
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   return q.toString();
 }

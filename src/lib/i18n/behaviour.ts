@@ -7,6 +7,9 @@ export const behaviourEn: Record<string, string> = {
   'beh.map.rows': 'Rows',
   'beh.map.type': 'Means',
   'beh.map.unknown': 'unknown',
+  'link.beh_invalid': 'Behaviour page options in the link (beh) are invalid (funnel steps, window or split); the defaults are used.',
+  'link.beh_unknown': 'Unknown behaviour option “{name}” in the link ignored.',
+  'link.beh_unknown_many': '{n} unknown behaviour options in the link ignored ({names} …).',
 };
 
 export const behaviourZh: Record<string, string> = {
@@ -17,4 +20,7 @@ export const behaviourZh: Record<string, string> = {
   'beh.map.rows': '行数',
   'beh.map.type': '含义',
   'beh.map.unknown': '未识别',
+  'link.beh_invalid': '链接中的行为分析选项（beh）无效（漏斗步骤、时间窗口或拆分），已使用默认值。',
+  'link.beh_unknown': '已忽略链接中未知的行为分析选项“{name}”。',
+  'link.beh_unknown_many': '已忽略链接中 {n} 个未知的行为分析选项（{names} …）。',
 };

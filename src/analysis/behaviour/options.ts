@@ -29,7 +29,7 @@ export type BehState = v.InferOutput<typeof BehStateSchema>;
 
 export const BEH_DEFAULTS: BehState = {
   funnel: structuredClone(FUNNEL_DEFAULTS),
-  split: 'day',
+  split: 'week',
   splitModel: 'rfm11',
   control: null,
   p0: 0.1,

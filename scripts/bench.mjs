@@ -19,6 +19,7 @@ import { generateBehavior } from './gen-behavior.mjs';
 import { buildApp, serveApp, transferSizes } from './bench/app-server.mjs';
 import { chromiumPath, launch, loadAndView, newPage, openApp, pageMemory, resegment } from './bench/browser.mjs';
 import { startSampler } from './bench/memory.mjs';
+import { bareRun, serveBare } from './bench/bare-server.mjs';
 import { consoleReport, fmtMs, machineInfo, markdown } from './bench/report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,16 +111,19 @@ results.transfer = await step('transfer sizes (gzip -9, brotli 11; cached by fil
 
 // 3. the app in Chromium
 let server;
+let bare;
 let browser;
 const sampler = startSampler(250);
 const cleanup = async () => {
   sampler.stop();
   await browser?.close().catch(() => {});
   await server?.close().catch(() => {});
+  await bare?.close().catch(() => {});
 };
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   server = await step('vite preview', serveApp);
+  bare = await step('bare DuckDB-WASM page (build + preview)', () => serveBare(join(DATA, 'bare-dist')));
   const url = server.url + (opt.bundle ? `?bundle=${opt.bundle}` : '');
   browser = await launch();
   const baseMs = stepMs(0);
@@ -192,12 +196,31 @@ try {
       if (s.pageErrors.length) a.pageErrors = s.pageErrors.slice(0, 5);
       await s.context.close().catch(() => {});
     }
+    // the engine alone on the same file, whatever happened to the app's run
+    if (size.kind !== 'events')
+      size.bare = await step(`bare DuckDB-WASM, ${size.rows.toLocaleString('en')} rows`, () => bareRuns(size, ms));
   }
 } catch (e) {
   results.error = e instanceof Error ? e.message : String(e);
   log(`benchmark aborted: ${results.error}\n`);
 } finally {
   await cleanup();
+}
+
+/** The same file through bare DuckDB-WASM (same bundle, same browser, same RFM SQL), fresh page per run. */
+async function bareRuns(size, ms) {
+  const b = { totalMs: [], loadMs: [], rfmMs: [] };
+  for (let i = 0; i < warmups + reps; i++) {
+    const r = await bareRun(browser, bare.url + (opt.bundle ? `?bundle=${opt.bundle}` : ''), size.file, ms);
+    if (r.error) return { ...b, error: r.error };
+    Object.assign(b, { bundle: r.bundle, threads: r.threads, digest: r.digest });
+    log(`  bare ${fmtMs(r.totalMs)} (load ${fmtMs(r.loadMs)}, RFM ${fmtMs(r.rfmMs)})\n`);
+    if (i < warmups) continue;
+    b.totalMs.push(r.totalMs);
+    b.loadMs.push(r.loadMs);
+    b.rfmMs.push(r.rfmMs);
+  }
+  return b;
 }
 
 // 4. baselines, with the browser closed

@@ -43,6 +43,8 @@ export class DataState {
   readonly #hashes = new Map<string, Promise<string | null>>();
   /** true from the moment a load is accepted until it ends (busy is set only after the worker is up) */
   #loading = false;
+  /** files accepted before the database was ready: they load the moment it is (the page says so) */
+  waitingForDb = $state.raw<File[]>([]);
 
   start(): void {
     atlas()
@@ -117,7 +119,15 @@ export class DataState {
   }
 
   async #load(dropped: File[]): Promise<void> {
-    await atlas().ready;
+    if (!this.init) {
+      // the buttons work while DuckDB starts: hold the files until it is up
+      this.waitingForDb = dropped;
+      try {
+        await atlas().ready;
+      } finally {
+        this.waitingForDb = [];
+      }
+    }
     const list: File[] = [];
     /** mappings of replaced files, carried over to their new copy (same name, same columns) */
     const kept = new Map<string, FileMapping>();

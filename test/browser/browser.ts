@@ -37,7 +37,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {}): Promise<Session> {
+/** `beforeGoto` runs on the fresh page before navigation (routes); `waitReady: false` returns before DuckDB is up. */
+export async function openApp(
+  opts: { lang?: 'en' | 'zh'; query?: string; waitReady?: boolean; beforeGoto?: (page: Page) => Promise<unknown> } = {},
+): Promise<Session> {
   const baseUrl = inject('baseUrl');
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -58,12 +61,14 @@ export async function openApp(opts: { lang?: 'en' | 'zh'; query?: string } = {})
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   // ATLAS_TEST_BUNDLE=eh runs the suite on the single-threaded bundle (a busy machine starts it far sooner)
+  await opts.beforeGoto?.(page);
   await page.goto(baseUrl + withBundle(opts.query ?? '', process.env.ATLAS_TEST_BUNDLE));
-  await page
-    .getByTestId('db-status')
-    .filter({ hasText: /Ready|就绪/ })
-    // a busy machine can take minutes to start the database: ATLAS_START_TIMEOUT_MS raises the wait
-    .waitFor({ timeout: Number(process.env.ATLAS_START_TIMEOUT_MS) || 60_000 });
+  if (opts.waitReady !== false)
+    await page
+      .getByTestId('db-status')
+      .filter({ hasText: /Ready|就绪/ })
+      // a busy machine can take minutes to start the database: ATLAS_START_TIMEOUT_MS raises the wait
+      .waitFor({ timeout: Number(process.env.ATLAS_START_TIMEOUT_MS) || 60_000 });
   return { browser, context, page, requests, consoleErrors, baseUrl, close: () => browser.close() };
 }
 

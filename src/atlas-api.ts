@@ -33,6 +33,7 @@ import type { PersonasParams } from './analysis/segmentation/personas';
 import type { FunnelParams } from './analysis/behaviour/funnel';
 import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
 import type { AbOutcome } from './analysis/behaviour/ab-compare';
+import type { PathParams } from './analysis/behaviour/paths';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -559,12 +560,13 @@ export interface ValueResult {
 
 // ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
 
-export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome };
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, PathParams };
 
 /** The Behaviour page's main request: funnel and metrics of the scope's events. */
 export interface BehaviourRequest {
   scope: Scope;
   funnel: FunnelParams;
+  paths: PathParams;
   /** metrics per period, attribute or segment */
   split: MetricSplit;
   /** the model whose segments split the metrics when `split` is `segment` */
@@ -591,14 +593,31 @@ export interface BehaviourResult {
   totals: MetricsRow | null;
   metrics: MetricsRow[];
   funnel: FunnelStepRow[];
+  /** top paths after / before the anchor event, and sessions per step and type (the flow) */
+  paths: { top: { path: string; sessions: number }[]; flow: { step: number; event_type: string; sessions: number }[] };
+  /** what customers buy next: 1st → 2nd and 2nd → 3rd order category */
+  sequences: { first: SequenceRow[]; second: SequenceRow[] };
+  /** from the orders' channel column; empty without orders */
+  channels: {
+    overTime: { period: string; channel: string; customers: number; orders: number; revenue: number }[];
+    newCustomers: { period: string; channel: string; customers: number }[];
+    retention: { channel: string; customers: number; repurchased: number; retained: number; repurchase_90: number; retained_90: number }[];
+  };
   ms: number;
+}
+
+export interface SequenceRow {
+  from_category: string;
+  to_category: string;
+  customers: number;
 }
 
 /** Whose customers a Behaviour list holds. */
 export type BehaviourTarget =
   | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
   | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
-  | { kind: 'ab'; variant: string };
+  | { kind: 'ab'; variant: string }
+  | { kind: 'channel'; channel: string };
 
 export interface BehaviourMembersRequest extends BehaviourRequest {
   target: BehaviourTarget;

@@ -18,6 +18,9 @@ import { behaviourMetrics, behaviourTotals, metricMembers, METRIC_SPLITS, type M
 import { sessionModeSql } from '../src/analysis/behaviour/sessions';
 import { abGroups, abRevenues, abMembers, MAX_GROUPS } from '../src/analysis/behaviour/ab';
 import { compareGroups, type AbGroup } from '../src/analysis/behaviour/ab-compare';
+import { PathSchema, topPaths, pathFlow, purchaseSequence } from '../src/analysis/behaviour/paths';
+import { channelsOverTime, newCustomers, channelRetention, channelMembers } from '../src/analysis/behaviour/channels';
+import * as v from 'valibot';
 import {
   PAGE_SIZE,
   type AbRequest,
@@ -47,7 +50,9 @@ function checkScope(scope: Scope): void {
 function checkRequest(req: BehaviourRequest): BehaviourRequest {
   checkScope(req.scope);
   if (!(METRIC_SPLITS as readonly string[]).includes(req.split)) throw new Error(`invalid metrics split: ${String(req.split)}`);
-  return { ...req, funnel: checkFunnel(req.funnel) };
+  const paths = v.safeParse(PathSchema, req.paths);
+  if (!paths.success) throw new Error(`invalid paths: ${paths.issues.map((i) => i.message).join('; ')}`);
+  return { ...req, funnel: checkFunnel(req.funnel), paths: paths.output };
 }
 
 /** The segment assignment of the split model (only when metrics are split by segment). */
@@ -89,6 +94,7 @@ async function membersSql(db: Db, j: Job, version: number, req: Omit<BehaviourMe
   else if (t.kind === 'metric')
     q = metricMembers(req.scope, t.all ? 'all' : req.split, t.key, t.audience, t.all ? undefined : await segmentsSql(db, j, version, req));
   else if (t.kind === 'ab') q = abMembers(req.scope, String(t.variant));
+  else if (t.kind === 'channel') q = channelMembers(req.scope, String(t.channel));
   else throw new Error('invalid members target');
   return sql`SELECT * FROM (${q}) LIMIT ${num(limit)} OFFSET ${num(offset)}`;
 }
@@ -105,8 +111,58 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
           (x) => ({ type: String(x.event_type), count: n(x.n) }),
         );
         const events = types.reduce((s, x) => s + x.count, 0);
+        // orders-based parts (channels, purchase sequences) answer with or without events
+        const rows = async (q: Sql) => (await j.q(q)) as Record<string, unknown>[];
+        const channels = {
+          overTime: (await rows(channelsOverTime(r.scope, 'month'))).map((x) => ({
+            period: String(x.period),
+            channel: String(x.channel),
+            customers: n(x.customers),
+            orders: n(x.orders),
+            revenue: n(x.revenue),
+          })),
+          newCustomers: (await rows(newCustomers(r.scope, 'month'))).map((x) => ({
+            period: String(x.period),
+            channel: String(x.channel),
+            customers: n(x.customers),
+          })),
+          retention: (await rows(channelRetention(r.scope))).map((x) => ({
+            channel: String(x.channel),
+            customers: n(x.customers),
+            repurchased: n(x.repurchased),
+            retained: n(x.retained),
+            repurchase_90: n(x.repurchase_90),
+            retained_90: n(x.retained_90),
+          })),
+        };
+        const seq = async (k: 1 | 2) =>
+          (await rows(purchaseSequence(r.scope, k))).map((x) => ({
+            from_category: String(x.from_category),
+            to_category: String(x.to_category),
+            customers: n(x.customers),
+          }));
+        const sequences = { first: await seq(1), second: await seq(2) };
         if (events === 0)
-          return { events, types, sessionMode: 'gap', totals: null, metrics: [], funnel: [], ms: Math.round(performance.now() - t0) };
+          return {
+            events,
+            types,
+            sessionMode: 'gap',
+            totals: null,
+            metrics: [],
+            funnel: [],
+            paths: { top: [], flow: [] },
+            sequences,
+            channels,
+            ms: Math.round(performance.now() - t0),
+          };
+        const paths = {
+          top: (await rows(topPaths(r.scope, r.paths))).map((x) => ({ path: String(x.path), sessions: n(x.sessions) })),
+          flow: (await rows(pathFlow(r.scope, r.paths))).map((x) => ({
+            step: n(x.step),
+            event_type: String(x.event_type),
+            sessions: n(x.sessions),
+          })),
+        };
         const [mode] = await j.q(sessionModeSql(r.scope));
         const [tot] = await j.q(behaviourTotals(r.scope));
         const metrics = (await j.q(behaviourMetrics(r.scope, r.split, await segmentsSql(db, j, version(), r)))).map(metricsRow);
@@ -124,6 +180,9 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
           totals: tot ? metricsRow(tot) : null,
           metrics,
           funnel,
+          paths,
+          sequences,
+          channels,
           ms: Math.round(performance.now() - t0),
         };
       });

@@ -19,6 +19,7 @@ class BehaviourStore {
     return {
       scope: view.scope,
       funnel: b.funnel,
+      paths: b.paths,
       split: b.split,
       segmentSplit:
         b.split === 'segment'

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { FunnelSchema, FUNNEL_DEFAULTS } from './funnel';
 import { MetricSplitSchema } from './metrics';
+import { PathSchema, PATH_DEFAULTS } from './paths';
 import { isModelId, type ModelId } from '../segmentation';
 
 const Short = v.pipe(
@@ -15,6 +16,8 @@ const Short = v.pipe(
 
 export const BehStateSchema = v.object({
   funnel: FunnelSchema,
+  /** paths: anchor event, direction and depth */
+  paths: PathSchema,
   /** metrics per period, attribute or segment */
   split: MetricSplitSchema,
   /** the model whose segments split the metrics when `split` is `segment` */
@@ -29,6 +32,7 @@ export type BehState = v.InferOutput<typeof BehStateSchema>;
 
 export const BEH_DEFAULTS: BehState = {
   funnel: structuredClone(FUNNEL_DEFAULTS),
+  paths: { ...PATH_DEFAULTS },
   split: 'week',
   splitModel: 'rfm11',
   control: null,

@@ -303,7 +303,7 @@ export function parseState(hash: string): ParseResult {
     else {
       unknownKeys(LIFE_DEFAULTS, Object.keys(lifeValue), 'link.life_unknown', 'link.life_unknown_many', warnings);
       const r = v.safeParse(LifeStateSchema, overlay(LIFE_DEFAULTS, lifeValue));
-      if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
+      if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays], activityTypes: [...r.output.activityTypes] };
       else warnings.push({ key: 'link.life_invalid' });
     }
   }

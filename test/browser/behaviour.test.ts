@@ -122,6 +122,21 @@ describe('behaviour page on the demo data', () => {
     await expect(page.getByTestId('ab-revenue').innerText()).resolves.toMatch(/p = 0\.99/);
   });
 
+  it('channels: social customers retain worse (26.9 % after 90 days vs 44.7 % for app); paths and sequences drawn', async () => {
+    const { page } = s;
+    // figures: test/fixtures/behaviour/demo_channels_check.py
+    const row = (ch: string) => page.getByTestId('channel-retention').locator(`tr[data-channel=${ch}] td`);
+    await expect(row('social').nth(1).innerText()).resolves.toBe('335');
+    await expect(row('social').nth(3).innerText()).resolves.toBe('26.9 %');
+    await expect(row('app').nth(1).innerText()).resolves.toBe('628');
+    // 281 / 628 = 0.44745
+    await expect(row('app').nth(3).innerText()).resolves.toBe('44.7 %');
+    await expect(row('social').nth(2).innerText()).resolves.toBe('56.4 %');
+    await page.getByTestId('paths-chart').locator('svg').first().waitFor();
+    expect(await page.getByTestId('paths-top').locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.getByTestId('seq-table').first().locator('tbody tr').count()).toBeGreaterThan(3);
+  });
+
   it('a funnel step that never occurs gets a sentence, not an empty chart', async () => {
     const { page } = s;
     await openBehaviour(page, {

@@ -52,3 +52,19 @@ describe('beh= in the URL', () => {
     expect(Object.keys(behaviourZh).sort()).toEqual(Object.keys(behaviourEn).sort());
   });
 });
+
+describe('the lifecycle activity definition is a choice of event types (issue 13)', () => {
+  it('round-trips a chosen set and refuses an empty or unknown one', () => {
+    const s = defaultState();
+    s.life.source = 'events';
+    s.life.activityTypes = ['view', 'click'];
+    const back = parseState(serializeState(s));
+    expect(back.warnings).toEqual([]);
+    expect(back.state.life.activityTypes).toEqual(['view', 'click']);
+    for (const bad of [[], ['swipe']]) {
+      const r = parseState(`v=1&life=${encodeURIComponent(JSON.stringify({ activityTypes: bad }))}`);
+      expect(r.warnings).toEqual([{ key: 'link.life_invalid' }]);
+      expect(r.state.life.activityTypes).toEqual(['view', 'cart', 'fav', 'purchase']);
+    }
+  });
+});

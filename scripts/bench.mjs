@@ -9,7 +9,7 @@
  * run, no warm-up, written to .bench-data/benchmarks-quick.md unless --out is given.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -249,7 +249,7 @@ for (const size of results.sizes) {
 // 5. report
 process.stdout.write(consoleReport(results) + '\n');
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, markdown(results));
+writeFileSync(outFile, markdown(results, existsSync(outFile) ? readFileSync(outFile, 'utf8') : ''));
 writeFileSync(join(DATA, `results${opt.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 1));
 log(`\nwrote ${outFile} (raw figures: .bench-data/results${opt.quick ? '-quick' : ''}.json)\n`);
 process.exitCode = results.error ? 1 : 0;

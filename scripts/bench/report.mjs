@@ -252,7 +252,16 @@ export function consoleReport(r) {
 }
 
 /** The whole docs/benchmarks.md. */
-export function markdown(r) {
+export function markdown(r, previous = '') {
+  const page = generated(r);
+  // a hand-written block (e.g. the bundle choice, measured with --bundle) survives a re-run
+  const kept = /<!-- hand-written -->[\s\S]*?<!-- \/hand-written -->\n/.exec(previous)?.[0];
+  const line = page.indexOf('\n---\n');
+  if (!kept || line < 0 || r.quick) return page;
+  return `${page.slice(0, line)}\n${kept}${page.slice(line)}`;
+}
+
+function generated(r) {
   const t = tables(r);
   const m = r.machine;
   return `# Benchmarks

@@ -104,5 +104,6 @@ describe('segmentation properties', () => {
       }),
       { numRuns: 10 },
     );
-  });
+    // ten databases, every model on each: well under 30 s on a quiet machine, not on a shared one
+  }, 120_000);
 });

@@ -56,7 +56,9 @@ function duckdbWithoutSourcemaps(): Plugin {
     apply: 'serve',
     enforce: 'pre',
     async load(id) {
-      if (!dist.test(id)) return null;
+      // `?url` (and `?raw`, `?worker`) imports are Vite's own: their module is the URL, not the code.
+      // Loading the code for them broke every `…worker.js?url` import, so DuckDB never started in dev.
+      if (!dist.test(id) || /[?&](?:url|raw|worker|sharedworker|inline)\b/.test(id)) return null;
       const code = await readFile(id.split('?')[0]!, 'utf8');
       return { code: code.replace(/^\/\/# sourceMappingURL=.*$/gm, ''), map: { mappings: '' } };
     },

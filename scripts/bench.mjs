@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench [-- --sizes 100k,1m,5m] [--with-20m] [--with-large] [--quick] [--reps N] [--bundle eh|coi|mvp]
- *  [--no-build] [--timeout S] [--out FILE]`
+ *  [--no-build] [--timeout S] [--out FILE] [--value-customers 100k,1m]`
  *
  * Generates (cached) order files, builds and serves the app, drives headless Chromium through it as a
  * user does, runs the same RFM in native DuckDB and pandas on the same files, prints a table and
@@ -21,6 +21,7 @@ import { chromiumPath, launch, loadAndView, newPage, openApp, pageMemory, resegm
 import { startSampler } from './bench/memory.mjs';
 import { bareRun, serveBare } from './bench/bare-server.mjs';
 import { consoleReport, fmtMs, machineInfo, markdown } from './bench/report.mjs';
+import { benchValueFit, parseCount, valueFitMarkdown } from './bench/value-fit.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -39,6 +40,7 @@ const { values: opt } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120' },
     out: { type: 'string' },
+    'value-customers': { type: 'string', default: '100k,1m' },
   },
 });
 
@@ -200,6 +202,12 @@ try {
     if (size.kind !== 'events')
       size.bare = await step(`bare DuckDB-WASM, ${size.rows.toLocaleString('en')} rows`, () => bareRuns(size, ms));
   }
+
+  // ── Value page fit at 100k and 1M customers (issue 14; scripts/bench/value-fit.mjs) ──
+  const valueCustomers = opt.quick ? [10_000] : opt['value-customers'].split(',').map(parseCount);
+  results.valueFit = await step(`value fit at ${valueCustomers.map((n) => n.toLocaleString('en')).join(', ')} customers`, () =>
+    benchValueFit(browser, url, { customers: valueCustomers, out: DATA, log, timeoutMs: stepMs(8 * Math.max(...valueCustomers)) }),
+  );
 } catch (e) {
   results.error = e instanceof Error ? e.message : String(e);
   log(`benchmark aborted: ${results.error}\n`);
@@ -247,9 +255,9 @@ for (const size of results.sizes) {
 }
 
 // 5. report
-process.stdout.write(consoleReport(results) + '\n');
+process.stdout.write(consoleReport(results) + '\n' + valueFitMarkdown(results.valueFit));
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, markdown(results, existsSync(outFile) ? readFileSync(outFile, 'utf8') : ''));
+writeFileSync(outFile, markdown(results, existsSync(outFile) ? readFileSync(outFile, 'utf8') : '') + valueFitMarkdown(results.valueFit));
 writeFileSync(join(DATA, `results${opt.quick ? '-quick' : ''}.json`), JSON.stringify(results, null, 1));
 log(`\nwrote ${outFile} (raw figures: .bench-data/results${opt.quick ? '-quick' : ''}.json)\n`);
 process.exitCode = results.error ? 1 : 0;

@@ -10,6 +10,7 @@
  * - Requests carry analysis options only; choices that merely change a drawing stay on the page.
  * - Only aggregates or one page of customers come back.
  */
+import type { ListSort } from './analysis/list-sort';
 import type { FileMapping, RawFile, RefundRule, MappingIssue } from './ingest/mapping';
 import type { OrderOverlap } from './ingest/overlap';
 import type { Scope, FilterField } from './analysis/scope';
@@ -34,6 +35,7 @@ import type { FunnelParams } from './analysis/behaviour/funnel';
 import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
 import type { AbOutcome } from './analysis/behaviour/ab-compare';
 import type { PathParams } from './analysis/behaviour/paths';
+import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -454,6 +456,8 @@ export interface LifeMembersRequest {
   segmentSplit: SegmentSplit | null;
   thresholds: StageThresholds;
   target: LifeMembersTarget;
+  /** sort by one of the list's own columns (in SQL); null: the list's own order */
+  sort?: ListSort | null;
   offset: number;
 }
 
@@ -509,7 +513,10 @@ export interface FitResult {
   gg: GammaGammaParams | null;
   ggLL: number | null;
   correlation: number | null;
+  /** customers the models were fitted on: a hash sample of at most 100,000 (`analysis/value/sample.ts`) */
   customers: number;
+  /** customers in scope; everyone is scored with the fitted parameters */
+  population: number;
   repeatCustomers: number;
   /** fit time in the worker, ms */
   ms: number;
@@ -545,6 +552,31 @@ export interface PersonasResult {
   params: PersonasParams;
 }
 
+/** Predicted CLV of one segment of another model (`analysis/value/clv-by-segment.ts`). */
+export interface ClvSegmentRow {
+  segment: string;
+  customers: number;
+  mean: number;
+  p05: number;
+  q1: number;
+  median: number;
+  q3: number;
+  p95: number;
+  total: number;
+  /** customers per predicted-CLV tier */
+  high: number;
+  mid: number;
+  low: number;
+}
+
+/** Predicted CLV per segment of an RFM model, with the CLV tiers model's parameters to open them. */
+export interface ClvByModel {
+  model: ModelId;
+  /** the predicted-CLV tiers model's complete parameters (fitted), as used for the tier counts */
+  clv: ClvTiersParams;
+  rows: ClvSegmentRow[];
+}
+
 export interface ValueResult {
   stats: DataStats;
   issues: ValueIssue[];
@@ -554,6 +586,8 @@ export interface ValueResult {
   predictions: PredictionSummary | null;
   /** fitted on the calibration period only, checked on the holdout */
   holdout: (HoldoutResult & { fit: BgNbdParams; tStar: number }) | null;
+  /** predicted CLV per RFM segment (null without a spend model) */
+  clvByRfm: ClvByModel | null;
   personas: PersonasResult | null;
   ms: number;
 }
@@ -671,8 +705,11 @@ export interface AtlasApi {
   /** SHA-256 (hex) of a file's bytes, to tell a file dropped twice. */
   hashFile(file: File): Promise<Result<string>>;
   removeFile(name: string): Promise<Result<null>>;
-  /** Build the canonical tables from the mappings; on error or cancel the previous tables stay. */
-  applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>>;
+  /**
+   * Build the canonical tables from the mappings; on error or cancel the previous tables stay.
+   * `onProgress` hears phase `building` with the share of build statements done.
+   */
+  applyMapping(mappings: FileMapping[], rule: RefundRule, onProgress?: (p: IngestProgress) => void): Promise<Result<Overview>>;
   /** Rejected rows of one file as CSV text (reader rejects and canonical rejects). */
   rejectedRowsCsv(file: string): Promise<Result<string>>;
   memory(): Promise<Result<MemoryInfo>>;

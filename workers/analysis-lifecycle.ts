@@ -12,6 +12,7 @@ import type { Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/lib/dates';
 import { inline, raw, sql, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
+import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
 import {
   DEFAULT_ACTIVITY,
   activityDays,
@@ -147,6 +148,12 @@ async function transitions(
   return { date1, date2, rows: await rows<TransitionRow>(j, stageTransitions(stageParams(life, t, cached), scope, date1, date2)) };
 }
 
+/** A list sorted by one of its own columns (the list's columns, read by DESCRIBE, are the whitelist). */
+async function sortedMembers(j: Job, list: Sql, sort: ListSort, page: { limit: number; offset: number }): Promise<Sql> {
+  const columns = (await j.q(listColumns(list))).map((c) => String(c.column_name));
+  return sortedList(list, columns, sort, page);
+}
+
 /** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
 function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offset: number, segments?: Sql): Sql {
   const { options: life, scope, target } = req;
@@ -180,7 +187,9 @@ function checkMembers<R extends Omit<LifeMembersRequest, 'offset'> & { offset?: 
   checkScope(req.scope);
   if (req.offset !== undefined && (!Number.isInteger(req.offset) || req.offset < 0))
     throw new Error(`invalid offset: ${String(req.offset)}`);
-  return { ...req, options: checkLifeOptions(req.options) };
+  const sort = req.sort ?? null;
+  if (sort !== null && (typeof sort.by !== 'string' || typeof sort.desc !== 'boolean')) throw new Error('invalid sort');
+  return { ...req, sort, options: checkLifeOptions(req.options) };
 }
 
 /** The lifecycle worker API (spread into the worker's Comlink API). */
@@ -262,7 +271,10 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const r = checkMembers(req);
-        const got = await j.q(membersSql(r, PAGE_SIZE + 1, r.offset, await segmentSplitSql(db, j, version(), r)));
+        const segs = await segmentSplitSql(db, j, version(), r);
+        const got = r.sort
+          ? await j.q(await sortedMembers(j, membersSql(r, ALL, 0, segs), r.sort, { limit: PAGE_SIZE + 1, offset: r.offset }))
+          : await j.q(membersSql(r, PAGE_SIZE + 1, r.offset, segs));
         return page(got as MemberRow[], r.offset, null);
       });
     },
@@ -272,7 +284,9 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const r = checkMembers(req);
-        const got = (await j.q(membersSql(r, ALL, 0, await segmentSplitSql(db, j, version(), r)))) as Record<string, Cell>[];
+        const list = membersSql(r, ALL, 0, await segmentSplitSql(db, j, version(), r));
+        // the export keeps the order the user sorted the table by
+        const got = (await j.q(r.sort ? await sortedMembers(j, list, r.sort, { limit: ALL, offset: 0 }) : list)) as Record<string, Cell>[];
         const columns = got[0] ? Object.keys(got[0]) : ['customer_id'];
         return objectsToCsv(columns, got);
       });

@@ -6,12 +6,14 @@
  */
 import type { Db } from './duckdb';
 import { job, ensureBase, type Job } from './query-runner';
-import { sql, type Sql } from '../src/lib/sql';
+import { sql, raw, type Sql } from '../src/lib/sql';
 import type { Scope } from '../src/analysis/scope';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
 import { rfSummary, rfGroups, UNIT_DAYS, type TimeUnit } from '../src/analysis/value/summary';
-import { fitValue, type ValueFit } from '../src/analysis/value/fit';
+import { fitValueSteps, type ValueFit } from '../src/analysis/value/fit';
+import { runStepsAsync } from '../src/analysis/value/optimise';
+import { fitSample, FIT_SAMPLE } from '../src/analysis/value/sample';
 import { dataStats, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
 import { holdoutGroups, holdoutCheck, type HoldoutGroup } from '../src/analysis/value/holdout';
 import { historicValue, historicSummary, lorenz, gini, topShare } from '../src/analysis/value/historic';
@@ -20,6 +22,8 @@ import { pAliveExpr } from '../src/analysis/segmentation/p-alive';
 import { personaFeatures, featureMoments, featureSample, type PersonaFeature } from '../src/analysis/value/persona-features';
 import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
+import { clvTiers } from '../src/analysis/segmentation/clv-tiers';
+import { clvBySegment } from '../src/analysis/value/clv-by-segment';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
 import type {
   Result,
@@ -30,10 +34,12 @@ import type {
   HistoricResult,
   PersonasResult,
   PredictionSummary,
+  ClvByModel,
 } from '../src/atlas-api';
 
 type AnyModel = Model<unknown>;
-type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql };
+/** `sample`: customers the value models are fitted on (default `FIT_SAMPLE`; smaller in tests). */
+type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql; sample?: number };
 /** What a fit needs: the running job, the data version, the scope and its customer base. */
 export type FitCtx = Ctx;
 
@@ -52,18 +58,50 @@ function remember<V>(cache: Map<string, V>, key: string, v: V): V {
   return v;
 }
 
-/** Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`. */
+let fitSeq = 0;
+
+/**
+ * Between two ~150 ms slices of a fit: let the worker serve other calls, then stop if a newer
+ * request took this job's slot (the job answers `cancelled`).
+ */
+function pauseFor(j: Job): () => Promise<void> {
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (j.stale) throw new Error('superseded');
+  };
+}
+
+/**
+ * Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`:
+ * on the deterministic hash sample of at most `FIT_SAMPLE` customers (`sample.ts`), in slices that
+ * keep the worker responsive and stop when the request is superseded.
+ */
 async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean): Promise<ValueFit> {
-  const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}`;
+  const size = c.sample ?? FIT_SAMPLE;
+  const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}|${size}`;
   const hit = fits.get(key);
   if (hit) return hit;
-  const summary = rfSummary(c.scope, { unit, calibrationEnd });
-  const groups = (await c.j.q(rfGroups(summary))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) })) as RfSummary[];
-  const spend = (await c.j.q(sql`SELECT x, m_x FROM (${summary}) WHERE x > 0`)).map((r) => ({
-    x: num(r.x),
-    mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
-  }));
-  return remember(fits, key, fitValue(groups, spend, money));
+  // the summary once as a table: counted, sampled and read twice
+  const name = `value_fit_${++fitSeq}`;
+  const table = raw(name);
+  let population: number;
+  let groups: RfSummary[];
+  let spend: { x: number; mx: number | null }[];
+  try {
+    await c.j.q(sql`CREATE OR REPLACE TABLE ${table} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
+    const [m] = await c.j.q(sql`SELECT count(*) AS n FROM ${table}`);
+    population = num(m?.n);
+    const sample = fitSample(sql`SELECT * FROM ${table}`, size);
+    groups = (await c.j.q(rfGroups(sample))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) }));
+    spend = (await c.j.q(sql`SELECT x, m_x FROM (${sample}) WHERE x > 0`)).map((r) => ({
+      x: num(r.x),
+      mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
+    }));
+  } finally {
+    await c.db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+  }
+  const f = await runStepsAsync(fitValueSteps(groups, spend, money, population), pauseFor(c.j));
+  return remember(fits, key, f);
 }
 
 async function stats(c: Ctx): Promise<DataStats> {
@@ -206,6 +244,43 @@ FROM (SELECT ${pAliveExpr(f.bg.params)} AS p FROM (${summary}))`);
   };
 }
 
+/** The RFM model the Value page sets predicted CLV against (its default parameters). */
+const CLV_VS: ModelId = 'rfm11';
+
+/** Predicted CLV per RFM segment, with tier counts from the predicted-CLV tiers model (`clv-by-segment.ts`). */
+async function clvByRfm(c: Ctx, req: ValueRequest, f: ValueFit): Promise<ClvByModel | null> {
+  if (!f.bg || !f.gg) return null;
+  const clv = clvTiers.validate({
+    ...structuredClone(clvTiers.defaults),
+    unit: req.unit,
+    months: req.months,
+    monthlyDiscount: req.monthlyDiscount,
+    fit: { bg: f.bg.params, gg: f.gg.params },
+  });
+  const rfm = MODELS[CLV_VS] as AnyModel;
+  const ctx = { scope: c.scope, base: c.base };
+  const params = await resolveFitted(c, CLV_VS, rfm.validate(structuredClone(rfm.defaults)));
+  const rows = await c.j.q(clvBySegment(clvTiers.assign(clv, ctx), rfm.assign(params, ctx)));
+  return {
+    model: CLV_VS,
+    clv,
+    rows: rows.map((r) => ({
+      segment: String(r.segment),
+      customers: num(r.customers),
+      mean: num(r.mean),
+      p05: num(r.p05),
+      q1: num(r.q1),
+      median: num(r.median),
+      q3: num(r.q3),
+      p95: num(r.p95),
+      total: num(r.total),
+      high: num(r.high),
+      mid: num(r.mid),
+      low: num(r.low),
+    })),
+  };
+}
+
 async function personasFor(c: Ctx, req: ValueRequest, issues: ValueIssue[]): Promise<PersonasResult | null> {
   const features: PersonaFeature[] = ['recency', 'frequency', 'monetary', 'tenure', 'breadth'];
   const [ev] = await c.j.q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM events LIMIT 1)`);
@@ -243,7 +318,8 @@ FROM (${personasModel.assign(params, { scope: c.scope, base: c.base })}) a JOIN 
   return { k, suggested: sug.best, silhouettes: sug.scores, cards, params };
 }
 
-export function valueApi(getDb: () => Promise<Db>, version: () => number) {
+/** The Value page's worker API. `sample`: customers the models are fitted on (tests use fewer). */
+export function valueApi(getDb: () => Promise<Db>, version: () => number, sample: number = FIT_SAMPLE) {
   return {
     /** Everything the Value page shows, in one request (a newer one cancels it). */
     async value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>> {
@@ -251,10 +327,20 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'analysis', slot, async (j) => {
         const t0 = performance.now();
         const base = await ensureBase(db, j, version(), req.scope);
-        const c: Ctx = { db, j, version: version(), scope: req.scope, base };
+        const c: Ctx = { db, j, version: version(), scope: req.scope, base, sample };
         const s = await stats(c);
         const issues = checkData(s, req.calibrationEnd);
-        const out: ValueResult = { stats: s, issues, historic: null, fit: null, predictions: null, holdout: null, personas: null, ms: 0 };
+        const out: ValueResult = {
+          stats: s,
+          issues,
+          historic: null,
+          fit: null,
+          predictions: null,
+          holdout: null,
+          clvByRfm: null,
+          personas: null,
+          ms: 0,
+        };
         if (s.purchaseDays === 0) return { ...out, ms: performance.now() - t0 };
         out.historic = await historic(c, req.split);
         if (!issues.some((i) => i.code === 'no-purchases' || i.code === 'single-day')) {
@@ -269,10 +355,12 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number) {
               ggLL: f.gg?.ll ?? null,
               correlation: f.correlation,
               customers: f.customers,
+              population: f.population,
               repeatCustomers: f.repeatCustomers,
               ms: f.ms,
             };
             out.predictions = await predictionSummary(c, req, f, issues);
+            if (out.predictions?.totalClv !== null && out.predictions?.totalClv !== undefined) out.clvByRfm = await clvByRfm(c, req, f);
           }
           if (req.calibrationEnd !== null && !issues.some((i) => i.code === 'holdout-outside')) {
             const cal = await fitFor(c, req.unit, req.calibrationEnd, false);

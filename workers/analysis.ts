@@ -15,6 +15,7 @@ import { segmentMigration } from '../src/analysis/lifecycle/transitions';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
+import { sortedList, listColumns } from '../src/analysis/list-sort';
 import type { SegmentDef } from '../src/analysis/types';
 import {
   PAGE_SIZE,
@@ -78,9 +79,16 @@ async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> 
 async function membersSql(c: FitCtx, req: Omit<SegmentMembersRequest, 'offset'>, page: { limit: number; offset: number }): Promise<Sql> {
   const ctx = { scope: c.scope, base: c.base };
   const { model, params } = await fittedModel(c, req.model, req.params);
-  if (req.cell) return crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, page);
-  if (req.grid) return gridMembers(params as never, ctx, req.grid, page);
   const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
+  if (req.cell || req.grid) {
+    // a cell's list in the order asked for: all its rows, sorted in SQL by a column it has
+    const all = { limit: MAX_ROWS, offset: 0 };
+    const list = req.cell
+      ? crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, all)
+      : gridMembers(params as never, ctx, req.grid!, all);
+    const columns = (await c.j.q(listColumns(list))).map((col) => String(col.column_name));
+    return sortedList(list, columns, { by: sort, desc: req.desc }, page);
+  }
   return members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
 }
 

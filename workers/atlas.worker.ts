@@ -96,7 +96,8 @@ const api = {
       return null;
     }),
 
-  applyMapping: (mappings: FileMapping[], rule: RefundRule) => applyMapping(mappings, rule),
+  applyMapping: (mappings: FileMapping[], rule: RefundRule, onProgress?: (p: IngestProgress) => void) =>
+    applyMapping(mappings, rule, onProgress),
 
   rejectedRowsCsv: (file: string) => attempt(() => rejectedRowsCsv(file), { code: 'query' }),
 
@@ -180,7 +181,11 @@ function mappingError(i: MappingIssue): AppError {
  * Build the canonical tables from the mapping. On any error the previous tables stay as they
  * were (one transaction), so an analysis that worked keeps working.
  */
-async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<Result<Overview>> {
+async function applyMapping(
+  mappings: FileMapping[],
+  rule: RefundRule,
+  onProgress?: (p: IngestProgress) => void,
+): Promise<Result<Overview>> {
   const db = await getDb();
   const t0 = performance.now();
   ingestCancelled = false;
@@ -210,10 +215,14 @@ async function applyMapping(mappings: FileMapping[], rule: RefundRule): Promise<
   try {
     await withOneThread(db, true, async () => {
       await exec(db, 'ingest', 'BEGIN TRANSACTION');
-      for (const s of built.statements) {
+      const names = used.map((m) => m.file).join(', ');
+      const steps = built.statements.length;
+      for (const [i, s] of built.statements.entries()) {
         current = s;
         // `run` polls in steps, so Cancel stops a long build within a step
         if (ingestCancelled) throw new Cancelled();
+        // real progress: the share of build statements done (each re-reads or rewrites the data)
+        onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: i / steps });
         await run(db, 'ingest', s);
       }
       await exec(db, 'ingest', 'COMMIT');

@@ -1,14 +1,21 @@
 /**
- * The currency money is shown in: the user's choice when made (on the Data page), else what the
- * files say (`detectCurrency`: a currency column or symbols in the amounts), else none.
+ * The currency money is shown in: the user's choice when made (in the mapping panel; kept in the
+ * URL as `cur`), else what the files say (`detectCurrency`: a currency column or symbols in the
+ * amounts), else none.
  */
 import { data } from './data.svelte';
+import { view } from './view.svelte';
 import { detectCurrency } from '../ingest/currency';
 import { setCurrencySource } from '../lib/i18n/index.svelte';
 
 class CurrencyState {
-  /** the user's choice: a code, '' for none, null to follow the files */
-  chosen = $state<string | null>(null);
+  /** the user's choice (URL state): a code, '' for none, null to follow the files */
+  get chosen(): string | null {
+    return view.state.currency;
+  }
+  set chosen(c: string | null) {
+    view.state.currency = c;
+  }
   readonly detected = $derived(
     detectCurrency(
       data.files.map((f) => f.raw),

@@ -30,6 +30,11 @@ export class DataState {
   progress = $state.raw<IngestProgress | null>(null);
   busy = $state<'ingest' | 'mapping' | null>(null);
   errors = $state<AppError[]>([]);
+  /**
+   * What the user's Cancel stopped, shown as a note, not an error (they asked for it): the files
+   * not loaded, [] when a rebuild of the tables was stopped; null when nothing was cancelled.
+   */
+  cancelled = $state.raw<string[] | null>(null);
   /** bumps whenever the canonical tables change; analyses re-run on it */
   version = $state(0);
   /** the dropped File of each loaded file, by its loaded name (for "keep my data in this browser") */
@@ -146,6 +151,7 @@ export class DataState {
     if (list.length === 0) return;
     this.busy = 'ingest';
     this.progress = null;
+    this.cancelled = null;
     try {
       const r = await ask((api) =>
         api.ingest(
@@ -158,7 +164,8 @@ export class DataState {
         return;
       }
       const out = r.value;
-      this.errors = [...this.errors, ...out.errors];
+      this.errors = [...this.errors, ...out.errors.filter((e) => e.code !== 'cancelled')];
+      this.#noteCancelled(out.errors.filter((e) => e.code === 'cancelled').map((e) => e.file ?? ''));
       for (const l of out.loaded) {
         // the worker renames a second file of the same name to "name (2)"
         const src = list.find((f) => f.name === l.raw.name) ?? list.find((f) => l.raw.name.startsWith(`${f.name} (`));
@@ -183,13 +190,7 @@ export class DataState {
         // Cancel while the tables are built: the worker kept the previous tables; drop the new files too
         if ((await this.apply()) === 'cancelled') {
           for (const l of out.loaded) await this.#forget(l.raw.name);
-          const named = out.loaded.map((l): AppError => ({
-            code: 'cancelled',
-            params: {},
-            file: l.raw.name,
-            message: `Loading ${l.raw.name} was cancelled.`,
-          }));
-          this.errors = [...this.errors.filter((e) => e.code !== 'cancelled' || e.file), ...named];
+          this.#noteCancelled(out.loaded.map((l) => l.raw.name));
         }
       }
     } finally {
@@ -208,6 +209,16 @@ export class DataState {
       }),
     );
     await this.add(files);
+  }
+
+  #noteCancelled(names: string[]): void {
+    const had = this.cancelled ?? [];
+    const named = names.filter((n) => n !== '' && !had.includes(n));
+    if (named.length) this.cancelled = [...had, ...named];
+  }
+
+  dismissCancelled(): void {
+    this.cancelled = null;
   }
 
   async cancel(): Promise<void> {
@@ -239,17 +250,28 @@ export class DataState {
     try {
       const mappings = $state.snapshot(this.mappings) as FileMapping[];
       const rule = $state.snapshot(this.refundRule) as RefundRule;
-      const r = await ask((api) => api.applyMapping(mappings, rule));
+      this.progress = null;
+      const r = await ask((api) =>
+        api.applyMapping(
+          mappings,
+          rule,
+          Comlink.proxy((p: IngestProgress) => (this.progress = p)),
+        ),
+      );
       if (r.ok) {
         this.overview = r.value;
         this.version++;
         outcome = 'ok';
+      } else if (r.error.code === 'cancelled') {
+        // Cancel is the user's own request: a note (a load names its files in it), not an error
+        outcome = 'cancelled';
+        this.cancelled ??= [];
       } else {
         this.errors = [...this.errors, r.error];
-        if (r.error.code === 'cancelled') outcome = 'cancelled';
       }
     } finally {
       this.busy = null;
+      this.progress = null;
       // a drop during a rebuild started from the mapping panel waits for it
       if (!this.#loading) this.#next();
     }

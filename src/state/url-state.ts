@@ -1,7 +1,7 @@
 /**
  * The view state that lives in the URL (hash part, so it is never sent to any server): versioned,
  * validated, small. A link carries configuration — page, model and its non-default parameters,
- * dates, filters, selected segment, chart options, language, a dataset fingerprint — never data
+ * dates, filters, selected segment, chart options, language, currency, a dataset fingerprint — never data
  * rows. Parsing never throws: what it cannot use is reported and ignored.
  */
 import * as v from 'valibot';
@@ -10,6 +10,7 @@ import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField }
 import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
 import { isIsoDate } from '../lib/dates';
 import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behaviour/options';
+import { isCurrencyCode } from '../lib/format';
 
 export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
@@ -66,6 +67,8 @@ export interface ViewState {
   life: LifeState;
   value: ValueState;
   beh: BehState;
+  /** the currency money is shown in: an ISO 4217 code, '' for none, null to follow the files */
+  currency: string | null;
   ds: Fingerprint | null;
 }
 
@@ -86,6 +89,7 @@ export function defaultState(): ViewState {
     life: structuredClone(LIFE_DEFAULTS),
     value: structuredClone(VALUE_DEFAULTS),
     beh: structuredClone(BEH_DEFAULTS),
+    currency: null,
     ds: null,
   };
 }
@@ -214,7 +218,10 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'ds'].map((k) => [k, true]),
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'cur', 'ds'].map((k) => [
+    k,
+    true,
+  ]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -324,6 +331,13 @@ export function parseState(hash: string): ParseResult {
       else warnings.push({ key: 'link.beh_invalid' });
     }
   }
+  const cur = get('cur');
+  if (cur !== null) {
+    // `none`: money without a currency; else a three-letter code the browser can format
+    if (cur === 'none') state.currency = '';
+    else if (/^[A-Z]{3}$/.test(cur) && isCurrencyCode(cur)) state.currency = cur;
+    else warnings.push({ key: 'link.unknown_currency', vars: { v: clip(cur, 12) } });
+  }
   const ds = get('ds');
   if (ds !== null) {
     const r = v.safeParse(FingerprintSchema, parseJson(ds));
@@ -356,6 +370,7 @@ export function serializeState(s: ViewState): string {
   if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
   const bd = diff(BEH_DEFAULTS, s.beh);
   if (Object.keys(bd).length) q.set('beh', JSON.stringify(bd));
+  if (s.currency !== null) q.set('cur', s.currency === '' ? 'none' : s.currency);
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   return q.toString();
 }

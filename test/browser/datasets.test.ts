@@ -379,6 +379,52 @@ describe.skipIf(!hasDatasets)('real datasets through the file input', () => {
         expect(await range(s().page)).toBe('2017-09-11 → 2017-12-03');
         expect(await numberAt(s().page, 'kpi-people')).toBe(815);
       });
+      it('nine days (25 Nov – 3 Dec, README) under the monthly default: one sentence suggests day periods, which fill the cohorts', async () => {
+        const { page } = s();
+        // independent: the days with a purchase in the window, in Beijing time (native DuckDB on the raw file)
+        const buyDays = await native(
+          `SELECT count(DISTINCT CAST(make_timestamp((CAST(column4 AS BIGINT) + 28800) * 1000000) AS DATE)) FROM read_csv('${join(D, 'tianchi-userbehavior/UserBehavior_head84k.csv')}', header = false, ignore_errors = true) WHERE column3 = 'buy' AND CAST(make_timestamp((CAST(column4 AS BIGINT) + 28800) * 1000000) AS DATE) BETWEEN DATE '2017-11-25' AND DATE '2017-12-03'`,
+        );
+        expect(buyDays).toBe(9);
+        // days in Beijing time (README), whether or not the test before set it
+        const offset = card(page, 'UserBehavior_head84k.csv').getByLabel(/Zone offset/);
+        if ((await offset.inputValue()) !== '480') {
+          await offset.selectOption('480');
+          await apply(s());
+        }
+        const life = (o: object) => encodeURIComponent(JSON.stringify(o));
+        await page.evaluate((h) => (location.hash = h), `v=1&p=lifecycle&from=2017-11-25&life=${life({ display: 'pct' })}`);
+        await page.locator('[data-testid=retention-heatmap][data-state=ready]').waitFor({ timeout: 120_000 });
+        const hints = page.locator('[data-testid=life-span-hint], [data-testid=period-hint]');
+        expect(await hints.count()).toBe(1);
+        expect(await hints.textContent()).toMatch(/spans 9 days: day periods suit it better/);
+        const seq = Number(await page.getByTestId('retention-heatmap').getAttribute('data-seq'));
+        await page.getByTestId('life-span-use').click();
+        await page.waitForFunction(
+          (n) => {
+            const e = document.querySelector('[data-testid=retention-heatmap]');
+            return e?.getAttribute('data-state') === 'ready' && Number(e.getAttribute('data-seq')) > n;
+          },
+          seq,
+          { timeout: 120_000 },
+        );
+        expect(await hints.count()).toBe(0);
+        const cells = await page.locator('[data-testid=retention-heatmap] rect[data-cohort]').evaluateAll((rects) =>
+          rects.map((r) => ({
+            cohort: r.getAttribute('data-cohort') ?? '',
+            k: Number(r.getAttribute('data-period')),
+            v: Number(r.getAttribute('data-value')),
+          })),
+        );
+        const cohorts = [...new Set(cells.map((c) => c.cohort))].sort();
+        // day cohorts inside the window, each 100 % in its own day, and people come back on later days
+        expect(cohorts.length).toBeGreaterThan(1);
+        expect(cohorts.length).toBeLessThanOrEqual(buyDays);
+        for (const c of cohorts) expect(c >= '2017-11-25' && c <= '2017-12-03', c).toBe(true);
+        for (const c of cells.filter((x) => x.k === 0)) expect(c.v).toBe(1);
+        expect(cells.some((c) => c.k > 0 && c.v > 0)).toBe(true);
+        expect(await errorsShown(page)).toEqual([]);
+      });
     },
   );
 

@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { openApp, numberAt, readyAfter, type Session } from './browser';
 
 type Bar = { period: string; status: string; customers: number };
@@ -55,6 +56,14 @@ describe('lifecycle definitions on the demo data', () => {
     await page.locator(`[data-testid=period-lifecycle-chart] rect[data-status=returning][data-period="${pick.period}"]`).click();
     await page.getByTestId('members-row').first().waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('members-row').count()).toBe(pick.customers);
+    // the CSV export: one line a customer, customer columns only (no helper `total` column)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('members-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]!.split(',')).toEqual(['customer_id', 'first_day', 'revenue']);
+    expect(csv.length - 1).toBe(pick.customers);
     await page.getByTestId('period-lifecycle-chart').screenshot({ path: 'test/output/lifecycle-by-period.png' });
   });
 

@@ -71,6 +71,36 @@ describe('value page on the demo data', () => {
     await expect(page.getByTestId('holdout-chart').count()).resolves.toBe(0);
   });
 
+  it('predicted CLV by RFM segment: a box per segment, a table, and each count opens its customers', async () => {
+    const { page } = s;
+    await openValue(page, {});
+    const box = page.getByTestId('clv-rfm-chart');
+    await box.locator('svg').first().waitFor();
+    expect(await box.locator('svg rect').count()).toBeGreaterThanOrEqual(3);
+    await box.getByRole('button', { name: 'Table' }).click();
+    const cells = page.getByTestId('clv-rfm-cell');
+    expect(await cells.count()).toBeGreaterThanOrEqual(9);
+    // the first segment's customers: its count equals high + mid + low, and the list opened has that many
+    const row = page.getByTestId('clv-rfm-table').locator('tbody tr').first();
+    const values = numbers(await row.innerText());
+    const count = values[0]!;
+    const tiers = values.slice(-3);
+    expect(tiers.reduce((a, b) => a + b, 0)).toBe(count);
+    expect(await page.getByTestId('value-page').innerText()).not.toMatch(/NaN|undefined/);
+    await row.getByTestId('clv-rfm-open').click();
+    await page.getByTestId('members-total').waitFor({ timeout: 120_000 });
+    expect(numbers(await page.getByTestId('members-total').innerText())[0]).toBe(count);
+    // a tier cell: the CLV model × RFM cross-tab cell, as many customers as the number clicked
+    await openValue(page, {});
+    await page.getByTestId('clv-rfm-chart').getByRole('button', { name: 'Table' }).click();
+    const cell = page.getByTestId('clv-rfm-cell').first();
+    const n = numbers(await cell.innerText())[0]!;
+    await cell.click();
+    await page.getByTestId('members-total').waitFor({ timeout: 120_000 });
+    expect(numbers(await page.getByTestId('members-total').innerText())[0]).toBe(n);
+    expect(await errorsShown(page)).toEqual([]);
+  });
+
   it('P(alive) bands open on the Segments page with the fitted parameters', async () => {
     const { page } = s;
     await openValue(page, {});

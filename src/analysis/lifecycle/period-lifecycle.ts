@@ -96,7 +96,8 @@ export function periodLifecycle(p: PeriodLifecycleParams, scope: Scope): Sql {
 
 /**
  * A page of the customers with one status in one period (`YYYY-MM-DD`, the period start):
- * customer_id, first_day, revenue (as in `periodLifecycle`), most revenue first, then id.
+ * customer_id, first_day, revenue (as in `periodLifecycle`), most revenue first, then id. These
+ * are the CSV export's columns too: no helper column (a `total` column leaked into the export).
  */
 export function periodLifecycleMembers(
   p: PeriodLifecycleParams,
@@ -108,7 +109,7 @@ export function periodLifecycleMembers(
   if (!(PERIOD_STATUSES as readonly string[]).includes(status)) throw new Error(`invalid status: ${String(status)}`);
   assertDate(period, 'period');
   return sql`${statusCtes(p, scope)}
-    SELECT s.customer_id, f.first_day, round(s.revenue, 2) AS revenue, count(*) OVER () AS total
+    SELECT s.customer_id, f.first_day, round(s.revenue, 2) AS revenue
     FROM st s JOIN firsts f USING (customer_id)
     WHERE s.period = CAST(${period} AS DATE) AND s.status = ${status}
     ORDER BY revenue DESC, s.customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;

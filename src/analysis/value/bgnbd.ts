@@ -6,7 +6,7 @@
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
-import { maximise } from './optimise';
+import { maximiseSteps, runSteps, type Steps } from './optimise';
 
 /** One distinct summary and how many customers share it. */
 export interface RfSummary {
@@ -105,10 +105,11 @@ export function bgnbdLikelihood(rows: readonly RfSummary[]): (p: BgNbdParams) =>
 }
 
 /**
- * Fit by maximum likelihood on log-parameters from several starts. `alpha` starts scale with the
- * mean age T so the same starts work in days and weeks.
+ * Fit by maximum likelihood on log-parameters from several starts, as steps a caller may pause
+ * between (`optimise.ts`). `alpha` starts scale with the mean age T so the same starts work in
+ * days and weeks.
  */
-export function fitBgNbd(rows: readonly RfSummary[]): BgNbdFit {
+export function* fitBgNbdSteps(rows: readonly RfSummary[]): Steps<BgNbdFit> {
   const n = rows.reduce((s, row) => s + row.n, 0);
   const meanT = rows.reduce((s, row) => s + row.n * row.T, 0) / Math.max(n, 1);
   const s = Math.max(meanT, 1);
@@ -119,9 +120,14 @@ export function fitBgNbd(rows: readonly RfSummary[]): BgNbdFit {
     [2, s, 0.5, 0.5],
   ];
   const ll = bgnbdLikelihood(rows);
-  const res = maximise((v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), starts, Math.max(n, 1));
+  const res = yield* maximiseSteps((v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), starts, Math.max(n, 1));
   const [r = NaN, alpha = NaN, a = NaN, b = NaN] = res.params;
   return { params: { r, alpha, a, b }, ll: res.ll, converged: res.converged };
+}
+
+/** `fitBgNbdSteps` run to the end. */
+export function fitBgNbd(rows: readonly RfSummary[]): BgNbdFit {
+  return runSteps(fitBgNbdSteps(rows));
 }
 
 /** P(alive | x, t_x, T) (FHL 2005, eq. 13; 1 for customers without repeat purchases). */

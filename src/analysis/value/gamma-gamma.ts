@@ -4,7 +4,7 @@
  * customers with at least one repeat purchase: x repeat purchases with mean spend m_x > 0.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { maximise } from './optimise';
+import { maximiseSteps, runSteps, type Steps } from './optimise';
 
 export interface SpendSummary {
   /** repeat purchases (> 0) */
@@ -40,13 +40,38 @@ export function ggLogLik({ p, q, gamma }: GammaGammaParams, x: number, mx: numbe
 
 /** Total log-likelihood. */
 export function ggTotalLogLik(params: GammaGammaParams, rows: readonly SpendSummary[]): number {
-  let s = 0;
-  for (const row of rows) s += ggLogLik(params, row.x, row.mx);
-  return s;
+  return ggLikelihood(rows)(params);
 }
 
-/** Fit p, q, γ by maximum likelihood from several starts; γ's starts scale with the mean spend. */
-export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
+/**
+ * The total log-likelihood as a function of the parameters, with the data prepared once: the
+ * log-gamma terms depend only on x (a few dozen distinct values), so they are computed once per
+ * distinct x; each customer then costs one logarithm.
+ */
+export function ggLikelihood(rows: readonly SpendSummary[]): (params: GammaGammaParams) => number {
+  const xs = [...new Set(rows.map((r) => r.x))];
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const n = rows.length;
+  const xi = Int32Array.from(rows, (r) => index.get(r.x)!);
+  const x = Float64Array.from(rows, (r) => r.x);
+  const lnM = Float64Array.from(rows, (r) => Math.log(r.mx));
+  const lnX = Float64Array.from(rows, (r) => Math.log(r.x));
+  const xm = Float64Array.from(rows, (r) => r.x * r.mx);
+  const perX = new Float64Array(xs.length);
+  return ({ p, q, gamma }) => {
+    const c = -gammaln(q) + q * Math.log(gamma);
+    for (let i = 0; i < xs.length; i++) perX[i] = c + gammaln(p * xs[i]! + q) - gammaln(p * xs[i]!);
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const px = p * x[k]!;
+      s += perX[xi[k]!]! + (px - 1) * lnM[k]! + px * lnX[k]! - (px + q) * Math.log(gamma + xm[k]!);
+    }
+    return s;
+  };
+}
+
+/** Fit p, q, γ by maximum likelihood from several starts, as steps; γ's starts scale with the mean spend. */
+export function* fitGammaGammaSteps(rows: readonly SpendSummary[]): Steps<GammaGammaFit> {
   const mean = rows.reduce((s, row) => s + row.mx, 0) / Math.max(rows.length, 1);
   const m = Math.max(mean, 1e-6);
   const starts = [
@@ -55,10 +80,16 @@ export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
     [2, 5, m / 2],
     [10, 2, m / 5],
   ];
-  const res = maximise((v) => ggTotalLogLik({ p: v[0]!, q: v[1]!, gamma: v[2]! }, rows), starts, Math.max(rows.length, 1));
+  const ll = ggLikelihood(rows);
+  const res = yield* maximiseSteps((v) => ll({ p: v[0]!, q: v[1]!, gamma: v[2]! }), starts, Math.max(rows.length, 1));
   const [p = NaN, q = NaN, gamma = NaN] = res.params;
   // E(M) = pγ/(q − 1) is finite only for q > 1
   return { params: { p, q, gamma }, ll: res.ll, converged: res.converged && q > 1 };
+}
+
+/** `fitGammaGammaSteps` run to the end. */
+export function fitGammaGamma(rows: readonly SpendSummary[]): GammaGammaFit {
+  return runSteps(fitGammaGammaSteps(rows));
 }
 
 /**

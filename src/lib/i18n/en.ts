@@ -146,6 +146,7 @@ export const en = {
   'event.other': 'Other',
   'chart.table': 'Table',
   'chart.chart': 'Chart',
+  'chart.empty': 'Nothing to draw: no customers or values in this selection.',
   'share.button': 'Share view',
   'share.explain':
     'This link opens the same view on the recipient’s own copy of the data. It carries the view’s settings and a fingerprint of the files (names, sizes, row counts, date range) — never rows of data.',

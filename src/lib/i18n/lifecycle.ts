@@ -109,6 +109,8 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.ret.mode.rolling': 'active in that period or later',
   'lifecycle.ret.cellTip': '{cohort}, period {k}: {value}',
   'lifecycle.ret.curves': 'Retention curves',
+  'lifecycle.ret.group': 'Group',
+  'lifecycle.ret.group.all': 'All {n} groups (small multiples)',
   'lifecycle.ret.curvesNote':
     'One line per cohort (darker = more recent); the thick red line is the size-weighted average over complete periods.',
 
@@ -120,11 +122,8 @@ export const lifecycleEn: Record<string, string> = {
   'lifecycle.rep.histNote': 'Days between the first and the second activity day. {n} customers have no second one yet.',
   'lifecycle.rep.over': '> {n} days',
 
-  'lifecycle.hint.week': 'The data covers only {n} days: monthly charts get one or two points. Weekly periods fit better.',
-  'lifecycle.hint.week.one': 'The data covers only 1 day: monthly charts get one point. Weekly periods fit better.',
   'lifecycle.hint.short': 'The data covers only {n} days: stage flows and cohort curves need a longer history to say much.',
   'lifecycle.hint.short.one': 'The data covers only 1 day: stage flows and cohort curves need a longer history to say much.',
-  'lifecycle.hint.switch': 'Use weeks',
   'lifecycle.churn.title': 'Churn early warning',
   'lifecycle.churn.note':
     'At risk: silent for more than {k} × their own usual gap between orders (median gap; one-time buyers: everyone’s median, {pop} days) and not yet churned (fewer than {B} days). Customers silent for {B} days or more have churned: they are on the win-back list instead. Value: net revenue per year of tenure.',
@@ -267,6 +266,8 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.ret.mode.rolling': '该期或之后活跃',
   'lifecycle.ret.cellTip': '{cohort}，第 {k} 期：{value}',
   'lifecycle.ret.curves': '留存曲线',
+  'lifecycle.ret.group': '分组',
+  'lifecycle.ret.group.all': '全部 {n} 组（小多图）',
   'lifecycle.ret.curvesNote': '每条线代表一个批次（颜色越深越新）；红色粗线为已完结周期按人数加权的平均值。',
 
   'lifecycle.rep.title': '复购率',
@@ -276,11 +277,8 @@ export const lifecycleZh: Record<string, string> = {
   'lifecycle.rep.histNote': '首次与第二次活跃日之间的天数。{n} 位客户尚无第二次活跃。',
   'lifecycle.rep.over': '> {n} 天',
 
-  'lifecycle.hint.week': '数据只覆盖 {n} 天：按月的图只有一两个点，按周更合适。',
-  'lifecycle.hint.week.one': '数据只覆盖 1 天：按月的图只有一个点，按周更合适。',
   'lifecycle.hint.short': '数据只覆盖 {n} 天：阶段流动和批次曲线需要更长的历史。',
   'lifecycle.hint.short.one': '数据只覆盖 1 天：阶段流动和批次曲线需要更长的历史。',
-  'lifecycle.hint.switch': '改为按周',
   'lifecycle.churn.title': '流失预警',
   'lifecycle.churn.note':
     '风险客户：沉默时间超过其常规购买间隔的 {k} 倍（间隔中位数；只买过一次的客户用全体中位数 {pop} 天）且尚未流失（少于 {B} 天）。沉默 {B} 天或更久的客户已流失，列入挽回名单。价值：按在网年数折算的年均净销售额。',

@@ -146,6 +146,7 @@ export const zh: Record<MessageKey, string> = {
   'event.other': '其他',
   'chart.table': '表格',
   'chart.chart': '图表',
+  'chart.empty': '无可绘制内容：当前选择中没有客户或数值。',
   'share.button': '分享视图',
   'share.explain':
     '此链接会在对方自己的数据副本上打开相同的视图。链接只包含视图设置和文件指纹（文件名、大小、行数、日期范围），不包含任何数据行。',

@@ -69,7 +69,14 @@ export function heatmapPlot<T>(data: readonly T[], o: HeatmapPlotOptions<T>): SV
     padding: 0.03,
     x: { label: o.xLabel ?? null, domain: [...o.cols], tickRotate: -35 },
     y: { label: o.yLabel ?? null, domain: [...o.rows] },
-    color: { type: 'linear', scheme: o.scheme, legend: true, label: o.legend, domain: [0, o.max ?? maxOf(data, o.value)] },
+    // a [0, 0] ramp (nothing to colour) would label itself 0.000000: no legend then
+    color: {
+      type: 'linear',
+      scheme: o.scheme,
+      legend: (o.max ?? maxOf(data, o.value)) > 0,
+      label: o.legend,
+      domain: [0, o.max ?? maxOf(data, o.value)],
+    },
     marks: heatmapMarks(data, { fontSize: 10, ...o }),
   });
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { periodHint, periodsSpanned } from '../../../src/analysis/lifecycle/period-hint';
+import { thinDataHint, periodsSpanned } from '../../../src/analysis/lifecycle/period-hint';
 
 describe('period hint for thin data', () => {
   it('counts calendar periods touched', () => {
@@ -10,24 +10,41 @@ describe('period hint for thin data', () => {
     expect(periodsSpanned('2023-11-15', '2024-02-01', 'month')).toBe(4);
   });
 
-  it('suggests weeks for nine days under monthly periods', () => {
-    // nine days inside one month: one monthly point; weeks 2024-03-04 … 2024-03-12 touch two Mondays
-    expect(periodHint('2024-03-04 08:00:00', '2024-03-12 20:00:00', 'month')).toEqual({
-      key: 'lifecycle.hint.week',
-      days: 9,
-      periods: 1,
-      suggest: 'week',
-    });
-    // weekly: still only two weeks, so the data is simply short
-    expect(periodHint('2024-03-04', '2024-03-12', 'week')).toEqual({ key: 'lifecycle.hint.short', days: 9, periods: 2, suggest: null });
+  it('one hint: nine days under monthly or weekly periods suggest day periods', () => {
+    // nine days (4 … 12 March 2024): suggestPeriod gives day up to 31 days
+    const month = thinDataHint('2024-03-04 08:00:00', '2024-03-12 20:00:00', 'month');
+    expect(month).toEqual({ key: 'lifecycle.span.suggest', days: 9, suggest: 'day' });
+    expect(thinDataHint('2024-03-04', '2024-03-12', 'week')).toEqual({ key: 'lifecycle.span.suggest', days: 9, suggest: 'day' });
+    // day periods: nine days are nine periods, nothing to say
+    expect(periodsSpanned('2024-03-04', '2024-03-12', 'day')).toBe(9);
+    expect(thinDataHint('2024-03-04', '2024-03-12', 'day')).toBeNull();
   });
 
-  it('stays quiet with enough periods or no dates', () => {
-    expect(periodHint('2024-01-01', '2024-12-31', 'month')).toBeNull();
-    expect(periodHint('2024-03-01', '2024-03-25', 'week')).toBeNull();
-    expect(periodHint(null, null, 'month')).toBeNull();
-    // day periods (issue 12): nine days are nine periods, not two Monday weeks
-    expect(periodsSpanned('2024-03-04', '2024-03-12', 'day')).toBe(9);
-    expect(periodHint('2024-03-04', '2024-03-12', 'day')).toBeNull();
+  it("the window's activity span, when known, wins over the data's whole range", () => {
+    // a year of data, but the window holds 22 days (10 … 31 Dec): day periods
+    expect(thinDataHint('2025-01-01', '2025-12-31', 'month', { first: '2025-12-10', last: '2025-12-31' })).toEqual({
+      key: 'lifecycle.span.suggest',
+      days: 22,
+      suggest: 'day',
+    });
+    // 60 days (1 Mar … 29 Apr 2024, leap year: 31 + 29 = 60): weeks
+    expect(thinDataHint(null, null, 'month', { first: '2024-03-01', last: '2024-04-29' })).toEqual({
+      key: 'lifecycle.span.suggest',
+      days: 60,
+      suggest: 'week',
+    });
+  });
+
+  it('"too short" only when no finer period helps; quiet with enough periods or no dates', () => {
+    // one day under day periods: a single period, and nothing finer exists
+    expect(thinDataHint('2024-03-04 01:00:00', '2024-03-04 23:00:00', 'day')).toEqual({
+      key: 'lifecycle.hint.short',
+      days: 1,
+      suggest: null,
+    });
+    expect(thinDataHint('2024-01-01', '2024-12-31', 'month')).toBeNull();
+    // 100 days under weeks: suggestPeriod says month (coarser), 15 Monday weeks ≥ 3: quiet
+    expect(thinDataHint('2024-03-01', '2024-06-08', 'week')).toBeNull();
+    expect(thinDataHint(null, null, 'month')).toBeNull();
   });
 });

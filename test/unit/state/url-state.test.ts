@@ -113,6 +113,7 @@ describe('URL state', () => {
       'm=x',
     ];
     links.push('mp=x', 'mp={"bins":9}', 'mp={"a":1}', 'mp={"a":1,"b":2,"c":3,"d":4}', 'cell=x', 'x=x', 'xm=x', 'ds=x');
+    links.push('cur=x', 'cur=eur', 'cur=ZZZZ');
     links.push('life=x', 'life={"a":1}', 'life={"a":1,"b":2,"c":3,"d":4}', 'life={"churnK":0}');
     for (const h of links) for (const w of parseState(h).warnings) keys.add(w.key);
     expect(keys.size).toBeGreaterThanOrEqual(20);
@@ -121,6 +122,20 @@ describe('URL state', () => {
       expect(inputZh[k], k).toBeTruthy();
     }
     expect(Object.keys(inputZh).sort()).toEqual(Object.keys(inputEn).sort());
+  });
+
+  it('carries the chosen currency: a code, none, or nothing (follow the files)', () => {
+    expect(serializeState(defaultState())).not.toContain('cur=');
+    expect(serializeState({ ...defaultState(), currency: 'EUR' })).toContain('cur=EUR');
+    expect(serializeState({ ...defaultState(), currency: '' })).toContain('cur=none');
+    expect(parseState('v=1&cur=GBP')).toEqual({ state: { ...defaultState(), currency: 'GBP' }, warnings: [] });
+    expect(parseState('v=1&cur=none').state.currency).toBe('');
+    // not a code: ignored with a warning, money follows the files
+    for (const bad of ['gbp', 'GB', '<b>', 'EURO']) {
+      const r = parseState(`v=1&cur=${encodeURIComponent(bad)}`);
+      expect(r.state.currency, bad).toBeNull();
+      expect(r.warnings.map((w) => w.key)).toEqual(['link.unknown_currency']);
+    }
   });
 
   it('describes how a dataset differs from the link', () => {
@@ -165,6 +180,7 @@ describe('URL state', () => {
     model: fc.constantFrom(...MODEL_IDS),
     segment: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
     crosstabMode: fc.constantFrom('count', 'row' as const),
+    currency: fc.constantFrom(null, '', 'EUR', 'CNY', 'JPY'),
   });
 
   it('round-trips parse(serialize(state)) == state (property)', () => {

@@ -1,0 +1,81 @@
+/**
+ * The optimiser (`optimise.ts`): BFGS from several starts, run in time slices that a caller may
+ * pause between. Expected optima are worked out by hand (closed forms below).
+ */
+import { describe, it, expect } from 'vitest';
+import { maximise, maximiseSteps, runSteps, runStepsAsync } from '../../../src/analysis/value/optimise';
+
+/**
+ * Log-likelihood of a Gamma(k, θ) sample given by its sufficient statistics; for fixed k the MLE
+ * of θ is mean/k, and for an exponential (k = 1) that is the sample mean.
+ */
+const expLL = (mean: number, n: number) => (p: number[]) => {
+  const theta = p[0]!;
+  return -n * Math.log(theta) - (n * mean) / theta;
+};
+
+describe('maximise', () => {
+  it('finds a closed-form optimum: exponential rate θ̂ = mean (by hand: mean 7.5 → θ̂ = 7.5, LL = −n(ln 7.5 + 1))', () => {
+    const res = maximise(expLL(7.5, 200), [[1], [30], [0.2]], 200);
+    expect(res.converged).toBe(true);
+    expect(res.agreeing).toBe(3);
+    expect(res.params[0]).toBeCloseTo(7.5, 5);
+    expect(res.ll).toBeCloseTo(-200 * (Math.log(7.5) + 1), 6);
+  });
+
+  it('a two-parameter optimum (μ̂, σ̂ of a normal sample with mean 3, variance 4: σ̂ = 2)', () => {
+    // positive parameters only, so μ is fitted as 3 on its own scale; LL = −n ln σ − n(v + (m−μ)²)/(2σ²)
+    const n = 50;
+    const ll = ([mu, s]: number[]) => -n * Math.log(s!) - (n * (4 + (3 - mu!) ** 2)) / (2 * s! * s!);
+    const res = maximise(ll, [
+      [1, 1],
+      [10, 5],
+    ]);
+    expect(res.params[0]).toBeCloseTo(3, 5);
+    expect(res.params[1]).toBeCloseTo(2, 5);
+    expect(res.converged).toBe(true);
+  });
+
+  it('one start alone is not "converged" (no second start agrees)', () => {
+    expect(maximise(expLL(7.5, 200), [[1]], 200).converged).toBe(false);
+  });
+
+  it('a start where the likelihood is not finite is skipped; with none left the fit fails', () => {
+    const ll = (p: number[]) => (p[0]! > 100 ? NaN : expLL(7.5, 10)(p));
+    expect(maximise(ll, [[1000], [2], [20]], 10)).toMatchObject({ agreeing: 2, converged: true });
+    expect(maximise(() => NaN, [[1], [2]])).toMatchObject({ params: [], converged: false, ll: -Infinity });
+  });
+
+  it('pausing between slices does not change the result, and a pause that throws stops the fit', async () => {
+    // a slow likelihood so the search spans several slices
+    const slow = (p: number[]) => {
+      let s = 0;
+      for (let i = 1; i <= 20_000; i++) s += Math.log(i) * 1e-12;
+      return expLL(7.5, 200)(p) + s;
+    };
+    const starts = [[1], [30], [0.2]];
+    const sync = runSteps(maximiseSteps(slow, starts, 200));
+    let pauses = 0;
+    const paused = await runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
+      pauses++;
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(pauses).toBeGreaterThan(3);
+    expect(paused).toEqual(sync);
+    await expect(
+      runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
+        throw new Error('cancelled');
+      }),
+    ).rejects.toThrow('cancelled');
+  });
+
+  it('a slice shorter than one evaluation still makes progress (each slice runs at least one iteration)', async () => {
+    // sliceMs 0: every slice is "over" before its first iteration; this used to resume forever
+    const sync = maximise(expLL(7.5, 200), [[1], [30]], 200);
+    let pauses = 0;
+    const sliced = await runStepsAsync(maximiseSteps(expLL(7.5, 200), [[1], [30]], 200, 0), async () => {
+      if (++pauses > 10_000) throw new Error('no progress');
+    });
+    expect(sliced).toEqual(sync);
+  });
+});

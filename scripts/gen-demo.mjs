@@ -44,6 +44,8 @@ const PROMO_DAYS = new Set([170, 314, 315, 345, 535, 679, 680, 710]); // 6.18, 1
 const PROFILE_RATE = 0.9;
 const EVENTS_FROM = 366; // the behaviour log keeps 2025 only, as tracking exports often cover a year
 const BLANK_RATE = 0.04;
+/** A/B test (customers.csv `experiment`): extra converters in `coupon` as a share of all profiles. */
+const EXPERIMENT_SHIFT = 0.015;
 
 const season = dayWeights();
 const seasonMax = Math.max(...season);
@@ -231,13 +233,47 @@ function contact(id) {
   return [email, phone];
 }
 
+/**
+ * The planted A/B test: profiled customers split evenly into `control` and `coupon`. The coupon
+ * made more people buy (coupon holds EXPERIMENT_SHIFT × profiles more buyers than control) but
+ * smaller baskets: buyers are dealt, largest revenue first, to the group with less revenue so far,
+ * so revenue per customer is the same in both. Deterministic and drawn from no random stream, so
+ * every other figure of the demo stays as it was.
+ */
+function assignExperiment(profiled, orders) {
+  const revenue = new Map();
+  for (const o of orders)
+    for (const l of o.lines)
+      if (l.status === 'completed') revenue.set(o.c, (revenue.get(o.c) ?? 0) + Math.round(l.qty * l.unit * 100) / 100);
+  const byId = [...profiled].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const buyers = byId.filter((c) => revenue.has(c)).sort((a, b) => revenue.get(b) - revenue.get(a) || (a.id < b.id ? -1 : 1));
+  const others = byId.filter((c) => !revenue.has(c));
+  const size = { coupon: Math.ceil(byId.length / 2), control: Math.floor(byId.length / 2) };
+  const shift = Math.round(EXPERIMENT_SHIFT * byId.length);
+  const cap = { coupon: Math.ceil(buyers.length / 2) + shift, control: Math.floor(buyers.length / 2) - shift };
+  const sum = { coupon: 0, control: 0 };
+  const n = { coupon: 0, control: 0 };
+  for (const c of buyers) {
+    let g = sum.coupon <= sum.control ? 'coupon' : 'control';
+    if (n[g] >= cap[g]) g = g === 'coupon' ? 'control' : 'coupon';
+    c.experiment = g;
+    sum[g] += revenue.get(c);
+    n[g]++;
+  }
+  for (const c of others) {
+    const g = n.coupon < size.coupon && (n.coupon <= n.control || n.control >= size.control) ? 'coupon' : 'control';
+    c.experiment = g;
+    n[g]++;
+  }
+}
+
 function customersCsv(rng, customers) {
-  const out = ['customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,email,phone'];
+  const out = ['customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,experiment,email,phone'];
   for (const c of customers) {
     if (!c.hasProfile) continue;
     const [city, region, tier] = CITIES[c.city];
     const fields = [c.age, c.female ? 'female' : 'male', region, city, tier, c.occupation, c.income, CHANNELS[c.channel]];
-    out.push([c.id, ...fields.map((f) => blank(rng, String(f))), ...contact(c.id)].join(','));
+    out.push([c.id, ...fields.map((f) => blank(rng, String(f))), c.experiment, ...contact(c.id)].join(','));
   }
   return out.join('\n') + '\n';
 }
@@ -284,6 +320,10 @@ export function generateDemo(seed = 2025) {
   orders.sort((a, b) => a.t - b.t);
   events.rows.sort((a, b) => a.t - b.t);
   const profiles = [...customers].sort((a, b) => (a.id < b.id ? -1 : 1));
+  assignExperiment(
+    profiles.filter((c) => c.hasProfile),
+    orders,
+  );
   return {
     'orders.csv': ordersCsv(orders),
     'events.csv': eventsCsv(events.rows),

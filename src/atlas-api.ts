@@ -31,6 +31,10 @@ import type { HoldoutResult } from './analysis/value/holdout';
 import type { DataStats, ValueIssue } from './analysis/value/gating';
 import type { PersonaFeature } from './analysis/value/persona-features';
 import type { PersonasParams } from './analysis/segmentation/personas';
+import type { FunnelParams } from './analysis/behaviour/funnel';
+import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
+import type { AbOutcome } from './analysis/behaviour/ab-compare';
+import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
 import type { ContactRow } from './analysis/audience/normalise';
@@ -173,6 +177,8 @@ export interface Overview {
   firstTs: string | null;
   lastTs: string | null;
   events: { type: string; count: number }[];
+  /** each event file's type values as written, their canonical type and rows (most frequent first, at most 300) */
+  eventValues?: { file: string; raw: string; type: string; count: number }[];
   eventCustomers: number;
   /** share of customers (0..1) with each profile field */
   coverage: { field: string; share: number }[];
@@ -650,6 +656,82 @@ export interface AudienceRequest extends Omit<SegmentMembersRequest, 'offset' | 
 
 export type { ContactRow };
 
+// ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
+
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, PathParams };
+
+/** The Behaviour page's main request: funnel and metrics of the scope's events. */
+export interface BehaviourRequest {
+  scope: Scope;
+  funnel: FunnelParams;
+  paths: PathParams;
+  /** metrics per period, attribute or segment */
+  split: MetricSplit;
+  /** the model whose segments split the metrics when `split` is `segment` */
+  segmentSplit: SegmentSplit | null;
+}
+
+/** Entities reaching a funnel step, overall (`breakdown` null) or in one breakdown group. */
+export interface FunnelStepRow {
+  breakdown: string | null;
+  step: number;
+  entities: number;
+  customers: number;
+  /** median seconds from the previous step (ordered funnels, steps ≥ 2) */
+  median_secs: number | null;
+}
+
+export interface BehaviourResult {
+  /** events in the scope */
+  events: number;
+  /** events per canonical type in the scope */
+  types: { type: string; count: number }[];
+  /** `id`: sessions from the file's session id; `gap`: 30 minutes without an event ends a session */
+  sessionMode: 'id' | 'gap';
+  totals: MetricsRow | null;
+  metrics: MetricsRow[];
+  funnel: FunnelStepRow[];
+  /** top paths after / before the anchor event, and sessions per step and type (the flow) */
+  paths: { top: { path: string; sessions: number }[]; flow: { step: number; event_type: string; sessions: number }[] };
+  /** what customers buy next: 1st → 2nd and 2nd → 3rd order category */
+  sequences: { first: SequenceRow[]; second: SequenceRow[] };
+  /** from the orders' channel column; empty without orders */
+  channels: {
+    overTime: { period: string; channel: string; customers: number; orders: number; revenue: number }[];
+    newCustomers: { period: string; channel: string; customers: number }[];
+    retention: { channel: string; customers: number; repurchased: number; retained: number; repurchase_90: number; retained_90: number }[];
+  };
+  ms: number;
+}
+
+export interface SequenceRow {
+  from_category: string;
+  to_category: string;
+  customers: number;
+}
+
+/** Whose customers a Behaviour list holds. */
+export type BehaviourTarget =
+  | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
+  | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
+  | { kind: 'ab'; variant: string }
+  | { kind: 'channel'; channel: string };
+
+export interface BehaviourMembersRequest extends BehaviourRequest {
+  target: BehaviourTarget;
+  offset: number;
+}
+
+export interface AbRequest {
+  scope: Scope;
+  /** the control group, or null for the guessed one */
+  control: string | null;
+}
+
+export interface AbResult extends AbOutcome {
+  ms: number;
+}
+
 // ─── Keep my data in this browser ──────────────────────────────────────────────────────────────
 
 /** What is stored next to the files. Holds configuration only, no values from the data. */
@@ -714,6 +796,12 @@ export interface AtlasApi {
   transitions(req: TransitionsRequest, slot: Slot): Promise<Result<TransitionResult>>;
   /** Value page: historic value, BG/NBD + Gamma-Gamma fit, predictions, holdout check, personas . */
   value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>>;
+  /** Behaviour page: events in scope, metrics, funnel. */
+  behaviour(req: BehaviourRequest, slot: Slot): Promise<Result<BehaviourResult>>;
+  behaviourMembers(req: BehaviourMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  behaviourCsv(req: Omit<BehaviourMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  /** A/B comparison of the customers' experiment groups. */
+  abTest(req: AbRequest, slot: Slot): Promise<Result<AbResult>>;
 
   /** The rule builder's live count of customers and revenue. */
   ruleCount(req: RuleCountRequest, slot: Slot): Promise<Result<RuleCountResult>>;

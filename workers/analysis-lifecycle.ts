@@ -81,7 +81,7 @@ function checkScope(scope: Scope): void {
 }
 
 function activity(life: LifeOptions, cached?: ActivityCache): ActivityParams {
-  return { source: life.source, eventTypes: DEFAULT_ACTIVITY.eventTypes, cached };
+  return { source: life.source, eventTypes: life.activityTypes ?? DEFAULT_ACTIVITY.eventTypes, cached };
 }
 
 function stageParams(life: LifeOptions, t: StageThresholds, cached?: ActivityCache): StageParams {

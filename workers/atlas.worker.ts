@@ -33,6 +33,7 @@ import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { valueApi } from './analysis-value';
 import { customApi } from './analysis-custom';
+import { behaviourApi } from './analysis-behaviour';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
 
@@ -122,6 +123,10 @@ const api = {
     () => dataVersion,
   ),
   ...customApi(
+    () => getDb(),
+    () => dataVersion,
+  ),
+  ...behaviourApi(
     () => getDb(),
     () => dataVersion,
   ),

@@ -20,6 +20,7 @@ export async function buildOverview(
   const q = overviewSql(files.filter((f) => !f.raw.nulls).map((f) => f.mapping));
   const [h] = await run(db, 'aux', q.headline!);
   const events = await run(db, 'aux', q.eventsByType!);
+  const eventValues = await run(db, 'aux', q.eventValues!);
   const [cov] = await run(db, 'aux', q.coverageAll!);
   const nulls = await run(db, 'aux', q.nullsByColumn!);
   const rejectRows = await run(db, 'aux', q.rejects!).catch(() => []);
@@ -73,6 +74,12 @@ export async function buildOverview(
     firstTs,
     lastTs,
     events: events.map((e) => ({ type: String(e.event_type), count: Number(e.events) })),
+    eventValues: eventValues.map((e) => ({
+      file: String(e.file),
+      raw: String(e.raw_type),
+      type: String(e.event_type),
+      count: Number(e.n),
+    })),
     eventCustomers: Number(h?.event_customers ?? 0),
     coverage: (['age', ...COVERAGE_ALL] as const).map((f) => ({ field: f, share: people ? Number(cov?.[f] ?? 0) / people : 0 })),
     defaultAsOf: lastOrder ? dayAfter(lastOrder.slice(0, 10)) : null,

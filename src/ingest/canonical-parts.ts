@@ -16,7 +16,7 @@ export const CANONICAL_DDL = [
   `CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
   category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR)`,
   `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
-  region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`,
+  region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
   `CREATE TABLE rejects (file VARCHAR, "row" BIGINT, reason VARCHAR, value VARCHAR)`,
   /**

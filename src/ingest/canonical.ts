@@ -333,11 +333,11 @@ function profilesFromFile(x: Mapped): Sql[] {
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
     ${textOr(x, 'city_tier')} AS city_tier, ${textOr(x, 'occupation')} AS occupation, ${textOr(x, 'income')} AS income,
-    ${textOr(x, 'channel')} AS channel FROM ${tableOf(x)} r`;
+    ${textOr(x, 'channel')} AS channel, ${textOr(x, 'variant')} AS variant FROM ${tableOf(x)} r`;
   return [
     stage,
     sql`INSERT INTO rejects SELECT ${x.file.name}, "row", 'missing customer id', NULL FROM __stage WHERE cust IS NULL`,
-    sql`INSERT INTO __profiles SELECT cust, age, age_band, birth, gender, region, city, city_tier, occupation, income, channel FROM __stage WHERE cust IS NOT NULL`,
+    sql`INSERT INTO __profiles SELECT cust, age, age_band, birth, gender, region, city, city_tier, occupation, income, channel, variant FROM __stage WHERE cust IS NOT NULL`,
     ...attributeStatements(x, key),
   ];
 }
@@ -350,7 +350,7 @@ function customers(): Sql[] {
   return [
     sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
-      any_value(income), any_value(channel) FROM __profiles GROUP BY customer_id`,
+      any_value(income), any_value(channel), any_value(variant) FROM __profiles GROUP BY customer_id`,
     raw(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, FALSE FROM
       (SELECT customer_id FROM orders UNION SELECT customer_id FROM events UNION SELECT customer_id FROM returns_excluded) u
       WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
@@ -390,7 +390,7 @@ export function buildCanonical(
     ...CANONICAL_DDL.map(raw),
     ...lookups(all),
     raw(`CREATE OR REPLACE TEMP TABLE __profiles (customer_id VARCHAR, age INTEGER, age_band VARCHAR, birth TIMESTAMP, gender VARCHAR,
-      region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR)`),
+      region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`),
   ];
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {

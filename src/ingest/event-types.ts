@@ -1,9 +1,11 @@
 /**
  * Canonical behaviour types and the words exports use for them (English and Chinese), plus the
  * numeric codes of the Tianchi mobile log (1 view, 2 favourite, 3 cart, 4 purchase).
+ * `click` and `impression` are their own types so a click-through rate can be measured where a log
+ * has both (ad and recommendation logs); a log with page views only has `view`.
  */
 
-export const EVENT_TYPES = ['view', 'cart', 'fav', 'purchase', 'review', 'share', 'other'] as const;
+export const EVENT_TYPES = ['view', 'cart', 'fav', 'purchase', 'review', 'share', 'click', 'impression', 'other'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Lower-case raw value → canonical type. */
@@ -11,9 +13,12 @@ export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
   pv: 'view',
   view: 'view',
   views: 'view',
-  click: 'view',
-  clicks: 'view',
   page_view: 'view',
+  'page view': 'view',
+  page_viewed: 'view',
+  'viewed product': 'view',
+  product_view: 'view',
+  product_viewed: 'view',
   pageview: 'view',
   // PostHog and GA4 names
   $pageview: 'view',
@@ -23,7 +28,24 @@ export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
   detail: 'view',
   visit: 'view',
   浏览: 'view',
-  点击: 'view',
+  访问: 'view',
+  click: 'click',
+  clicks: 'click',
+  clk: 'click',
+  select_item: 'click',
+  select_promotion: 'click',
+  $autocapture: 'click',
+  点击: 'click',
+  impression: 'impression',
+  impressions: 'impression',
+  imp: 'impression',
+  expose: 'impression',
+  exposure: 'impression',
+  view_item_list: 'impression',
+  view_promotion: 'impression',
+  曝光: 'impression',
+  展现: 'impression',
+  展示: 'impression',
   cart: 'cart',
   addtocart: 'cart',
   add_to_cart: 'cart',
@@ -31,6 +53,8 @@ export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
   add: 'cart',
   加购: 'cart',
   加入购物车: 'cart',
+  'added to cart': 'cart',
+  'product added': 'cart',
   购物车: 'cart',
   fav: 'fav',
   favorite: 'fav',
@@ -51,6 +75,11 @@ export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
   购买: 'purchase',
   下单: 'purchase',
   支付: 'purchase',
+  付款: 'purchase',
+  成交: 'purchase',
+  'order placed': 'purchase',
+  checkout_completed: 'purchase',
+  'completed order': 'purchase',
   review: 'review',
   comment: 'review',
   rate: 'review',
@@ -59,6 +88,7 @@ export const EVENT_VOCAB: Readonly<Record<string, EventType>> = {
   评论: 'review',
   share: 'share',
   分享: 'share',
+  转发: 'share',
 };
 
 /** Tianchi mobile `behavior_type` codes. */

@@ -55,6 +55,8 @@ export type ColumnRole =
   | 'city_tier'
   | 'occupation'
   | 'income'
+  /** experiment group / variant of an A/B test (customers file) */
+  | 'variant'
   | 'ignore';
 
 export const COLUMN_ROLES: readonly ColumnRole[] = [
@@ -82,6 +84,7 @@ export const COLUMN_ROLES: readonly ColumnRole[] = [
   'city_tier',
   'occupation',
   'income',
+  'variant',
   'ignore',
 ];
 

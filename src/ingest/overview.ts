@@ -15,6 +15,9 @@ const PROFILE_FIELDS = ['age', ...ATTRIBUTES.map((a) => a.key)] as const;
 export const COVERAGE_ALL = COVERAGE_FIELDS;
 
 /** The reason shown for lines the CSV reader rejected, by the reader's error type. */
+/** Distinct event-type values listed in the mapping panel (most frequent first). */
+export const EVENT_VALUES = 300;
+
 export function readerRejectReason(errorType: string): string {
   switch (errorType.toUpperCase()) {
     case 'INVALID ENCODING':
@@ -81,6 +84,9 @@ export function overviewSql(mappings: readonly FileMapping[] = []): Record<strin
       (SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY) AS last_plausible_ts`,
     eventsByType:
       'SELECT event_type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY event_type ORDER BY events DESC',
+    // each file's event-type values as written, with their canonical type (the mapping panel's value map)
+    eventValues: `SELECT source AS file, raw_type, any_value(event_type) AS event_type, count(*) AS n FROM events
+      GROUP BY source, raw_type ORDER BY n DESC, raw_type LIMIT ${EVENT_VALUES}`,
     profileCoverage: `SELECT count(*) AS profiles, ${coverage} FROM customers WHERE has_profile`,
     // the Data page's coverage: share of ALL customers (profile or not) with each field; an age
     // band counts as an age

@@ -83,6 +83,11 @@ const RULES: Rule[] = [
   { role: 'gender', re: /^(gender|sex|性别)$/, score: 4 },
   { role: 'occupation', re: /^(occupation|job|profession|职业)$/, score: 4 },
   { role: 'income', re: /^(income|incomedesc|incomeband|收入)$/, score: 4 },
+  {
+    role: 'variant',
+    re: /^(variant|experiment|experimentgroup|abgroup|abtest|testgroup|treatment|实验组|实验分组|分组|ab分组)$/,
+    score: 4,
+  },
 ];
 
 /** Roles that several columns of one file may share. */

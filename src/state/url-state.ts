@@ -9,14 +9,15 @@ import { MODELS, isModelId, type ModelId, type ModelParams } from '../analysis/s
 import { CUSTOMER_FIELDS, ORDER_FIELDS, type AttributeFilter, type FilterField } from '../analysis/scope';
 import { LIFE_DEFAULTS, LifeStateSchema, type LifeState } from '../analysis/lifecycle/options';
 import { isIsoDate } from '../lib/dates';
+import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behaviour/options';
 import { isCurrencyCode } from '../lib/format';
 import { parseSavedSegments, type SavedSegment } from '../analysis/custom/rule';
 
-export { LIFE_DEFAULTS, type LifeState };
+export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
 export const URL_VERSION = 1;
 
-export const PAGES = ['data', 'segments', 'lifecycle', 'value', 'custom', 'profile'] as const;
+export const PAGES = ['data', 'segments', 'lifecycle', 'value', 'behaviour', 'custom', 'profile'] as const;
 export type Page = (typeof PAGES)[number];
 const FILTER_FIELDS = [...CUSTOMER_FIELDS, ...ORDER_FIELDS] as readonly FilterField[];
 
@@ -66,6 +67,7 @@ export interface ViewState {
   migrateFrom: string | null;
   life: LifeState;
   value: ValueState;
+  beh: BehState;
   /** the currency money is shown in: an ISO 4217 code, '' for none, null to follow the files */
   currency: string | null;
   ds: Fingerprint | null;
@@ -91,6 +93,7 @@ export function defaultState(): ViewState {
     migrateFrom: null,
     life: structuredClone(LIFE_DEFAULTS),
     value: structuredClone(VALUE_DEFAULTS),
+    beh: structuredClone(BEH_DEFAULTS),
     currency: null,
     ds: null,
     custom: [],
@@ -222,10 +225,9 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'cur', 'ds', 'cs', 'cust'].map((k) => [
-    k,
-    true,
-  ]),
+  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'cur', 'ds', 'cs', 'cust'].map(
+    (k) => [k, true],
+  ),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -331,7 +333,7 @@ export function parseState(hash: string): ParseResult {
     else {
       unknownKeys(LIFE_DEFAULTS, Object.keys(lifeValue), 'link.life_unknown', 'link.life_unknown_many', warnings);
       const r = v.safeParse(LifeStateSchema, overlay(LIFE_DEFAULTS, lifeValue));
-      if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays] };
+      if (r.success) state.life = { ...r.output, repurchaseDays: [...r.output.repurchaseDays], activityTypes: [...r.output.activityTypes] };
       else warnings.push({ key: 'link.life_invalid' });
     }
   }
@@ -340,6 +342,17 @@ export function parseState(hash: string): ParseResult {
     const r = v.safeParse(ValueSchema, overlay(VALUE_DEFAULTS, parseJson(val)));
     if (r.success) state.value = { ...r.output };
     else warnings.push({ key: 'link.value_invalid' });
+  }
+  const beh = get('beh');
+  if (beh !== null) {
+    const behValue = parseJson(beh);
+    if (!isObject(behValue)) warnings.push({ key: 'link.beh_invalid' });
+    else {
+      unknownKeys(BEH_DEFAULTS, Object.keys(behValue), 'link.beh_unknown', 'link.beh_unknown_many', warnings);
+      const r = v.safeParse(BehStateSchema, overlay(BEH_DEFAULTS, behValue));
+      if (r.success) state.beh = structuredClone(r.output);
+      else warnings.push({ key: 'link.beh_invalid' });
+    }
   }
   const cur = get('cur');
   if (cur !== null) {
@@ -378,6 +391,8 @@ export function serializeState(s: ViewState): string {
   if (Object.keys(ld).length) q.set('life', JSON.stringify(ld));
   const vd = diff(VALUE_DEFAULTS, s.value);
   if (Object.keys(vd).length) q.set('val', JSON.stringify(vd));
+  const bd = diff(BEH_DEFAULTS, s.beh);
+  if (Object.keys(bd).length) q.set('beh', JSON.stringify(bd));
   if (s.currency !== null) q.set('cur', s.currency === '' ? 'none' : s.currency);
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   if (s.custom.length) q.set('cs', JSON.stringify(s.custom));

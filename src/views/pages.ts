@@ -8,6 +8,7 @@ import DataPage from './data/DataPage.svelte';
 import SegmentsPage from './segments/SegmentsPage.svelte';
 import LifecyclePage from './lifecycle/LifecyclePage.svelte';
 import ValuePage from './value/ValuePage.svelte';
+import BehaviourPage from './behaviour/BehaviourPage.svelte';
 import CustomPage from './custom/CustomPage.svelte';
 import ProfilePage from './profile/ProfilePage.svelte';
 
@@ -25,6 +26,7 @@ export const PAGE_DEFS: readonly PageDef[] = [
   { id: 'segments', label: 'nav.segments', component: SegmentsPage, analysis: true },
   { id: 'lifecycle', label: 'nav.lifecycle', component: LifecyclePage, analysis: true },
   { id: 'value', label: 'nav.value', component: ValuePage, analysis: true },
+  { id: 'behaviour', label: 'nav.behaviour', component: BehaviourPage, analysis: true },
   { id: 'custom', label: 'nav.custom', component: CustomPage, analysis: true },
   { id: 'profile', label: 'nav.profile', component: ProfilePage, analysis: true },
 ];

@@ -66,6 +66,7 @@ export interface CustomerFixture {
   occupation?: string | null;
   income?: string | null;
   channel?: string | null;
+  variant?: string | null;
 }
 
 /** Fill the canonical tables from fixtures; customers gets every id seen (profile ids with has_profile). */
@@ -140,7 +141,20 @@ export async function load(
   const profiles = data.customers ?? [];
   await insert(
     'customers',
-    ['customer_id', 'has_profile', 'age', 'age_band', 'gender', 'region', 'city', 'city_tier', 'occupation', 'income', 'channel'],
+    [
+      'customer_id',
+      'has_profile',
+      'age',
+      'age_band',
+      'gender',
+      'region',
+      'city',
+      'city_tier',
+      'occupation',
+      'income',
+      'channel',
+      'variant',
+    ],
     profiles.map((c) => [
       c.customer_id,
       true,
@@ -153,6 +167,7 @@ export async function load(
       c.occupation ?? null,
       c.income ?? null,
       c.channel ?? null,
+      c.variant ?? null,
     ]),
   );
   await conn.run(`INSERT INTO customers (customer_id, has_profile)

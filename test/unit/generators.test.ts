@@ -117,7 +117,7 @@ describe('demo dataset (public/demo, figures in its README)', () => {
     );
     expect(firstLine(join(demo, 'events.csv'))).toBe('user_id,event_time,event_type,product_id,category,session_id');
     expect(firstLine(join(demo, 'customers.csv'))).toBe(
-      'customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,email,phone',
+      'customer_id,age,gender,region,city,city_tier,occupation,income,signup_channel,experiment,email,phone',
     );
     const s = await one(`SELECT count(DISTINCT category) AS cats, count(DISTINCT channel) AS chans,
         min(order_time)::VARCHAR AS first, max(order_time)::VARCHAR AS last,
@@ -208,5 +208,18 @@ describe('demo dataset (public/demo, figures in its README)', () => {
     const ages = await one(`SELECT avg(rev) FILTER (age::INT BETWEEN 35 AND 44) / avg(rev) FILTER (age::INT BETWEEN 18 AND 24) AS ratio
       FROM spend JOIN c USING (customer_id)`);
     expect(ages.ratio as number).toBeGreaterThan(1.5); // README: 895 vs 458 per buyer
+  });
+
+  it('plants an A/B test: the coupon lifts conversion (72.84 % → 78.89 %), not revenue per customer (516.79 vs 517.29)', async () => {
+    const rows = await query(
+      db,
+      `SELECT c.experiment AS g, count(*) AS n, count(s.customer_id) AS buyers, round(sum(coalesce(s.rev, 0)) / count(*), 2) AS rpc
+      FROM c LEFT JOIN spend s USING (customer_id) GROUP BY 1 ORDER BY 1`,
+    );
+    // README (and test/fixtures/behaviour/demo_ab_check.py): 1,062 / 1,458 and 1,151 / 1,459
+    expect(rows).toEqual([
+      { g: 'control', n: 1458, buyers: 1062, rpc: 516.79 },
+      { g: 'coupon', n: 1459, buyers: 1151, rpc: 517.29 },
+    ]);
   });
 });

@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { SPLIT_FIELDS, COHORT_KINDS, EVENT_CHOICES } from './cohorts';
-import { PERIOD_UNITS, WEEK_STARTS } from './activity';
+import { PERIOD_UNITS, WEEK_STARTS, DEFAULT_ACTIVITY } from './activity';
+import { EVENT_TYPES } from '../../ingest/event-types';
 import type { StageThresholds } from './stage';
 
 const Days = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650));
@@ -27,6 +28,8 @@ export const LifeOptionsSchema = v.object({
   startEvent: v.picklist(EVENT_CHOICES),
   returnEvent: v.picklist(EVENT_CHOICES),
   source: v.picklist(['orders', 'events']),
+  /** with `source` events: the event types that make a day active (issue 13) */
+  activityTypes: v.pipe(v.array(v.picklist(EVENT_TYPES)), v.minLength(1), v.maxLength(EVENT_TYPES.length)),
   newDays: v.nullable(Days),
   activeDays: v.nullable(Days),
   churnDays: v.nullable(Days),
@@ -57,6 +60,7 @@ export const LIFE_DEFAULTS: LifeState = {
   startEvent: 'activity',
   returnEvent: 'activity',
   source: 'orders',
+  activityTypes: [...DEFAULT_ACTIVITY.eventTypes] as LifeState['activityTypes'],
   newDays: null,
   activeDays: null,
   churnDays: null,
@@ -72,7 +76,7 @@ export const LIFE_DEFAULTS: LifeState = {
 /** The analysis options of a full lifecycle state (what a request carries). */
 export function lifeOptions(s: LifeState): LifeOptions {
   const { retention: _r, measure: _m, display: _d, ...options } = s;
-  return { ...options, repurchaseDays: [...options.repurchaseDays] };
+  return { ...options, repurchaseDays: [...options.repurchaseDays], activityTypes: [...options.activityTypes] };
 }
 
 /** Validated options, or a short `invalid lifecycle options: …` error. */

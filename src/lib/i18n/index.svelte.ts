@@ -10,6 +10,7 @@ import { privacyEn, privacyZh } from './privacy';
 import { definitionsEn, definitionsZh } from './definitions';
 import { badInputEn, badInputZh } from './bad-input';
 import { valueEn, valueZh } from './value';
+import { behaviourEn, behaviourZh } from './behaviour';
 import { formatMoney, formatNumber, pluralCategory, type MoneyKind } from '../format';
 import { errorsEn, errorsZh, errorText, issueText, rejectReasonText } from './errors';
 import type { AppError, MappingIssue } from '../../atlas-api';
@@ -26,6 +27,7 @@ const DICTS: Record<Lang, Record<string, string>> = {
     ...definitionsEn,
     ...errorsEn,
     ...valueEn,
+    ...behaviourEn,
     ...inputEn,
     ...badInputEn,
     ...customEn,
@@ -38,6 +40,7 @@ const DICTS: Record<Lang, Record<string, string>> = {
     ...definitionsZh,
     ...errorsZh,
     ...valueZh,
+    ...behaviourZh,
     ...inputZh,
     ...badInputZh,
     ...customZh,

@@ -175,7 +175,7 @@ describe('guessMapping', () => {
 describe('canonicalEventType', () => {
   it.each([
     ['pv', 'view'],
-    ['Click', 'view'],
+    ['Click', 'click'],
     ['addtocart', 'cart'],
     ['collect', 'fav'],
     ['buy', 'purchase'],

@@ -87,7 +87,7 @@ describe('cohort options', () => {
       ['2024-03-01', 1, 1, null, null],
       ['2024-03-01', 2, 1, null, null],
     ]);
-    expect(() => cohortRetention({ ...P, returnEvent: 'click' as never }, SCOPE)).toThrow(/invalid event: click/);
+    expect(() => cohortRetention({ ...P, returnEvent: 'swipe' as never }, SCOPE)).toThrow(/invalid event: swipe/);
   });
 
   it('day cohorts', async () => {

@@ -33,7 +33,7 @@ describe('lifecycle definitions in the URL', () => {
     ['weekStart', 'friday'],
     ['definition', 'posthog'],
     ['cohortKind', 'every'],
-    ['returnEvent', 'click'],
+    ['returnEvent', 'swipe'],
   ])('rejects %s = %s and keeps the defaults', (k, v) => {
     const { state, warnings } = parseState(`v=1&life=${encodeURIComponent(JSON.stringify({ [k]: v }))}`);
     expect(state.life).toEqual(LIFE_DEFAULTS);

@@ -45,4 +45,18 @@ describe('cohorts split by a dimension', () => {
     expect(webRows).toEqual(allRows.filter((r) => / · web\b/.test(r)));
     expect(await errorsShown(page)).toEqual([]);
   });
+
+  it('the picked group is in the link: opening it shows the same group', async () => {
+    const { page } = s;
+    await poll(() => decodeURIComponent(new URL(page.url()).hash)).toContain('"retGroup":"=web"');
+    const link = page.url();
+    // a fresh page of the same session (the data stays loaded): the link alone picks the group
+    await page.evaluate(() => (location.hash = ''));
+    await page.evaluate((h) => (location.hash = h), new URL(link).hash);
+    await poll(() => page.getByTestId('retention-curves').getAttribute('data-panels')).toBe('1');
+    expect(await page.getByTestId('ret-group').inputValue()).toBe('=web');
+    await page.getByTestId('ret-group').selectOption({ index: 0 });
+    await poll(() => page.getByTestId('retention-curves').getAttribute('data-panels')).toBe('5');
+    expect(decodeURIComponent(new URL(page.url()).hash)).not.toContain('retGroup');
+  });
 });

@@ -45,6 +45,8 @@ export const LifeDisplaySchema = v.object({
   retention: v.picklist(['exact', 'rolling']),
   measure: v.picklist(['customers', 'revenue']),
   display: v.picklist(['pct', 'count']),
+  /** split cohorts: the group the retention chart shows ('' = every group, as small multiples) */
+  retGroup: v.pipe(v.string(), v.maxLength(300)),
 });
 export type LifeDisplay = v.InferOutput<typeof LifeDisplaySchema>;
 
@@ -67,6 +69,7 @@ export const LIFE_DEFAULTS: LifeState = {
   retention: 'exact',
   measure: 'customers',
   display: 'pct',
+  retGroup: '',
   split: 'none',
   cohortPeriods: 12,
   repurchaseDays: [30, 60, 90],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { offlineShell } from './scripts/offline-plugin.ts';
@@ -69,6 +70,20 @@ export default defineConfig({
   plugins: [svelte(), wasmMime(), offlineShell(), duckdbWithoutSourcemaps()],
   server: { headers: isolation },
   preview: { headers: staticHeaders() },
+  resolve: {
+    // @stdlib's polynomial factory uses `new Function`, which our CSP refuses (src/lib/evalpoly-no-codegen.cjs)
+    alias: [
+      {
+        find: /^@stdlib\/math-base-tools-evalpoly$/,
+        replacement: fileURLToPath(new URL('./src/lib/evalpoly-no-codegen.cjs', import.meta.url)),
+      },
+      // @stdlib probes generator support with `eval` (refused by the CSP): src/lib/no-generator-probe.cjs
+      {
+        find: /^@stdlib\/assert-has-generator-support$/,
+        replacement: fileURLToPath(new URL('./src/lib/no-generator-probe.cjs', import.meta.url)),
+      },
+    ],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000, assetsInlineLimit: 0 },
   optimizeDeps: {

@@ -7,7 +7,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          // fmin's ES module source has extensionless relative imports, which Node alone cannot resolve
+          server: { deps: { inline: ['fmin'] } },
+        },
       },
       {
         extends: true,

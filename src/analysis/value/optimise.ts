@@ -1,14 +1,16 @@
+/// <reference path="./fmin.d.ts" />
 /**
- * Maximum likelihood by BFGS (`bfgs.ts`: numeric.js's `uncmin`, finite-difference gradient) on log-parameters from
- * several starting points: the best start wins, and the fit counts as converged only when the
- * parameters are finite, the search stopped on a small step, and at least two starts agree on the
- * optimum (a lone optimum may be a ridge or an unfinished search).
+ * Maximum likelihood with `fmin` (npm) on log-parameters from several starting points: the best
+ * start wins, and the fit counts as converged only when the parameters are finite, the gradient at
+ * the optimum is flat, and at least two starts agree on the optimum (a lone optimum may be a ridge
+ * or an unfinished search).
  *
- * The search runs in time slices as a generator (`maximiseSteps`): `uncmin` resumes exactly from the
- * returned point and inverse Hessian, so a caller can pause between slices (the worker serves other
- * calls and checks cancellation there) without changing the result.
+ * The search runs in chunks of a fixed number of iterations as a generator (`maximiseSteps`): each
+ * chunk restarts fmin from the point the last one reached, so where the chunks fall does not depend
+ * on time, and a caller may pause between chunks (the worker serves other calls and checks
+ * cancellation there) without changing the result.
  */
-import { uncmin, type UncminResult } from './bfgs';
+import { nelderMead } from 'fmin/index.js';
 
 export interface MleResult {
   /** Fitted parameters (positive, on the natural scale). */
@@ -24,24 +26,34 @@ export interface MleResult {
 export type Steps<T> = Generator<void, T, void>;
 
 /** Iterations per start, in all. */
-const MAX_ITER = 2000;
+const MAX_ITER = 4000;
 /**
- * Work between pauses, ms: short enough that other calls wait little, long enough that the
- * gradient each resumed slice recomputes costs little.
+ * Nelder–Mead iterations per chunk: a chunk at 100,000 customers (~64,000 distinct summaries, ~1 ms
+ * per evaluation) takes about 150 ms, the longest the worker should be deaf to other calls.
  */
+const CHUNK = 100;
+/** Work between pauses, ms: chunks are short on small data, so pause only once this much work has run. */
 const SLICE_MS = 150;
+/** The first simplex's edge on each log-parameter (±10 %); a restart that does not improve tries a tenth of that. */
+const STEP = 0.1;
+/** A simplex this small that no longer gains counts as stopped at the optimum. */
+const MIN_STEP = 1e-7;
+/** A chunk that gains less than this (per customer) is not progress: the next simplex is a tenth the size. */
+const MIN_GAIN = 1e-10;
+/** fmin's simplex edge: x0 · (NON_ZERO_DELTA − 1) (see `simplexAt`). */
+const NON_ZERO_DELTA = 1.05;
+/** Stop a chunk when the simplex's values differ by less than this (per customer; fmin uses it for the edge too). */
+const MIN_DELTA = 1e-12;
 /**
- * A gradient (of the mean log-likelihood per customer, on log-parameters) this small counts as
- * flat: measured ~1e-8 at CDNOW's optimum, 0.3 where a start had stalled.
+ * A gradient (of the mean log-likelihood per customer, on log-parameters, central differences)
+ * this small counts as flat: measured ~1e-7 at CDNOW's optimum.
  */
-const FLAT = 1e-6;
-/** Restarts from the identity per start, at most. */
-const MAX_RESTARTS = 20;
-/** Stop when the BFGS step on the log-parameters is shorter than this. */
-const TOL = 1e-9;
+const FLAT = 1e-5;
+/** Central-difference step on the log-parameters. */
+const H = 1e-5;
 /**
  * The search stays inside e^±23 (1e-10 … 1e10): outside it the log-gamma differences lose all
- * precision and BFGS's long steps can land on spurious optima (seen: α = 5e-16, a = 8e22).
+ * precision and long steps can land on spurious optima (seen: α = 5e-16, a = 8e22).
  */
 const MAX_LOG = 23;
 /**
@@ -68,56 +80,85 @@ export async function runStepsAsync<T>(steps: Steps<T>, pause: () => Promise<voi
   }
 }
 
-/**
- * One start: BFGS in slices of about `SLICE_MS`. The slice ends from `uncmin`'s per-iteration
- * callback, between two iterations, and the next slice resumes from the returned point and inverse
- * Hessian, so the result does not depend on where the slices fall.
- */
-function* search(f: (x: number[]) => number, x0: number[], sliceMs: number): Steps<{ x: number[]; fx: number; stopped: boolean } | null> {
-  let x = x0;
-  let hinv: number[][] | undefined;
-  let used = 0;
-  let restarts = 0;
-  while (used < MAX_ITER) {
-    const until = performance.now() + sliceMs;
-    let r: UncminResult;
-    try {
-      // the callback runs before each iteration; never end a slice before its first iteration
-      // (uncmin evaluates f and its gradient before that, which alone may take longer than a slice)
-      r = uncmin(f, x, TOL, MAX_ITER - used, (it) => it > 0 && performance.now() > until, hinv);
-    } catch {
-      // f(x0) is not finite, or the finite-difference gradient failed: this start is lost
-      return null;
-    }
-    used += r.iterations;
-    // this BFGS (numeric.js's) keeps updating the inverse Hessian even when it stops being positive
-    // definite, and then its line search fails away from the optimum: restart from the identity
-    // (steepest descent) while the gradient is not yet flat. At the optimum the line search fails
-    // too (finite-difference noise); the gradient is flat there and the search stops.
-    if (r.message.startsWith('Line search') && restarts < MAX_RESTARTS && Math.max(...r.gradient.map(Math.abs)) > FLAT) {
-      restarts++;
-      x = r.solution;
-      hinv = undefined;
-      yield;
-      continue;
-    }
-    if (r.message !== 'Callback returned true') {
-      // '' or 'maxit …': out of iterations; otherwise a small step (converged) or a NaN gradient
-      const stopped = r.message !== '' && !r.message.startsWith('maxit') && !r.message.includes('Infinity or NaN');
-      return { x: r.solution, fx: r.f, stopped };
-    }
-    x = r.solution;
-    hinv = r.invHessian;
-    yield;
+/** Central-difference gradient of `f` at `x`; a side that is not finite counts as not flat. */
+function gradientNorm(f: (x: number[]) => number, x: readonly number[]): number {
+  const y = x.slice();
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    y[i] = x[i]! + H;
+    const up = f(y);
+    y[i] = x[i]! - H;
+    const down = f(y);
+    y[i] = x[i]!;
+    const d = (up - down) / (2 * H);
+    s += Number.isFinite(d) ? d * d : Infinity;
   }
-  return { x, fx: f(x), stopped: false };
+  return Math.sqrt(s);
+}
+
+/**
+ * Nelder–Mead from `centre` with a simplex of edge `step` on every coordinate. fmin builds its
+ * first simplex as x0 and x0 with one coordinate times `nonZeroDelta`, so the search runs on
+ * z = 1 + (x − centre)·(NON_ZERO_DELTA − 1)/step, where z0 = 1 gives exactly that edge.
+ * `sigma: 1`: fmin 0.0.4's shrink step assigns an undeclared loop variable, which throws in an ES
+ * module; with sigma ≥ 1 fmin stops where it would shrink, and the caller restarts smaller instead.
+ */
+function simplexAt(f: (x: number[]) => number, centre: readonly number[], step: number): { x: number[]; fx: number } {
+  const k = step / (NON_ZERO_DELTA - 1);
+  const toX = (z: readonly number[]) => centre.map((c, i) => c + (z[i]! - 1) * k);
+  const r = nelderMead(
+    (z) => f(toX(z)),
+    centre.map(() => 1),
+    {
+      maxIterations: CHUNK,
+      minErrorDelta: MIN_DELTA,
+      nonZeroDelta: NON_ZERO_DELTA,
+      sigma: 1,
+    },
+  );
+  return { x: toX(r.x), fx: r.fx };
+}
+
+type Found = { x: number[]; fx: number; flat: boolean };
+
+/**
+ * One start, in chunks of `CHUNK` Nelder–Mead iterations, each restarted at the best point so far;
+ * yields after a chunk once `sliceMs` of work has run. A chunk that does not gain restarts with a
+ * simplex a tenth the size. Stops (`flat`) when the gradient is flat or the simplex is below
+ * `MIN_STEP`; unfinished after `MAX_ITER` iterations. `f` is the objective (+∞ where the likelihood
+ * is not finite).
+ */
+function* search(f: (x: number[]) => number, x0: number[], sliceMs: number): Steps<Found | null> {
+  let x = x0;
+  let fx = f(x0);
+  if (!Number.isFinite(fx)) return null;
+  let step = STEP;
+  let until = performance.now() + sliceMs;
+  for (let used = 0; used < MAX_ITER; used += CHUNK) {
+    const r = simplexAt(f, x, step);
+    // a chunk that gains less than `MIN_GAIN` keeps its point but shrinks the next simplex
+    if (!(fx - r.fx > MIN_GAIN)) step /= 10;
+    if (r.fx < fx) {
+      x = r.x;
+      fx = r.fx;
+    }
+    // flat, or no gain at any simplex size down to MIN_STEP: an optimum to within the likelihood's
+    // rounding (on a ridge such as a, b → ∞ the finite-difference gradient is mostly rounding noise)
+    if (step < MIN_STEP || gradientNorm(f, x) <= FLAT) return { x, fx, flat: true };
+    if (performance.now() > until) {
+      yield;
+      until = performance.now() + sliceMs;
+    }
+  }
+  return { x, fx, flat: false };
 }
 
 /**
  * Maximise `ll(params)` over positive parameters, as steps (see `runSteps`). `starts` are
- * natural-scale starting points. A non-finite log-likelihood counts as NaN, which the line search
- * steps back from. `weight` (the number of customers) scales the objective to a mean per customer,
- * so the stopping tolerance does not depend on the data size. `sliceMs`: work between steps.
+ * natural-scale starting points. A non-finite log-likelihood counts as +∞ in the minimised
+ * objective, which the simplex moves away from. `weight` (the number of customers) scales the
+ * objective to a mean per customer, so the stopping tolerances do not depend on the data size.
+ * `sliceMs`: work between steps.
  */
 export function* maximiseSteps(
   ll: (params: number[]) => number,
@@ -126,16 +167,16 @@ export function* maximiseSteps(
   sliceMs = SLICE_MS,
 ): Steps<MleResult> {
   const f = (logp: number[]) => {
-    if (logp.some((v) => !(Math.abs(v) <= MAX_LOG))) return NaN;
+    if (logp.some((v) => !(Math.abs(v) <= MAX_LOG))) return Infinity;
     const v = ll(logp.map(Math.exp)) / weight;
-    return Number.isFinite(v) ? -v : NaN;
+    return Number.isFinite(v) ? -v : Infinity;
   };
-  let best: { x: number[]; fx: number; stopped: boolean } | null = null;
+  let best: Found | null = null;
   const optima: number[] = [];
   for (const s of starts) {
     const r = yield* search(f, s.map(Math.log), sliceMs);
     yield;
-    if (!r || !Number.isFinite(r.fx)) continue;
+    if (!r) continue;
     optima.push(-r.fx * weight);
     if (!best || r.fx < best.fx) best = r;
   }
@@ -143,7 +184,7 @@ export function* maximiseSteps(
   const llBest = -best.fx * weight;
   const agreeing = optima.filter((v) => Math.abs(v - llBest) < Math.max(1e-3, AGREE_PER_CUSTOMER * weight)).length;
   const params = best.x.map(Math.exp);
-  const converged = best.stopped && params.every((p) => Number.isFinite(p) && p > 1e-8 && p < 1e8) && agreeing >= 2;
+  const converged = best.flat && params.every((p) => Number.isFinite(p) && p > 1e-8 && p < 1e8) && agreeing >= 2;
   return { params, ll: llBest, converged, agreeing };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The optimiser (`optimise.ts`): BFGS from several starts, run in time slices that a caller may
- * pause between. Expected optima are worked out by hand (closed forms below).
+ * The optimiser (`optimise.ts`): fmin's Nelder–Mead from several starts, run in chunks that a
+ * caller may pause between. Expected optima are worked out by hand (closed forms below).
  */
 import { describe, it, expect } from 'vitest';
 import { maximise, maximiseSteps, runSteps, runStepsAsync } from '../../../src/analysis/value/optimise';
@@ -36,6 +36,12 @@ describe('maximise', () => {
     expect(res.converged).toBe(true);
   });
 
+  it('a likelihood that grows without bound is not "converged" (the search runs into the e^23 box)', () => {
+    const res = maximise((p) => Math.log(p[0]!), [[1], [5]]);
+    expect(res.converged).toBe(false);
+    expect(res.params[0]).toBeGreaterThan(1e8);
+  });
+
   it('one start alone is not "converged" (no second start agrees)', () => {
     expect(maximise(expLL(7.5, 200), [[1]], 200).converged).toBe(false);
   });
@@ -50,20 +56,27 @@ describe('maximise', () => {
     // a slow likelihood so the search spans several slices
     const slow = (p: number[]) => {
       let s = 0;
-      for (let i = 1; i <= 20_000; i++) s += Math.log(i) * 1e-12;
-      return expLL(7.5, 200)(p) + s;
+      for (let i = 1; i <= 2_000; i++) s += Math.log(i) * 1e-12;
+      // a curved valley in four dimensions (extended Rosenbrock) takes several chunks of iterations
+      let v = s;
+      for (let i = 0; i < 3; i++) v -= 100 * (p[i + 1]! - p[i]! ** 2) ** 2 + (1 - p[i]!) ** 2;
+      return v;
     };
-    const starts = [[1], [30], [0.2]];
-    const sync = runSteps(maximiseSteps(slow, starts, 200));
+    const starts = [
+      [0.5, 2, 0.5, 2],
+      [3, 0.2, 3, 0.2],
+    ];
+    const sync = runSteps(maximiseSteps(slow, starts, 1));
     let pauses = 0;
-    const paused = await runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
+    // sliceMs 0: pause after every chunk
+    const paused = await runStepsAsync(maximiseSteps(slow, starts, 1, 0), async () => {
       pauses++;
       await new Promise((r) => setTimeout(r, 0));
     });
     expect(pauses).toBeGreaterThan(3);
     expect(paused).toEqual(sync);
     await expect(
-      runStepsAsync(maximiseSteps(slow, starts, 200, 5), async () => {
+      runStepsAsync(maximiseSteps(slow, starts, 1, 5), async () => {
         throw new Error('cancelled');
       }),
     ).rejects.toThrow('cancelled');
@@ -77,5 +90,39 @@ describe('maximise', () => {
       if (++pauses > 10_000) throw new Error('no progress');
     });
     expect(sliced).toEqual(sync);
+  });
+});
+
+describe('fmin from npm', () => {
+  it('fmin 0.0.4 throws in its shrink step; the optimiser never lets it shrink', async () => {
+    const { nelderMead } = await import('fmin/index.js');
+    // a rough surface where the contractions fail, so fmin shrinks the simplex, whose loop assigns an
+    // undeclared `i`: a ReferenceError in an ES module (checked on fmin's source under plain Node too)
+    const rough = ([a, b]: number[]) => Math.sin(1e4 * a!) * Math.cos(1e4 * b!) + (a! * a! + b! * b!) * 1e-3;
+    expect(() => nelderMead(rough, [1, 1], { maxIterations: 2000 })).toThrow(ReferenceError);
+    // the optimiser on the same surface (negated, positive parameters) returns, though not converged
+    expect(() =>
+      maximise(
+        (p) => -rough(p),
+        [
+          [1, 1],
+          [2, 2],
+        ],
+      ),
+    ).not.toThrow();
+  });
+
+  it('finds the bottom of a curved valley (Rosenbrock, by hand: (1, 1)) from two starts', () => {
+    const rosen = ([a, b]: number[]) => (1 - a!) ** 2 + 100 * (b! - a! * a!) ** 2;
+    const res = maximise(
+      (p) => -rosen(p),
+      [
+        [0.5, 2],
+        [3, 0.2],
+      ],
+    );
+    expect(res.converged).toBe(true);
+    expect(res.params[0]).toBeCloseTo(1, 3);
+    expect(res.params[1]).toBeCloseTo(1, 3);
   });
 });

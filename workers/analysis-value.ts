@@ -22,7 +22,7 @@ import { pAliveExpr } from '../src/analysis/segmentation/p-alive';
 import { personaFeatures, featureMoments, featureSample, type PersonaFeature } from '../src/analysis/value/persona-features';
 import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
-import { clvTiers } from '../src/analysis/segmentation/clv-tiers';
+import { clvTiers, clvTierRows } from '../src/analysis/segmentation/clv-tiers';
 import { clvBySegment } from '../src/analysis/value/clv-by-segment';
 import type { RfSummary } from '../src/analysis/value/bgnbd';
 import { customReferences, type CustomParams } from '../src/analysis/custom/model';
@@ -41,6 +41,8 @@ import type {
 type AnyModel = Model<unknown>;
 /** `sample`: customers the value models are fitted on (default `FIT_SAMPLE`; smaller in tests). */
 type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql; sample?: number };
+/** Materialise a relation for the rest of a request; the request drops its tables when it ends. */
+type Keep = (prefix: string, rel: Sql) => Promise<Sql>;
 /** What a fit needs: the running job, the data version, the scope and its customer base. */
 export type FitCtx = Ctx;
 
@@ -75,31 +77,32 @@ function pauseFor(j: Job): () => Promise<void> {
 /**
  * Fit (or reuse) both value models on the scope's summary with calibration to `calibrationEnd`:
  * on the deterministic hash sample of at most `FIT_SAMPLE` customers (`sample.ts`), in slices that
- * keep the worker responsive and stop when the request is superseded.
+ * keep the worker responsive and stop when the request is superseded. `summary`: that summary
+ * already materialised (the Value request's); otherwise a table is made for the fit and dropped.
  */
-async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean): Promise<ValueFit> {
+async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, money: boolean, summary?: Sql): Promise<ValueFit> {
   const size = c.sample ?? FIT_SAMPLE;
   const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}|${size}`;
   const hit = fits.get(key);
   if (hit) return hit;
-  // the summary once as a table: counted, sampled and read twice
-  const name = `value_fit_${++fitSeq}`;
-  const table = raw(name);
+  // the summary once as a table: counted, sampled and read twice (the Value request passes its own)
+  const name = summary ? null : `value_fit_${++fitSeq}`;
+  const table = summary ?? sql`SELECT * FROM ${raw(name!)}`;
   let population: number;
   let groups: RfSummary[];
   let spend: { x: number; mx: number | null }[];
   try {
-    await c.j.q(sql`CREATE OR REPLACE TABLE ${table} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
-    const [m] = await c.j.q(sql`SELECT count(*) AS n FROM ${table}`);
+    if (name) await c.j.q(sql`CREATE OR REPLACE TABLE ${raw(name)} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
+    const [m] = await c.j.q(sql`SELECT count(*) AS n FROM (${table})`);
     population = num(m?.n);
-    const sample = fitSample(sql`SELECT * FROM ${table}`, size);
+    const sample = fitSample(table, size);
     groups = (await c.j.q(rfGroups(sample))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) }));
     spend = (await c.j.q(sql`SELECT x, m_x FROM (${sample}) WHERE x > 0`)).map((r) => ({
       x: num(r.x),
       mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
     }));
   } finally {
-    await c.db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+    if (name) await c.db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
   }
   const f = await runStepsAsync(fitValueSteps(groups, spend, money, population), pauseFor(c.j));
   return remember(fits, key, f);
@@ -177,8 +180,9 @@ async function clusterOn(c: Ctx, k: number, features: PersonaFeature[]): Promise
   return remember(clusters, key, { k, features, means, sds, centroids: cl.centroids });
 }
 
-async function historic(c: Ctx, split: ModelId | null): Promise<HistoricResult> {
-  const hv = historicValue(c.scope, c.base);
+async function historic(c: Ctx, split: ModelId | null, keep: Keep): Promise<HistoricResult> {
+  // one pass over the orders (active months per buyer), read by the summary and every Lorenz/Gini query
+  const hv = await keep('value_hist', historicValue(c.scope, c.base));
   const [s] = await c.j.q(historicSummary(hv));
   const series = async (rel: Sql): Promise<LorenzSeries[]> => {
     const pts = await c.j.q(lorenz(rel));
@@ -226,30 +230,48 @@ async function historic(c: Ctx, split: ModelId | null): Promise<HistoricResult> 
   };
 }
 
-async function predictionSummary(c: Ctx, req: ValueRequest, f: ValueFit, issues: ValueIssue[]): Promise<PredictionSummary | null> {
+/**
+ * P(alive) bands, expected purchases and CLV totals over every customer of `summary` (the request's
+ * materialised full summary). With spend, the per-customer predictions are kept as a table
+ * (`pred`), which the CLV-by-RFM table reads too.
+ */
+async function predictionSummary(
+  c: Ctx,
+  req: ValueRequest,
+  f: ValueFit,
+  issues: ValueIssue[],
+  summary: Sql,
+  keep: Keep,
+): Promise<{ summary: PredictionSummary; pred: Sql | null } | null> {
   if (!f.bg) return null;
-  const summary = rfSummary(c.scope, { unit: req.unit, calibrationEnd: null });
   const band = sql`CASE WHEN p >= 0.7 THEN 'likely_alive' WHEN p >= 0.3 THEN 'at_risk' ELSE 'likely_lost' END`;
   if (f.gg) {
     try {
-      const pred = predictions(summary, {
-        bg: f.bg.params,
-        gg: f.gg.params,
-        unit: req.unit,
-        months: req.months,
-        monthlyDiscount: req.monthlyDiscount,
-      });
+      const pred = await keep(
+        'value_pred',
+        predictions(summary, {
+          bg: f.bg.params,
+          gg: f.gg.params,
+          unit: req.unit,
+          months: req.months,
+          monthlyDiscount: req.monthlyDiscount,
+        }),
+      );
       const [r] = await c.j.q(sql`SELECT count(*) AS n, avg(p_alive) AS pa, sum(exp_purchases) AS ep, sum(clv) AS clv,
   count(*) FILTER (WHERE p_alive >= 0.7) AS b1, count(*) FILTER (WHERE p_alive >= 0.3 AND p_alive < 0.7) AS b2,
   count(*) FILTER (WHERE p_alive < 0.3) AS b3 FROM (${pred})`);
       return {
-        customers: num(r?.n),
-        meanPAlive: num(r?.pa),
-        expectedPurchases: num(r?.ep),
-        totalClv: num(r?.clv),
-        bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+        pred,
+        summary: {
+          customers: num(r?.n),
+          meanPAlive: num(r?.pa),
+          expectedPurchases: num(r?.ep),
+          totalClv: num(r?.clv),
+          bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+        },
       };
     } catch (e) {
+      if (c.j.stale) throw e;
       issues.push({ code: 'no-prediction', severity: 'warning', params: { reason: e instanceof Error ? e.message : String(e) } });
     }
   }
@@ -257,19 +279,25 @@ async function predictionSummary(c: Ctx, req: ValueRequest, f: ValueFit, issues:
   count(*) FILTER (WHERE ${band} = 'at_risk') AS b2, count(*) FILTER (WHERE ${band} = 'likely_lost') AS b3
 FROM (SELECT ${pAliveExpr(f.bg.params)} AS p FROM (${summary}))`);
   return {
-    customers: num(r?.n),
-    meanPAlive: num(r?.pa),
-    expectedPurchases: null,
-    totalClv: null,
-    bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+    pred: null,
+    summary: {
+      customers: num(r?.n),
+      meanPAlive: num(r?.pa),
+      expectedPurchases: null,
+      totalClv: null,
+      bands: { likely_alive: num(r?.b1), at_risk: num(r?.b2), likely_lost: num(r?.b3) },
+    },
   };
 }
 
 /** The RFM model the Value page sets predicted CLV against (its default parameters). */
 const CLV_VS: ModelId = 'rfm11';
 
-/** Predicted CLV per RFM segment, with tier counts from the predicted-CLV tiers model (`clv-by-segment.ts`). */
-async function clvByRfm(c: Ctx, req: ValueRequest, f: ValueFit): Promise<ClvByModel | null> {
+/**
+ * Predicted CLV per RFM segment, with tier counts from the predicted-CLV tiers model
+ * (`clv-by-segment.ts`). `pred`: the request's per-customer predictions.
+ */
+async function clvByRfm(c: Ctx, req: ValueRequest, f: ValueFit, pred: Sql): Promise<ClvByModel | null> {
   if (!f.bg || !f.gg) return null;
   const clv = clvTiers.validate({
     ...structuredClone(clvTiers.defaults),
@@ -281,7 +309,8 @@ async function clvByRfm(c: Ctx, req: ValueRequest, f: ValueFit): Promise<ClvByMo
   const rfm = MODELS[CLV_VS] as AnyModel;
   const ctx = { scope: c.scope, base: c.base };
   const params = await resolveFitted(c, CLV_VS, rfm.validate(structuredClone(rfm.defaults)));
-  const rows = await c.j.q(clvBySegment(clvTiers.assign(clv, ctx), rfm.assign(params, ctx)));
+  // the tiers over the request's kept predictions: the same rows as the CLV model's assignment, without recomputing them
+  const rows = await c.j.q(clvBySegment(clvTierRows(pred, clv), rfm.assign(params, ctx)));
   return {
     model: CLV_VS,
     clv,
@@ -345,10 +374,19 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
     /** Everything the Value page shows, in one request (a newer one cancels it). */
     async value(req: ValueRequest, slot: Slot): Promise<Result<ValueResult>> {
       const db = await getDb();
-      return job(db, 'analysis', slot, async (j) => {
+      const temps: string[] = [];
+      const r = await job(db, 'analysis', slot, async (j) => {
         const t0 = performance.now();
         const base = await ensureBase(db, j, version(), req.scope);
         const c: Ctx = { db, j, version: version(), scope: req.scope, base, sample };
+        // each summary over the orders is made once per request and read by everything after it:
+        // at a million customers every extra pass over the orders costs tens of seconds in the tab
+        const keep: Keep = async (prefix, rel) => {
+          const name = `${prefix}_${++fitSeq}`;
+          temps.push(name);
+          await j.q(sql`CREATE OR REPLACE TABLE ${raw(name)} AS ${rel}`);
+          return sql`SELECT * FROM ${raw(name)}`;
+        };
         const s = await stats(c);
         const issues = checkData(s, req.calibrationEnd);
         const out: ValueResult = {
@@ -363,10 +401,11 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
           ms: 0,
         };
         if (s.purchaseDays === 0) return { ...out, ms: performance.now() - t0 };
-        out.historic = await historic(c, req.split);
+        out.historic = await historic(c, req.split, keep);
         if (!issues.some((i) => i.code === 'no-purchases' || i.code === 'single-day')) {
           const money = s.moneyDays > 0;
-          const f = await fitFor(c, req.unit, null, money);
+          const full = await keep('value_sum', rfSummary(req.scope, { unit: req.unit, calibrationEnd: null }));
+          const f = await fitFor(c, req.unit, null, money, full);
           issues.push(...f.issues);
           if (f.bg) {
             out.fit = {
@@ -380,15 +419,21 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
               repeatCustomers: f.repeatCustomers,
               ms: f.ms,
             };
-            out.predictions = await predictionSummary(c, req, f, issues);
-            if (out.predictions?.totalClv !== null && out.predictions?.totalClv !== undefined) out.clvByRfm = await clvByRfm(c, req, f);
+            const p = await predictionSummary(c, req, f, issues, full, keep);
+            out.predictions = p?.summary ?? null;
+            if (p?.pred && p.summary.totalClv !== null) out.clvByRfm = await clvByRfm(c, req, f, p.pred);
           }
           if (req.calibrationEnd !== null && !issues.some((i) => i.code === 'holdout-outside')) {
-            const cal = await fitFor(c, req.unit, req.calibrationEnd, false);
+            const calSummary = await keep('value_cal', rfSummary(req.scope, { unit: req.unit, calibrationEnd: req.calibrationEnd }));
+            const cal = await fitFor(c, req.unit, req.calibrationEnd, false, calSummary);
             if (cal.bg) {
-              const groups = (await j.q(holdoutGroups(rfSummary(req.scope, { unit: req.unit, calibrationEnd: req.calibrationEnd })))).map(
-                (r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), xStar: num(r.xStar), n: num(r.n) }),
-              ) as HoldoutGroup[];
+              const groups = (await j.q(holdoutGroups(calSummary))).map((r) => ({
+                x: num(r.x),
+                tx: num(r.tx),
+                T: num(r.T),
+                xStar: num(r.xStar),
+                n: num(r.n),
+              })) as HoldoutGroup[];
               const [d] = await j.q(
                 sql`SELECT date_diff('day', CAST(${req.calibrationEnd} AS DATE), CAST(${req.scope.asOf} AS DATE)) - 1 AS d`,
               );
@@ -402,6 +447,8 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
         out.personas = await personasFor(c, req, issues);
         return { ...out, ms: performance.now() - t0 };
       });
+      for (const name of temps) await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+      return r;
     },
   };
 }

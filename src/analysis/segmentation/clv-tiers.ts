@@ -61,11 +61,20 @@ export const clvTiers: Model<ClvTiersParams> = {
       months: p.months,
       monthlyDiscount: p.monthlyDiscount,
     });
-    // customers strictly ahead (ties share a rank) against the tier's share of all buyers
-    const ahead = sql`(rank() OVER (ORDER BY clv DESC) - 1)`;
-    return sql`SELECT customer_id,
+    return clvTierRows(pred, p);
+  },
+};
+
+/**
+ * The tiers over per-customer predictions `pred` (`customer_id, clv, p_alive`, see `predictions`):
+ * `customer_id, segment, clv, p_alive`. The model's assignment, and the Value page's reuse of the
+ * predictions it already computed.
+ */
+export function clvTierRows(pred: Sql, p: Pick<ClvTiersParams, 'top' | 'next'>): Sql {
+  // customers strictly ahead (ties share a rank) against the tier's share of all buyers
+  const ahead = sql`(rank() OVER (ORDER BY clv DESC) - 1)`;
+  return sql`SELECT customer_id,
   CASE WHEN ${ahead} < ${p.top} * count(*) OVER () THEN 'high' WHEN ${ahead} < ${p.top + p.next} * count(*) OVER () THEN 'mid' ELSE 'low' END AS segment,
   round(clv, 2) AS clv, round(p_alive, 4) AS p_alive
 FROM (${pred})`;
-  },
-};
+}

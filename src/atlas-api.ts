@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'parse-error'
   | 'out-of-memory'
   | 'too-large'
+  | 'needs-filter'
   | 'cancelled'
   | 'mapping'
   | 'query'
@@ -119,6 +120,23 @@ export interface LoadedFile {
   readerRejects: number;
   readerRejectSamples: RejectedRow[];
   loadMs: number;
+  /**
+   * Set when the whole file would not fit in the tab (the memory guard): it is loaded (registered,
+   * sampled and counted, nothing of it copied), and its tables are built only with a filter that fits.
+   */
+  oversize?: Oversize | null;
+}
+
+/** The memory guard's figures for a file that would not fit whole (bytes; estimates). */
+export interface Oversize {
+  /** estimated bytes of the whole file in the canonical tables */
+  need: number;
+  rows: number;
+  /** bytes of the budget left beside the files loaded before */
+  free: number;
+  budget: number;
+  /** the smallest offered customer sample (one in n) that fits */
+  sampleOneIn: number;
 }
 
 export interface IngestOutcome {
@@ -197,6 +215,8 @@ export interface MemoryInfo {
   duckdbBytes: number | null;
   /** the worker's JS heap, where the browser tells */
   jsHeapBytes: number | null;
+  /** where the canonical tables live: plain, or compressed when plain would not fit (`ingest/storage.ts`) */
+  storage: 'plain' | 'compressed';
 }
 
 // ─── Customer lists (one shape for every page) ─────────────────────────────────────────────────

@@ -36,14 +36,20 @@ import { customApi } from './analysis-custom';
 import { behaviourApi } from './analysis-behaviour';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
+import { checkBuildBudget } from './load-budget';
+import { buildTables, storageMode } from './storage';
 
 interface Loaded {
   raw: RawFile;
   readerRejects: number;
   /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
   vname: string;
-  /** estimated canonical bytes (the memory guard adds these up) */
+  /** estimated canonical bytes of the whole file (the memory guard adds these up) */
   estimate: number;
+  /** the whole file would not fit: it is built only with a load filter that fits */
+  oversize: boolean;
+  /** the share of the file the current tables keep (the load filter); 0 while not built */
+  kept: number;
 }
 
 const files = new Map<string, Loaded>();
@@ -150,10 +156,18 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         db,
         id,
         isCancelled: () => ingestCancelled,
-        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
+        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate * f.kept, 0) },
         progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
       });
-      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, estimate: r.estimate });
+      files.set(name, {
+        raw: r.raw,
+        readerRejects: r.readerRejects,
+        vname: r.vname,
+        estimate: r.estimate,
+        oversize: r.oversize !== null,
+        // counted as used from now on; a file too large to load whole counts once its filtered tables are built
+        kept: r.oversize ? 0 : 1,
+      });
       loaded.push({
         raw: r.raw,
         guess: guessMapping(r.raw),
@@ -162,6 +176,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         readerRejects: r.readerRejects,
         readerRejectSamples: r.readerRejectSamples,
         loadMs: Math.round(performance.now() - t0),
+        oversize: r.oversize,
       });
     } catch (e) {
       await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
@@ -212,6 +227,13 @@ async function applyMapping(
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
+  // the memory guard with the load filter: refuse before building, so the previous tables stay
+  let budget: Awaited<ReturnType<typeof checkBuildBudget>>;
+  try {
+    budget = await withOneThread(db, true, () => checkBuildBudget(db, used, files, zoned.zones, memoryBudget));
+  } catch (e) {
+    return { ok: false, error: toAppError(e, { code: 'mapping' }) };
+  }
   const built = buildCanonical(raws, used, rule, zoned.zones);
   built.issues.push(...zoned.issues);
   const err = built.issues.find((i) => i.level === 'error');
@@ -219,21 +241,16 @@ async function applyMapping(
   let current = '';
   try {
     await withOneThread(db, true, async () => {
-      await exec(db, 'ingest', 'BEGIN TRANSACTION');
       const names = used.map((m) => m.file).join(', ');
       const steps = built.statements.length;
-      for (const [i, s] of built.statements.entries()) {
-        current = s;
-        // `run` polls in steps, so Cancel stops a long build within a step
+      await buildTables(db, budget.mode, built.statements, (i) => {
+        current = built.statements[i] ?? '';
         if (ingestCancelled) throw new Cancelled();
         // real progress: the share of build statements done (each re-reads or rewrites the data)
         onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: i / steps });
-        await run(db, 'ingest', s);
-      }
-      await exec(db, 'ingest', 'COMMIT');
+      });
     });
   } catch (e) {
-    await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
@@ -246,6 +263,7 @@ async function applyMapping(
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
+  for (const [name, f] of files) f.kept = budget.kept.get(name) ?? 0;
   // customer bases of the old tables are never read again: free their memory now
   await dropBases(db);
   return attempt(
@@ -299,7 +317,7 @@ async function memory(): Promise<MemoryInfo> {
     duckdbBytes = null;
   }
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
-  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null };
+  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode() };
 }
 
 export type { Db };

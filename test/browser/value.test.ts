@@ -101,6 +101,16 @@ describe('value page on the demo data', () => {
     expect(await errorsShown(page)).toEqual([]);
   });
 
+  it('the value score tiers open on the Segments page cross-tabbed with RFM', async () => {
+    const { page } = s;
+    await openValue(page, {});
+    await page.getByTestId('open-value').click();
+    await page.locator('[data-testid=breakdown][data-state=ready]').waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('crosstab-with').inputValue()).resolves.toBe('rfm11');
+    await expect(page.getByTestId('breakdown').innerText()).resolves.toMatch(/High value|Potential|Ordinary|Low value/);
+    expect(await errorsShown(page)).toEqual([]);
+  });
+
   it('P(alive) bands open on the Segments page with the fitted parameters', async () => {
     const { page } = s;
     await openValue(page, {});

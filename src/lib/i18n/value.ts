@@ -54,7 +54,7 @@ export const valueEn: Record<string, string> = {
   'value.clvRfm.range': '5th–95th percentile',
   'value.open.alive': 'Open P(alive) bands as segments',
   'value.open.clv': 'Open CLV tiers as segments',
-  'value.open.value': 'Open value score tiers as segments',
+  'value.open.value': 'Open value score tiers against RFM',
   'value.open.persona': 'Open personas as segments',
   'value.holdout': 'Holdout check: actual vs predicted purchases',
   'value.holdout.note':
@@ -158,7 +158,7 @@ export const valueZh: Record<string, string> = {
   'value.clvRfm.range': '第 5–95 百分位',
   'value.open.alive': '以存活概率分段打开客户分群',
   'value.open.clv': '以 CLV 分层打开客户分群',
-  'value.open.value': '以价值评分分层打开客户分群',
+  'value.open.value': '以价值评分分层对照 RFM 打开客户分群',
   'value.open.persona': '以客户画像打开客户分群',
   'value.holdout': '留出期检验：实际与预测购买次数',
   'value.holdout.note':

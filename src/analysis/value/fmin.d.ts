@@ -19,15 +19,4 @@ declare module 'fmin/index.js' {
     sigma?: number;
   }
   export function nelderMead(f: (x: number[]) => number, x0: number[], params?: NelderMeadParams): { x: Point; fx: number };
-  export interface GradientPoint {
-    x: number[];
-    fx: number;
-    fxprime: number[];
-  }
-  /** Polak–Ribière conjugate gradient with a Wolfe line search; stops when |∇f| ≤ 1e-5 or after maxIterations. */
-  export function conjugateGradient(
-    f: (x: number[], fxprime: number[]) => number,
-    x0: number[],
-    params?: { maxIterations?: number },
-  ): GradientPoint;
 }

@@ -4,8 +4,8 @@
  * here from the pure modules and only aggregates or one page of rows go back.
  */
 import * as Comlink from 'comlink';
-import { getDb, exec, run, cancel, type Db } from './duckdb';
-import { loadFile, dropLoadSql, withOneThread } from './files';
+import { getDb, exec, run, cancel, onQueryProgress, type Db } from './duckdb';
+import { loadFile, dropLoadSql, withOneThread, throttled } from './files';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
 import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
@@ -243,12 +243,21 @@ async function applyMapping(
     await withOneThread(db, true, async () => {
       const names = used.map((m) => m.file).join(', ');
       const steps = built.statements.length;
-      await buildTables(db, budget.mode, built.statements, (i) => {
-        current = built.statements[i] ?? '';
-        if (ingestCancelled) throw new Cancelled();
-        // real progress: the share of build statements done (each re-reads or rewrites the data)
-        onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: i / steps });
-      });
+      let at = 0;
+      const report = (fraction: number) => onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction });
+      // within a statement, DuckDB's own progress (a re-read of a file counts its bytes)
+      const stop = onQueryProgress(throttled((p) => report((at + p) / steps)));
+      try {
+        await buildTables(db, budget.mode, built.statements, (i) => {
+          current = built.statements[i] ?? '';
+          if (ingestCancelled) throw new Cancelled();
+          // real progress: the share of build statements done (each re-reads or rewrites the data)
+          at = i;
+          report(i / steps);
+        });
+      } finally {
+        stop();
+      }
     });
   } catch (e) {
     if (e instanceof Cancelled || ingestCancelled)

@@ -34,6 +34,7 @@ import type { PersonasParams } from './analysis/segmentation/personas';
 import type { FunnelParams } from './analysis/behaviour/funnel';
 import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
 import type { AbOutcome } from './analysis/behaviour/ab-compare';
+import type { AbSource } from './analysis/behaviour/ab';
 import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
@@ -658,7 +659,7 @@ export type { ContactRow };
 
 // ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
 
-export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, PathParams };
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, AbSource, PathParams };
 
 /** The Behaviour page's main request: funnel and metrics of the scope's events. */
 export interface BehaviourRequest {
@@ -714,7 +715,7 @@ export interface SequenceRow {
 export type BehaviourTarget =
   | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
   | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
-  | { kind: 'ab'; variant: string }
+  | { kind: 'ab'; variant: string; source: AbSource }
   | { kind: 'channel'; channel: string };
 
 export interface BehaviourMembersRequest extends BehaviourRequest {
@@ -726,9 +727,17 @@ export interface AbRequest {
   scope: Scope;
   /** the control group, or null for the guessed one */
   control: string | null;
+  /** the table whose experiment column gives the groups; null (or one without groups): the first that has them */
+  source: AbSource | null;
 }
 
 export interface AbResult extends AbOutcome {
+  /** the tables with an experiment column holding groups (customers, events, orders order) */
+  sources: AbSource[];
+  /** the table the groups came from (null: none has groups) */
+  source: AbSource | null;
+  /** customers seen in more than one group of an events or orders column: left out of every group */
+  excluded: number;
   ms: number;
 }
 

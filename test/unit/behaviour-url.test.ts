@@ -20,6 +20,7 @@ describe('beh= in the URL', () => {
     };
     s.beh.split = 'gender';
     s.beh.control = 'A';
+    s.beh.abSource = 'events';
     const back = parseState(serializeState(s));
     expect(back.warnings).toEqual([]);
     expect(back.state).toEqual(s);
@@ -38,6 +39,7 @@ describe('beh= in the URL', () => {
     ['unknown split', { split: 'planet' }],
     ['unknown model', { splitModel: 'nope' }],
     ['p0 of 1', { p0: 1 }],
+    ['unknown experiment source', { abSource: 'sessions' }],
   ])('refuses %s and keeps the defaults', (_, bad) => {
     const { state, warnings } = parseState(`v=1&p=behaviour&beh=${encodeURIComponent(JSON.stringify(bad))}`);
     expect(state.beh).toEqual(BEH_DEFAULTS);

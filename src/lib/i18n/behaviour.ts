@@ -84,7 +84,15 @@ export const behaviourEn: Record<string, string> = {
   'beh.funnel.overall': 'Overall conversion',
   'beh.ab.title': 'A/B comparison',
   'beh.ab.none':
-    'No experiment column: map a column of the customers file as “Experiment group (A/B)” on the Data page (e.g. variant, experiment, ab_group, 实验组).',
+    'No experiment column: map a column of the customers, events or orders file as “Experiment group (A/B)” on the Data page (e.g. variant, experiment, ab_group, 实验组).',
+  'beh.ab.source': 'Groups from',
+  'beh.ab.src.customers': 'the customers file',
+  'beh.ab.src.events': 'the events file',
+  'beh.ab.src.orders': 'the orders file',
+  'beh.ab.fromOrders':
+    'Groups from the orders file: only customers who ordered before the as-of date have a group, so conversion here is buying again in the window.',
+  'beh.ab.excluded':
+    '{n} customers were seen in more than one group of the {source} and are left out of every group (their outcome cannot be credited to one variant).',
   'beh.ab.one': 'The experiment column has one group only ({group}): a comparison needs a control and at least one variant.',
   'beh.ab.many':
     'The experiment column has more than {n} distinct values: it looks like an id or free text, not an experiment group. Map the right column on the Data page.',
@@ -256,7 +264,14 @@ export const behaviourZh: Record<string, string> = {
   'beh.funnel.breakdownTable': '按{by}的漏斗',
   'beh.funnel.overall': '整体转化率',
   'beh.ab.title': 'A/B 对比',
-  'beh.ab.none': '没有实验分组列：请在“数据”页把客户文件中的一列映射为“实验分组（A/B）”（如 variant、experiment、ab_group、实验组）。',
+  'beh.ab.none':
+    '没有实验分组列：请在“数据”页把客户、行为或订单文件中的一列映射为“实验分组（A/B）”（如 variant、experiment、ab_group、实验组）。',
+  'beh.ab.source': '分组来源',
+  'beh.ab.src.customers': '客户文件',
+  'beh.ab.src.events': '行为文件',
+  'beh.ab.src.orders': '订单文件',
+  'beh.ab.fromOrders': '分组来自订单文件：只有在截止日期前下过单的客户才有分组，因此这里的转化是窗口内再次购买。',
+  'beh.ab.excluded': '{n} 位客户在{source}中出现在多个组里，已从所有组中排除（其结果无法归于某一个组）。',
   'beh.ab.one': '实验分组列只有一个组（{group}）：对比需要一个对照组和至少一个实验组。',
   'beh.ab.many': '实验分组列有超过 {n} 个不同取值：看起来是 ID 或自由文本，而不是实验分组。请在“数据”页映射正确的列。',
   'beh.ab.small': '{group} 组或对照组少于 {n} 个客户：样本太少，无法检验。',

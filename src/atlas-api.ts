@@ -701,8 +701,21 @@ export interface BehaviourResult {
     overTime: { period: string; channel: string; customers: number; orders: number; revenue: number }[];
     newCustomers: { period: string; channel: string; customers: number }[];
     retention: { channel: string; customers: number; repurchased: number; retained: number; repurchase_90: number; retained_90: number }[];
+    /** buyers per channel by first and last touch of their first purchase (event sources, else the first order's channel) */
+    touch: TouchRow[];
+    /** some event carries a source (a channel column is mapped on the events file) */
+    eventSources: boolean;
   };
   ms: number;
+}
+
+export interface TouchRow {
+  channel: string;
+  first_touch: number;
+  last_touch: number;
+  /** of those, buyers whose touch came from an event's source (the rest: the first order's channel) */
+  first_from_events: number;
+  last_from_events: number;
 }
 
 export interface SequenceRow {
@@ -716,7 +729,7 @@ export type BehaviourTarget =
   | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
   | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
   | { kind: 'ab'; variant: string; source: AbSource }
-  | { kind: 'channel'; channel: string };
+  | { kind: 'channel'; channel: string; touch?: 'first' | 'last' };
 
 export interface BehaviourMembersRequest extends BehaviourRequest {
   target: BehaviourTarget;

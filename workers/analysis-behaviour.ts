@@ -28,7 +28,15 @@ import {
 } from '../src/analysis/behaviour/ab';
 import { compareGroups, type AbGroup } from '../src/analysis/behaviour/ab-compare';
 import { PathSchema, topPaths, pathFlow, purchaseSequence } from '../src/analysis/behaviour/paths';
-import { channelsOverTime, newCustomers, channelRetention, channelMembers } from '../src/analysis/behaviour/channels';
+import {
+  channelsOverTime,
+  newCustomers,
+  channelRetention,
+  channelMembers,
+  touchSummary,
+  touchMembers,
+  eventSourcesSql,
+} from '../src/analysis/behaviour/channels';
 import * as v from 'valibot';
 import {
   PAGE_SIZE,
@@ -145,6 +153,14 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
             repurchase_90: n(x.repurchase_90),
             retained_90: n(x.retained_90),
           })),
+          touch: (await rows(touchSummary(r.scope))).map((x) => ({
+            channel: String(x.channel),
+            first_touch: n(x.first_touch),
+            last_touch: n(x.last_touch),
+            first_from_events: n(x.first_from_events),
+            last_from_events: n(x.last_from_events),
+          })),
+          eventSources: Boolean((await rows(eventSourcesSql()))[0]?.has),
         };
         const seq = async (k: 1 | 2) =>
           (await rows(purchaseSequence(r.scope, k))).map((x) => ({

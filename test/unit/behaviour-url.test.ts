@@ -46,6 +46,14 @@ describe('beh= in the URL', () => {
     expect(state.page).toBe('behaviour');
     expect(warnings).toEqual([{ key: 'link.beh_invalid' }]);
   });
+  it('keeps the exact-order funnel mode', () => {
+    const s = defaultState();
+    s.page = 'behaviour';
+    s.beh.funnel.order = 'strict';
+    const back = parseState(serializeState(s));
+    expect(back.warnings).toEqual([]);
+    expect(back.state.beh.funnel.order).toBe('strict');
+  });
   it('malformed JSON and unknown keys are named', () => {
     expect(parseState('v=1&beh=%7Bnope').warnings).toEqual([{ key: 'link.beh_invalid' }]);
     expect(parseState(`v=1&beh=${encodeURIComponent('{"zzz":1}')}`).warnings).toEqual([{ key: 'link.beh_unknown', vars: { name: 'zzz' } }]);

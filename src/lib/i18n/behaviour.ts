@@ -58,6 +58,7 @@ export const behaviourEn: Record<string, string> = {
   'beh.funnel.order': 'Order',
   'beh.funnel.order.ordered': 'in this order',
   'beh.funnel.order.any': 'any order',
+  'beh.funnel.order.strict': 'exact order (nothing in between)',
   'beh.funnel.count': 'Count',
   'beh.funnel.count.customers': 'customers',
   'beh.funnel.count.sessions': 'sessions',
@@ -70,6 +71,8 @@ export const behaviourEn: Record<string, string> = {
     'A customer (or session) enters at their first “{first}” event, which starts the window; each later step counts at its first matching event after the previous step and within the window. Each counts once.',
   'beh.funnel.semantics.any':
     'Any order: the window starts at the first event of any step; a step counts when one of its events falls inside the window.',
+  'beh.funnel.semantics.strict':
+    'Exact order: each step must be the very next event after the previous one — any other event in between ends the attempt. Every “{first}” event may start an attempt; each counts once, at the furthest step an attempt reaches within the window.',
   'beh.funnel.col.step': 'Step',
   'beh.funnel.col.entities': 'Reached',
   'beh.funnel.col.conv': 'From previous',
@@ -256,6 +259,7 @@ export const behaviourZh: Record<string, string> = {
   'beh.funnel.order': '顺序',
   'beh.funnel.order.ordered': '按此顺序',
   'beh.funnel.order.any': '任意顺序',
+  'beh.funnel.order.strict': '严格顺序（中间不能有其他事件）',
   'beh.funnel.count': '计数',
   'beh.funnel.count.customers': '客户',
   'beh.funnel.count.sessions': '会话',
@@ -267,6 +271,8 @@ export const behaviourZh: Record<string, string> = {
   'beh.funnel.semantics':
     '客户（或会话）在其第一次“{first}”事件时进入漏斗，窗口由此开始；之后每一步在上一步之后、窗口之内的第一次匹配事件时计入。每个只计一次。',
   'beh.funnel.semantics.any': '任意顺序：窗口从任一步骤的第一个事件开始；某步骤的事件落在窗口内即计入。',
+  'beh.funnel.semantics.strict':
+    '严格顺序：每一步必须紧接在上一步之后发生，中间出现任何其他事件即中断。每次“{first}”事件都可以开始一次尝试；每个只计一次，按窗口内尝试到达的最远步骤计。',
   'beh.funnel.col.step': '步骤',
   'beh.funnel.col.entities': '到达',
   'beh.funnel.col.conv': '较上一步',

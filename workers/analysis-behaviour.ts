@@ -113,8 +113,10 @@ async function membersSql(db: Db, j: Job, version: number, req: Omit<BehaviourMe
   else if (t.kind === 'ab') {
     if (!isAbSource(t.source)) throw new Error(`invalid experiment source: ${String(t.source)}`);
     q = abMembers(req.scope, String(t.variant), t.source);
-  } else if (t.kind === 'channel') q = channelMembers(req.scope, String(t.channel));
-  else throw new Error('invalid members target');
+  } else if (t.kind === 'channel') {
+    if (t.touch !== undefined && t.touch !== 'first' && t.touch !== 'last') throw new Error(`invalid touch: ${String(t.touch)}`);
+    q = t.touch ? touchMembers(req.scope, String(t.channel), t.touch) : channelMembers(req.scope, String(t.channel));
+  } else throw new Error('invalid members target');
   return sql`SELECT * FROM (${q}) LIMIT ${num(limit)} OFFSET ${num(offset)}`;
 }
 

@@ -215,6 +215,9 @@ describe('behaviour page without usable events', () => {
     await openBehaviour(page);
     await expect(page.locator('[data-testid=beh-issue][data-code=no-events]').innerText()).resolves.toContain('No event file');
     await expect(page.getByTestId('funnel-chart').count()).resolves.toBe(0);
+    // no channel column on the orders: a sentence says where to map one, and no touch table
+    await expect(page.locator('[data-testid=channels-issue][data-code=no-channel]').count()).resolves.toBe(1);
+    await expect(page.getByTestId('channel-touch').count()).resolves.toBe(0);
   });
 
   it('only purchase events: a sentence, and the funnel says nobody viewed', async () => {
@@ -225,5 +228,87 @@ describe('behaviour page without usable events', () => {
     await expect(page.locator('[data-testid=beh-issue][data-code=only-purchase]').count()).resolves.toBe(1);
     await expect(page.getByTestId('funnel-empty').count()).resolves.toBe(1);
     expect(await errorsShown(page)).toEqual([]);
+  });
+});
+
+/*
+ * Experiment groups from three files and event sources (issue 13 §4, §6), all worked by hand:
+ * customers.csv: c1…c40 `control`, c41…c45 `test` (too small for a test: 5 < 30);
+ * events.csv: c1…c60 in `only`, c60 also in `solo` (left out: one group remains, 1 excluded); event
+ *   types `poke` / `nudge` that no vocabulary knows (no type mapped: a sentence); utm_source `google`
+ *   at 09:00 for everyone and `newsletter` at 09:30 for even ids, before their 10:00 order;
+ * orders.csv: one order each, `variant` v0…v24 (25 values: too many for an experiment).
+ * First touch: google 60; last touch: google 30, newsletter 30; all 60 from event sources.
+ */
+describe('behaviour page: experiment sources, event sources and unusable experiment columns', () => {
+  let s: Session;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-beh-src-'));
+    const ids = Array.from({ length: 60 }, (_, i) => i + 1);
+    const ev = ['user_id,event_time,event_type,utm_source,ab_group'];
+    for (const i of ids) {
+      ev.push(`c${i},2024-03-01 09:00:00,poke,google,only`);
+      if (i % 2 === 0) ev.push(`c${i},2024-03-01 09:30:00,nudge,newsletter,only`);
+    }
+    ev.push('c60,2024-03-01 09:45:00,poke,,solo');
+    writeFileSync(join(dir, 'events.csv'), ev.join('\n') + '\n');
+    const od = ['order_id,customer_id,order_date,amount,channel,variant'];
+    for (const i of ids) od.push(`o${i},c${i},2024-03-01 10:00:00,${10 + i},web,v${i % 25}`);
+    writeFileSync(join(dir, 'orders.csv'), od.join('\n') + '\n');
+    const cu = ['customer_id,gender,experiment'];
+    for (const i of ids.slice(0, 45)) cu.push(`c${i},${i % 2 ? 'female' : 'male'},${i <= 40 ? 'control' : 'test'}`);
+    writeFileSync(join(dir, 'customers.csv'), cu.join('\n') + '\n');
+    s = await openApp(OPEN);
+    await loadFiles(s, [join(dir, 'orders.csv'), join(dir, 'events.csv'), join(dir, 'customers.csv')]);
+    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    await openBehaviour(s.page);
+  });
+  afterAll(async () => s?.close());
+
+  it('no event type mapped: a sentence, never an empty funnel', async () => {
+    const { page } = s;
+    await expect(page.locator('[data-testid=beh-issue][data-code=no-types]').count()).resolves.toBe(1);
+    await expect(page.getByTestId('funnel-chart').count()).resolves.toBe(0);
+    expect(await errorsShown(page)).toEqual([]);
+  });
+
+  it('first and last touch come from the events’ utm_source', async () => {
+    const { page } = s;
+    await expect(page.getByTestId('touch-source').getAttribute('data-events')).resolves.toBe('60');
+    const cell = (ch: string, k: string) =>
+      page.locator(`[data-testid=channel-touch] tr[data-channel=${ch}] td[data-touch=${k}]`).innerText();
+    await expect(cell('google', 'first')).resolves.toBe('60');
+    await expect(cell('google', 'last')).resolves.toBe('30');
+    await expect(cell('newsletter', 'last')).resolves.toBe('30');
+    await page.locator('[data-testid=channel-touch] tr[data-channel=newsletter] td[data-touch=last] button').click();
+    const members = page.getByTestId('beh-members');
+    await members.locator('tbody tr').first().waitFor({ timeout: 60_000 });
+    await expect(members.innerText()).resolves.toContain('Last touch newsletter');
+    // the buyers of a last touch, with both touches and where they came from
+    await expect(members.locator('tbody tr').count()).resolves.toBe(30);
+    await expect(members.innerText()).resolves.toContain('event source');
+    await page.getByTestId('beh-members-close').click();
+  });
+
+  it('groups from each file, picked on the page and kept in the link: too small, one group (1 left out), too many', async () => {
+    const { page } = s;
+    const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 200 });
+    const source = page.getByTestId('ab-source');
+    expect(await source.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
+      'customers',
+      'events',
+      'orders',
+    ]);
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=too-small]').count()).toBe(1);
+    await source.selectOption('events');
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=one-group]').count()).toBe(1);
+    await expect(page.getByTestId('ab-excluded').getAttribute('data-n')).resolves.toBe('1');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('"abSource":"events"');
+    await source.selectOption('orders');
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=too-many]').count()).toBe(1);
+    await expect(page.getByTestId('ab-from-orders').count()).resolves.toBe(1);
+    await expect(page.getByTestId('ab-excluded').count()).resolves.toBe(0);
+    expect(await errorsShown(page)).toEqual([]);
+    expect(await page.getByTestId('behaviour-page').innerText()).not.toMatch(/NaN|undefined/);
   });
 });

@@ -41,6 +41,19 @@ async function tile(page: Page, metric: string): Promise<string> {
 }
 const num = (s: string) => Number(s.replace(/[^0-9.]/g, ''));
 
+/** view → cart → purchase, 7 days, by customer, no breakdown. */
+const FUNNEL_3 = {
+  steps: [
+    { type: 'view', category: null, product: null },
+    { type: 'cart', category: null, product: null },
+    { type: 'purchase', category: null, product: null },
+  ],
+  windowMinutes: 10080,
+  order: 'ordered',
+  unit: 'customers',
+  breakdown: 'none',
+};
+
 describe('behaviour page on the demo data', () => {
   let s: Session;
   beforeAll(async () => {
@@ -90,6 +103,13 @@ describe('behaviour page on the demo data', () => {
       .slice(1, 4)
       .map(num);
     expect(app).toEqual([591, 434, 370]);
+  });
+
+  it('the exact-order funnel: 2,039 → 1,792 → 1,125 (test/fixtures/behaviour/strict_funnel_check.py)', async () => {
+    const { page } = s;
+    await openBehaviour(page, { funnel: { ...FUNNEL_3, order: 'strict' } });
+    expect(await funnelCounts(page)).toEqual([2039, 1792, 1125]);
+    await expect(page.getByTestId('funnel-order').inputValue()).resolves.toBe('strict');
   });
 
   it('a drop-off opens its customers (members table and CSV)', async () => {

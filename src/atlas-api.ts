@@ -34,6 +34,7 @@ import type { PersonasParams } from './analysis/segmentation/personas';
 import type { FunnelParams } from './analysis/behaviour/funnel';
 import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
 import type { AbOutcome } from './analysis/behaviour/ab-compare';
+import type { AbSource } from './analysis/behaviour/ab';
 import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
@@ -678,7 +679,7 @@ export type { ContactRow };
 
 // ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
 
-export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, PathParams };
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, AbSource, PathParams };
 
 /** The Behaviour page's main request: funnel and metrics of the scope's events. */
 export interface BehaviourRequest {
@@ -720,8 +721,21 @@ export interface BehaviourResult {
     overTime: { period: string; channel: string; customers: number; orders: number; revenue: number }[];
     newCustomers: { period: string; channel: string; customers: number }[];
     retention: { channel: string; customers: number; repurchased: number; retained: number; repurchase_90: number; retained_90: number }[];
+    /** buyers per channel by first and last touch of their first purchase (event sources, else the first order's channel) */
+    touch: TouchRow[];
+    /** some event carries a source (a channel column is mapped on the events file) */
+    eventSources: boolean;
   };
   ms: number;
+}
+
+export interface TouchRow {
+  channel: string;
+  first_touch: number;
+  last_touch: number;
+  /** of those, buyers whose touch came from an event's source (the rest: the first order's channel) */
+  first_from_events: number;
+  last_from_events: number;
 }
 
 export interface SequenceRow {
@@ -734,8 +748,8 @@ export interface SequenceRow {
 export type BehaviourTarget =
   | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
   | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
-  | { kind: 'ab'; variant: string }
-  | { kind: 'channel'; channel: string };
+  | { kind: 'ab'; variant: string; source: AbSource }
+  | { kind: 'channel'; channel: string; touch?: 'first' | 'last' };
 
 export interface BehaviourMembersRequest extends BehaviourRequest {
   target: BehaviourTarget;
@@ -746,9 +760,17 @@ export interface AbRequest {
   scope: Scope;
   /** the control group, or null for the guessed one */
   control: string | null;
+  /** the table whose experiment column gives the groups; null (or one without groups): the first that has them */
+  source: AbSource | null;
 }
 
 export interface AbResult extends AbOutcome {
+  /** the tables with an experiment column holding groups (customers, events, orders order) */
+  sources: AbSource[];
+  /** the table the groups came from (null: none has groups) */
+  source: AbSource | null;
+  /** customers seen in more than one group of an events or orders column: left out of every group */
+  excluded: number;
   ms: number;
 }
 

@@ -66,7 +66,7 @@ export function scopedOrders(scope: Scope): Sql {
   return sql`SELECT * FROM orders WHERE ${join(commonConds(scope, true), ' AND ')}`;
 }
 
-/** Events inside the scope; channel filters do not apply to events (they have no channel). */
+/** Events inside the scope; channel filters do not apply to events (an event's channel is its traffic source, not the order channel). */
 export function scopedEvents(scope: Scope): Sql {
   return sql`SELECT * FROM events WHERE ${join(commonConds(scope, false), ' AND ')}`;
 }

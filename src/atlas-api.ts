@@ -304,6 +304,13 @@ export interface MigrationRow {
   customers: number;
 }
 
+/** The customers of one migration cell (`from_segment` → `to_segment`), sortable by any list column. */
+export interface MigrationMembersRequest extends MigrationRequest {
+  cell: { from: string; to: string };
+  sort?: ListSort | null;
+  offset: number;
+}
+
 export interface MigrationResult {
   from: string;
   to: string;
@@ -449,7 +456,15 @@ export type LifeMembersTarget =
   | { kind: 'period'; period: string; status: PeriodStatus }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
   | { kind: 'churn' }
-  | { kind: 'winback' };
+  | { kind: 'winback' }
+  /** a transition-matrix cell (stage at date1 → stage at date2) */
+  | { kind: 'transition'; date1: string; date2: string; from: Stage | 'not_yet'; to: Stage }
+  /** a bar of the stages-over-time chart */
+  | { kind: 'flow'; period: string; flow: FlowKey }
+  /** a repurchase-rate bar: the repeaters within `window` days (of one cohort, or all) */
+  | { kind: 'repurchase'; window: number; cohort: string | null }
+  /** a time-to-second-order bar; bucket null = no second order yet */
+  | { kind: 'gap'; bucket: number | null };
 
 /** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface LifeMembersRequest {
@@ -787,6 +802,10 @@ export interface AtlasApi {
   segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot): Promise<Result<ProfileResult>>;
   migration(req: MigrationRequest, slot: Slot): Promise<Result<MigrationResult>>;
+  /** One page of a migration cell's customers. */
+  migrationMembers(req: MigrationMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  /** All customers of a migration cell as spreadsheet-safe CSV, in one query. */
+  migrationCsv(req: Omit<MigrationMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   /** Distinct values of a filter field (most frequent first, at most 500). */
   filterValues(field: FilterField, slot: Slot): Promise<Result<{ value: string; n: number }[]>>;
 

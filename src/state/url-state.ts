@@ -12,6 +12,7 @@ import { isIsoDate } from '../lib/dates';
 import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behaviour/options';
 import { isCurrencyCode } from '../lib/format';
 import { parseSavedSegments, type SavedSegment } from '../analysis/custom/rule';
+import { parseDrill, serializeDrill, type Drill } from './drill';
 
 export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
@@ -75,6 +76,8 @@ export interface ViewState {
   custom: SavedSegment[];
   /** the customer whose profile is open (the profile page) */
   customer: string | null;
+  /** the open drill-down of a lifecycle chart or the migration matrix (`dd`) */
+  drill: Drill | null;
 }
 
 export function defaultState(): ViewState {
@@ -98,6 +101,7 @@ export function defaultState(): ViewState {
     ds: null,
     custom: [],
     customer: null,
+    drill: null,
   };
 }
 
@@ -225,9 +229,29 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'cur', 'ds', 'cs', 'cust'].map(
-    (k) => [k, true],
-  ),
+  [
+    'v',
+    'p',
+    'lang',
+    'asof',
+    'from',
+    'mig',
+    'f',
+    'm',
+    'mp',
+    'seg',
+    'cell',
+    'x',
+    'xm',
+    'life',
+    'val',
+    'beh',
+    'cur',
+    'ds',
+    'cs',
+    'cust',
+    'dd',
+  ].map((k) => [k, true]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -292,6 +316,12 @@ export function parseState(hash: string): ParseResult {
   if (cust !== null) {
     if (v.is(Short, cust)) state.customer = cust;
     else warnings.push({ key: 'link.customer' });
+  }
+  const dd = get('dd');
+  if (dd !== null) {
+    const r = parseDrill(dd);
+    if (r.ok) state.drill = r.drill;
+    else warnings.push({ key: 'link.drill' });
   }
   const mp = get('mp');
   const mpValue = mp === null ? undefined : parseJson(mp);
@@ -397,6 +427,7 @@ export function serializeState(s: ViewState): string {
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   if (s.custom.length) q.set('cs', JSON.stringify(s.custom));
   if (s.customer !== null) q.set('cust', s.customer);
+  if (s.drill !== null) q.set('dd', serializeDrill(s.drill));
   return q.toString();
 }
 

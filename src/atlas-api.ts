@@ -226,6 +226,8 @@ export interface SegmentsRequest {
   params: unknown;
   /** another model id or a cross-tab attribute, or null */
   crosstab: string | null;
+  /** the saved segments when the cross-tab's other side is the Custom model (`crosstab` = 'custom') */
+  crosstabCustom?: SavedSegment[];
 }
 
 export interface CrosstabRow {
@@ -271,7 +273,7 @@ export interface SegmentMembersRequest {
   params: unknown;
   segment: string;
   /** a cross-tab cell instead of a whole segment */
-  cell?: { crosstab: string; b: string } | null;
+  cell?: { crosstab: string; b: string; custom?: SavedSegment[] } | null;
   /** an R × F grid cell instead of a whole segment */
   grid?: { r: number; f: number } | null;
   sort: MemberSort;

@@ -49,10 +49,14 @@ function modelOf(id: unknown, params: unknown): { model: AnyModel; params: unkno
   return { model, params: model.validate(structuredClone(params)) };
 }
 
-function sideOf(x: string): CrosstabSide<unknown> {
+/**
+ * The cross-tab's other side: a model with its default parameters — the Custom model with the
+ * user's saved segments (`custom`), since it has no defaults of its own — or an attribute.
+ */
+function sideOf(x: string, custom?: unknown): CrosstabSide<unknown> {
   if (isModelId(x)) {
     const m = MODELS[x] as AnyModel;
-    return { model: m, params: structuredClone(m.defaults) };
+    return { model: m, params: x === 'custom' ? m.validate({ segments: structuredClone(custom ?? []) }) : structuredClone(m.defaults) };
   }
   if ((CROSSTAB_ATTRIBUTES as readonly string[]).includes(x)) return { attribute: x as CrosstabAttribute };
   if (x.startsWith(NAMED_PREFIX) && x.length > NAMED_PREFIX.length) return { named: x.slice(NAMED_PREFIX.length) };
@@ -79,8 +83,8 @@ async function fittedModel(c: FitCtx, id: unknown, params: unknown): Promise<{ m
   return { model: m.model, params: await resolveFitted(c, m.model.id as ModelId, m.params) };
 }
 
-async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> {
-  const side = sideOf(x);
+async function fittedSide(c: FitCtx, x: string, custom?: unknown): Promise<CrosstabSide<unknown>> {
+  const side = sideOf(x, custom);
   return 'model' in side ? { model: side.model, params: await resolveFitted(c, side.model.id as ModelId, side.params) } : side;
 }
 
@@ -97,7 +101,7 @@ export async function membersSqlFor(
     // a cell's list in the order asked for: all its rows, sorted in SQL by a column it has
     const all = { limit: MAX_ROWS, offset: 0 };
     const list = req.cell
-      ? crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, all)
+      ? crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab, req.cell.custom), ctx, { a: req.segment, b: req.cell.b }, all)
       : gridMembers(params as never, ctx, req.grid!, all);
     const columns = (await c.j.q(listColumns(list))).map((col) => String(col.column_name));
     return sortedList(list, columns, { by: sort, desc: req.desc }, page);
@@ -166,7 +170,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         }
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
-          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab);
+          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab, req.crosstabCustom);
           const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {

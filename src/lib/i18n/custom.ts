@@ -157,6 +157,10 @@ export const customEn: Record<string, string> = {
   'drill.col.gap': 'Days to second',
   'drill.col.orders': 'Orders',
   'drill.col.recency_days': 'Days since last order',
+  'custom.crosstab.overlapCols':
+    'Custom segments overlap: a row can count a customer in more than one custom column, so a row’s cells do not add up to the row’s customers, and no total is a sum of cells. Row % is of the row segment’s customers.',
+  'custom.crosstab.overlapRows':
+    'Custom segments overlap: a customer can be counted in more than one custom row, so a column’s cells do not add up to its customers, and no total is a sum of cells.',
 };
 
 export const customZh: Record<string, string> = {
@@ -317,4 +321,8 @@ export const customZh: Record<string, string> = {
   'drill.col.gap': '距第二次天数',
   'drill.col.orders': '订单数',
   'drill.col.recency_days': '距最近下单天数',
+  'custom.crosstab.overlapCols':
+    '自定义分群可以重叠：同一行中一位客户可被计入多个自定义列，因此一行的各格相加不等于该行客户数，任何合计都不是各格之和。行占比以该行分群的客户数为分母。',
+  'custom.crosstab.overlapRows':
+    '自定义分群可以重叠：一位客户可被计入多个自定义行，因此一列的各格相加不等于该列客户数，任何合计都不是各格之和。',
 };

@@ -8,7 +8,7 @@ import { job, ensureBase, type Job } from './query-runner';
 import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
-import type { Scope } from '../src/analysis/scope';
+import { filtersKey, type Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/lib/dates';
 import { inline, raw, sql, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
@@ -239,7 +239,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const life = checkLifeOptions(req.options);
         // every query below reads the same per-day activity: build it once for this request
         await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
-        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) };
+        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: filtersKey(scope) };
         const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;

@@ -27,7 +27,8 @@ class LifecycleStore {
   /** The customer list open on the page: lives in the URL state (`dd`), so a shared link reopens it. */
   get target(): LifeMembersTarget | null {
     const d = view.state.drill;
-    return d && d.kind !== 'migration' ? d : null;
+    // a plain copy: the list's request crosses the worker boundary (a state proxy cannot be cloned)
+    return d && d.kind !== 'migration' ? $state.snapshot(d) : null;
   }
   set target(t: LifeMembersTarget | null) {
     view.state.drill = t;

@@ -13,6 +13,7 @@ import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behavio
 import { isCurrencyCode } from '../lib/format';
 import { parseSavedSegments, type SavedSegment } from '../analysis/custom/rule';
 import { parseDrill, serializeDrill, type Drill } from './drill';
+import { parseNamedFilters, type NamedFilter } from '../analysis/named-filter';
 
 export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
@@ -78,6 +79,8 @@ export interface ViewState {
   customer: string | null;
   /** the open drill-down of a lifecycle chart or the migration matrix (`dd`) */
   drill: Drill | null;
+  /** scope filters on named attributes of the customers file (`fa`) */
+  namedFilters: NamedFilter[];
 }
 
 export function defaultState(): ViewState {
@@ -102,6 +105,7 @@ export function defaultState(): ViewState {
     custom: [],
     customer: null,
     drill: null,
+    namedFilters: [],
   };
 }
 
@@ -251,6 +255,7 @@ const KNOWN = Object.fromEntries(
     'cs',
     'cust',
     'dd',
+    'fa',
   ].map((k) => [k, true]),
 );
 
@@ -316,6 +321,12 @@ export function parseState(hash: string): ParseResult {
   if (cust !== null) {
     if (v.is(Short, cust)) state.customer = cust;
     else warnings.push({ key: 'link.customer' });
+  }
+  const fa = get('fa');
+  if (fa !== null) {
+    const r = parseNamedFilters(parseJson(fa));
+    if (r) state.namedFilters = r;
+    else warnings.push({ key: 'link.named_filters' });
   }
   const dd = get('dd');
   if (dd !== null) {
@@ -428,6 +439,7 @@ export function serializeState(s: ViewState): string {
   if (s.custom.length) q.set('cs', JSON.stringify(s.custom));
   if (s.customer !== null) q.set('cust', s.customer);
   if (s.drill !== null) q.set('dd', serializeDrill(s.drill));
+  if (s.namedFilters.length) q.set('fa', JSON.stringify(s.namedFilters));
   return q.toString();
 }
 

@@ -41,6 +41,7 @@ describe('drill-down on the demo data', () => {
     await lifecycleDrawn(s.page);
   });
   afterAll(async () => {
+    if (s?.consoleErrors.length) console.log('console errors:', s.consoleErrors);
     await fresh?.close();
     await s?.close();
   });

@@ -161,6 +161,14 @@ export const customEn: Record<string, string> = {
     'Custom segments overlap: a row can count a customer in more than one custom column, so a row’s cells do not add up to the row’s customers, and no total is a sum of cells. Row % is of the row segment’s customers.',
   'custom.crosstab.overlapRows':
     'Custom segments overlap: a customer can be counted in more than one custom row, so a column’s cells do not add up to its customers, and no total is a sum of cells.',
+  'custom.filter.add': 'Filter by attribute',
+  'custom.filter.in': 'is one of',
+  'custom.filter.contains': 'contains',
+  'custom.filter.values': 'values, comma-separated',
+  'custom.filter.min': 'from',
+  'custom.filter.max': 'to',
+  'custom.filter.missing':
+    'The loaded data has no attribute {names}: that filter keeps no customer. It is kept (also in the link) — remove it, or load data that has the attribute.',
 };
 
 export const customZh: Record<string, string> = {
@@ -325,4 +333,12 @@ export const customZh: Record<string, string> = {
     '自定义分群可以重叠：同一行中一位客户可被计入多个自定义列，因此一行的各格相加不等于该行客户数，任何合计都不是各格之和。行占比以该行分群的客户数为分母。',
   'custom.crosstab.overlapRows':
     '自定义分群可以重叠：一位客户可被计入多个自定义行，因此一列的各格相加不等于该列客户数，任何合计都不是各格之和。',
+  'custom.filter.add': '按属性筛选',
+  'custom.filter.in': '为以下之一',
+  'custom.filter.contains': '包含',
+  'custom.filter.values': '取值，用逗号分隔',
+  'custom.filter.min': '从',
+  'custom.filter.max': '到',
+  'custom.filter.missing':
+    '当前数据中没有属性 {names}：该筛选不会保留任何客户。筛选仍被保留（链接中也是）——可将其移除，或加载包含该属性的数据。',
 };

@@ -38,6 +38,7 @@ import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
 import type { ContactRow } from './analysis/audience/normalise';
+import type { ExportColumns } from './analysis/audience/export-columns';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -801,7 +802,7 @@ export interface AtlasApi {
   segments(req: SegmentsRequest, slot: Slot): Promise<Result<SegmentsResult>>;
   segmentMembers(req: SegmentMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   /** All customers of a segment or cell as spreadsheet-safe CSV, in one query. */
-  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'> & { columns?: ExportColumns }, slot: Slot): Promise<Result<string>>;
   profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot): Promise<Result<ProfileResult>>;
   migration(req: MigrationRequest, slot: Slot): Promise<Result<MigrationResult>>;
   /** One page of a migration cell's customers. */

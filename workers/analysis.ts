@@ -21,7 +21,8 @@ import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis
 import { migrationMembers, segmentMigration } from '../src/analysis/lifecycle/transitions';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
-import { objectsToCsv, type Cell } from '../src/lib/csv';
+import { objectsToCsv, toCsv, type Cell } from '../src/lib/csv';
+import { withColumns, headerOf, type ExportColumns } from '../src/analysis/audience/export-columns';
 import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
 import type { SegmentDef } from '../src/analysis/types';
 import {
@@ -221,18 +222,21 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       });
     },
 
-    /** All members (of a segment, cell or grid cell) as injection-safe CSV, in one query. */
-    async segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot) {
+    /**
+     * All members (of a segment, cell or grid cell) as injection-safe CSV, in one query; with the
+     * profile and named-attribute columns the user chose after the list's own.
+     */
+    async segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'> & { columns?: ExportColumns }, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const base = await ensureBase(db, j, version(), req.scope);
-        const rows = memberRows(
-          await j.q(await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
-        );
-        const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
-        return objectsToCsv(
-          ['segment', ...cols],
-          rows.map((r) => ({ segment: req.segment, ...r }) as Record<string, Cell>),
+        const cols = req.columns ?? { profile: [], named: [] };
+        const list = await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 });
+        const rows = memberRows(await j.q(withColumns(list, base, cols)));
+        const keys = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
+        return toCsv(
+          ['segment', ...headerOf(keys, cols)],
+          rows.map((r) => [req.segment, ...keys.map((k) => r[k] as Cell)]),
         );
       });
     },

@@ -169,6 +169,8 @@ export const customEn: Record<string, string> = {
   'custom.filter.max': 'to',
   'custom.filter.missing':
     'The loaded data has no attribute {names}: that filter keeps no customer. It is kept (also in the link) — remove it, or load data that has the attribute.',
+  'custom.export.columns': 'CSV columns (+{n})',
+  'custom.export.note': 'The CSV holds the customer ids, the list’s columns and the attributes ticked here.',
 };
 
 export const customZh: Record<string, string> = {
@@ -341,4 +343,6 @@ export const customZh: Record<string, string> = {
   'custom.filter.max': '到',
   'custom.filter.missing':
     '当前数据中没有属性 {names}：该筛选不会保留任何客户。筛选仍被保留（链接中也是）——可将其移除，或加载包含该属性的数据。',
+  'custom.export.columns': 'CSV 列（+{n}）',
+  'custom.export.note': 'CSV 包含客户 ID、名单自身的列以及此处勾选的属性。',
 };

@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'parse-error'
   | 'out-of-memory'
   | 'too-large'
+  | 'needs-filter'
   | 'cancelled'
   | 'mapping'
   | 'query'
@@ -120,6 +121,23 @@ export interface LoadedFile {
   readerRejects: number;
   readerRejectSamples: RejectedRow[];
   loadMs: number;
+  /**
+   * Set when the whole file would not fit in the tab (the memory guard): it is loaded (registered,
+   * sampled and counted, nothing of it copied), and its tables are built only with a filter that fits.
+   */
+  oversize?: Oversize | null;
+}
+
+/** The memory guard's figures for a file that would not fit whole (bytes; estimates). */
+export interface Oversize {
+  /** estimated bytes of the whole file in the canonical tables */
+  need: number;
+  rows: number;
+  /** bytes of the budget left beside the files loaded before */
+  free: number;
+  budget: number;
+  /** the smallest offered customer sample (one in n) that fits */
+  sampleOneIn: number;
 }
 
 export interface IngestOutcome {

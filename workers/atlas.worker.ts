@@ -36,14 +36,19 @@ import { customApi } from './analysis-custom';
 import { behaviourApi } from './analysis-behaviour';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
+import { checkBuildBudget } from './load-budget';
 
 interface Loaded {
   raw: RawFile;
   readerRejects: number;
   /** the registered file `raw.source` re-reads (two-phase ingest: never a second copy) */
   vname: string;
-  /** estimated canonical bytes (the memory guard adds these up) */
+  /** estimated canonical bytes of the whole file (the memory guard adds these up) */
   estimate: number;
+  /** the whole file would not fit: it is built only with a load filter that fits */
+  oversize: boolean;
+  /** the share of the file the current tables keep (the load filter); 0 while not built */
+  kept: number;
 }
 
 const files = new Map<string, Loaded>();
@@ -150,10 +155,18 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         db,
         id,
         isCancelled: () => ingestCancelled,
-        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate, 0) },
+        budget: { limit: memoryBudget, used: [...files.values()].reduce((sum, f) => sum + f.estimate * f.kept, 0) },
         progress: (p) => onProgress?.({ ...p, fileIndex: i, fileCount: list.length }),
       });
-      files.set(name, { raw: r.raw, readerRejects: r.readerRejects, vname: r.vname, estimate: r.estimate });
+      files.set(name, {
+        raw: r.raw,
+        readerRejects: r.readerRejects,
+        vname: r.vname,
+        estimate: r.estimate,
+        oversize: r.oversize !== null,
+        // counted as used from now on; a file too large to load whole counts once its filtered tables are built
+        kept: r.oversize ? 0 : 1,
+      });
       loaded.push({
         raw: r.raw,
         guess: guessMapping(r.raw),
@@ -162,6 +175,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         readerRejects: r.readerRejects,
         readerRejectSamples: r.readerRejectSamples,
         loadMs: Math.round(performance.now() - t0),
+        oversize: r.oversize,
       });
     } catch (e) {
       await exec(db, 'ingest', dropLoadSql(id)).catch(() => undefined);
@@ -212,6 +226,13 @@ async function applyMapping(
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
+  // the memory guard with the load filter: refuse before building, so the previous tables stay
+  let kept: Map<string, number>;
+  try {
+    kept = await withOneThread(db, true, () => checkBuildBudget(db, used, files, zoned.zones, memoryBudget));
+  } catch (e) {
+    return { ok: false, error: toAppError(e, { code: 'mapping' }) };
+  }
   const built = buildCanonical(raws, used, rule, zoned.zones);
   built.issues.push(...zoned.issues);
   const err = built.issues.find((i) => i.level === 'error');
@@ -246,6 +267,7 @@ async function applyMapping(
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
+  for (const [name, f] of files) f.kept = kept.get(name) ?? 0;
   // customer bases of the old tables are never read again: free their memory now
   await dropBases(db);
   return attempt(

@@ -26,7 +26,7 @@ import {
   type RawRejectKind,
 } from '../src/ingest/raw-rejects';
 import { isLineSizeError, isSniffError, withoutInternalName } from '../src/ingest/reader-errors';
-import type { AppError, IngestProgress, RejectedRow } from '../src/atlas-api';
+import type { AppError, IngestProgress, Oversize, RejectedRow } from '../src/atlas-api';
 import { AtlasError, Cancelled } from './errors';
 import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
@@ -41,6 +41,7 @@ import {
   skippedLinesSql,
 } from '../src/ingest/canonical-source';
 import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
+import { suggestSample } from '../src/ingest/load-filter';
 import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
@@ -75,15 +76,24 @@ export interface RawLoad {
   vname: string;
   /** estimated bytes of this file in the canonical tables (`canonical-size.ts`) */
   estimate: number;
+  /** set when the whole file would not fit: it is loaded, but built only with a filter */
+  oversize: Oversize | null;
 }
 
-/** Refuse a file that would not fit (before anything of it is loaded); returns its estimate. */
-function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): number {
+/**
+ * The memory guard, before anything of the file is copied: its estimate, and when it would not fit
+ * beside the files loaded before, what the page offers instead (a filtered load: `load-filter.ts`).
+ * A file that would not fit even as one customer in a thousand is refused here.
+ */
+function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): { estimate: number; oversize: Oversize | null } {
   const need = estimateTableBytes(totalBytes, rows);
   const check = { file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit };
   const refusal = overBudget(check);
-  if (refusal) fail(file, 'too-large', refusal, budgetParams(check));
-  return need;
+  if (!refusal) return { estimate: need, oversize: null };
+  const free = Math.max(0, check.budget - check.used);
+  const sampleOneIn = suggestSample(need, free);
+  if (sampleOneIn === null) fail(file, 'too-large', refusal, budgetParams(check));
+  return { estimate: need, oversize: { need, rows, free, budget: check.budget, sampleOneIn } };
 }
 
 function fail(file: string, code: AppError['code'], message: string, params: AppError['params'] = {}): never {
@@ -130,7 +140,8 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   let longLines = hasLongLine([bytesHead, ...slices]);
   let lfOnly = hasMixedLineEnds([bytesHead, ...slices]);
   // the guard before any copy; a gzip file's text size is known only after decompressing it
-  let estimate = format === 'csv.gz' ? 0 : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
+  let guarded =
+    format === 'csv.gz' ? { estimate: 0, oversize: null } : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
   const register = async (): Promise<void> => {
     if (enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly) {
       // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
@@ -140,11 +151,11 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
       // kept as a Blob outside the wasm heap and registered by handle as well.
       const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
       const copy = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
-      if (format === 'csv.gz') estimate = guard(ctx, file.name, copy.size, estimateRows(copy.size, bytesHead));
+      if (format === 'csv.gz') guarded = guard(ctx, file.name, copy.size, estimateRows(copy.size, bytesHead));
       await registerBlob(ctx, vname, copy);
     }
   };
-  const scan = async (): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> => {
+  const scan = async (): Promise<Scanned> => {
     await register();
     const kinds: RawRejectKind[] = [...(longLines ? (['long'] as const) : []), ...(withNul ? (['nul'] as const) : [])];
     return scanRegistered(file.name, vname, ctx, {
@@ -154,7 +165,7 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
       kinds,
     });
   };
-  let loaded: Omit<RawLoad, 'encoding' | 'estimate'>;
+  let loaded: Scanned;
   try {
     loaded = await scan();
   } catch (e) {
@@ -167,8 +178,11 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   }
   if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
   if (lfOnly) encoding += ' (mixed line ends, read as LF)';
-  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, estimate };
+  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, ...guarded };
 }
+
+/** What phase one's scan gives (`loadFile` adds the encoding and the guard's verdict). */
+type Scanned = Omit<RawLoad, 'encoding' | 'estimate' | 'oversize'>;
 
 interface ScanOptions {
   /** `read_csv` options besides the defaults of `readCsvSql` */
@@ -182,12 +196,7 @@ interface ScanOptions {
 }
 
 /** Phase one on a registered file (see `loadFile`); drops what it made when it fails. */
-async function scanRegistered(
-  name: string,
-  vname: string,
-  ctx: LoadContext,
-  o: ScanOptions,
-): Promise<Omit<RawLoad, 'encoding' | 'estimate'>> {
+async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: ScanOptions): Promise<Scanned> {
   const table = `raw_${ctx.id}`;
   const skipped = `skip_${ctx.id}`;
   const rej = `rej_${ctx.id}`;
@@ -521,7 +530,7 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
   for (const r of rows) lines.push(names.map((k) => csvField(textOf(r[k]))).join(','));
   const vname = `f${ctx.id}.records.csv`;
   const text = new TextEncoder().encode(lines.join('\n') + '\n');
-  const estimate = guard(ctx, name, text.length, rows.length);
+  const guarded = guard(ctx, name, text.length, rows.length);
   await registerBlob(ctx, vname, new Blob([text]));
   const extra = [
     'header = true',
@@ -532,7 +541,7 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
     `columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`,
   ];
   const loaded = await scanRegistered(name, vname, ctx, { extra, headerLines: 0, rejects: false });
-  return { ...loaded, encoding: 'utf-8', estimate };
+  return { ...loaded, encoding: 'utf-8', ...guarded };
 }
 
 async function loadJson(file: File, ctx: LoadContext): Promise<RawLoad> {

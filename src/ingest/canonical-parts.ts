@@ -61,6 +61,8 @@ export interface Mapped {
   hasAlias?: boolean;
   /** the offsets of the mapping's IANA `timeZone` over the data's years (built in the worker) */
   zone?: ZoneRule;
+  /** the filtered load's condition on the raw row `r` (`load-filter.ts`), when the load is filtered */
+  keep?: Sql | null;
 }
 
 /** The first column mapped to `role`, with its raw column facts. */
@@ -77,7 +79,9 @@ export function rc(c: RawColumn): Sql {
 
 /** The file's rows: a re-read of the registered file (two-phase ingest) or the raw table. */
 export function tableOf(x: Mapped): Sql {
-  return x.file.source ? raw(x.file.source) : ident(x.file.table);
+  const all = x.file.source ? raw(x.file.source) : ident(x.file.table);
+  // rows are numbered before the filter, so rejects keep the file's own line numbers
+  return x.keep ? sql`(SELECT * FROM ${all} r WHERE ${x.keep})` : all;
 }
 
 /** The column's value as text, for reject messages. */

@@ -74,3 +74,34 @@ export function overBudget(c: BudgetCheck): string | null {
     `only the columns you need, or a sample of customers (for example every tenth customer id).`
   );
 }
+
+/** One file in the build's memory check: its whole estimate and the share the load filter keeps. */
+export interface BuildShare {
+  file: string;
+  need: number;
+  rows: number;
+  /** 1 without a filter; one in n customers keeps 1/n; a date range keeps the share counted */
+  share: number;
+  filtered: boolean;
+}
+
+/**
+ * The build's memory check, with the filtered load: a plain-words refusal naming the files when
+ * what they keep would not fit the budget, else null. The previous tables stay when it refuses.
+ */
+export function buildOverBudget(items: readonly BuildShare[], budget: number): { message: string; params: Record<string, string> } | null {
+  const total = items.reduce((s, i) => s + i.need * i.share, 0);
+  if (total <= budget) return null;
+  // the files that weigh most, first
+  const big = [...items].sort((a, b) => b.need * b.share - a.need * a.share).filter((i) => i.need * i.share > budget * 0.05);
+  const named = (big.length ? big : items).map((i) => i.file).join(', ');
+  const filtered = items.some((i) => i.filtered);
+  const params = { file: named, need: mb(total), budget: mb(budget), rows: Math.round(big[0]?.rows ?? 0).toLocaleString('en-US') };
+  const message = filtered
+    ? `Even filtered, ${named} would need about ${params.need} of memory, more than the tab's ${params.budget}. ` +
+      `Choose a smaller sample of customers or a shorter date range. The data loaded before is kept.`
+    : `${named} is too large to load whole in this browser tab: about ${params.rows} rows need about ${params.need} of memory, ` +
+      `and the tab has ${params.budget}. Choose a filtered load (a sample of customers or a date range) above the file cards. ` +
+      `The data loaded before is kept.`;
+  return { message, params };
+}

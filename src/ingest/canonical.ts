@@ -26,6 +26,7 @@ import {
 } from './canonical-parts';
 import { validateMapping } from './validate';
 import { notSeenBefore } from './overlap';
+import { cleanLoadFilter, loadFilterPredicate } from './load-filter';
 import { ATTRS_FINISH, ATTRS_STAGE, attributeStatements } from './extra-attributes';
 
 export { validateMapping } from './validate';
@@ -322,13 +323,44 @@ function ordersFromEvents(): Sql {
     round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, NULL, NULL, FALSE, source FROM events WHERE event_type = 'purchase'`);
 }
 
+/** The customer key of a profile file's row: the id column, else the fallback (e-mail). */
+function profileKey(x: Mapped): Sql {
+  const id = colOf(x, 'customer_id');
+  const fb = colOf(x, 'customer_fallback');
+  return id && fb ? sql`coalesce(${keyExpr(id)}, ${keyExpr(fb)})` : id ? keyExpr(id) : fb ? keyExpr(fb) : NULL_TEXT;
+}
+
+/**
+ * The filtered load's condition on a raw row of an orders, events or customers file (null: keep
+ * every row). Profiles have no time: only the customer sample applies to them.
+ */
+export function keepCondition(x: Mapped): Sql | null {
+  const f = cleanLoadFilter(x.m.loadFilter);
+  if (!f) return null;
+  if (x.m.role === 'customers') return loadFilterPredicate({ sampleOneIn: f.sampleOneIn }, profileKey(x), null);
+  if (x.m.role !== 'orders' && x.m.role !== 'events') return null;
+  return loadFilterPredicate(f, customerKey(x), tsOf(x, colOf(x, 'timestamp')));
+}
+
+/**
+ * The share of a file's rows the filtered load keeps, in one pass that keeps nothing: the memory
+ * guard scales the file's estimate by it when the filter has a date range.
+ */
+export function keptShareSql(file: RawFile, m: FileMapping, zone?: ZoneRule): string | null {
+  const f = cleanLoadFilter(m.loadFilter);
+  if (!f || (!f.from && !f.to) || (m.role !== 'orders' && m.role !== 'events')) return null;
+  const x: Mapped = { file, m, zone };
+  // the date part only: the sample's share is known (one in n), and its key lookups are built later
+  const keep = loadFilterPredicate({ from: f.from, to: f.to }, NULL_TEXT, tsOf(x, colOf(x, 'timestamp')));
+  if (!keep) return null;
+  return inline(sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${keep}) AS kept FROM ${tableOf(x)} r`);
+}
+
 function profilesFromFile(x: Mapped): Sql[] {
   const age = colOf(x, 'age');
   const numericAge = age ? numericShare(age.samples) >= 0.9 : false;
   const birth = colOf(x, 'birth_date');
-  const id = colOf(x, 'customer_id');
-  const fb = colOf(x, 'customer_fallback');
-  const key = id && fb ? sql`coalesce(${keyExpr(id)}, ${keyExpr(fb)})` : id ? keyExpr(id) : fb ? keyExpr(fb) : NULL_TEXT;
+  const key = profileKey(x);
   const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${key} AS cust,
     ${age && numericAge ? ageExpr(rc(age)) : raw('CAST(NULL AS INTEGER)')} AS age, ${age && !numericAge ? textExpr(rc(age)) : NULL_TEXT} AS age_band,
     ${tsOf(x, birth)} AS birth, ${textOr(x, 'gender', genderExpr)} AS gender, ${textOr(x, 'region')} AS region, ${textOr(x, 'city')} AS city,
@@ -382,7 +414,10 @@ export function buildCanonical(
     if (file && m.role !== 'ignore') all.push({ file, m, zone: zones[m.file] });
   }
   const hasAlias = all.some((x) => x.m.role === 'customers' && Object.values(x.m.columns).includes('customer_alias'));
-  for (const x of all) x.hasAlias = hasAlias;
+  for (const x of all) {
+    x.hasAlias = hasAlias;
+    x.keep = keepCondition(x);
+  }
   const of = (role: FileMapping['role']) => all.filter((x) => x.m.role === role);
   const hasLines = of('order_lines').length > 0 || of('payments').length > 0;
   const out: Sql[] = [

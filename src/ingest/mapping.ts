@@ -2,6 +2,7 @@
  * The column-mapping contract between the worker (which loads each file into a raw table),
  * the guesser (`roles.ts`), the mapping panel, and the canonical builder (`canonical.ts`).
  */
+import type { LoadFilter } from './load-filter';
 import type { NumberFormat } from './values';
 
 export type { NumberFormat } from './values';
@@ -204,6 +205,11 @@ export interface FileMapping {
    * rejected as "date out of range". Set by the overview's "exclude" button for far-off dates.
    */
   dateRange?: { min: string; max: string } | null;
+  /**
+   * The filtered load (`load-filter.ts`), offered when the data would not fit in the tab: a sample
+   * of customers by hash and/or a date range. Rows left out are not rejects. Absent: every row.
+   */
+  loadFilter?: LoadFilter | null;
   /** the platform layout recognised from the headers (`src/ingest/platforms.ts`) */
   layout?: LayoutId;
   /**

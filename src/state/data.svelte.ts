@@ -7,7 +7,11 @@ import { ask } from './remote.svelte';
 import type { AppError, FileMapping, IngestProgress, InitInfo, LoadedFile, Overview, RefundRule } from '../atlas-api';
 import { DEFAULT_REFUND_RULE } from '../ingest/mapping';
 import { refineWithOthers } from '../ingest/cross-file';
+import type { LoadFilter } from '../ingest/load-filter';
 import { shortHash, type Fingerprint } from './url-state';
+
+/** The roles a load filter applies to (lookups such as products stay whole). */
+const FILTERED_ROLES: FileMapping['role'][] = ['orders', 'events', 'customers'];
 
 export const DEMO_FILES = ['orders.csv', 'events.csv', 'customers.csv'];
 
@@ -173,9 +177,13 @@ export class DataState {
       }
       if (out.loaded.length) {
         this.files = [...this.files, ...out.loaded];
+        // a filtered load goes on: new files get the same filter, so they hold the same customers
+        const active = this.mappings.find((m) => m.loadFilter)?.loadFilter ?? null;
         const fresh = out.loaded.map((f) => {
           const old = kept.get(f.raw.name);
-          return old ? { ...old, table: f.raw.table } : structuredClone(f.guess);
+          const m: FileMapping = old ? { ...old, table: f.raw.table } : structuredClone(f.guess);
+          if (active && FILTERED_ROLES.includes(m.role) && !m.loadFilter) m.loadFilter = { ...$state.snapshot(active) };
+          return m;
         });
         // earlier files keep their (possibly user-edited) mappings; new guesses may use them
         const current = $state.snapshot(this.mappings) as FileMapping[];
@@ -187,6 +195,8 @@ export class DataState {
             this.files.map((f) => f.raw),
           ),
         ];
+        // a file too large to load whole waits for the user's filtered load (the page offers it)
+        if (this.needsFilter.length > 0) return;
         // Cancel while the tables are built: the worker kept the previous tables; drop the new files too
         if ((await this.apply()) === 'cancelled') {
           for (const l of out.loaded) await this.#forget(l.raw.name);
@@ -241,6 +251,20 @@ export class DataState {
     this.files = this.files.filter((f) => f.raw.name !== name);
     this.mappings = this.mappings.filter((m) => m.file !== name);
     return true;
+  }
+
+  /** Loaded files too large to load whole that have no load filter yet (the page offers one). */
+  get needsFilter(): LoadedFile[] {
+    return this.files.filter((f) => f.oversize && !this.mappings.find((m) => m.file === f.raw.name)?.loadFilter);
+  }
+
+  /**
+   * The filtered load: the same filter on every orders, events and customers file (a customer sample
+   * keeps the same customers in each), then rebuild. Null loads every row again.
+   */
+  async loadFiltered(filter: LoadFilter | null): Promise<'ok' | 'failed' | 'cancelled'> {
+    for (const m of this.mappings) if (FILTERED_ROLES.includes(m.role)) m.loadFilter = filter ? { ...filter } : null;
+    return this.apply();
   }
 
   /** Rebuild the canonical tables from the current mappings; says 'cancelled' when Cancel stopped it. */

@@ -1,27 +1,115 @@
 /**
- * The memory guard with a small budget set by the test (`?membudget=`, bytes): a file estimated
- * beyond it is refused before it is read, in plain words naming it, and the tab and the data
- * loaded before survive. A file within the budget still loads next to it.
+ * The memory guard with a small budget set by the test (`?membudget=`, bytes). A file estimated
+ * beyond the budget is read but not built: the page says so in plain words and offers a filtered
+ * load (one customer in n by a hash of the id, or a date range); the data loaded before stays until
+ * the user picks one. What the filtered tables hold is counted independently from the CSV text
+ * (native DuckDB's `hash`, the same function). A file that would not fit even as one customer in a
+ * thousand is refused outright, and the tab and the earlier data survive.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
-import { openApp, loadFiles, numberAt, errorsShown, type Session } from './browser';
+import { readFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openApp, loadFiles, numberAt, errorsShown, waitIdle, type Session } from './browser';
 import { generateOrders } from '../../scripts/gen-orders.mjs';
 
 const F = join(import.meta.dirname, '../fixtures/bad');
+const BASELINE = join(F, 'baseline-orders.csv');
 
-describe('memory guard', () => {
+/** Distinct customers and rows of both files that one-in-`n` keeps (native DuckDB, straight from the CSV text). */
+async function sampled(big: string, n: number, from?: string, to?: string): Promise<{ customers: number; orders: number }> {
+  const conn = await (await DuckDBInstance.create(':memory:')).connect();
+  const dates = from && to ? `AND CAST(t AS DATE) BETWEEN DATE '${from}' AND DATE '${to}'` : '';
+  const r = await conn.runAndReadAll(`SELECT count(DISTINCT c) AS customers, count(*) AS orders FROM (
+      SELECT customer_id::VARCHAR AS c, order_time::VARCHAR AS t FROM read_csv('${big}', all_varchar = true)
+      UNION ALL SELECT customer_id, order_date FROM read_csv('${BASELINE}', all_varchar = true))
+    WHERE hash(c) % ${n} = 0 ${dates}`);
+  const [row] = r.getRowObjectsJS();
+  return { customers: Number(row!.customers), orders: Number(row!.orders) };
+}
+
+describe('memory guard: a file too large to load whole', () => {
   let s: Session;
   let big = '';
   beforeAll(async () => {
     // 100k generated orders, ~5.7 MB: about 16 MB in memory by the estimate, over a 3 MB budget
     big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
     s = await openApp({ query: '?membudget=3000000' });
-    await loadFiles(s, [join(F, 'baseline-orders.csv')]);
+    await loadFiles(s, [BASELINE]);
   });
   afterAll(async () => s?.close());
 
-  it('a file bigger than the budget is refused with a clear message; earlier data and the tab survive', async () => {
+  it('is read but not built: the page offers a filtered load, and the earlier data stays', async () => {
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
+    await loadFiles(s, [big]);
+    expect(await errorsShown(s.page)).toEqual([]);
+    const offer = (await s.page.getByTestId('load-filter-file').allTextContents()).join(' ');
+    expect(offer).toMatch(/orders-100000\.csv is too large to load whole in this tab/);
+    expect(offer).toMatch(/data loaded before is kept/);
+    // the suggestion: 16 MB into ~3 MB with room to spare is one customer in ten
+    expect(await s.page.getByTestId('load-filter-sample').inputValue()).toBe('10');
+    expect(await s.page.locator('[data-testid=file-card]').count()).toBe(2);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
+    expect(await numberAt(s.page, 'kpi-orders')).toBe(4);
+  });
+
+  it('one customer in ten loads; the tables hold exactly the customers the hash keeps, in both files', async () => {
+    await s.page.getByTestId('load-filter-apply').click();
+    await waitIdle(s);
+    expect(await errorsShown(s.page)).toEqual([]);
+    const want = await sampled(big, 10);
+    expect(want.customers).toBeGreaterThan(1000);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
+    expect(await numberAt(s.page, 'kpi-orders')).toBeLessThanOrEqual(want.orders);
+    expect(await s.page.getByTestId('load-filter-active').textContent()).toMatch(/Loaded: one customer in 10\..*filtered data/s);
+  });
+
+  it('a filter that still does not fit is refused in plain words; the filtered data stays', async () => {
+    const before = await numberAt(s.page, 'kpi-customers');
+    await s.page.getByTestId('load-filter-sample').fill('2');
+    await s.page.getByTestId('load-filter-apply').click();
+    await waitIdle(s);
+    const errors = await errorsShown(s.page);
+    expect(errors.some((e) => /Even filtered, orders-100000\.csv would need about/.test(e) && /data loaded before is kept/.test(e))).toBe(
+      true,
+    );
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(before);
+  });
+
+  it('a date range with the sample: only orders dated in it', async () => {
+    for (let i = (await s.page.getByTestId('error').count()) - 1; i >= 0; i--)
+      await s.page.getByTestId('error').nth(i).getByRole('button').first().click();
+    await s.page.getByTestId('load-filter-sample').fill('5');
+    await s.page.getByTestId('load-filter-from').fill('2024-01-01');
+    await s.page.getByTestId('load-filter-to').fill('2024-06-30');
+    await s.page.getByTestId('load-filter-apply').click();
+    await waitIdle(s);
+    expect(await errorsShown(s.page)).toEqual([]);
+    const want = await sampled(big, 5, '2024-01-01', '2024-06-30');
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
+    expect(await s.page.getByTestId('load-filter-active').textContent()).toMatch(/one customer in 5, dates 2024-01-01 to 2024-06-30\./);
+  });
+
+  it('a small file loaded next takes the same filter', async () => {
+    await loadFiles(s, [join(F, 'utf8-bom.csv')]);
+    expect(await s.page.locator('[data-testid=file-card]').count()).toBe(3);
+    const text = readFileSync(join(F, 'utf8-bom.csv'), 'utf8');
+    expect(text).toContain('2024-11-01');
+    // utf8-bom.csv's rows are dated in November: outside the range, so no customer is added
+    const want = await sampled(big, 5, '2024-01-01', '2024-06-30');
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
+  });
+});
+
+describe('memory guard: a file too large even as a sample', () => {
+  let s: Session;
+  afterAll(async () => s?.close());
+
+  it('is refused outright with a clear message; earlier data and the tab survive', async () => {
+    const big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
+    // 10 kB: the baseline fits, 16 MB would need more than 16 kB even as one customer in a thousand
+    s = await openApp({ query: '?membudget=10000' });
+    await loadFiles(s, [BASELINE]);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
     await loadFiles(s, [big]);
     const errors = await errorsShown(s.page);
@@ -29,9 +117,8 @@ describe('memory guard', () => {
       true,
     );
     expect(await s.page.locator('[data-testid=file-card]').count()).toBe(1);
-    expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
+    expect(await s.page.getByTestId('load-filter').count()).toBe(0);
     expect(await numberAt(s.page, 'kpi-orders')).toBe(4);
-    // still usable: a small file loads beside the baseline
     await loadFiles(s, [join(F, 'utf8-bom.csv')]);
     expect(await s.page.locator('[data-testid=file-card]').count()).toBe(2);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(5);

@@ -42,6 +42,20 @@ export const inputEn: Record<string, string> = {
   'overlap.keep': 'Keep one copy (leave this file’s rows with those order ids out)',
   'files.more_columns': 'Show {n} more columns',
   'files.columns_shown': '{shown} of {n} columns shown; columns with a meaning come first.',
+  'filter.title': 'Filtered load',
+  'filter.too_big':
+    '{file} is too large to load whole in this tab: about {rows} rows need about {need} MB of memory, and {free} MB of the tab’s {budget} MB are free. It is read, but its tables are built only with a filter: a sample of customers or a date range. The data loaded before is kept.',
+  'filter.sample': 'Keep one customer in',
+  'filter.sample_unit': '(1 = every customer)',
+  'filter.from': 'Dates from',
+  'filter.to': 'to',
+  'filter.apply': 'Load with this filter',
+  'filter.how':
+    'Customers are sampled by a hash of their id, so the same customers are kept in every file and in every load. Rows left out are not counted as rejected. A date range keeps orders and events dated in it.',
+  'filter.active': 'Loaded: {what}.',
+  'filter.active_sample': 'one customer in {n}',
+  'filter.active_dates': 'dates {from} to {to}',
+  'filter.active_note': 'Every figure describes this filtered data, not the whole files.',
 };
 
 export const inputZh: Record<string, string> = {
@@ -87,4 +101,18 @@ export const inputZh: Record<string, string> = {
   'overlap.keep': '只保留一份（不计此文件中这些订单号的行）',
   'files.more_columns': '再显示 {n} 列',
   'files.columns_shown': '显示 {n} 列中的 {shown} 列；已指定含义的列排在前面。',
+  'filter.title': '筛选载入',
+  'filter.too_big':
+    '{file} 太大，无法整体载入此标签页：约 {rows} 行需要约 {need} MB 内存，标签页的 {budget} MB 中只剩 {free} MB。文件已读取，但只能按筛选条件生成数据表：抽样部分客户，或限定日期范围。之前载入的数据保留。',
+  'filter.sample': '每',
+  'filter.sample_unit': '个客户保留一个（1 = 全部客户）',
+  'filter.from': '日期从',
+  'filter.to': '到',
+  'filter.apply': '按此筛选载入',
+  'filter.how':
+    '客户按其 ID 的哈希值抽样，因此每个文件、每次载入保留的都是同一批客户。被筛掉的行不算作被拒绝的行。日期范围只保留该范围内的订单和行为事件。',
+  'filter.active': '已载入：{what}。',
+  'filter.active_sample': '每 {n} 个客户取一个',
+  'filter.active_dates': '日期 {from} 至 {to}',
+  'filter.active_note': '所有数字都基于筛选后的数据，而不是完整文件。',
 };

@@ -216,6 +216,8 @@ export interface MemoryInfo {
   duckdbBytes: number | null;
   /** the worker's JS heap, where the browser tells */
   jsHeapBytes: number | null;
+  /** where the canonical tables live: plain, or compressed when plain would not fit (`ingest/storage.ts`) */
+  storage: 'plain' | 'compressed';
 }
 
 // ─── Customer lists (one shape for every page) ─────────────────────────────────────────────────

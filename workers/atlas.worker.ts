@@ -37,6 +37,7 @@ import { behaviourApi } from './analysis-behaviour';
 import { persistApi } from './persist';
 import { zoneRules } from './zones';
 import { checkBuildBudget } from './load-budget';
+import { buildTables, storageMode } from './storage';
 
 interface Loaded {
   raw: RawFile;
@@ -227,9 +228,9 @@ async function applyMapping(
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
   // the memory guard with the load filter: refuse before building, so the previous tables stay
-  let kept: Map<string, number>;
+  let budget: Awaited<ReturnType<typeof checkBuildBudget>>;
   try {
-    kept = await withOneThread(db, true, () => checkBuildBudget(db, used, files, zoned.zones, memoryBudget));
+    budget = await withOneThread(db, true, () => checkBuildBudget(db, used, files, zoned.zones, memoryBudget));
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
@@ -240,21 +241,16 @@ async function applyMapping(
   let current = '';
   try {
     await withOneThread(db, true, async () => {
-      await exec(db, 'ingest', 'BEGIN TRANSACTION');
       const names = used.map((m) => m.file).join(', ');
       const steps = built.statements.length;
-      for (const [i, s] of built.statements.entries()) {
-        current = s;
-        // `run` polls in steps, so Cancel stops a long build within a step
+      await buildTables(db, budget.mode, built.statements, (i) => {
+        current = built.statements[i] ?? '';
         if (ingestCancelled) throw new Cancelled();
         // real progress: the share of build statements done (each re-reads or rewrites the data)
         onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: i / steps });
-        await run(db, 'ingest', s);
-      }
-      await exec(db, 'ingest', 'COMMIT');
+      });
     });
   } catch (e) {
-    await exec(db, 'ingest', 'ROLLBACK').catch(() => undefined);
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
@@ -267,7 +263,7 @@ async function applyMapping(
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   dataVersion++;
-  for (const [name, f] of files) f.kept = kept.get(name) ?? 0;
+  for (const [name, f] of files) f.kept = budget.kept.get(name) ?? 0;
   // customer bases of the old tables are never read again: free their memory now
   await dropBases(db);
   return attempt(
@@ -321,7 +317,7 @@ async function memory(): Promise<MemoryInfo> {
     duckdbBytes = null;
   }
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
-  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null };
+  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode() };
 }
 
 export type { Db };

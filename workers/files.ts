@@ -42,6 +42,7 @@ import {
 } from '../src/ingest/canonical-source';
 import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { suggestSample } from '../src/ingest/load-filter';
+import { COMPRESSED_SHARE, storageFor } from '../src/ingest/storage';
 import { exec, run, type Db } from './duckdb';
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
@@ -86,14 +87,16 @@ export interface RawLoad {
  * A file that would not fit even as one customer in a thousand is refused here.
  */
 function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): { estimate: number; oversize: Oversize | null } {
-  const need = estimateTableBytes(totalBytes, rows);
+  const estimate = estimateTableBytes(totalBytes, rows);
+  // what it takes at the least: compressed storage when plain does not fit (`storage.ts`)
+  const need = storageFor(estimate + ctx.budget.used, ctx.budget.limit) === 'plain' ? estimate : estimate * COMPRESSED_SHARE;
   const check = { file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit };
   const refusal = overBudget(check);
-  if (!refusal) return { estimate: need, oversize: null };
+  if (!refusal) return { estimate, oversize: null };
   const free = Math.max(0, check.budget - check.used);
   const sampleOneIn = suggestSample(need, free);
   if (sampleOneIn === null) fail(file, 'too-large', refusal, budgetParams(check));
-  return { estimate: need, oversize: { need, rows, free, budget: check.budget, sampleOneIn } };
+  return { estimate, oversize: { need, rows, free, budget: check.budget, sampleOneIn } };
 }
 
 function fail(file: string, code: AppError['code'], message: string, params: AppError['params'] = {}): never {

@@ -2,13 +2,15 @@
  * The memory guard at build time, with the filtered load (`src/ingest/load-filter.ts`): what each
  * file keeps (one customer in n; a date range's share counted in one pass over a file that would
  * not fit whole) against the budget. Refuses in plain words before the build, so the previous tables
- * stay; answers each file's kept share, which later loads count as used.
+ * stay; answers where the tables go (plain or compressed) and each file's kept share of its estimate,
+ * which later loads count as used.
  */
 import { run, type Db } from './duckdb';
 import { AtlasError } from './errors';
 import { buildOverBudget, type BuildShare } from '../src/ingest/canonical-size';
 import { keptShareSql } from '../src/ingest/canonical';
 import { cleanLoadFilter } from '../src/ingest/load-filter';
+import { COMPRESSED_SHARE, type StorageMode } from '../src/ingest/storage';
 import type { FileMapping, RawFile } from '../src/atlas-api';
 import type { ZoneRule } from '../src/ingest/timezones';
 
@@ -29,7 +31,7 @@ export async function checkBuildBudget(
   files: ReadonlyMap<string, BudgetFile>,
   zones: Readonly<Record<string, ZoneRule>>,
   budget: number,
-): Promise<Map<string, number>> {
+): Promise<{ mode: StorageMode; kept: Map<string, number> }> {
   const items: BuildShare[] = [];
   for (const m of used) {
     const f = files.get(m.file);
@@ -50,7 +52,10 @@ export async function checkBuildBudget(
     }
     items.push({ file: m.file, need: f.estimate, rows: f.raw.rows, share, filtered: filter !== null });
   }
-  const refusal = buildOverBudget(items, budget);
-  if (refusal) throw new AtlasError('needs-filter', refusal.message, { file: refusal.params.file, params: refusal.params });
-  return new Map(items.map((i) => [i.file, i.share]));
+  const verdict = buildOverBudget(items, budget);
+  if (verdict.refusal)
+    throw new AtlasError('needs-filter', verdict.refusal.message, { file: verdict.refusal.params.file, params: verdict.refusal.params });
+  // what later loads count as used: the kept share of each file's plain estimate, compressed or not
+  const scale = verdict.mode === 'compressed' ? COMPRESSED_SHARE : 1;
+  return { mode: verdict.mode, kept: new Map(items.map((i) => [i.file, i.share * scale])) };
 }

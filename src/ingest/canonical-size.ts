@@ -4,6 +4,7 @@
  * caps itself at about 3.1 GiB and cannot spill, so finding out during the build kills the load
  * late; the estimate comes from the first 64 KB of the file and its size.
  */
+import { COMPRESSED_SHARE, storageFor, type StorageMode } from './storage';
 
 /**
  * Canonical bytes in memory per byte of CSV text. Measured (DuckDB 1.4.4, native, same storage
@@ -86,14 +87,20 @@ export interface BuildShare {
 }
 
 /**
- * The build's memory check, with the filtered load: a plain-words refusal naming the files when
- * what they keep would not fit the budget, else null. The previous tables stay when it refuses.
+ * The build's memory check, with the filtered load: where the tables go (plain while they fit, else
+ * compressed: `storage.ts`), or a plain-words refusal naming the files when even compressed what
+ * they keep would not fit the budget. The previous tables stay when it refuses.
  */
-export function buildOverBudget(items: readonly BuildShare[], budget: number): { message: string; params: Record<string, string> } | null {
-  const total = items.reduce((s, i) => s + i.need * i.share, 0);
-  if (total <= budget) return null;
+export function buildOverBudget(
+  items: readonly BuildShare[],
+  budget: number,
+): { mode: StorageMode; refusal: null } | { mode: null; refusal: { message: string; params: Record<string, string> } } {
+  const plain = items.reduce((s, i) => s + i.need * i.share, 0);
+  const mode = storageFor(plain, budget);
+  if (mode) return { mode, refusal: null };
+  const total = plain * COMPRESSED_SHARE;
   // the files that weigh most, first
-  const big = [...items].sort((a, b) => b.need * b.share - a.need * a.share).filter((i) => i.need * i.share > budget * 0.05);
+  const big = [...items].sort((a, b) => b.need * b.share - a.need * a.share).filter((i) => i.need * i.share > plain * 0.05);
   const named = (big.length ? big : items).map((i) => i.file).join(', ');
   const filtered = items.some((i) => i.filtered);
   const params = { file: named, need: mb(total), budget: mb(budget), rows: Math.round(big[0]?.rows ?? 0).toLocaleString('en-US') };
@@ -103,5 +110,5 @@ export function buildOverBudget(items: readonly BuildShare[], budget: number): {
     : `${named} is too large to load whole in this browser tab: about ${params.rows} rows need about ${params.need} of memory, ` +
       `and the tab has ${params.budget}. Choose a filtered load (a sample of customers or a date range) above the file cards. ` +
       `The data loaded before is kept.`;
-  return { message, params };
+  return { mode: null, refusal: { message, params } };
 }

@@ -50,7 +50,7 @@ export function headerLinesSql(vname: string, extra: string[] = []): string {
  * ascending) `p = L − headerLines − (i − 1)`: the data rows before it plus one.
  */
 export function skippedLinesSql(rejTable: string, posTable: string, headerLines: number): string {
-  return `CREATE OR REPLACE TABLE ${posTable} AS SELECT p, max(c) AS c FROM (
+  return `CREATE OR REPLACE TEMP TABLE ${posTable} AS SELECT p, max(c) AS c FROM (
     SELECT line - ${headerLines} - (row_number() OVER (ORDER BY line) - 1) AS p, row_number() OVER (ORDER BY line) AS c
     FROM (SELECT DISTINCT line FROM ${rejTable} WHERE line IS NOT NULL)) GROUP BY p`;
 }

@@ -19,11 +19,12 @@ const BASELINE = join(F, 'baseline-orders.csv');
 /** Distinct customers and rows of both files that one-in-`n` keeps (native DuckDB, straight from the CSV text). */
 async function sampled(big: string, n: number, from?: string, to?: string): Promise<{ customers: number; orders: number }> {
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
+  const keep = n > 1 ? `hash(c) % ${n} = 0` : 'TRUE';
   const dates = from && to ? `AND CAST(t AS DATE) BETWEEN DATE '${from}' AND DATE '${to}'` : '';
   const r = await conn.runAndReadAll(`SELECT count(DISTINCT c) AS customers, count(*) AS orders FROM (
       SELECT customer_id::VARCHAR AS c, order_time::VARCHAR AS t FROM read_csv('${big}', all_varchar = true)
       UNION ALL SELECT customer_id, order_date FROM read_csv('${BASELINE}', all_varchar = true))
-    WHERE hash(c) % ${n} = 0 ${dates}`);
+    WHERE ${keep} ${dates}`);
   const [row] = r.getRowObjectsJS();
   return { customers: Number(row!.customers), orders: Number(row!.orders) };
 }
@@ -32,7 +33,7 @@ describe('memory guard: a file too large to load whole', () => {
   let s: Session;
   let big = '';
   beforeAll(async () => {
-    // 100k generated orders, ~5.7 MB: about 16 MB in memory by the estimate, over a 3 MB budget
+    // 100k generated orders, ~5.7 MB: about 16 MB plain by the estimate, 3.2 MB compressed: over a 3 MB budget
     big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
     s = await openApp({ query: '?membudget=3000000' });
     await loadFiles(s, [BASELINE]);
@@ -46,27 +47,30 @@ describe('memory guard: a file too large to load whole', () => {
     const offer = (await s.page.getByTestId('load-filter-file').allTextContents()).join(' ');
     expect(offer).toMatch(/orders-100000\.csv is too large to load whole in this tab/);
     expect(offer).toMatch(/data loaded before is kept/);
-    // the suggestion: 16 MB into ~3 MB with room to spare is one customer in ten
-    expect(await s.page.getByTestId('load-filter-sample').inputValue()).toBe('10');
+    // the suggestion: 3.2 MB compressed into ~3 MB with room to spare is one customer in two
+    expect(await s.page.getByTestId('load-filter-sample').inputValue()).toBe('2');
     expect(await s.page.locator('[data-testid=file-card]').count()).toBe(2);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
     expect(await numberAt(s.page, 'kpi-orders')).toBe(4);
   });
 
-  it('one customer in ten loads; the tables hold exactly the customers the hash keeps, in both files', async () => {
+  it('one customer in two loads; the tables hold exactly the customers the hash keeps, in both files', async () => {
     await s.page.getByTestId('load-filter-apply').click();
     await waitIdle(s);
     expect(await errorsShown(s.page)).toEqual([]);
-    const want = await sampled(big, 10);
+    const want = await sampled(big, 2);
     expect(want.customers).toBeGreaterThan(1000);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
     expect(await numberAt(s.page, 'kpi-orders')).toBeLessThanOrEqual(want.orders);
-    expect(await s.page.getByTestId('load-filter-active').textContent()).toMatch(/Loaded: one customer in 10\..*filtered data/s);
+    expect(await s.page.getByTestId('load-filter-active').textContent()).toMatch(/Loaded: one customer in 2\..*filtered data/s);
   });
 
   it('a filter that still does not fit is refused in plain words; the filtered data stays', async () => {
     const before = await numberAt(s.page, 'kpi-customers');
-    await s.page.getByTestId('load-filter-sample').fill('2');
+    // every customer, every date of the file: its share is counted (all of it), so it still does not fit
+    await s.page.getByTestId('load-filter-sample').fill('1');
+    await s.page.getByTestId('load-filter-from').fill('2024-01-01');
+    await s.page.getByTestId('load-filter-to').fill('2025-12-31');
     await s.page.getByTestId('load-filter-apply').click();
     await waitIdle(s);
     const errors = await errorsShown(s.page);
@@ -101,14 +105,31 @@ describe('memory guard: a file too large to load whole', () => {
   });
 });
 
+describe('memory guard: a file that fits only compressed', () => {
+  let s: Session;
+  afterAll(async () => s?.close());
+
+  it('loads whole into compressed storage, with the same figures as native DuckDB counts', async () => {
+    const big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
+    // 6 MB: 16 MB plain does not fit, 3.2 MB compressed does
+    s = await openApp({ query: '?membudget=6000000' });
+    await loadFiles(s, [BASELINE, big]);
+    expect(await errorsShown(s.page)).toEqual([]);
+    expect(await s.page.getByTestId('load-filter').count()).toBe(0);
+    const want = await sampled(big, 1);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
+    expect(await s.page.getByTestId('memory').getAttribute('data-storage')).toBe('compressed');
+  });
+});
+
 describe('memory guard: a file too large even as a sample', () => {
   let s: Session;
   afterAll(async () => s?.close());
 
   it('is refused outright with a clear message; earlier data and the tab survive', async () => {
     const big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
-    // 10 kB: the baseline fits, 16 MB would need more than 16 kB even as one customer in a thousand
-    s = await openApp({ query: '?membudget=10000' });
+    // 3 kB: the baseline fits, 3.2 MB compressed would need more than 2.4 kB even as one customer in a thousand
+    s = await openApp({ query: '?membudget=3000' });
     await loadFiles(s, [BASELINE]);
     expect(await numberAt(s.page, 'kpi-customers')).toBe(3);
     await loadFiles(s, [big]);

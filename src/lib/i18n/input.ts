@@ -42,6 +42,8 @@ export const inputEn: Record<string, string> = {
   'overlap.keep': 'Keep one copy (leave this file’s rows with those order ids out)',
   'files.more_columns': 'Show {n} more columns',
   'files.columns_shown': '{shown} of {n} columns shown; columns with a meaning come first.',
+  'mem.title': 'DuckDB memory in use in this tab',
+  'mem.compressed': 'compressed (the data would not fit plain)',
   'filter.title': 'Filtered load',
   'filter.too_big':
     '{file} is too large to load whole in this tab: about {rows} rows need about {need} MB of memory, and {free} MB of the tab’s {budget} MB are free. It is read, but its tables are built only with a filter: a sample of customers or a date range. The data loaded before is kept.',
@@ -101,6 +103,8 @@ export const inputZh: Record<string, string> = {
   'overlap.keep': '只保留一份（不计此文件中这些订单号的行）',
   'files.more_columns': '再显示 {n} 列',
   'files.columns_shown': '显示 {n} 列中的 {shown} 列；已指定含义的列排在前面。',
+  'mem.title': '此标签页中 DuckDB 使用的内存',
+  'mem.compressed': '压缩存储（数据不压缩放不下）',
   'filter.title': '筛选载入',
   'filter.too_big':
     '{file} 太大，无法整体载入此标签页：约 {rows} 行需要约 {need} MB 内存，标签页的 {budget} MB 中只剩 {free} MB。文件已读取，但只能按筛选条件生成数据表：抽样部分客户，或限定日期范围。之前载入的数据保留。',

@@ -1,0 +1,75 @@
+/**
+ * Where the canonical tables live. Plain in-memory tables are the fastest to build and to read;
+ * when the data would not fit that way, the same build runs in an attached in-memory database with
+ * compression (`ATTACH ':memory:' … (COMPRESS)`), ~6–12× smaller on the data measured
+ * (docs/data-model.md) and ~2× slower to build, and the main database gets one view per table, so
+ * every analysis reads `orders`, `events`, `customers` … unchanged. The SQL here is run in order by
+ * the worker (`workers/storage.ts`) and by the Node tests, on one connection.
+ *
+ * DuckDB lets one transaction write the temp catalog and one database, not two: the build writes
+ * only the store (after `USE`), and the views in the main database are swapped in a second
+ * transaction. Everything the build reads besides the files is a TEMP table of the same connection.
+ */
+import { CANONICAL_TABLES } from './canonical-parts';
+
+export type StorageMode = 'plain' | 'compressed';
+
+/** The attached, compressed in-memory database. */
+export const STORE = 'atlas_store';
+
+/**
+ * Compressed bytes per plain byte assumed by the memory guard. Measured 0.07–0.16 on generated
+ * orders (docs/data-model.md); real exports (longer ids, more distinct values) compress less, so
+ * the guard assumes 0.2.
+ */
+export const COMPRESSED_SHARE = 0.2;
+
+/** Plain when the plain estimate fits the budget, else compressed when that fits, else null (filter or refuse). */
+export function storageFor(plainBytes: number, budget: number): StorageMode | null {
+  if (plainBytes <= budget) return 'plain';
+  if (plainBytes * COMPRESSED_SHARE <= budget) return 'compressed';
+  return null;
+}
+
+/** The SQL around a build of the canonical tables; `main` is the main database's name (`current_database()`). */
+export interface StorageSteps {
+  /** before the build's transaction (the connection's default database becomes the store) */
+  before: string[];
+  /** first statements inside the build's transaction */
+  first: string[];
+  /** after a successful commit, each group in its own transaction (a CHECKPOINT alone, outside one) */
+  after: string[][];
+  /** always, after the build (committed or rolled back): back to the main database */
+  reset: string[];
+}
+
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** What to run around a build in `mode`, when the tables now live in `previous`. */
+export function storageSteps(mode: StorageMode, previous: StorageMode, main: string): StorageSteps {
+  const m = ident(main);
+  if (mode === 'plain') {
+    return {
+      before: [],
+      // the views onto the store go in the same transaction as the new tables (both in main)
+      first: previous === 'compressed' ? CANONICAL_TABLES.map((t) => `DROP VIEW IF EXISTS ${m}.main.${t}`) : [],
+      // the store's copy is no longer read: free it
+      after: previous === 'compressed' ? [[`DETACH DATABASE IF EXISTS ${STORE}`]] : [],
+      reset: [],
+    };
+  }
+  return {
+    before: [`ATTACH IF NOT EXISTS ':memory:' AS ${STORE} (COMPRESS)`, `USE ${STORE}`],
+    first: [],
+    after: [
+      // row groups the build left uncompressed are compressed now (fails harmlessly if a reader is busy)
+      [`CHECKPOINT ${STORE}`],
+      // plain tables of an earlier build make way for views onto the store
+      CANONICAL_TABLES.flatMap((t) => [
+        ...(previous === 'plain' ? [`DROP TABLE IF EXISTS ${m}.main.${t}`] : []),
+        `CREATE OR REPLACE VIEW ${m}.main.${t} AS SELECT * FROM ${STORE}.main.${t}`,
+      ]),
+    ],
+    reset: [`USE ${m}`],
+  };
+}

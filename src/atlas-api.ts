@@ -39,6 +39,7 @@ import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
 import type { ContactRow } from './analysis/audience/normalise';
+import type { ExportColumns } from './analysis/audience/export-columns';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -247,6 +248,8 @@ export interface SegmentsRequest {
   params: unknown;
   /** another model id or a cross-tab attribute, or null */
   crosstab: string | null;
+  /** the saved segments when the cross-tab's other side is the Custom model (`crosstab` = 'custom') */
+  crosstabCustom?: SavedSegment[];
 }
 
 export interface CrosstabRow {
@@ -292,7 +295,7 @@ export interface SegmentMembersRequest {
   params: unknown;
   segment: string;
   /** a cross-tab cell instead of a whole segment */
-  cell?: { crosstab: string; b: string } | null;
+  cell?: { crosstab: string; b: string; custom?: SavedSegment[] } | null;
   /** an R × F grid cell instead of a whole segment */
   grid?: { r: number; f: number } | null;
   sort: MemberSort;
@@ -323,6 +326,13 @@ export interface MigrationRow {
   /** segment key at the current as-of date, or `gone` (no longer in the universe) */
   to_segment: string;
   customers: number;
+}
+
+/** The customers of one migration cell (`from_segment` → `to_segment`), sortable by any list column. */
+export interface MigrationMembersRequest extends MigrationRequest {
+  cell: { from: string; to: string };
+  sort?: ListSort | null;
+  offset: number;
 }
 
 export interface MigrationResult {
@@ -470,7 +480,15 @@ export type LifeMembersTarget =
   | { kind: 'period'; period: string; status: PeriodStatus }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
   | { kind: 'churn' }
-  | { kind: 'winback' };
+  | { kind: 'winback' }
+  /** a transition-matrix cell (stage at date1 → stage at date2) */
+  | { kind: 'transition'; date1: string; date2: string; from: Stage | 'not_yet'; to: Stage }
+  /** a bar of the stages-over-time chart */
+  | { kind: 'flow'; period: string; flow: FlowKey }
+  /** a repurchase-rate bar: the repeaters within `window` days (of one cohort, or all) */
+  | { kind: 'repurchase'; window: number; cohort: string | null }
+  /** a time-to-second-order bar; bucket null = no second order yet */
+  | { kind: 'gap'; bucket: number | null };
 
 /** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface LifeMembersRequest {
@@ -826,9 +844,13 @@ export interface AtlasApi {
   segments(req: SegmentsRequest, slot: Slot): Promise<Result<SegmentsResult>>;
   segmentMembers(req: SegmentMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   /** All customers of a segment or cell as spreadsheet-safe CSV, in one query. */
-  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'> & { columns?: ExportColumns }, slot: Slot): Promise<Result<string>>;
   profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot): Promise<Result<ProfileResult>>;
   migration(req: MigrationRequest, slot: Slot): Promise<Result<MigrationResult>>;
+  /** One page of a migration cell's customers. */
+  migrationMembers(req: MigrationMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  /** All customers of a migration cell as spreadsheet-safe CSV, in one query. */
+  migrationCsv(req: Omit<MigrationMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   /** Distinct values of a filter field (most frequent first, at most 500). */
   filterValues(field: FilterField, slot: Slot): Promise<Result<{ value: string; n: number }[]>>;
 

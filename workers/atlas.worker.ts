@@ -38,6 +38,7 @@ import { persistApi } from './persist';
 import { zoneRules } from './zones';
 import { checkBuildBudget } from './load-budget';
 import { buildTables, storageMode } from './storage';
+import { buildShare, buildWeights } from '../src/ingest/build-progress';
 
 interface Loaded {
   raw: RawFile;
@@ -242,18 +243,18 @@ async function applyMapping(
   try {
     await withOneThread(db, true, async () => {
       const names = used.map((m) => m.file).join(', ');
-      const steps = built.statements.length;
       let at = 0;
+      const weights = buildWeights(built.statements);
       const report = (fraction: number) => onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction });
-      // within a statement, DuckDB's own progress (a re-read of a file counts its bytes)
-      const stop = onQueryProgress(throttled((p) => report((at + p) / steps)));
+      // within a statement, how far it has read its file (passes over a file carry the weight)
+      const stop = onQueryProgress(throttled((p) => report(buildShare(weights, at, p))));
       try {
         await buildTables(db, budget.mode, built.statements, (i) => {
           current = built.statements[i] ?? '';
           if (ingestCancelled) throw new Cancelled();
-          // real progress: the share of build statements done (each re-reads or rewrites the data)
+          // real progress: the weighted share of build statements done
           at = i;
-          report(i / steps);
+          report(buildShare(weights, i, 0));
         });
       } finally {
         stop();

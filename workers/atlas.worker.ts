@@ -245,7 +245,12 @@ async function applyMapping(
       const names = used.map((m) => m.file).join(', ');
       let at = 0;
       const weights = buildWeights(built.statements);
-      const report = (fraction: number) => onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction });
+      // never backwards: a late read report of the statement before must not move the bar back
+      let shown = 0;
+      const report = (fraction: number) => {
+        shown = Math.max(shown, fraction);
+        onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: shown });
+      };
       // within a statement, how far it has read its file (passes over a file carry the weight)
       const stop = onQueryProgress(throttled((p) => report(buildShare(weights, at, p))));
       try {

@@ -252,13 +252,22 @@ async function applyMapping(
         onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: shown });
       };
       // within a statement, how far it has read its file (passes over a file carry the weight)
-      const stop = onQueryProgress(throttled((p) => report(buildShare(weights, at, p))));
+      // a statement's reads start near 0: a report near the end right after a new statement began is
+      // the last read of the statement before, arriving late
+      let started = false;
+      const stop = onQueryProgress(
+        throttled((p) => {
+          started ||= p < 0.9;
+          if (started) report(buildShare(weights, at, p));
+        }),
+      );
       try {
         await buildTables(db, budget.mode, built.statements, (i) => {
           current = built.statements[i] ?? '';
           if (ingestCancelled) throw new Cancelled();
           // real progress: the weighted share of build statements done
           at = i;
+          started = false;
           report(buildShare(weights, i, 0));
         });
       } finally {

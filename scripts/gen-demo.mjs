@@ -46,6 +46,8 @@ const EVENTS_FROM = 366; // the behaviour log keeps 2025 only, as tracking expor
 const BLANK_RATE = 0.04;
 /** A/B test (customers.csv `experiment`): extra converters in `coupon` as a share of all profiles. */
 const EXPERIMENT_SHIFT = 0.015;
+/** Loyal channel: weight of the id hash against coming back (0: app takes every returning buyer first). */
+const LOYAL_CHANNEL_NOISE = 4;
 
 const season = dayWeights();
 const seasonMax = Math.max(...season);
@@ -159,7 +161,9 @@ function simulate(rng, c, products, orders, events) {
     const days = c.existing ? seasonalDays(rng, c.rate, 0, end) : [c.signup, ...seasonalDays(rng, c.rate, c.signup + 1, end)];
     days.forEach((day, n) => {
       const t = timeIn(rng, day);
-      const channel = n === 0 || rng.chance(0.75) ? c.channel : rng.weighted(CHANNEL_CUM);
+      // `own`: the order came through the customer's own channel (relabelled with it by plantLoyalChannel)
+      const own = n === 0 || rng.chance(0.75);
+      const channel = own ? c.channel : rng.weighted(CHANNEL_CUM);
       const nLines = 1 + rng.weighted(cumulative(c.loyal ? [50, 30, 13, 7] : [68, 22, 7, 3]));
       const cancelled = rng.chance(0.012);
       const s = session++;
@@ -183,7 +187,7 @@ function simulate(rng, c, products, orders, events) {
           ev(rt, 'review', cat, product, session++);
         }
       }
-      orders.push({ t, c, channel, lines });
+      orders.push({ t, c, channel, own, lines });
     });
   }
 
@@ -208,6 +212,48 @@ function simulate(rng, c, products, orders, events) {
     if (rng.chance(0.02)) ev(t + 10, 'share', cat, last, s);
   }
   events.sessions = session;
+}
+
+/** A uniform number in [0, 1) from an integer alone (murmur3's finaliser): no random stream is touched. */
+function hashUnit(n) {
+  let h = (n ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+
+/**
+ * The planted loyal channel: among ordinary buyers acquired through `app`, `web` or `marketplace`,
+ * the channel labels are dealt again so that `app` goes to those who came back — an order within
+ * 90 days of their first and one after that — more often (the rest of the order is a hash of the
+ * id). Only labels move: every customer keeps their orders and the three channels keep their
+ * number of customers, so no random number is drawn and every other figure stays as it was.
+ */
+function plantLoyalChannel(customers, orders) {
+  const pool = new Set(['app', 'web', 'marketplace'].map((ch) => CHANNELS.indexOf(ch)));
+  const times = new Map();
+  for (const o of orders)
+    if (o.lines.some((l) => l.status === 'completed')) {
+      if (!times.has(o.c)) times.set(o.c, []);
+      times.get(o.c).push(o.t);
+    }
+  const eligible = customers.filter((c) => c.kind === 'regular' && !c.cohort && pool.has(c.channel) && times.has(c));
+  const score = (c) => {
+    const ts = times.get(c);
+    const first = Math.min(...ts);
+    const soon = ts.some((t) => t > first && t <= first + 90 * DAY_S);
+    const later = ts.some((t) => t > first + 90 * DAY_S);
+    return 2 * Number(soon) + Number(later) + LOYAL_CHANNEL_NOISE * hashUnit(Number(c.id.slice(1)));
+  };
+  const labels = eligible.map((c) => c.channel);
+  const app = CHANNELS.indexOf('app');
+  const nApp = labels.filter((x) => x === app).length;
+  const rest = labels.filter((x) => x !== app).sort((a, b) => a - b);
+  const ranked = eligible.map((c) => ({ c, s: score(c) })).sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
+  ranked.slice(0, nApp).forEach(({ c }) => (c.channel = app));
+  // the others get web and marketplace back in an order that has nothing to do with how they bought
+  const others = ranked.slice(nApp).sort((a, b) => hashUnit(Number(a.c.id.slice(1)) + 7919) - hashUnit(Number(b.c.id.slice(1)) + 7919));
+  others.forEach(({ c }, i) => (c.channel = rest[i]));
 }
 
 const blank = (rng, v) => (rng.chance(BLANK_RATE) ? '' : v);
@@ -285,7 +331,7 @@ function ordersCsv(orders) {
     for (const l of o.lines) {
       const amount = Math.round(l.qty * l.unit * 100) / 100;
       out.push(
-        `${head},${l.product},${CATEGORIES[l.cat][0]},${l.qty},${l.unit.toFixed(2)},${amount.toFixed(2)},${CHANNELS[o.channel]},${l.status}`,
+        `${head},${l.product},${CATEGORIES[l.cat][0]},${l.qty},${l.unit.toFixed(2)},${amount.toFixed(2)},${CHANNELS[o.own ? o.c.channel : o.channel]},${l.status}`,
       );
     }
   });
@@ -319,6 +365,7 @@ export function generateDemo(seed = 2025) {
   for (const c of customers) simulate(rng, c, products, orders, events);
   orders.sort((a, b) => a.t - b.t);
   events.rows.sort((a, b) => a.t - b.t);
+  plantLoyalChannel(customers, orders);
   const profiles = [...customers].sort((a, b) => (a.id < b.id ? -1 : 1));
   assignExperiment(
     profiles.filter((c) => c.hasProfile),

@@ -34,10 +34,12 @@ import type { PersonasParams } from './analysis/segmentation/personas';
 import type { FunnelParams } from './analysis/behaviour/funnel';
 import type { MetricSplit, MetricsRow, MetricAudience } from './analysis/behaviour/metrics';
 import type { AbOutcome } from './analysis/behaviour/ab-compare';
+import type { AbSource } from './analysis/behaviour/ab';
 import type { PathParams } from './analysis/behaviour/paths';
 import type { ClvTiersParams } from './analysis/segmentation/clv-tiers';
 import type { Rule, SavedSegment, AttributeType } from './analysis/custom/rule';
 import type { ContactRow } from './analysis/audience/normalise';
+import type { ExportColumns } from './analysis/audience/export-columns';
 
 export type { OrderOverlap };
 export type { FileMapping, RawFile, RefundRule, MappingIssue, Scope, Stage, StageThresholds, FlowKey, LifeOptions, PeriodStatus };
@@ -246,6 +248,8 @@ export interface SegmentsRequest {
   params: unknown;
   /** another model id or a cross-tab attribute, or null */
   crosstab: string | null;
+  /** the saved segments when the cross-tab's other side is the Custom model (`crosstab` = 'custom') */
+  crosstabCustom?: SavedSegment[];
 }
 
 export interface CrosstabRow {
@@ -291,7 +295,7 @@ export interface SegmentMembersRequest {
   params: unknown;
   segment: string;
   /** a cross-tab cell instead of a whole segment */
-  cell?: { crosstab: string; b: string } | null;
+  cell?: { crosstab: string; b: string; custom?: SavedSegment[] } | null;
   /** an R × F grid cell instead of a whole segment */
   grid?: { r: number; f: number } | null;
   sort: MemberSort;
@@ -322,6 +326,13 @@ export interface MigrationRow {
   /** segment key at the current as-of date, or `gone` (no longer in the universe) */
   to_segment: string;
   customers: number;
+}
+
+/** The customers of one migration cell (`from_segment` → `to_segment`), sortable by any list column. */
+export interface MigrationMembersRequest extends MigrationRequest {
+  cell: { from: string; to: string };
+  sort?: ListSort | null;
+  offset: number;
 }
 
 export interface MigrationResult {
@@ -469,7 +480,15 @@ export type LifeMembersTarget =
   | { kind: 'period'; period: string; status: PeriodStatus }
   | { kind: 'cohort'; cohort: string; period: number; split: string | null; rolling: boolean }
   | { kind: 'churn' }
-  | { kind: 'winback' };
+  | { kind: 'winback' }
+  /** a transition-matrix cell (stage at date1 → stage at date2) */
+  | { kind: 'transition'; date1: string; date2: string; from: Stage | 'not_yet'; to: Stage }
+  /** a bar of the stages-over-time chart */
+  | { kind: 'flow'; period: string; flow: FlowKey }
+  /** a repurchase-rate bar: the repeaters within `window` days (of one cohort, or all) */
+  | { kind: 'repurchase'; window: number; cohort: string | null }
+  /** a time-to-second-order bar; bucket null = no second order yet */
+  | { kind: 'gap'; bucket: number | null };
 
 /** A lifecycle customer list: thresholds are the resolved ones from the last `LifecycleResult`. */
 export interface LifeMembersRequest {
@@ -678,7 +697,7 @@ export type { ContactRow };
 
 // ─── Behaviour page ────────────────────────────────────────────────────────────────────────────
 
-export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, PathParams };
+export type { FunnelParams, MetricSplit, MetricsRow, MetricAudience, AbOutcome, AbSource, PathParams };
 
 /** The Behaviour page's main request: funnel and metrics of the scope's events. */
 export interface BehaviourRequest {
@@ -720,8 +739,21 @@ export interface BehaviourResult {
     overTime: { period: string; channel: string; customers: number; orders: number; revenue: number }[];
     newCustomers: { period: string; channel: string; customers: number }[];
     retention: { channel: string; customers: number; repurchased: number; retained: number; repurchase_90: number; retained_90: number }[];
+    /** buyers per channel by first and last touch of their first purchase (event sources, else the first order's channel) */
+    touch: TouchRow[];
+    /** some event carries a source (a channel column is mapped on the events file) */
+    eventSources: boolean;
   };
   ms: number;
+}
+
+export interface TouchRow {
+  channel: string;
+  first_touch: number;
+  last_touch: number;
+  /** of those, buyers whose touch came from an event's source (the rest: the first order's channel) */
+  first_from_events: number;
+  last_from_events: number;
 }
 
 export interface SequenceRow {
@@ -734,8 +766,8 @@ export interface SequenceRow {
 export type BehaviourTarget =
   | { kind: 'funnel'; step: number; drop: boolean; breakdown: string | null }
   | { kind: 'metric'; key: string; audience: MetricAudience; all: boolean }
-  | { kind: 'ab'; variant: string }
-  | { kind: 'channel'; channel: string };
+  | { kind: 'ab'; variant: string; source: AbSource }
+  | { kind: 'channel'; channel: string; touch?: 'first' | 'last' };
 
 export interface BehaviourMembersRequest extends BehaviourRequest {
   target: BehaviourTarget;
@@ -746,9 +778,17 @@ export interface AbRequest {
   scope: Scope;
   /** the control group, or null for the guessed one */
   control: string | null;
+  /** the table whose experiment column gives the groups; null (or one without groups): the first that has them */
+  source: AbSource | null;
 }
 
 export interface AbResult extends AbOutcome {
+  /** the tables with an experiment column holding groups (customers, events, orders order) */
+  sources: AbSource[];
+  /** the table the groups came from (null: none has groups) */
+  source: AbSource | null;
+  /** customers seen in more than one group of an events or orders column: left out of every group */
+  excluded: number;
   ms: number;
 }
 
@@ -804,9 +844,13 @@ export interface AtlasApi {
   segments(req: SegmentsRequest, slot: Slot): Promise<Result<SegmentsResult>>;
   segmentMembers(req: SegmentMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
   /** All customers of a segment or cell as spreadsheet-safe CSV, in one query. */
-  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
+  segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'> & { columns?: ExportColumns }, slot: Slot): Promise<Result<string>>;
   profile(req: Omit<SegmentMembersRequest, 'sort' | 'desc' | 'offset'>, slot: Slot): Promise<Result<ProfileResult>>;
   migration(req: MigrationRequest, slot: Slot): Promise<Result<MigrationResult>>;
+  /** One page of a migration cell's customers. */
+  migrationMembers(req: MigrationMembersRequest, slot: Slot): Promise<Result<MembersPage>>;
+  /** All customers of a migration cell as spreadsheet-safe CSV, in one query. */
+  migrationCsv(req: Omit<MigrationMembersRequest, 'offset'>, slot: Slot): Promise<Result<string>>;
   /** Distinct values of a filter field (most frequent first, at most 500). */
   filterValues(field: FilterField, slot: Slot): Promise<Result<{ value: string; n: number }[]>>;
 

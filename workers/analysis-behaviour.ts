@@ -16,10 +16,27 @@ import { scopedEvents } from '../src/analysis/scope';
 import { checkFunnel, funnelSteps, funnelMembers } from '../src/analysis/behaviour/funnel';
 import { behaviourMetrics, behaviourTotals, metricMembers, METRIC_SPLITS, type MetricsRow } from '../src/analysis/behaviour/metrics';
 import { sessionModeSql } from '../src/analysis/behaviour/sessions';
-import { abGroups, abRevenues, abMembers, MAX_GROUPS } from '../src/analysis/behaviour/ab';
+import {
+  abGroups,
+  abRevenues,
+  abMembers,
+  abExcluded,
+  abSourcesSql,
+  isAbSource,
+  MAX_GROUPS,
+  type AbSource,
+} from '../src/analysis/behaviour/ab';
 import { compareGroups, type AbGroup } from '../src/analysis/behaviour/ab-compare';
 import { PathSchema, topPaths, pathFlow, purchaseSequence } from '../src/analysis/behaviour/paths';
-import { channelsOverTime, newCustomers, channelRetention, channelMembers } from '../src/analysis/behaviour/channels';
+import {
+  channelsOverTime,
+  newCustomers,
+  channelRetention,
+  channelMembers,
+  touchSummary,
+  touchMembers,
+  eventSourcesSql,
+} from '../src/analysis/behaviour/channels';
 import * as v from 'valibot';
 import {
   PAGE_SIZE,
@@ -93,9 +110,13 @@ async function membersSql(db: Db, j: Job, version: number, req: Omit<BehaviourMe
     q = funnelMembers(req.scope, req.funnel, { step: t.step, kind: t.drop ? 'dropped' : 'reached', breakdown: t.breakdown });
   else if (t.kind === 'metric')
     q = metricMembers(req.scope, t.all ? 'all' : req.split, t.key, t.audience, t.all ? undefined : await segmentsSql(db, j, version, req));
-  else if (t.kind === 'ab') q = abMembers(req.scope, String(t.variant));
-  else if (t.kind === 'channel') q = channelMembers(req.scope, String(t.channel));
-  else throw new Error('invalid members target');
+  else if (t.kind === 'ab') {
+    if (!isAbSource(t.source)) throw new Error(`invalid experiment source: ${String(t.source)}`);
+    q = abMembers(req.scope, String(t.variant), t.source);
+  } else if (t.kind === 'channel') {
+    if (t.touch !== undefined && t.touch !== 'first' && t.touch !== 'last') throw new Error(`invalid touch: ${String(t.touch)}`);
+    q = t.touch ? touchMembers(req.scope, String(t.channel), t.touch) : channelMembers(req.scope, String(t.channel));
+  } else throw new Error('invalid members target');
   return sql`SELECT * FROM (${q}) LIMIT ${num(limit)} OFFSET ${num(offset)}`;
 }
 
@@ -134,6 +155,14 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
             repurchase_90: n(x.repurchase_90),
             retained_90: n(x.retained_90),
           })),
+          touch: (await rows(touchSummary(r.scope))).map((x) => ({
+            channel: String(x.channel),
+            first_touch: n(x.first_touch),
+            last_touch: n(x.last_touch),
+            first_from_events: n(x.first_from_events),
+            last_from_events: n(x.last_from_events),
+          })),
+          eventSources: Boolean((await rows(eventSourcesSql()))[0]?.has),
         };
         const seq = async (k: 1 | 2) =>
           (await rows(purchaseSequence(r.scope, k))).map((x) => ({
@@ -208,13 +237,19 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
       });
     },
 
-    /** The A/B comparison of the customers' experiment groups (customers.variant). */
+    /** The A/B comparison of the experiment groups of the customers, events or orders (their `variant`). */
     async abTest(req: AbRequest, slot: Slot) {
       const db = await getDb();
       return job(db, 'analysis', slot, async (j): Promise<AbResult> => {
         const t0 = performance.now();
         checkScope(req.scope);
-        const groups = (await j.q(abGroups(req.scope))).map((r): AbGroup => ({
+        if (req.source !== null && !isAbSource(req.source)) throw new Error(`invalid experiment source: ${String(req.source)}`);
+        const sources = (await j.q(abSourcesSql())).filter((r) => Boolean(r.has)).map((r) => String(r.source) as AbSource);
+        const source = req.source !== null && sources.includes(req.source) ? req.source : (sources[0] ?? null);
+        if (source === null)
+          return { ...compareGroups([], req.control, () => []), sources, source, excluded: 0, ms: Math.round(performance.now() - t0) };
+        const [ex] = await j.q(abExcluded(req.scope, source));
+        const groups = (await j.q(abGroups(req.scope, source))).map((r): AbGroup => ({
           variant: String(r.variant),
           customers: n(r.customers),
           converters: n(r.converters),
@@ -228,10 +263,10 @@ export function behaviourApi(getDb: () => Promise<Db>, version: () => number) {
           for (const g of groups)
             revenues.set(
               g.variant,
-              (await j.q(abRevenues(req.scope, g.variant))).map((r) => n(r.revenue)),
+              (await j.q(abRevenues(req.scope, g.variant, source))).map((r) => n(r.revenue)),
             );
         const out = compareGroups(groups, req.control, (v) => revenues.get(v) ?? []);
-        return { ...out, ms: Math.round(performance.now() - t0) };
+        return { ...out, sources, source, excluded: n(ex?.excluded), ms: Math.round(performance.now() - t0) };
       });
     },
   } satisfies Partial<AtlasApi>;

@@ -8,7 +8,7 @@ import { job, ensureBase, type Job } from './query-runner';
 import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
-import type { Scope } from '../src/analysis/scope';
+import { filtersKey, type Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/lib/dates';
 import { inline, raw, sql, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
@@ -37,11 +37,18 @@ import {
   suggestThresholds,
   type StageParams,
 } from '../src/analysis/lifecycle/stage';
-import { stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
+import { flowMembers, stagesOverTime } from '../src/analysis/lifecycle/stages-over-time';
 import { cohortMembers, cohortRetention, type CohortParams } from '../src/analysis/lifecycle/cohorts';
-import { REPURCHASE_DEFAULTS, repurchaseRates, timeToSecondOrder } from '../src/analysis/lifecycle/repurchase';
+import {
+  REPURCHASE_DEFAULTS,
+  gapMembers,
+  repurchaseMembers,
+  repurchaseRates,
+  timeToSecondOrder,
+  type RepurchaseParams,
+} from '../src/analysis/lifecycle/repurchase';
 import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
-import { stageTransitions } from '../src/analysis/lifecycle/transitions';
+import { stageTransitions, transitionMembers } from '../src/analysis/lifecycle/transitions';
 import {
   PAGE_SIZE,
   type AtlasApi,
@@ -105,6 +112,17 @@ function cohortParams(life: LifeOptions, segments?: Sql, cached?: ActivityCache)
 
 function periodParams(life: LifeOptions, cached?: ActivityCache): PeriodLifecycleParams {
   return { ...activity(life, cached), unit: life.period, weekStart: life.weekStart };
+}
+
+/** Repurchase params of the page: the user's windows, the default histogram buckets. */
+function repurchaseParams(life: LifeOptions, cached?: ActivityCache): RepurchaseParams {
+  return {
+    ...REPURCHASE_DEFAULTS,
+    ...activity(life, cached),
+    unit: life.period,
+    weekStart: life.weekStart,
+    windows: cleanWindows(life.repurchaseDays),
+  };
 }
 
 /** The assignment of the segmentation that splits cohorts (only when the split is `segment`). */
@@ -177,6 +195,22 @@ function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offs
       return churnRiskList(churnParams(life, req.thresholds), scope, page);
     case 'winback':
       return churnRiskList(churnParams(life, req.thresholds), scope, page, 'winback');
+    case 'transition':
+      if (target.date2 > scope.asOf) throw new Error(`invalid second date: ${target.date2} is after the as-of date`);
+      return transitionMembers(stageParams(life, req.thresholds), scope, target, page);
+    case 'flow':
+      return flowMembers(
+        { ...stageParams(life, req.thresholds), unit: life.period, weekStart: life.weekStart },
+        scope,
+        target.period,
+        target.flow,
+        page,
+      );
+    case 'repurchase':
+      if (target.cohort !== null) assertDate(target.cohort, 'cohort');
+      return repurchaseMembers(repurchaseParams(life), scope, { window: target.window, cohort: target.cohort }, page);
+    case 'gap':
+      return gapMembers(repurchaseParams(life), scope, target.bucket, page);
     default:
       throw new Error(`invalid list: ${String((target as LifeMembersTarget).kind)}`);
   }
@@ -205,7 +239,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const life = checkLifeOptions(req.options);
         // every query below reads the same per-day activity: build it once for this request
         await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
-        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) };
+        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: filtersKey(scope) };
         const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;
@@ -228,13 +262,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
           j,
           cohortRetention(cohortParams(life, await segmentSplitSql(db, j, version(), { ...req, options: life }), cached), scope),
         );
-        const rp = {
-          ...REPURCHASE_DEFAULTS,
-          ...act,
-          unit: life.period,
-          weekStart: life.weekStart,
-          windows: cleanWindows(life.repurchaseDays),
-        };
+        const rp = repurchaseParams(life, cached);
         const repurchase = await rows<RepurchaseRow>(j, repurchaseRates(rp, scope));
         const gaps = await rows<GapBucketRow>(j, timeToSecondOrder(rp, scope));
         const cp = churnParams(life, t, cached);

@@ -3,7 +3,7 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase } from './query-runner';
+import { job, ensureBase, type Job } from './query-runner';
 import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
@@ -18,11 +18,12 @@ import {
 } from '../src/analysis/crosstab';
 import { MAX_ROWS, members, memberSorts, gridMembers } from '../src/analysis/members';
 import { PROFILE_PARTS, orderProfileRows, segmentProfile } from '../src/analysis/segment-profile';
-import { segmentMigration } from '../src/analysis/lifecycle/transitions';
+import { migrationMembers, segmentMigration } from '../src/analysis/lifecycle/transitions';
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ageBandExpr, assertDate, type Scope } from '../src/analysis/scope';
 import { sql, ident, raw, type Sql } from '../src/lib/sql';
-import { objectsToCsv, type Cell } from '../src/lib/csv';
-import { sortedList, listColumns } from '../src/analysis/list-sort';
+import { objectsToCsv, toCsv, type Cell } from '../src/lib/csv';
+import { withColumns, headerOf, type ExportColumns } from '../src/analysis/audience/export-columns';
+import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
 import type { SegmentDef } from '../src/analysis/types';
 import {
   PAGE_SIZE,
@@ -36,6 +37,7 @@ import {
   type ProfileRow,
   type CrosstabRow,
   type MigrationRequest,
+  type MigrationMembersRequest,
   type MigrationRow,
   type Slot,
 } from '../src/atlas-api';
@@ -48,10 +50,14 @@ function modelOf(id: unknown, params: unknown): { model: AnyModel; params: unkno
   return { model, params: model.validate(structuredClone(params)) };
 }
 
-function sideOf(x: string): CrosstabSide<unknown> {
+/**
+ * The cross-tab's other side: a model with its default parameters — the Custom model with the
+ * user's saved segments (`custom`), since it has no defaults of its own — or an attribute.
+ */
+function sideOf(x: string, custom?: unknown): CrosstabSide<unknown> {
   if (isModelId(x)) {
     const m = MODELS[x] as AnyModel;
-    return { model: m, params: structuredClone(m.defaults) };
+    return { model: m, params: x === 'custom' ? m.validate({ segments: structuredClone(custom ?? []) }) : structuredClone(m.defaults) };
   }
   if ((CROSSTAB_ATTRIBUTES as readonly string[]).includes(x)) return { attribute: x as CrosstabAttribute };
   if (x.startsWith(NAMED_PREFIX) && x.length > NAMED_PREFIX.length) return { named: x.slice(NAMED_PREFIX.length) };
@@ -78,8 +84,8 @@ async function fittedModel(c: FitCtx, id: unknown, params: unknown): Promise<{ m
   return { model: m.model, params: await resolveFitted(c, m.model.id as ModelId, m.params) };
 }
 
-async function fittedSide(c: FitCtx, x: string): Promise<CrosstabSide<unknown>> {
-  const side = sideOf(x);
+async function fittedSide(c: FitCtx, x: string, custom?: unknown): Promise<CrosstabSide<unknown>> {
+  const side = sideOf(x, custom);
   return 'model' in side ? { model: side.model, params: await resolveFitted(c, side.model.id as ModelId, side.params) } : side;
 }
 
@@ -96,12 +102,44 @@ export async function membersSqlFor(
     // a cell's list in the order asked for: all its rows, sorted in SQL by a column it has
     const all = { limit: MAX_ROWS, offset: 0 };
     const list = req.cell
-      ? crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab), ctx, { a: req.segment, b: req.cell.b }, all)
+      ? crosstabMembers(model, params, await fittedSide(c, req.cell.crosstab, req.cell.custom), ctx, { a: req.segment, b: req.cell.b }, all)
       : gridMembers(params as never, ctx, req.grid!, all);
     const columns = (await c.j.q(listColumns(list))).map((col) => String(col.column_name));
     return sortedList(list, columns, { by: sort, desc: req.desc }, page);
   }
   return members(model, params, ctx, { segment: req.segment, sort, desc: req.desc, ...page });
+}
+
+/**
+ * Both dates' contexts of a migration (the earlier as-of date and now) and the model fitted once on
+ * the current scope, so the same parameters classify both dates.
+ */
+async function migrationSides(db: Db, j: Job, version: number, req: MigrationRequest) {
+  assertDate(req.from, 'migration date');
+  if (req.from >= req.scope.asOf) throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
+  const earlier = { ...req.scope, asOf: req.from };
+  const ctx1 = { scope: earlier, base: await ensureBase(db, j, version, earlier) };
+  const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version, req.scope) };
+  const { model, params } = await fittedModel({ db, j, version, ...ctx2 }, req.model, req.params);
+  return { ctx1, ctx2, model, params };
+}
+
+/** A migration cell's customers, sorted by one of the list's own columns when asked (else highest revenue first). */
+async function migrationList(
+  db: Db,
+  j: Job,
+  version: number,
+  req: Omit<MigrationMembersRequest, 'offset'>,
+  page: { limit: number; offset: number },
+) {
+  if (typeof req.cell?.from !== 'string' || typeof req.cell.to !== 'string') throw new Error('invalid migration cell');
+  const { ctx1, ctx2, model, params } = await migrationSides(db, j, version, req);
+  const sort: ListSort | null = req.sort ?? null;
+  if (!sort) return migrationMembers(model, params, ctx1, ctx2, req.cell, page);
+  if (typeof sort.by !== 'string' || typeof sort.desc !== 'boolean') throw new Error('invalid sort');
+  const list = migrationMembers(model, params, ctx1, ctx2, req.cell, { limit: ALL, offset: 0 });
+  const columns = (await j.q(listColumns(list))).map((c) => String(c.column_name));
+  return sortedList(list, columns, sort, page);
 }
 
 /** Member rows without the query's helper column `total`. */
@@ -133,7 +171,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         }
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
-          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab);
+          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab, req.crosstabCustom);
           const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {
@@ -184,18 +222,21 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       });
     },
 
-    /** All members (of a segment, cell or grid cell) as injection-safe CSV, in one query. */
-    async segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'>, slot: Slot) {
+    /**
+     * All members (of a segment, cell or grid cell) as injection-safe CSV, in one query; with the
+     * profile and named-attribute columns the user chose after the list's own.
+     */
+    async segmentMembersCsv(req: Omit<SegmentMembersRequest, 'offset'> & { columns?: ExportColumns }, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const base = await ensureBase(db, j, version(), req.scope);
-        const rows = memberRows(
-          await j.q(await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 })),
-        );
-        const cols = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
-        return objectsToCsv(
-          ['segment', ...cols],
-          rows.map((r) => ({ segment: req.segment, ...r }) as Record<string, Cell>),
+        const cols = req.columns ?? { profile: [], named: [] };
+        const list = await membersSqlFor({ db, j, version: version(), scope: req.scope, base }, req, { limit: ALL, offset: 0 });
+        const rows = memberRows(await j.q(withColumns(list, base, cols)));
+        const keys = rows[0] ? Object.keys(rows[0]) : ['customer_id'];
+        return toCsv(
+          ['segment', ...headerOf(keys, cols)],
+          rows.map((r) => [req.segment, ...keys.map((k) => r[k] as Cell)]),
         );
       });
     },
@@ -216,14 +257,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
     async migration(req: MigrationRequest, slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
-        assertDate(req.from, 'migration date');
-        if (req.from >= req.scope.asOf)
-          throw new Error(`invalid migration date: ${req.from} is not before the as-of date ${req.scope.asOf}`);
-        const earlier = { ...req.scope, asOf: req.from };
-        const ctx1 = { scope: earlier, base: await ensureBase(db, j, version(), earlier) };
-        const ctx2 = { scope: req.scope, base: await ensureBase(db, j, version(), req.scope) };
-        // one fit (on the current scope) for both dates, so the same parameters classify both
-        const { model, params } = await fittedModel({ db, j, version: version(), ...ctx2 }, req.model, req.params);
+        const { ctx1, ctx2, model, params } = await migrationSides(db, j, version(), req);
         const rows = (await j.q(segmentMigration(model, params, ctx1, ctx2))) as unknown as MigrationRow[];
         const keys = [...new Set(rows.flatMap((r) => [r.from_segment, r.to_segment]))].filter((k) => k !== 'not_yet' && k !== 'gone');
         const fixed = model.segments(params).map((d) => d.key);
@@ -231,6 +265,25 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
           ? model.orderKeys(keys)
           : [...fixed.filter((k) => keys.includes(k)), ...keys.filter((k) => !fixed.includes(k))];
         return { from: req.from, to: req.scope.asOf, rows, defs: defsFor(model, params, ordered) };
+      });
+    },
+
+    /** One page of the customers of a migration cell. */
+    async migrationMembers(req: MigrationMembersRequest, slot: Slot) {
+      const db = await getDb();
+      return job(db, 'aux', slot, async (j) => {
+        if (!Number.isInteger(req.offset) || req.offset < 0) throw new Error(`invalid offset: ${String(req.offset)}`);
+        const got = (await j.q(await migrationList(db, j, version(), req, { limit: PAGE_SIZE + 1, offset: req.offset }))) as MemberRow[];
+        return { rows: got.slice(0, PAGE_SIZE), offset: req.offset, total: null, more: got.length > PAGE_SIZE };
+      });
+    },
+
+    /** All customers of a migration cell as injection-safe CSV, in one query (in the order the table is sorted). */
+    async migrationCsv(req: Omit<MigrationMembersRequest, 'offset'>, slot: Slot) {
+      const db = await getDb();
+      return job(db, 'aux', slot, async (j) => {
+        const rows = (await j.q(await migrationList(db, j, version(), req, { limit: ALL, offset: 0 }))) as Record<string, Cell>[];
+        return objectsToCsv(rows[0] ? Object.keys(rows[0]) : ['customer_id'], rows);
       });
     },
 

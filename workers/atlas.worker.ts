@@ -4,8 +4,8 @@
  * here from the pure modules and only aggregates or one page of rows go back.
  */
 import * as Comlink from 'comlink';
-import { getDb, exec, run, cancel, type Db } from './duckdb';
-import { loadFile, dropLoadSql, withOneThread } from './files';
+import { getDb, exec, run, cancel, onQueryProgress, type Db } from './duckdb';
+import { loadFile, dropLoadSql, withOneThread, throttled } from './files';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
 import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
@@ -38,6 +38,7 @@ import { persistApi } from './persist';
 import { zoneRules } from './zones';
 import { checkBuildBudget } from './load-budget';
 import { buildTables, storageMode } from './storage';
+import { buildShare, buildWeights } from '../src/ingest/build-progress';
 
 interface Loaded {
   raw: RawFile;
@@ -242,13 +243,36 @@ async function applyMapping(
   try {
     await withOneThread(db, true, async () => {
       const names = used.map((m) => m.file).join(', ');
-      const steps = built.statements.length;
-      await buildTables(db, budget.mode, built.statements, (i) => {
-        current = built.statements[i] ?? '';
-        if (ingestCancelled) throw new Cancelled();
-        // real progress: the share of build statements done (each re-reads or rewrites the data)
-        onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: i / steps });
-      });
+      let at = 0;
+      const weights = buildWeights(built.statements);
+      // never backwards: a late read report of the statement before must not move the bar back
+      let shown = 0;
+      const report = (fraction: number) => {
+        shown = Math.max(shown, fraction);
+        onProgress?.({ file: names, fileIndex: 0, fileCount: 1, phase: 'building', fraction: shown });
+      };
+      // within a statement, how far it has read its file (passes over a file carry the weight)
+      // a statement's reads start near 0: a report near the end right after a new statement began is
+      // the last read of the statement before, arriving late
+      let started = false;
+      const stop = onQueryProgress(
+        throttled((p) => {
+          started ||= p < 0.9;
+          if (started) report(buildShare(weights, at, p));
+        }),
+      );
+      try {
+        await buildTables(db, budget.mode, built.statements, (i) => {
+          current = built.statements[i] ?? '';
+          if (ingestCancelled) throw new Cancelled();
+          // real progress: the weighted share of build statements done
+          at = i;
+          started = false;
+          report(buildShare(weights, i, 0));
+        });
+      } finally {
+        stop();
+      }
     });
   } catch (e) {
     if (e instanceof Cancelled || ingestCancelled)

@@ -36,6 +36,19 @@ export interface Db extends Engine {
 let started: Promise<Db> | null = null;
 
 /** One shared start-up promise: concurrent callers never start two databases. */
+let progressListener: ((fraction: number) => void) | null = null;
+
+/**
+ * Follow DuckDB's progress of the running statements (0…1) until the returned function is called.
+ * One listener at a time: the ingest lane's loads and builds are the only followers.
+ */
+export function onQueryProgress(f: (fraction: number) => void): () => void {
+  progressListener = f;
+  return () => {
+    if (progressListener === f) progressListener = null;
+  };
+}
+
 export function getDb(forceBundle?: Bundle): Promise<Db> {
   started ??= start(forceBundle);
   return started;
@@ -51,7 +64,7 @@ async function start(forceBundle?: Bundle): Promise<Db> {
     const b = BUNDLES[forceBundle]!;
     chosen = { mainModule: b.mainModule, mainWorker: b.mainWorker, pthreadWorker: (b as { pthreadWorker?: string }).pthreadWorker ?? null };
   }
-  const worker = new Worker(chosen.mainWorker!);
+  const worker = readProgressWorker(chosen.mainWorker!);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   const threads = bundle === 'coi' ? Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)) : 1;
   await withTimeout(
@@ -68,6 +81,15 @@ async function start(forceBundle?: Bundle): Promise<Db> {
   const setup = await db.connect();
   // Nothing may be fetched from the network: no extension auto-install or auto-load.
   await setup.query(`SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`);
+  // How far DuckDB has read the file it is scanning: the wrapper script the DuckDB worker starts from
+  // (public/duckdb-read-progress.js) posts it as DuckDB-WASM's own progress message; `onQueryProgress` hands it on.
+  // (DuckDB's progress bar itself cannot be used: its display runs `eval`, which the CSP forbids.)
+  (db as unknown as { _onExecutionProgress: ((p: { percentage: string | number; status: string }) => void)[] })._onExecutionProgress.push(
+    (p) => {
+      const pct = Number(p.percentage);
+      if (Number.isFinite(pct) && pct >= 0) progressListener?.(Math.min(1, pct / 100));
+    },
+  );
   await setup.close();
   const conns = new Map<Lane, Promise<duckdb.AsyncDuckDBConnection>>();
   const info: InitInfo = {
@@ -93,6 +115,16 @@ async function start(forceBundle?: Bundle): Promise<Db> {
     cancel: (lane) => cancel(d, lane),
   };
   return d;
+}
+
+/**
+ * The DuckDB worker, started through a same-origin wrapper that reports how far a registered file
+ * has been read (DuckDB-WASM slices the file for every read). The real script's path goes in the
+ * worker's name: a query string would be lost when the service worker answers from its cache.
+ */
+function readProgressWorker(mainWorker: string): Worker {
+  const wrapper = new URL(`${import.meta.env.BASE_URL}duckdb-read-progress.js`, self.location.href);
+  return new Worker(wrapper.href, { name: new URL(mainWorker, self.location.href).pathname });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -43,7 +43,20 @@ import {
 import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { suggestSample } from '../src/ingest/load-filter';
 import { COMPRESSED_SHARE, storageFor } from '../src/ingest/storage';
-import { exec, run, type Db } from './duckdb';
+import { exec, run, onQueryProgress, type Db } from './duckdb';
+
+/** `f` at most every 150 ms and only when the share moved by a percent or more (each call crosses to the page). */
+export function throttled(f: (fraction: number) => void): (fraction: number) => void {
+  let last = -1;
+  let at = 0;
+  return (fraction) => {
+    const now = performance.now();
+    if (Math.abs(fraction - last) < 0.01 || now - at < 150) return;
+    last = fraction;
+    at = now;
+    f(fraction);
+  };
+}
 
 export type Format = 'csv' | 'csv.gz' | 'json' | 'parquet';
 
@@ -230,6 +243,8 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
       }
       ctx.progress({ file: name, phase: 'counting', fraction: null });
       const counting = readCsvSql(vname, [...o.extra, ...(o.rejects ? rejectOptions(ctx.id) : ['ignore_errors = true'])]);
+      // the reader's own progress (bytes of the file read) makes the bar real
+      const stop = onQueryProgress(throttled((fraction) => ctx.progress({ file: name, phase: 'counting', fraction })));
       const [c] = await run(
         ctx.db,
         'ingest',
@@ -238,7 +253,7 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
           sample.columns.map((col) => col.name),
           bad,
         ),
-      );
+      ).finally(stop);
       const n = Number(c?.n ?? 0);
       return {
         raw: sample,

@@ -5,6 +5,7 @@
 import { Sql, sql, raw, ident, join } from '../lib/sql';
 import { assertDate } from '../lib/dates';
 import { CUSTOMER_FIELDS, ORDER_FIELDS } from './attributes';
+import { namedFilterCond, type NamedFilter } from './named-filter';
 
 export { CUSTOMER_FIELDS, ORDER_FIELDS, assertDate };
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
@@ -23,6 +24,13 @@ export interface Scope {
   /** Inclusive start of the window, `YYYY-MM-DD`, or null for all history before `asOf`. */
   from: string | null;
   filters: readonly AttributeFilter[];
+  /** Filters on named attributes of the customers file (`named-filter.ts`); absent = none. */
+  named?: readonly NamedFilter[];
+}
+
+/** A key of every filter of a scope (attribute and named), for caches built for one set of filters. */
+export function filtersKey(scope: Scope): string {
+  return JSON.stringify([scope.filters, scope.named ?? []]);
 }
 
 function isCustomerField(f: FilterField): f is CustomerField {
@@ -54,6 +62,8 @@ function commonConds(scope: Scope, withOrderFields: boolean): Sql[] {
   }
   const cf = customerFilter(scope.filters);
   if (cf) conds.push(cf);
+  const nf = namedFilterCond(scope.named);
+  if (nf) conds.push(nf);
   for (const f of scope.filters) {
     if (isCustomerField(f.field) || f.values.length === 0) continue;
     if (withOrderFields || f.field === 'category') conds.push(sql`${ident(f.field)} IN (${[...f.values]})`);
@@ -66,13 +76,13 @@ export function scopedOrders(scope: Scope): Sql {
   return sql`SELECT * FROM orders WHERE ${join(commonConds(scope, true), ' AND ')}`;
 }
 
-/** Events inside the scope; channel filters do not apply to events (they have no channel). */
+/** Events inside the scope; channel filters do not apply to events (an event's channel is its traffic source, not the order channel). */
 export function scopedEvents(scope: Scope): Sql {
   return sql`SELECT * FROM events WHERE ${join(commonConds(scope, false), ' AND ')}`;
 }
 
 /** Customers passing the customer-attribute filters (window does not apply). */
 export function scopedCustomers(scope: Scope): Sql {
-  const cf = customerFilter(scope.filters);
-  return cf ? sql`SELECT * FROM customers WHERE ${cf}` : sql`SELECT * FROM customers`;
+  const conds = [customerFilter(scope.filters), namedFilterCond(scope.named)].filter((c): c is Sql => c !== null);
+  return conds.length ? sql`SELECT * FROM customers WHERE ${join(conds, ' AND ')}` : sql`SELECT * FROM customers`;
 }

@@ -12,9 +12,9 @@ import type { ZoneRule } from './timezones';
 export const CANONICAL_DDL = [
   `CREATE TABLE orders (customer_id VARCHAR, order_id VARCHAR, ts TIMESTAMP, amount DOUBLE, quantity DOUBLE,
   unit_price DOUBLE, status VARCHAR, category VARCHAR, product_id VARCHAR, channel VARCHAR, region VARCHAR,
-  is_return BOOLEAN, source VARCHAR)`,
+  is_return BOOLEAN, source VARCHAR, variant VARCHAR)`,
   `CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
-  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR)`,
+  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR, channel VARCHAR, variant VARCHAR)`,
   `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */

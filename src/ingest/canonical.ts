@@ -234,7 +234,7 @@ function inheritOrderColumns(): Sql {
   const amt = sql`CASE WHEN oid IS NULL OR ${neg} THEN amt
     WHEN row_number() OVER (PARTITION BY oid, ${neg} ORDER BY "row") = 1 THEN first_value(amt IGNORE NULLS) OVER (PARTITION BY oid, ${neg} ORDER BY "row" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ELSE 0 END AS amt`;
-  const cols = ['cust', 'ts', 'ts_raw', 'status', 'channel', 'region', 'full_refund'].map(fill);
+  const cols = ['cust', 'ts', 'ts_raw', 'status', 'channel', 'region', 'full_refund', 'variant'].map(fill);
   return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
@@ -259,7 +259,7 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund FROM ${tableOf(x)} r`;
+    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund, ${textOr(x, 'variant')} AS variant FROM ${tableOf(x)} r`;
   const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
   const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
   const amountReason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
@@ -289,7 +289,7 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
     : sql`coalesce(oid, ${perRow})`;
   const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
-    ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}
+    ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}, variant
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
   const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
@@ -306,13 +306,14 @@ function eventsFromFile(x: Mapped): Sql[] {
   const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
     ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
     ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
-    ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price FROM ${tableOf(x)} r`;
+    ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price, ${textOr(x, 'channel')} AS channel,
+    ${textOr(x, 'variant')} AS variant FROM ${tableOf(x)} r`;
   return [
     stage,
     timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
     ...flags(x, false),
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
-      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}
+      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}, channel, variant
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
   ];
 }
@@ -320,7 +321,7 @@ function eventsFromFile(x: Mapped): Sql[] {
 /** Orders from purchase events (one order per session, else per customer and moment), when no order file exists. */
 function ordersFromEvents(): Sql {
   return raw(`INSERT INTO orders SELECT customer_id, coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S')), ts,
-    round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, NULL, NULL, FALSE, source FROM events WHERE event_type = 'purchase'`);
+    round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, channel, NULL, FALSE, source, variant FROM events WHERE event_type = 'purchase'`);
 }
 
 /** The customer key of a profile file's row: the id column, else the fallback (e-mail). */

@@ -74,7 +74,12 @@ const RULES: Rule[] = [
   { role: 'category', re: /^(categorycode|productcategoryname|itemcategory|productcategory|category|类目|品类|商品类目|分类)$/, score: 4 },
   { role: 'category', re: /^(categoryid|catid|类目id)$/, score: 3 },
   { role: 'product_id', re: /^(productid|itemid|stockcode|sku|skuid|goodsid|商品id|商品编号|宝贝id)$/, score: 4 },
-  { role: 'channel', re: /^(channel|source|platform|utmsource|渠道|来源|平台|订单来源)$/, score: 4 },
+  // the order's channel, an event's traffic source (utm_source, referrer) or a profile's sign-up channel
+  {
+    role: 'channel',
+    re: /^(channel|source|platform|utmsource|trafficsource|referrer|referer|signupchannel|acquisitionchannel|registrationchannel|渠道|来源|平台|订单来源|来源渠道|注册渠道|获客渠道|流量来源)$/,
+    score: 4,
+  },
   { role: 'city_tier', re: /citytier|城市等级|城市级别/, score: 4 },
   { role: 'region', re: /^(customerstate|state|province|region|country|收货地址|省份|省|地区|所在地区)$/, score: 4 },
   { role: 'city', re: /^(customercity|city|城市|所在城市)$/, score: 4 },

@@ -34,7 +34,7 @@ class BehaviourStore {
     void this.main.run(req, { key: String(data.version) }).then(() => {
       if (this.main.status === 'ready' && this.target?.kind !== 'ab') this.target = null;
     });
-    void this.ab.run({ scope: req.scope, control: view.state.beh.control }, { key: String(data.version) });
+    void this.ab.run({ scope: req.scope, control: view.state.beh.control, source: view.state.beh.abSource }, { key: String(data.version) });
   }
 
   /** The member-list request of a target, on the shown result's options. */

@@ -21,8 +21,19 @@ import type {
 class LifecycleStore {
   readonly main = new Remote<LifecycleRequest, LifecycleResult>('lifecycle', (api, req, slot) => api.lifecycle(req, slot));
   readonly transitions = new Remote<TransitionsRequest, TransitionResult>('transitions', (api, req, slot) => api.transitions(req, slot));
-  /** the customer list open on the page */
-  target = $state.raw<LifeMembersTarget | null>(null);
+  /** result (`main.seq`) the open list was picked on; null: it came with the link */
+  #pickedOn: number | null = null;
+
+  /** The customer list open on the page: lives in the URL state (`dd`), so a shared link reopens it. */
+  get target(): LifeMembersTarget | null {
+    const d = view.state.drill;
+    // a plain copy: the list's request crosses the worker boundary (a state proxy cannot be cloned)
+    return d && d.kind !== 'migration' ? $state.snapshot(d) : null;
+  }
+  set target(t: LifeMembersTarget | null) {
+    view.state.drill = t;
+    this.#pickedOn = t ? this.main.seq : null;
+  }
   /** dates the user picked for the transition matrix */
   trDates = $state.raw<{ date1: string; date2: string } | null>(null);
 
@@ -53,7 +64,11 @@ class LifecycleStore {
       // a new result: re-dated matrices, cohort and period lists of the old one no longer apply
       if (this.main.status === 'ready') {
         this.transitions.reset();
-        if (this.target?.kind === 'cohort' || this.target?.kind === 'period') this.target = null;
+        // (a list that came with the link belongs to this first result: it stays open)
+        const k = this.target?.kind;
+        const stale = k === 'cohort' || k === 'period' || k === 'flow' || k === 'repurchase' || k === 'gap';
+        if (stale && this.#pickedOn !== null && this.#pickedOn !== this.main.seq) this.target = null;
+        else if (this.target && this.#pickedOn === null) this.#pickedOn = this.main.seq;
       }
     });
   }

@@ -38,7 +38,10 @@ class SegmentsStore {
   /** What the breakdown request holds: only what changes the numbers. */
   request(): SegmentsRequest {
     const s = view.state;
-    return { scope: view.scope, model: s.model, params: $state.snapshot(s.params), crosstab: s.crosstab };
+    const req: SegmentsRequest = { scope: view.scope, model: s.model, params: $state.snapshot(s.params), crosstab: s.crosstab };
+    // the Custom model as the other side carries the saved segments (it has no defaults of its own)
+    if (s.crosstab === 'custom') req.crosstabCustom = $state.snapshot(s.custom);
+    return req;
   }
 
   /** Re-ask when the request or the data changed (the same request is not asked twice). */

@@ -12,6 +12,8 @@ import { isIsoDate } from '../lib/dates';
 import { BEH_DEFAULTS, BehStateSchema, type BehState } from '../analysis/behaviour/options';
 import { isCurrencyCode } from '../lib/format';
 import { parseSavedSegments, type SavedSegment } from '../analysis/custom/rule';
+import { parseDrill, serializeDrill, type Drill } from './drill';
+import { parseNamedFilters, type NamedFilter } from '../analysis/named-filter';
 
 export { LIFE_DEFAULTS, type LifeState, BEH_DEFAULTS, type BehState };
 
@@ -75,6 +77,10 @@ export interface ViewState {
   custom: SavedSegment[];
   /** the customer whose profile is open (the profile page) */
   customer: string | null;
+  /** the open drill-down of a lifecycle chart or the migration matrix (`dd`) */
+  drill: Drill | null;
+  /** scope filters on named attributes of the customers file (`fa`) */
+  namedFilters: NamedFilter[];
 }
 
 export function defaultState(): ViewState {
@@ -98,6 +104,8 @@ export function defaultState(): ViewState {
     ds: null,
     custom: [],
     customer: null,
+    drill: null,
+    namedFilters: [],
   };
 }
 
@@ -225,9 +233,30 @@ function parseFilters(text: string, warnings: LinkWarning[]): AttributeFilter[] 
 }
 
 const KNOWN = Object.fromEntries(
-  ['v', 'p', 'lang', 'asof', 'from', 'mig', 'f', 'm', 'mp', 'seg', 'cell', 'x', 'xm', 'life', 'val', 'beh', 'cur', 'ds', 'cs', 'cust'].map(
-    (k) => [k, true],
-  ),
+  [
+    'v',
+    'p',
+    'lang',
+    'asof',
+    'from',
+    'mig',
+    'f',
+    'm',
+    'mp',
+    'seg',
+    'cell',
+    'x',
+    'xm',
+    'life',
+    'val',
+    'beh',
+    'cur',
+    'ds',
+    'cs',
+    'cust',
+    'dd',
+    'fa',
+  ].map((k) => [k, true]),
 );
 
 /** Parse a location hash (with or without `#`). Never throws. */
@@ -292,6 +321,18 @@ export function parseState(hash: string): ParseResult {
   if (cust !== null) {
     if (v.is(Short, cust)) state.customer = cust;
     else warnings.push({ key: 'link.customer' });
+  }
+  const fa = get('fa');
+  if (fa !== null) {
+    const r = parseNamedFilters(parseJson(fa));
+    if (r) state.namedFilters = r;
+    else warnings.push({ key: 'link.named_filters' });
+  }
+  const dd = get('dd');
+  if (dd !== null) {
+    const r = parseDrill(dd);
+    if (r.ok) state.drill = r.drill;
+    else warnings.push({ key: 'link.drill' });
   }
   const mp = get('mp');
   const mpValue = mp === null ? undefined : parseJson(mp);
@@ -397,6 +438,8 @@ export function serializeState(s: ViewState): string {
   if (s.ds) q.set('ds', JSON.stringify(s.ds));
   if (s.custom.length) q.set('cs', JSON.stringify(s.custom));
   if (s.customer !== null) q.set('cust', s.customer);
+  if (s.drill !== null) q.set('dd', serializeDrill(s.drill));
+  if (s.namedFilters.length) q.set('fa', JSON.stringify(s.namedFilters));
   return q.toString();
 }
 

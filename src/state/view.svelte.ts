@@ -22,6 +22,8 @@ class ViewStore {
       asOf: this.state.asOf ?? data.overview?.defaultAsOf ?? todayIso(),
       from: this.state.from,
       filters: $state.snapshot(this.state.filters) as Scope['filters'],
+      // only when set, so a scope without them stays the same object shape (cache keys)
+      ...(this.state.namedFilters.length ? { named: $state.snapshot(this.state.namedFilters) as Scope['named'] } : {}),
     };
   }
 

@@ -41,6 +41,19 @@ async function tile(page: Page, metric: string): Promise<string> {
 }
 const num = (s: string) => Number(s.replace(/[^0-9.]/g, ''));
 
+/** view → cart → purchase, 7 days, by customer, no breakdown. */
+const FUNNEL_3 = {
+  steps: [
+    { type: 'view', category: null, product: null },
+    { type: 'cart', category: null, product: null },
+    { type: 'purchase', category: null, product: null },
+  ],
+  windowMinutes: 10080,
+  order: 'ordered',
+  unit: 'customers',
+  breakdown: 'none',
+};
+
 describe('behaviour page on the demo data', () => {
   let s: Session;
   beforeAll(async () => {
@@ -67,13 +80,9 @@ describe('behaviour page on the demo data', () => {
 
   it('the funnel by channel shows the mini_program drop at the cart step (476 → 360 → 180)', async () => {
     const { page } = s;
-    // the acquisition channel is the customers file's signup_channel: map it (the guess leaves it unused)
+    // the acquisition channel is the customers file's signup_channel: the guess maps it as the channel
     await page.getByTestId('nav-data').click();
-    await page.locator('[data-testid=col-role][data-column=signup_channel]').selectOption('channel');
-    await page.getByTestId('apply').click();
-    // the rebuild runs while the Apply button is disabled
-    await page.waitForTimeout(100);
-    await page.waitForFunction(() => !document.querySelector('[data-testid=apply]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
+    await expect(page.locator('[data-testid=col-role][data-column=signup_channel]').inputValue()).resolves.toBe('channel');
     await openBehaviour(page, {
       funnel: {
         breakdown: 'channel',
@@ -93,7 +102,14 @@ describe('behaviour page on the demo data', () => {
     const app = (await page.getByTestId('funnel-breakdown-table').locator('tr', { hasText: /^app/ }).locator('td').allInnerTexts())
       .slice(1, 4)
       .map(num);
-    expect(app).toEqual([548, 397, 346]);
+    expect(app).toEqual([591, 434, 370]);
+  });
+
+  it('the exact-order funnel: 2,039 → 1,792 → 1,125 (test/fixtures/behaviour/strict_funnel_check.py)', async () => {
+    const { page } = s;
+    await openBehaviour(page, { funnel: { ...FUNNEL_3, order: 'strict' } });
+    expect(await funnelCounts(page)).toEqual([2039, 1792, 1125]);
+    await expect(page.getByTestId('funnel-order').inputValue()).resolves.toBe('strict');
   });
 
   it('a drop-off opens its customers (members table and CSV)', async () => {
@@ -122,15 +138,20 @@ describe('behaviour page on the demo data', () => {
     await expect(page.getByTestId('ab-revenue').innerText()).resolves.toMatch(/p = 0\.99/);
   });
 
-  it('channels: social customers retain worse (26.9 % after 90 days vs 44.7 % for app); paths and sequences drawn', async () => {
+  it('channels: app customers retain better (62.9 % back within 90 days, 67.7 % after), social worse (26.9 %); paths and sequences drawn', async () => {
     const { page } = s;
     // figures: test/fixtures/behaviour/demo_channels_check.py
     const row = (ch: string) => page.getByTestId('channel-retention').locator(`tr[data-channel=${ch}] td`);
     await expect(row('social').nth(1).innerText()).resolves.toBe('335');
     await expect(row('social').nth(3).innerText()).resolves.toBe('26.9 %');
-    await expect(row('app').nth(1).innerText()).resolves.toBe('628');
-    // 281 / 628 = 0.44745
-    await expect(row('app').nth(3).innerText()).resolves.toBe('44.7 %');
+    // README item 10: 644 app buyers, 405 back within 90 days (0.6289), 436 after (0.6770)
+    await expect(row('app').nth(1).innerText()).resolves.toBe('644');
+    await expect(row('app').nth(2).innerText()).resolves.toBe('62.9 %');
+    await expect(row('app').nth(3).innerText()).resolves.toBe('67.7 %');
+    await expect(row('web').nth(2).innerText()).resolves.toBe('10.7 %');
+    // no source column on the demo's events: first / last touch are the first order's channel, said so
+    await expect(page.getByTestId('touch-source').getAttribute('data-events')).resolves.toBe('0');
+    await expect(page.getByTestId('touch-source').innerText()).resolves.toContain('no source column');
     await expect(row('social').nth(2).innerText()).resolves.toBe('56.4 %');
     await page.getByTestId('paths-chart').locator('svg').first().waitFor();
     expect(await page.getByTestId('paths-top').locator('tbody tr').count()).toBeGreaterThan(3);
@@ -214,6 +235,9 @@ describe('behaviour page without usable events', () => {
     await openBehaviour(page);
     await expect(page.locator('[data-testid=beh-issue][data-code=no-events]').innerText()).resolves.toContain('No event file');
     await expect(page.getByTestId('funnel-chart').count()).resolves.toBe(0);
+    // no channel column on the orders: a sentence says where to map one, and no touch table
+    await expect(page.locator('[data-testid=channels-issue][data-code=no-channel]').count()).resolves.toBe(1);
+    await expect(page.getByTestId('channel-touch').count()).resolves.toBe(0);
   });
 
   it('only purchase events: a sentence, and the funnel says nobody viewed', async () => {
@@ -224,5 +248,87 @@ describe('behaviour page without usable events', () => {
     await expect(page.locator('[data-testid=beh-issue][data-code=only-purchase]').count()).resolves.toBe(1);
     await expect(page.getByTestId('funnel-empty').count()).resolves.toBe(1);
     expect(await errorsShown(page)).toEqual([]);
+  });
+});
+
+/*
+ * Experiment groups from three files and event sources (issue 13 §4, §6), all worked by hand:
+ * customers.csv: c1…c40 `control`, c41…c45 `test` (too small for a test: 5 < 30);
+ * events.csv: c1…c60 in `only`, c60 also in `solo` (left out: one group remains, 1 excluded); event
+ *   types `poke` / `nudge` that no vocabulary knows (no type mapped: a sentence); utm_source `google`
+ *   at 09:00 for everyone and `newsletter` at 09:30 for even ids, before their 10:00 order;
+ * orders.csv: one order each, `variant` v0…v24 (25 values: too many for an experiment).
+ * First touch: google 60; last touch: google 30, newsletter 30; all 60 from event sources.
+ */
+describe('behaviour page: experiment sources, event sources and unusable experiment columns', () => {
+  let s: Session;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-beh-src-'));
+    const ids = Array.from({ length: 60 }, (_, i) => i + 1);
+    const ev = ['user_id,event_time,event_type,utm_source,ab_group'];
+    for (const i of ids) {
+      ev.push(`c${i},2024-03-01 09:00:00,poke,google,only`);
+      if (i % 2 === 0) ev.push(`c${i},2024-03-01 09:30:00,nudge,newsletter,only`);
+    }
+    ev.push('c60,2024-03-01 09:45:00,poke,,solo');
+    writeFileSync(join(dir, 'events.csv'), ev.join('\n') + '\n');
+    const od = ['order_id,customer_id,order_date,amount,channel,variant'];
+    for (const i of ids) od.push(`o${i},c${i},2024-03-01 10:00:00,${10 + i},web,v${i % 25}`);
+    writeFileSync(join(dir, 'orders.csv'), od.join('\n') + '\n');
+    const cu = ['customer_id,gender,experiment'];
+    for (const i of ids.slice(0, 45)) cu.push(`c${i},${i % 2 ? 'female' : 'male'},${i <= 40 ? 'control' : 'test'}`);
+    writeFileSync(join(dir, 'customers.csv'), cu.join('\n') + '\n');
+    s = await openApp(OPEN);
+    await loadFiles(s, [join(dir, 'orders.csv'), join(dir, 'events.csv'), join(dir, 'customers.csv')]);
+    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    await openBehaviour(s.page);
+  });
+  afterAll(async () => s?.close());
+
+  it('no event type mapped: a sentence, never an empty funnel', async () => {
+    const { page } = s;
+    await expect(page.locator('[data-testid=beh-issue][data-code=no-types]').count()).resolves.toBe(1);
+    await expect(page.getByTestId('funnel-chart').count()).resolves.toBe(0);
+    expect(await errorsShown(page)).toEqual([]);
+  });
+
+  it('first and last touch come from the events’ utm_source', async () => {
+    const { page } = s;
+    await expect(page.getByTestId('touch-source').getAttribute('data-events')).resolves.toBe('60');
+    const cell = (ch: string, k: string) =>
+      page.locator(`[data-testid=channel-touch] tr[data-channel=${ch}] td[data-touch=${k}]`).innerText();
+    await expect(cell('google', 'first')).resolves.toBe('60');
+    await expect(cell('google', 'last')).resolves.toBe('30');
+    await expect(cell('newsletter', 'last')).resolves.toBe('30');
+    await page.locator('[data-testid=channel-touch] tr[data-channel=newsletter] td[data-touch=last] button').click();
+    const members = page.getByTestId('beh-members');
+    await members.locator('tbody tr').first().waitFor({ timeout: 60_000 });
+    await expect(members.innerText()).resolves.toContain('Last touch newsletter');
+    // the buyers of a last touch, with both touches and where they came from
+    await expect(members.locator('tbody tr').count()).resolves.toBe(30);
+    await expect(members.innerText()).resolves.toContain('event source');
+    await page.getByTestId('beh-members-close').click();
+  });
+
+  it('groups from each file, picked on the page and kept in the link: too small, one group (1 left out), too many', async () => {
+    const { page } = s;
+    const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 200 });
+    const source = page.getByTestId('ab-source');
+    expect(await source.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
+      'customers',
+      'events',
+      'orders',
+    ]);
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=too-small]').count()).toBe(1);
+    await source.selectOption('events');
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=one-group]').count()).toBe(1);
+    await expect(page.getByTestId('ab-excluded').getAttribute('data-n')).resolves.toBe('1');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('"abSource":"events"');
+    await source.selectOption('orders');
+    await poll(() => page.locator('[data-testid=ab-issue][data-code=too-many]').count()).toBe(1);
+    await expect(page.getByTestId('ab-from-orders').count()).resolves.toBe(1);
+    await expect(page.getByTestId('ab-excluded').count()).resolves.toBe(0);
+    expect(await errorsShown(page)).toEqual([]);
+    expect(await page.getByTestId('behaviour-page').innerText()).not.toMatch(/NaN|undefined/);
   });
 });

@@ -177,3 +177,84 @@ describe.each([
     expect(rows.slice(1).map((r) => r.median_secs)).toEqual([...medians]);
   });
 });
+
+/*
+ * Exact ("strict") order, view → cart → purchase, worked by hand:
+ * G: view, fav, cart, purchase (a minute apart)     → 1 (the fav breaks the chain)
+ * H: view, cart, view, cart, purchase               → 3 (the second view starts the full chain, at 10:02)
+ * I: view, cart, then purchase two days later       → 2 with a 1-day window, 3 with 7 days
+ * J: view, cart, click, purchase                    → 2
+ * K: cart, purchase                                 → never enters
+ * L: purchase, cart, view written at the same second → 3 (same moment: in step order)
+ * Ordered mode for comparison (1 day): G 3, H 3, I 2, J 3, L 3 → 5 → 5 → 4.
+ */
+describe('funnel in exact order (hand-worked)', () => {
+  let c: DuckDBConnection;
+  beforeAll(async () => {
+    c = await openDb();
+    const ev = (customer_id: string, ts: string, event_type: string): EventFixture => ({ customer_id, ts: `2024-01-10 ${ts}`, event_type });
+    await load(c, {
+      events: [
+        ev('G', '10:00:00', 'view'),
+        ev('G', '10:01:00', 'fav'),
+        ev('G', '10:02:00', 'cart'),
+        ev('G', '10:03:00', 'purchase'),
+        ev('H', '10:00:00', 'view'),
+        ev('H', '10:01:00', 'cart'),
+        ev('H', '10:02:00', 'view'),
+        ev('H', '10:03:00', 'cart'),
+        ev('H', '10:04:00', 'purchase'),
+        ev('I', '09:00:00', 'view'),
+        ev('I', '09:05:00', 'cart'),
+        { customer_id: 'I', ts: '2024-01-12 09:00:00', event_type: 'purchase' },
+        ev('J', '10:00:00', 'view'),
+        ev('J', '10:01:00', 'cart'),
+        ev('J', '10:02:00', 'click'),
+        ev('J', '10:03:00', 'purchase'),
+        ev('K', '10:00:00', 'cart'),
+        ev('K', '10:01:00', 'purchase'),
+        ev('L', '10:00:00', 'purchase'),
+        ev('L', '10:00:00', 'cart'),
+        ev('L', '10:00:00', 'view'),
+      ],
+    });
+  });
+  const day = 24 * 60;
+  it('1-day window: 5 → 4 → 2 (ordered mode: 5 → 5 → 4); H timed from its second view', async () => {
+    expect((await steps({ order: 'strict', windowMinutes: day }, c)).map((r) => r.entities)).toEqual([5, 4, 2]);
+    expect((await steps({ order: 'ordered', windowMinutes: day }, c)).map((r) => r.entities)).toEqual([5, 5, 4]);
+    // step 2 times: H 60 s (10:02 → 10:03), I 300 s, J 60 s, L 0 s → median 60; step 3: H 60 s, L 0 s → 30
+    expect((await steps({ order: 'strict', windowMinutes: day }, c)).map((r) => r.median_secs)).toEqual([null, 60, 30]);
+  });
+  it('7-day window: I completes (5 → 4 → 3); by sessions I’s purchase is another visit (5 → 4 → 2)', async () => {
+    expect((await steps({ order: 'strict' }, c)).map((r) => r.entities)).toEqual([5, 4, 3]);
+    expect((await steps({ order: 'strict', unit: 'sessions' }, c)).map((r) => r.entities)).toEqual([5, 4, 2]);
+  });
+  it('drop-off lists: G leaves before step 2; I and J before step 3', async () => {
+    const p = checkFunnel({ ...FUNNEL_DEFAULTS, order: 'strict', windowMinutes: day });
+    const ids = async (step: number) =>
+      (await query(c, funnelMembers(SCOPE, p, { step, kind: 'dropped', breakdown: null }))).map((r) => r.customer_id).sort();
+    expect(await ids(2)).toEqual(['G']);
+    expect(await ids(3)).toEqual(['I', 'J']);
+  });
+});
+
+/*
+ * Real logs in exact order (view → cart → purchase, customers, 7 days). Expected figures from
+ * test/fixtures/behaviour/strict_funnel_check.py (Python csv module, no DuckDB):
+ *   userbehavior strict funnel [813, 590, 39] median secs [196.5, 481.0]
+ *   rees46       strict funnel [4505, 111, 48] median secs [32.0, 74.0]
+ *   mobile       strict funnel [34, 13, 3]     median secs [0.0, 0.0]
+ */
+describe.each([
+  ['userBehavior', [813, 590, 39], [196.5, 481]],
+  ['rees46', [4505, 111, 48], [32, 74]],
+  ['mobile', [34, 13, 3], [0, 0]],
+] as const)('exact-order funnel on the real %s log', (k, expected, medians) => {
+  it.skipIf(!hasLog(k))(`view → cart → purchase in exact order: ${expected.join(' → ')}`, async () => {
+    const { conn: c } = await buildLog(k);
+    const rows = await query(c, funnelSteps(ALL, { ...FUNNEL_DEFAULTS, order: 'strict' }));
+    expect(rows.map((r) => r.entities)).toEqual([...expected]);
+    expect(rows.slice(1).map((r) => r.median_secs)).toEqual([...medians]);
+  });
+});

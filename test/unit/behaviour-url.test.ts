@@ -20,6 +20,7 @@ describe('beh= in the URL', () => {
     };
     s.beh.split = 'gender';
     s.beh.control = 'A';
+    s.beh.abSource = 'events';
     const back = parseState(serializeState(s));
     expect(back.warnings).toEqual([]);
     expect(back.state).toEqual(s);
@@ -38,11 +39,20 @@ describe('beh= in the URL', () => {
     ['unknown split', { split: 'planet' }],
     ['unknown model', { splitModel: 'nope' }],
     ['p0 of 1', { p0: 1 }],
+    ['unknown experiment source', { abSource: 'sessions' }],
   ])('refuses %s and keeps the defaults', (_, bad) => {
     const { state, warnings } = parseState(`v=1&p=behaviour&beh=${encodeURIComponent(JSON.stringify(bad))}`);
     expect(state.beh).toEqual(BEH_DEFAULTS);
     expect(state.page).toBe('behaviour');
     expect(warnings).toEqual([{ key: 'link.beh_invalid' }]);
+  });
+  it('keeps the exact-order funnel mode', () => {
+    const s = defaultState();
+    s.page = 'behaviour';
+    s.beh.funnel.order = 'strict';
+    const back = parseState(serializeState(s));
+    expect(back.warnings).toEqual([]);
+    expect(back.state.beh.funnel.order).toBe('strict');
   });
   it('malformed JSON and unknown keys are named', () => {
     expect(parseState('v=1&beh=%7Bnope').warnings).toEqual([{ key: 'link.beh_invalid' }]);

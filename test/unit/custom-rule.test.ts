@@ -19,7 +19,7 @@ import { MODELS } from '../../src/analysis/segmentation';
 import { ruleCount, ruleExpr, matching, type RuleEnv } from '../../src/analysis/custom/compile';
 import { assignmentOf, type CustomParams } from '../../src/analysis/custom/model';
 import { breakdown } from '../../src/analysis/breakdown';
-import { crosstab } from '../../src/analysis/crosstab';
+import { crosstab, crosstabMembers } from '../../src/analysis/crosstab';
 import { members } from '../../src/analysis/members';
 import { referencedAttributes, type Condition, type Rule } from '../../src/analysis/custom/rule';
 import type { ModelContext } from '../../src/analysis/types';
@@ -223,6 +223,25 @@ describe('the Custom model', () => {
     expect(rows.map((r) => `${r.a}×${r.b}:${r.customers}`)).toEqual(['c1×mid:1', 'c2×high:1', 'c2×low:1', 'c2×mid:1']);
     const page = await query(db, members(MODELS.custom, params, ctx, { segment: 'c2', sort: 'revenue', desc: true, limit: 10, offset: 0 }));
     expect(page.map((r) => r.customer_id)).toEqual(['b', 'a', 'd']);
+  });
+
+  it('is the second side of a cross-tab: a row counts a customer in each custom column it matches', async () => {
+    const rows = await query(db, crosstab(MODELS.spend, MODELS.spend.defaults, { model: MODELS.custom, params }, ctx));
+    // spend tiers as in the test above: a mid, b high, d low; c1 = {a}, c2 = {a, b, d}
+    expect(rows.map((r) => `${r.a}×${r.b}:${r.customers}`)).toEqual(['high×c2:1', 'low×c2:1', 'mid×c1:1', 'mid×c2:1']);
+    // customer a is in both mid cells: the mid row's cells sum to 2 for one customer
+    const members = await query(
+      db,
+      crosstabMembers(
+        MODELS.spend,
+        MODELS.spend.defaults,
+        { model: MODELS.custom, params },
+        ctx,
+        { a: 'mid', b: 'c1' },
+        { limit: 10, offset: 0 },
+      ),
+    );
+    expect(members.map((r) => r.customer_id)).toEqual(['a']);
   });
 
   it('cross-tabs against a named attribute of the customers file (no value → unknown)', async () => {

@@ -183,6 +183,26 @@ describe('demo dataset (public/demo, figures in its README)', () => {
     expect(others?.kept as number).toBeGreaterThan(0.4); // README: 48.3 %
   });
 
+  it('plants a loyal channel: app buyers come back (90-day repurchase 62.9 % against 10.7–23.2 % outside social)', async () => {
+    // README item 10; the same figures from test/fixtures/behaviour/demo_channels_check.py (Python csv)
+    const rows = await query(
+      db,
+      `WITH k AS (SELECT DISTINCT customer_id, order_id, order_time, channel FROM o WHERE status = 'completed'),
+      f AS (SELECT customer_id, min(order_time) AS first_ts, arg_min(channel, (order_time, order_id)) AS ch FROM k GROUP BY 1),
+      r AS (SELECT f.ch, bool_or(k.order_time > f.first_ts AND k.order_time <= f.first_ts + INTERVAL 90 DAY) AS rep,
+          bool_or(k.order_time > f.first_ts + INTERVAL 90 DAY) AS ret
+        FROM f JOIN k USING (customer_id) WHERE f.first_ts < TIMESTAMP '2025-10-03' GROUP BY f.customer_id, f.ch)
+      SELECT ch, count(*) AS n, round(avg(rep::INT), 4) AS rep, round(avg(ret::INT), 4) AS ret FROM r GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { ch: 'app', n: 644, rep: 0.6289, ret: 0.677 },
+      { ch: 'marketplace', n: 381, rep: 0.1496, ret: 0.2808 },
+      { ch: 'mini_program', n: 383, rep: 0.2324, ret: 0.4021 },
+      { ch: 'social', n: 335, rep: 0.5642, ret: 0.2687 },
+      { ch: 'web', n: 448, rep: 0.1071, ret: 0.2746 },
+    ]);
+  });
+
   it('has a channel that browses and carts but rarely buys (mini_program)', async () => {
     const rows = await query(
       db,

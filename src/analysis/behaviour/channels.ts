@@ -1,12 +1,12 @@
 /**
- * Channels from the orders' channel column (docs/metrics.md, Behaviour → Channels): customers,
- * orders and revenue per channel and period; each customer's acquisition channel (the channel of
- * their first kept order: first touch; the last order before it is the same order, so last touch of
- * the first purchase is that channel too when only orders carry channels); new customers per channel
- * and period; 90-day repurchase and retention by acquisition channel.
+ * Channels (docs/metrics.md, Behaviour → Channels): customers, orders and revenue per order channel
+ * and period; each customer's acquisition channel (the channel of their first kept order); new
+ * customers per channel and period; 90-day repurchase and retention by acquisition channel; and the
+ * first and last touch of the first purchase from the events' source column, falling back to the
+ * first order's channel.
  */
 import { sql, num, type Sql } from '../../lib/sql';
-import { scopedOrders, type Scope } from '../scope';
+import { scopedEvents, scopedOrders, type Scope } from '../scope';
 
 export type ChannelPeriod = 'week' | 'month';
 /** Days after the first order for repurchase and retention. */
@@ -56,4 +56,50 @@ export function channelRetention(scope: Scope): Sql {
 export function channelMembers(scope: Scope, channel: string): Sql {
   return sql`SELECT customer_id, channel, strftime(first_ts, '%Y-%m-%d %H:%M:%S') AS first_order FROM (${firsts(scope)})
     WHERE channel = ${channel} ORDER BY first_ts DESC, customer_id`;
+}
+
+/** Which touch of the first purchase: the source of the first or of the last event up to it. */
+export type Touch = 'first' | 'last';
+
+/**
+ * Per buyer: the first purchase (first kept order in the window), the source of their first and
+ * last event with a source at or before it (ties in time: the smallest source name first, the
+ * largest last), each falling back to the first order's channel; `from_events` tells which.
+ */
+function touches(scope: Scope): Sql {
+  return sql`WITH f AS (${firsts(scope)}),
+    e AS (SELECT customer_id, ts, channel FROM (${scopedEvents(scope)}) WHERE channel IS NOT NULL)
+    SELECT f.customer_id, f.first_ts, f.channel AS order_channel,
+      coalesce(arg_min(e.channel, (e.ts, e.channel)), f.channel) AS first_touch,
+      coalesce(arg_max(e.channel, (e.ts, e.channel)), f.channel) AS last_touch,
+      count(e.ts) > 0 AS from_events
+    FROM f LEFT JOIN e ON e.customer_id = f.customer_id AND e.ts <= f.first_ts
+    GROUP BY f.customer_id, f.first_ts, f.channel`;
+}
+
+/**
+ * Buyers per channel by first touch and by last touch of their first purchase, with how many of
+ * each came from event sources (the rest use the first order's channel). Largest first-touch first.
+ */
+export function touchSummary(scope: Scope): Sql {
+  return sql`WITH t AS (${touches(scope)}),
+    u AS (SELECT first_touch AS channel, 'first' AS k, from_events FROM t
+      UNION ALL SELECT last_touch, 'last', from_events FROM t)
+    SELECT channel, count(*) FILTER (WHERE k = 'first') AS first_touch, count(*) FILTER (WHERE k = 'last') AS last_touch,
+      count(*) FILTER (WHERE k = 'first' AND from_events) AS first_from_events,
+      count(*) FILTER (WHERE k = 'last' AND from_events) AS last_from_events
+    FROM u GROUP BY channel ORDER BY first_touch DESC, channel`;
+}
+
+/** Buyers whose first (or last) touch is `channel`, with both touches and where they came from (newest first). */
+export function touchMembers(scope: Scope, channel: string, touch: Touch): Sql {
+  const col = touch === 'first' ? sql`first_touch` : sql`last_touch`;
+  return sql`SELECT customer_id, first_touch, last_touch, order_channel AS channel, from_events,
+      strftime(first_ts, '%Y-%m-%d %H:%M:%S') AS first_order
+    FROM (${touches(scope)}) WHERE ${col} = ${channel} ORDER BY first_ts DESC, customer_id`;
+}
+
+/** True when some event carries a source (the events file has a mapped channel column). */
+export function eventSourcesSql(): Sql {
+  return sql`SELECT EXISTS (SELECT 1 FROM events WHERE channel IS NOT NULL) AS has`;
 }

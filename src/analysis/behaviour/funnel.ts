@@ -6,6 +6,10 @@
  *   both steps match the same events) and within the window; events between steps do not matter;
  * - `any` order: the window starts at the entity's first event matching any step, and a step counts
  *   when a matching event falls inside it; step k is reached when steps 1…k all are;
+ * - `strict` (exact) order, PostHog's "strict order": step k must be the entity's very next event
+ *   after step k−1 (any other event in between breaks the chain), within the window; every step-1
+ *   event is a possible start and the entity counts at the furthest step a start reaches (the
+ *   earliest such start gives the times);
  * - each entity counts once; conversion is reached(k) ÷ reached(k−1), overall reached(k) ÷ reached(1).
  * The options schema is shared by the URL parser and the worker (one set of limits).
  */
@@ -39,7 +43,7 @@ export type FunnelStep = v.InferOutput<typeof FunnelStepSchema>;
 export const FunnelSchema = v.object({
   steps: v.pipe(v.array(FunnelStepSchema), v.minLength(2), v.maxLength(MAX_STEPS)),
   windowMinutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_WINDOW_MINUTES)),
-  order: v.picklist(['ordered', 'any']),
+  order: v.picklist(['ordered', 'any', 'strict']),
   unit: v.picklist(['customers', 'sessions']),
   breakdown: v.picklist(FUNNEL_BREAKDOWNS),
 });
@@ -99,11 +103,15 @@ export function funnelEntities(scope: Scope, p: FunnelParams): Sql {
   const src = p.unit === 'sessions' ? sessionised(scope) : scopedEvents(scope);
   const ent = p.unit === 'sessions' ? raw('sid') : raw('customer_id');
   const w = sql`to_minutes(${num(p.windowMinutes)})`;
-  const ctes: Sql[] = [
-    sql`e AS (SELECT ${ent} AS ent, customer_id, ts, event_type, category, product_id FROM (${src}) WHERE event_type IN (${types}))`,
-  ];
+  // exact order needs every event (anything in between breaks a chain); the others only the steps'
+  const ctes: Sql[] =
+    p.order === 'strict'
+      ? []
+      : [sql`e AS (SELECT ${ent} AS ent, customer_id, ts, event_type, category, product_id FROM (${src}) WHERE event_type IN (${types}))`];
   const t = (k: number) => raw(`t${k}`);
-  if (p.order === 'ordered') {
+  if (p.order === 'strict') {
+    ctes.push(...strictChain(src, ent, p, w));
+  } else if (p.order === 'ordered') {
     ctes.push(
       sql`s1 AS (SELECT e.ent, any_value(e.customer_id) AS cust, min(e.ts) AS t1 FROM e WHERE ${matches(p.steps[0]!)} GROUP BY e.ent)`,
     );
@@ -142,6 +150,40 @@ export function funnelEntities(scope: Scope, p: FunnelParams): Sql {
     SELECT f.*, ${reached} AS reached, ${breakdownExpr(p.breakdown)} AS bd
     FROM s${raw(String(n))} f LEFT JOIN customers c ON c.customer_id = f.cust
     WHERE f.t1 IS NOT NULL`;
+}
+
+/**
+ * CTEs ending in `s<n>` (ent, cust, t1…tn) for the strict order: the entity's events of every type
+ * numbered in time order (same moment: events of an earlier step first, so ties count as in
+ * order), one chain per step-1 event following consecutive numbers, the furthest chain kept.
+ */
+function strictChain(src: Sql, ent: Sql, p: FunnelParams, w: Sql): Sql[] {
+  const n = p.steps.length;
+  const rank = sql`CASE ${join(
+    p.steps.map((st, i) => sql`WHEN ${matches(st)} THEN ${num(i + 1)}`),
+    ' ',
+  )} ELSE ${num(n + 1)} END`;
+  const ctes: Sql[] = [
+    sql`e0 AS (SELECT ${ent} AS ent, customer_id, ts, event_type, category, product_id FROM (${src}))`,
+    sql`e AS (SELECT e.*, row_number() OVER (PARTITION BY e.ent ORDER BY e.ts, ${rank}, e.event_type, e.category, e.product_id) AS rn FROM e0 e)`,
+    sql`c1 AS (SELECT e.ent, e.customer_id AS cust, e.rn AS r1, e.ts AS t1 FROM e WHERE ${matches(p.steps[0]!)})`,
+  ];
+  for (let k = 2; k <= n; k++) {
+    const [r, t, prev] = [raw(`r${k}`), raw(`t${k}`), raw(`r${k - 1}`)];
+    ctes.push(sql`c${raw(String(k))} AS (SELECT s.*, e.rn AS ${r}, e.ts AS ${t} FROM c${raw(String(k - 1))} s
+      LEFT JOIN e ON e.ent = s.ent AND e.rn = s.${prev} + 1 AND ${matches(p.steps[k - 1]!)} AND e.ts <= s.t1 + ${w})`);
+  }
+  const times = join(
+    Array.from({ length: n }, (_, i) => raw(`t${i + 1}`)),
+    ', ',
+  );
+  const depth = join(
+    Array.from({ length: n }, (_, i) => sql`CAST(r${raw(String(i + 1))} IS NOT NULL AS INTEGER)`),
+    ' + ',
+  );
+  ctes.push(sql`s${raw(String(n))} AS (SELECT ent, cust, ${times} FROM c${raw(String(n))}
+    QUALIFY row_number() OVER (PARTITION BY ent ORDER BY ${depth} DESC, t1, r1) = 1)`);
+  return ctes;
 }
 
 /** The breakdown groups shown on their own (of `f`): the latest entry periods, else the largest groups. */

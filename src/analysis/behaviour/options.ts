@@ -7,6 +7,7 @@ import { FunnelSchema, FUNNEL_DEFAULTS } from './funnel';
 import { MetricSplitSchema } from './metrics';
 import { PathSchema, PATH_DEFAULTS } from './paths';
 import { isModelId, type ModelId } from '../segmentation';
+import { AB_SOURCES } from './ab';
 
 const Short = v.pipe(
   v.string(),
@@ -24,6 +25,8 @@ export const BehStateSchema = v.object({
   splitModel: v.custom<ModelId>((x) => isModelId(x)),
   /** A/B: the control group, or null for the guessed one */
   control: v.nullable(Short),
+  /** A/B: the table whose experiment column gives the groups, or null for the first that has one */
+  abSource: v.nullable(v.picklist(AB_SOURCES)),
   /** sample-size calculator: baseline conversion and the absolute lift to detect */
   p0: v.pipe(v.number(), v.minValue(0.0001), v.maxValue(0.9999)),
   mde: v.pipe(v.number(), v.minValue(0.0001), v.maxValue(0.5)),
@@ -36,6 +39,7 @@ export const BEH_DEFAULTS: BehState = {
   split: 'week',
   splitModel: 'rfm11',
   control: null,
+  abSource: null,
   p0: 0.1,
   mde: 0.02,
 };

@@ -4,7 +4,7 @@
  * and the net order revenue of that day.
  */
 import { Sql, sql, num, str } from '../../lib/sql';
-import { scopedEvents, scopedOrders, type Scope } from '../scope';
+import { filtersKey, scopedEvents, scopedOrders, type Scope } from '../scope';
 
 /** What counts as "activity" for lifecycle stages. */
 export interface ActivityParams {
@@ -27,7 +27,7 @@ export interface ActivityCache {
   table: Sql;
   /** the as-of date the table was built for */
   asOf: string;
-  /** JSON of the scope filters it was built with */
+  /** `filtersKey` of the scope it was built with */
   filters: string;
 }
 
@@ -48,7 +48,7 @@ export function lookback(scope: Scope, asOf: string = scope.asOf): Scope {
  */
 export function activityDays(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
-  if (c && scope.from === null && scope.asOf <= c.asOf && JSON.stringify(scope.filters) === c.filters) {
+  if (c && scope.from === null && scope.asOf <= c.asOf && filtersKey(scope) === c.filters) {
     // same rows as recomputing: every activity day is before its scope's as-of date
     return sql`SELECT customer_id, day, active, revenue FROM ${c.table} WHERE day < CAST(${scope.asOf} AS DATE)`;
   }

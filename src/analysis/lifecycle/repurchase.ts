@@ -102,3 +102,44 @@ export function timeToSecondOrder(p: RepurchaseParams, scope: Scope): Sql {
     SELECT NULL, NULL, NULL, (SELECT count(*) FROM f WHERE second_day IS NULL)
     ORDER BY bucket NULLS LAST`;
 }
+
+/**
+ * The customers of one repurchase-rate bar (exactly the `repeaters` of `repurchaseRates` for that
+ * window, and cohort when given): eligible (first day + w < as-of) with a second activity day
+ * within w days of the first. Columns: customer_id, cohort, first_day, second_day, gap; quickest first.
+ */
+export function repurchaseMembers(
+  p: RepurchaseParams,
+  scope: Scope,
+  bar: { window: number; cohort: string | null },
+  page: { limit: number; offset: number },
+): Sql {
+  const w = days(bar.window, 'window');
+  const d = asOfDate(scope.asOf);
+  const cohort = bar.cohort === null ? sql`` : sql`AND cohort = CAST(${bar.cohort} AS DATE)`;
+  return sql`SELECT customer_id, CAST(cohort AS VARCHAR) AS cohort, first_day, second_day, gap
+    FROM (${firstSecond(p, scope)}) f
+    WHERE first_day + ${w} < ${d} AND gap <= ${w} ${cohort}
+    ORDER BY gap, customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
+}
+
+/**
+ * The customers of one bar of `timeToSecondOrder`: bucket i (gap in (edge[i−1], edge[i]], the
+ * last bucket open), or `null` for customers without a second activity day yet. Columns:
+ * customer_id, first_day, second_day, gap; quickest first.
+ */
+export function gapMembers(p: RepurchaseParams, scope: Scope, bucket: number | null, page: { limit: number; offset: number }): Sql {
+  const edges = checkAscending(p.buckets, 'buckets');
+  if (bucket !== null && (!Number.isInteger(bucket) || bucket < 0 || bucket > edges.length))
+    throw new Error(`invalid bucket: ${String(bucket)}`);
+  const lo = bucket === null || bucket === 0 ? sql`0` : (edges[bucket - 1] as Sql);
+  const hi = bucket === null ? undefined : edges[bucket];
+  const cond =
+    bucket === null
+      ? sql`second_day IS NULL`
+      : hi === undefined
+        ? sql`second_day IS NOT NULL AND gap > ${lo}`
+        : sql`second_day IS NOT NULL AND gap > ${lo} AND gap <= ${hi}`;
+  return sql`SELECT customer_id, first_day, second_day, gap FROM (${firstSecond(p, scope)}) f WHERE ${cond}
+    ORDER BY gap NULLS LAST, customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
+}

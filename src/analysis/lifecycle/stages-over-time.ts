@@ -4,7 +4,7 @@
  * Definitions in docs/metrics.md (Lifecycle and retention).
  */
 import { Sql, sql, raw } from '../../lib/sql';
-import type { Scope } from '../scope';
+import { assertDate, type Scope } from '../scope';
 import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit, type WeekStart } from './activity';
 import { checkThresholds, STAGE_DEFAULTS, type StageParams } from './stage';
 
@@ -39,22 +39,8 @@ export interface FlowParams extends StageParams {
 
 export const FLOW_DEFAULTS: FlowParams = { ...STAGE_DEFAULTS, unit: 'month' };
 
-/**
- * One row per (period, flow) for every period overlapping the window (from the period of the
- * scope's `from`, or of the first activity when `from` is null, to the period containing the day
- * before the as-of date), zeros included, in `FLOWS` order. Columns: period DATE (start),
- * period_end DATE (exclusive), complete BOOLEAN (period_end ≤ as-of), stage (a `FlowKey`),
- * sign (+1 / −1), customers, revenue.
- *
- * Positive flows count customers active in the period: new (first activity in this period),
- * returning (also active in the previous period), reactivated (otherwise); revenue = their net
- * revenue in the period. Negative flows count transitions happening in the period: newly dormant
- * on day last + A and newly churned on day last + B − 1 (the day after which the stage rule
- * applies), when no activity came in between; revenue = the customer's net revenue in the 365
- * days up to and including that last activity day (revenue lost). A customer is counted at most
- * once per flow and period. History before the window is read so the first period is right.
- */
-export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
+/** The CTEs (`periods`, `flows`: one row per customer, period and flow) that `stagesOverTime` counts and `flowMembers` lists. */
+function flowsWith(p: FlowParams, scope: Scope): Sql {
   checkThresholds(p);
   const A = days(p.activeDays, 'active days');
   const B = days(p.churnDays, 'churn days');
@@ -62,7 +48,6 @@ export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
   return sql`WITH act AS (${activityDays(p, lookback(scope))}),
     firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
     periods AS (
@@ -97,10 +82,47 @@ export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
       SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
       FROM lapses GROUP BY customer_id, period, stage
     ),
-    flows AS (SELECT customer_id, period, stage, revenue FROM pos UNION ALL SELECT customer_id, period, stage, revenue FROM neg)
+    flows AS (SELECT customer_id, period, stage, revenue FROM pos UNION ALL SELECT customer_id, period, stage, revenue FROM neg)`;
+}
+
+/**
+ * One row per (period, flow) for every period overlapping the window (from the period of the
+ * scope's `from`, or of the first activity when `from` is null, to the period containing the day
+ * before the as-of date), zeros included, in `FLOWS` order. Columns: period DATE (start),
+ * period_end DATE (exclusive), complete BOOLEAN (period_end ≤ as-of), stage (a `FlowKey`),
+ * sign (+1 / −1), customers, revenue.
+ *
+ * Positive flows count customers active in the period: new (first activity in this period),
+ * returning (also active in the previous period), reactivated (otherwise); revenue = their net
+ * revenue in the period. Negative flows count transitions happening in the period: newly dormant
+ * on day last + A and newly churned on day last + B − 1 (the day after which the stage rule
+ * applies), when no activity came in between; revenue = the customer's net revenue in the 365
+ * days up to and including that last activity day (revenue lost). A customer is counted at most
+ * once per flow and period. History before the window is read so the first period is right.
+ */
+export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
+  const step = periodInterval(p.unit);
+  const d = asOfDate(scope.asOf);
+  const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
+  return sql`${flowsWith(p, scope)}
     SELECT pr.period, CAST(pr.period + ${step} AS DATE) AS period_end, CAST(pr.period + ${step} AS DATE) <= ${d} AS complete,
       k.stage, k.sign, count(fl.customer_id) AS customers, round(coalesce(sum(fl.revenue), 0), 2) AS revenue
     FROM periods pr CROSS JOIN (VALUES ${flows}) k(stage, sign, ord)
     LEFT JOIN flows fl ON fl.period = pr.period AND fl.stage = k.stage
     GROUP BY pr.period, k.stage, k.sign, k.ord ORDER BY pr.period, k.ord`;
+}
+
+/**
+ * The customers of one bar of `stagesOverTime` (exactly those it counts for that period and flow):
+ * customer_id, period, flow, revenue (as the bar sums it); highest revenue first. `period` is the
+ * period's start date as the chart reports it.
+ */
+export function flowMembers(p: FlowParams, scope: Scope, period: string, flow: FlowKey, page: { limit: number; offset: number }): Sql {
+  assertDate(period, 'period');
+  if (!FLOWS.some((f) => f.key === flow)) throw new Error(`invalid flow: ${String(flow)}`);
+  return sql`${flowsWith(p, scope)}
+    SELECT fl.customer_id, CAST(fl.period AS VARCHAR) AS period, fl.stage AS flow, round(fl.revenue, 2) AS revenue
+    FROM flows fl JOIN periods pr ON pr.period = fl.period
+    WHERE fl.period = CAST(${period} AS DATE) AND fl.stage = ${flow}
+    ORDER BY fl.revenue DESC, fl.customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
 }

@@ -5,7 +5,8 @@
 import { Sql, sql } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import type { ModelContext, SegmentModel } from '../types';
-import { stageAsOf, STAGES, type StageParams } from './stage';
+import { stageAsOf, STAGES, type Stage, type StageParams } from './stage';
+import { days } from './activity';
 
 /** Pseudo-stage / pseudo-segment of customers who did not exist (or were not classified) at the first date. */
 export const NOT_YET = 'not_yet';
@@ -19,15 +20,39 @@ export const GONE = 'gone';
  * `not_yet`. Revenue is net revenue before `date2`. Customers not yet existing at `date2` are absent.
  */
 export function stageTransitions(params: StageParams, scope: Scope, date1: string, date2: string): Sql {
+  const order = [NOT_YET, ...STAGES];
+  return sql`SELECT from_stage, to_stage, count(*) AS customers, round(sum(revenue), 2) AS revenue FROM (
+      ${transitionPairs(params, scope, date1, date2)}
+    ) t GROUP BY from_stage, to_stage
+    ORDER BY list_position([${order}], from_stage), list_position([${order}], to_stage)`;
+}
+
+/** One row per customer existing at `date2`: customer_id, from_stage, to_stage, revenue (the rows `stageTransitions` counts). */
+function transitionPairs(params: StageParams, scope: Scope, date1: string, date2: string): Sql {
   assertDate(date1, 'first date');
   assertDate(date2, 'second date');
   if (date1 >= date2) throw new Error(`invalid dates: ${date1} must be before ${date2}`);
-  const order = [NOT_YET, ...STAGES];
-  return sql`SELECT from_stage, to_stage, count(*) AS customers, round(sum(revenue), 2) AS revenue FROM (
-      SELECT coalesce(a.stage, ${NOT_YET}) AS from_stage, b.stage AS to_stage, b.revenue
-      FROM (${stageAsOf(params, scope, date2)}) b LEFT JOIN (${stageAsOf(params, scope, date1)}) a USING (customer_id)
-    ) t GROUP BY from_stage, to_stage
-    ORDER BY list_position([${order}], from_stage), list_position([${order}], to_stage)`;
+  return sql`SELECT b.customer_id, coalesce(a.stage, ${NOT_YET}) AS from_stage, b.stage AS to_stage, b.revenue,
+      b.first_day, b.last_day, b.days_since_last
+    FROM (${stageAsOf(params, scope, date2)}) b LEFT JOIN (${stageAsOf(params, scope, date1)}) a USING (customer_id)`;
+}
+
+/**
+ * The customers of one transition-matrix cell (exactly those `stageTransitions` counts there):
+ * customer_id, from_stage, to_stage, revenue (net, before `date2`), first_day, last_day,
+ * days_since_last (as of `date2`); highest revenue first.
+ */
+export function transitionMembers(
+  params: StageParams,
+  scope: Scope,
+  cell: { date1: string; date2: string; from: string; to: string },
+  page: { limit: number; offset: number },
+): Sql {
+  if (![NOT_YET, ...STAGES].includes(cell.from as Stage)) throw new Error(`invalid stage: ${cell.from}`);
+  if (!(STAGES as readonly string[]).includes(cell.to)) throw new Error(`invalid stage: ${cell.to}`);
+  return sql`SELECT * FROM (${transitionPairs(params, scope, cell.date1, cell.date2)}) t
+    WHERE from_stage = ${cell.from} AND to_stage = ${cell.to}
+    ORDER BY revenue DESC, customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
 }
 
 /**
@@ -37,8 +62,33 @@ export function stageTransitions(params: StageParams, scope: Scope, date1: strin
  * filters at the second date).
  */
 export function segmentMigration<P>(model: SegmentModel<P>, params: P, ctx1: ModelContext, ctx2: ModelContext): Sql {
-  return sql`SELECT coalesce(a.segment, ${NOT_YET}) AS from_segment, coalesce(b.segment, ${GONE}) AS to_segment, count(*) AS customers
-    FROM (SELECT customer_id, segment FROM (${model.assign(params, ctx1)}) x) a
-    FULL OUTER JOIN (SELECT customer_id, segment FROM (${model.assign(params, ctx2)}) y) b USING (customer_id)
+  return sql`SELECT from_segment, to_segment, count(*) AS customers
+    FROM (${migrationPairs(model, params, ctx1, ctx2)}) m
     GROUP BY ALL ORDER BY from_segment, to_segment`;
+}
+
+/** One row per (customer, from, to) pair: the rows `segmentMigration` counts. */
+function migrationPairs<P>(model: SegmentModel<P>, params: P, ctx1: ModelContext, ctx2: ModelContext): Sql {
+  return sql`SELECT customer_id, coalesce(a.segment, ${NOT_YET}) AS from_segment, coalesce(b.segment, ${GONE}) AS to_segment
+    FROM (SELECT customer_id, segment FROM (${model.assign(params, ctx1)}) x) a
+    FULL OUTER JOIN (SELECT customer_id, segment FROM (${model.assign(params, ctx2)}) y) b USING (customer_id)`;
+}
+
+/**
+ * The customers of one migration cell (exactly those `segmentMigration` counts there):
+ * customer_id, from_segment, to_segment, and orders, revenue, recency_days from the customer base
+ * at the second date (NULL when the customer is not in it); highest revenue first.
+ */
+export function migrationMembers<P>(
+  model: SegmentModel<P>,
+  params: P,
+  ctx1: ModelContext,
+  ctx2: ModelContext,
+  cell: { from: string; to: string },
+  page: { limit: number; offset: number },
+): Sql {
+  return sql`SELECT m.customer_id, m.from_segment, m.to_segment, c.orders, c.revenue, c.recency_days
+    FROM (${migrationPairs(model, params, ctx1, ctx2)}) m LEFT JOIN ${ctx2.base} c USING (customer_id)
+    WHERE m.from_segment = ${cell.from} AND m.to_segment = ${cell.to}
+    ORDER BY c.revenue DESC NULLS LAST, m.customer_id LIMIT ${days(page.limit, 'limit')} OFFSET ${days(page.offset, 'offset', 0)}`;
 }

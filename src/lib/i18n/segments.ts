@@ -89,6 +89,8 @@ export const segmentsEn: Record<string, string> = {
   'seg.breakdown': 'Segment breakdown',
   'seg.breakdown.note':
     'Share of customers and of revenue per segment; every customer of the model’s universe is in exactly one segment. Click a segment to see who is in it.',
+  'seg.breakdown.noteOverlap':
+    'Share of customers and of revenue per segment; segments may overlap, so a customer can be counted in several and the shares do not add up to 100 %. Click a segment to see who is in it.',
   'seg.col.segment': 'Segment',
   'seg.col.customers': 'Customers',
   'seg.col.share': '% customers',
@@ -322,6 +324,8 @@ export const segmentsZh: Record<string, string> = {
   'seg.filter_values': '取值',
   'seg.clear': '清除',
   'seg.breakdown': '分群概览',
+  'seg.breakdown.noteOverlap':
+    '各分群的客户占比与销售额占比；分群可以重叠，一位客户可被计入多个分群，占比相加不等于 100 %。点击分群查看客户名单。',
   'seg.breakdown.note': '各分群的客户占比与销售额占比；模型范围内每位客户恰好属于一个分群。点击分群查看客户名单。',
   'seg.col.segment': '分群',
   'seg.col.customers': '客户数',

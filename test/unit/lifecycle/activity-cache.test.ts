@@ -14,7 +14,7 @@ import { repurchaseRates, REPURCHASE_DEFAULTS } from '../../../src/analysis/life
 import { churnRiskSummary, CHURN_WARNING_DEFAULTS } from '../../../src/analysis/lifecycle/churn-warning';
 import { stageTransitions } from '../../../src/analysis/lifecycle/transitions';
 import { inline, raw, type Sql } from '../../../src/lib/sql';
-import type { Scope } from '../../../src/analysis/scope';
+import { filtersKey, type Scope } from '../../../src/analysis/scope';
 
 describe('cached activity days', () => {
   let db: DuckDBConnection;
@@ -26,7 +26,7 @@ describe('cached activity days', () => {
     db = await openDb();
     await load(db, { orders: ORDERS });
     await query(db, `CREATE TABLE act_cache AS ${inline(activityDays(plain, lookback(scope)))}`);
-    cached = { ...plain, cached: { table: raw('act_cache'), asOf: scope.asOf, filters: JSON.stringify(scope.filters) } };
+    cached = { ...plain, cached: { table: raw('act_cache'), asOf: scope.asOf, filters: filtersKey(scope) } };
   });
 
   const cases: [string, (a: ActivityParams) => Sql][] = [
@@ -50,5 +50,8 @@ describe('cached activity days', () => {
     const other: Scope = { ...scope, filters: [] };
     expect(activityDays(cached, lookback(other)).text).not.toContain('act_cache');
     expect(activityDays(cached, lookback({ ...scope, asOf: '2024-04-01' })).text).not.toContain('act_cache');
+    // a filter on a named attribute is another set of filters too
+    const named: Scope = { ...scope, named: [{ name: 'tier', type: 'text', op: 'in', values: ['gold'] }] };
+    expect(activityDays(cached, lookback(named)).text).not.toContain('act_cache');
   });
 });

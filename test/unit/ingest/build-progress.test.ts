@@ -1,0 +1,54 @@
+/**
+ * The build's progress weights on the real statements of a build: passes over the file carry the
+ * weight, DDL and view definitions almost none, and the share rises from 0 to 1 without going back.
+ */
+import { describe, it, expect } from 'vitest';
+import { buildCanonical } from '../../../src/ingest/canonical';
+import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
+import { buildShare, buildWeights } from '../../../src/ingest/build-progress';
+
+const file: RawFile = {
+  name: 'o.csv',
+  table: 'raw_1',
+  rows: 10,
+  columns: ['customer', 'when', 'amount'].map((name) => ({ name, type: 'VARCHAR', samples: ['a', '2024-01-01', '1'] })),
+  source: `(SELECT row_number() OVER () + 1 AS __row, * FROM read_csv('f1.csv', all_varchar = true))`,
+};
+const mapping: FileMapping = {
+  file: 'o.csv',
+  table: 'raw_1',
+  role: 'orders',
+  tzOffsetMinutes: 0,
+  timestampFormat: { kind: 'strptime', formats: ['%Y-%m-%d'] },
+  columns: { customer: 'customer_id', when: 'timestamp', amount: 'amount' },
+};
+
+describe('build progress', () => {
+  it('weighs the passes over the file, not the DDL', () => {
+    const { statements } = buildCanonical([file], [mapping], DEFAULT_REFUND_RULE);
+    const w = buildWeights(statements);
+    const heavy = statements.filter((_, i) => w[i] === 1);
+    // the rejects pass, the flag passes and the insert read the file; the view definition does not
+    expect(heavy.length).toBeGreaterThanOrEqual(3);
+    expect(heavy.some((s) => /^INSERT INTO orders/.test(s.trim()))).toBe(true);
+    expect(heavy.some((s) => /CREATE OR REPLACE TEMP VIEW __stage/.test(s))).toBe(false);
+    statements.forEach((s, i) => {
+      if (/^\s*(DROP|CREATE) /.test(s)) expect(w[i], s).toBe(0.02);
+    });
+    // the customers table is built from the orders just inserted: a pass over a table, lighter than a file
+    expect(w[statements.findIndex((s) => /^\s*INSERT INTO customers \(customer_id, has_profile\)/.test(s))]).toBe(0.3);
+    // the heavy statements are most of the bar: after the light ones before the first pass, little is done
+    const first = w.indexOf(1);
+    expect(buildShare(w, first, 0)).toBeLessThan(0.1);
+  });
+
+  it('rises from 0 to 1 without going back', () => {
+    const w = [0.02, 1, 0.02, 1, 1, 0.02];
+    const seen: number[] = [];
+    for (let i = 0; i < w.length; i++) for (const p of [0, 0.5, 1]) seen.push(buildShare(w, i, p));
+    expect(seen[0]).toBe(0);
+    expect(seen.at(-1)).toBeCloseTo(1, 10);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThanOrEqual(seen[k - 1]!);
+    expect(buildShare([], 0, 0.5)).toBe(0);
+  });
+});

@@ -42,7 +42,7 @@ import {
 } from '../src/ingest/canonical-source';
 import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { suggestSample } from '../src/ingest/load-filter';
-import { COMPRESSED_SHARE, storageFor } from '../src/ingest/storage';
+import { storageFor } from '../src/ingest/storage';
 import { exec, run, onQueryProgress, type Db } from './duckdb';
 
 /** `f` at most every 150 ms and only when the share moved by a percent or more (each call crosses to the page). */
@@ -101,15 +101,13 @@ export interface RawLoad {
  */
 function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): { estimate: number; oversize: Oversize | null } {
   const estimate = estimateTableBytes(totalBytes, rows);
-  // what it takes at the least: compressed storage when plain does not fit (`storage.ts`)
-  const need = storageFor(estimate + ctx.budget.used, ctx.budget.limit) === 'plain' ? estimate : estimate * COMPRESSED_SHARE;
-  const check = { file, need, rows, used: ctx.budget.used, budget: ctx.budget.limit };
-  const refusal = overBudget(check);
-  if (!refusal) return { estimate, oversize: null };
+  // fits plain, or compressed (`storage.ts`: the build's peak is still the plain size)
+  if (storageFor(estimate + ctx.budget.used, ctx.budget.limit)) return { estimate, oversize: null };
+  const check = { file, need: estimate, rows, used: ctx.budget.used, budget: ctx.budget.limit };
   const free = Math.max(0, check.budget - check.used);
-  const sampleOneIn = suggestSample(need, free);
-  if (sampleOneIn === null) fail(file, 'too-large', refusal, budgetParams(check));
-  return { estimate, oversize: { need, rows, free, budget: check.budget, sampleOneIn } };
+  const sampleOneIn = suggestSample(estimate, free);
+  if (sampleOneIn === null) fail(file, 'too-large', overBudget(check) ?? '', budgetParams(check));
+  return { estimate, oversize: { need: estimate, rows, free, budget: check.budget, sampleOneIn } };
 }
 
 function fail(file: string, code: AppError['code'], message: string, params: AppError['params'] = {}): never {

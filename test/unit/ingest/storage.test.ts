@@ -13,7 +13,7 @@ import { openDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { storageFor, storageSteps, COMPRESSED_SHARE, type StorageMode } from '../../../src/ingest/storage';
+import { storageFor, storageSteps, BUILD_PEAK_SHARE, COMPRESSED_SHARE, type StorageMode } from '../../../src/ingest/storage';
 import { generateOrders } from '../../../scripts/gen-orders.mjs';
 
 const mapping = (f: RawFile): FileMapping => ({
@@ -68,10 +68,12 @@ describe('compressed storage', () => {
     path = ((await generateOrders({ rows: 100_000, out: mkdtempSync(join(tmpdir(), 'storage-')) })) as { orders: string }).orders;
   });
 
-  it('chooses plain while it fits, compressed while a fifth of it fits, else nothing', () => {
+  it('chooses plain while it fits, compressed while the build’s plain-sized peak fits 1.25 × the budget, else nothing', () => {
     expect(storageFor(100, 100)).toBe('plain');
-    expect(storageFor(400, 100)).toBe('compressed');
-    expect(storageFor(100 / COMPRESSED_SHARE + 1, 100)).toBeNull();
+    expect(storageFor(120, 100)).toBe('compressed');
+    expect(storageFor(100 * BUILD_PEAK_SHARE, 100)).toBe('compressed');
+    expect(storageFor(100 * BUILD_PEAK_SHARE + 1, 100)).toBeNull();
+    expect(120 * COMPRESSED_SHARE).toBeLessThan(100);
   });
 
   it('gives the plain build’s tables exactly, through views, in a fraction of the memory', async () => {

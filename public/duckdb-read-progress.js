@@ -8,9 +8,10 @@
  */
 (function () {
   'use strict';
-  // the real script's same-origin path, given as the worker's name (`workers/duckdb.ts`)
+  // the real script's same-origin path, given as the worker's name (`workers/duckdb.ts`); under
+  // `npm run dev` it is a /node_modules/@duckdb/… path
   var target = self.name || '';
-  if (!/^\/[A-Za-z0-9._\/-]+\.js$/.test(target)) throw new Error('duckdb-read-progress: invalid worker path');
+  if (!/^\/[A-Za-z0-9._\/@+~-]+\.js$/.test(target)) throw new Error('duckdb-read-progress: invalid worker path');
   var slice = Blob.prototype.slice;
   var last = 0;
   Blob.prototype.slice = function (start, end, contentType) {

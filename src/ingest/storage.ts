@@ -12,6 +12,7 @@
  * transaction. Everything the build reads besides the files is a TEMP table of the same connection.
  */
 import { CANONICAL_TABLES } from './canonical-parts';
+import { ident } from '../lib/sql';
 
 export type StorageMode = 'plain' | 'compressed';
 
@@ -55,11 +56,9 @@ export interface StorageSteps {
   reset: string[];
 }
 
-const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
-
 /** What to run around a build in `mode`, when the tables now live in `previous`. */
 export function storageSteps(mode: StorageMode, previous: StorageMode, main: string): StorageSteps {
-  const m = ident(main);
+  const m = ident(main).text;
   if (mode === 'plain') {
     return {
       before: [],

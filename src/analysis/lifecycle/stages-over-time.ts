@@ -5,7 +5,17 @@
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit, type WeekStart } from './activity';
+import {
+  activeDays,
+  activityDays,
+  asOfDate,
+  days,
+  lookback,
+  periodInterval,
+  periodStart,
+  type PeriodUnit,
+  type WeekStart,
+} from './activity';
 import { checkThresholds, STAGE_DEFAULTS, type StageParams } from './stage';
 
 export type FlowKey = 'new' | 'returning' | 'reactivated' | 'dormant' | 'churned';
@@ -66,11 +76,7 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
       FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa) x
       JOIN firsts f USING (customer_id)
     ),
-    w AS (
-      SELECT *, sum(revenue) OVER (PARTITION BY customer_id ORDER BY day RANGE BETWEEN INTERVAL 364 DAY PRECEDING AND CURRENT ROW) AS rev365
-      FROM act
-    ),
-    la AS (SELECT customer_id, day AS last_day, rev365, lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day FROM w WHERE active),
+    la AS (SELECT customer_id, day AS last_day, rev365, next_day FROM (${activeDays(p, lookback(scope))}) ad),
     lapses AS (
       SELECT customer_id, 'dormant' AS stage, CAST(last_day + ${A} AS DATE) AS event_day, last_day, rev365 FROM la
       WHERE (next_day IS NULL OR next_day > last_day + ${A}) AND last_day + ${A} < ${d}

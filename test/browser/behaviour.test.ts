@@ -182,6 +182,24 @@ describe('behaviour page on the demo data', () => {
     expect(await funnelCounts(page)).toEqual([2039, 1494, 1133]);
     await expect(page.locator('body').innerText()).resolves.toContain('Behaviour page options in the link');
   });
+
+  it('cancels its running request when the page is left, so the next page does not queue behind it', async () => {
+    const { page } = s;
+    const calls = (m: string) => page.evaluate((x) => (globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls?.[x] ?? 0, m);
+    const cancels = await calls('cancel');
+    const asked = await calls('behaviour');
+    // a funnel option change starts a request; the page is left while it runs
+    await page.evaluate(async () => {
+      const select = document.querySelector<HTMLSelectElement>('[data-testid=funnel-order]')!;
+      select.value = select.value === 'any' ? 'ordered' : 'any';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+      document.querySelector<HTMLButtonElement>('[data-testid=nav-segments]')!.click();
+    });
+    await page.getByTestId('breakdown').waitFor({ timeout: 120_000 });
+    expect(await calls('behaviour')).toBe(asked + 1);
+    expect(await calls('cancel')).toBeGreaterThan(cancels);
+  });
 });
 
 const LOGS = [

@@ -281,7 +281,7 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
     const source = fileSourceSql({ ...from, exclude: bad });
     ok = true;
     return {
-      raw: { ...raw, rows, nulls, source },
+      raw: { ...raw, rows, nulls, source, sourceParts: { ...from, exclude: bad } },
       readerRejects: rejects.count,
       readerRejectSamples: rejects.samples,
       vname,

@@ -41,7 +41,8 @@ export function countPassSql(readCsv: string, columns: readonly string[], exclud
  */
 export function headerLinesSql(vname: string, extra: string[] = []): string {
   const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra].join(', ');
-  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h FROM sniff_csv(${options})`;
+  // the delimiter and quote too: a slice of the file (`slices.ts`) is read with the whole file's dialect
+  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h, SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote FROM sniff_csv(${options})`;
 }
 
 /**
@@ -64,6 +65,11 @@ export interface FileSource {
   skipped?: string | null;
   /** rows the reader loads but that are rejected (`raw-rejects.ts`): left out, their line numbers kept */
   exclude?: string | null;
+  /**
+   * a SQL expression for the data rows the reader returned before this relation's first row: a
+   * slice of the file (`slices.ts`) is numbered after the slices before it; absent: 0
+   */
+  rowOffset?: string | null;
 }
 
 /**
@@ -79,7 +85,8 @@ export function fileSourceSql(s: FileSource): string {
 /** `fileSourceSql` without leaving out the `exclude` rows: every row the reader returns, numbered. */
 export function numberedSourceSql(s: FileSource): string {
   const h = Math.max(0, Math.floor(s.headerLines));
-  if (!s.skipped) return `(SELECT row_number() OVER () + ${h} AS __row, * FROM ${s.readCsv})`;
+  const k = s.rowOffset ? `row_number() OVER () + ${s.rowOffset}` : 'row_number() OVER ()';
+  if (!s.skipped) return `(SELECT ${k} + ${h} AS __row, * FROM ${s.readCsv})`;
   return `(SELECT s.__k + ${h} + coalesce(x.c, 0) AS __row, s.* EXCLUDE (__k)
-    FROM (SELECT row_number() OVER () AS __k, * FROM ${s.readCsv}) s ASOF LEFT JOIN ${s.skipped} x ON s.__k >= x.p)`;
+    FROM (SELECT ${k} AS __k, * FROM ${s.readCsv}) s ASOF LEFT JOIN ${s.skipped} x ON s.__k >= x.p)`;
 }

@@ -41,8 +41,17 @@ export function countPassSql(readCsv: string, columns: readonly string[], exclud
  */
 export function headerLinesSql(vname: string, extra: string[] = []): string {
   const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra].join(', ');
-  // the delimiter and quote too: a slice of the file (`slices.ts`) is read with the whole file's dialect
-  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h, SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote FROM sniff_csv(${options})`;
+  return `SELECT SkipRows + CASE WHEN HasHeader THEN 1 ELSE 0 END AS h FROM sniff_csv(${options})`;
+}
+
+/**
+ * The dialect DuckDB's reader settles on for the full passes (the same options, `ignore_errors`
+ * included: without it the sniffer may choose another delimiter on a file with ragged lines), so
+ * that a slice of the file (`slices.ts`) is read alike; `n` is its number of columns.
+ */
+export function dialectSql(vname: string, extra: string[] = []): string {
+  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra, 'ignore_errors = true'].join(', ');
+  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, len(Columns) AS n FROM sniff_csv(${options})`;
 }
 
 /**

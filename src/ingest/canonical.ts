@@ -542,7 +542,19 @@ export function buildCanonical(
   rest.push(...ATTRS_FINISH);
   rest.push(...customers());
   rest.push(raw('DROP VIEW IF EXISTS __stage'));
-  for (const t of [ORDER_STAGE.text, '__slice', '__slice_rows', '__flag_cand', '__flag_stat', '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
+  for (const t of [
+    ORDER_STAGE.text,
+    '__slice',
+    '__slice_rows',
+    '__flag_cand',
+    '__flag_stat',
+    '__alias',
+    '__products',
+    '__lines',
+    '__payments',
+    '__profiles',
+    '__stitch',
+  ])
     rest.push(raw(`DROP TABLE IF EXISTS ${t}`));
   groups.push(rest);
   const inlined = groups.map((g) => g.map(inline));

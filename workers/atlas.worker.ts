@@ -61,6 +61,8 @@ let nextId = 1;
 let ingestCancelled = false;
 let dataVersion = 0;
 let memoryBudget = DEFAULT_MEMORY_BUDGET;
+/** slices the last build read its big files in (the memory badge shows it to tests) */
+let lastSlices = 0;
 
 function uniqueName(name: string): string {
   if (!files.has(name)) return name;
@@ -302,6 +304,7 @@ async function applyMapping(
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   await sliced.drop();
+  lastSlices = sliced.count;
   dataVersion++;
   for (const [name, f] of files) f.kept = budget.kept.get(name) ?? 0;
   // customer bases of the old tables are never read again: free their memory now
@@ -357,7 +360,7 @@ async function memory(): Promise<MemoryInfo> {
     duckdbBytes = null;
   }
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
-  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode() };
+  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode(), slices: lastSlices };
 }
 
 export type { Db };

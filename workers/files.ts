@@ -117,7 +117,7 @@ export interface Slicing {
  */
 function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): { estimate: number; oversize: Oversize | null } {
   const estimate = estimateTableBytes(totalBytes, rows);
-  // fits plain, or compressed (`storage.ts`: the build's peak is still the plain size)
+  // fits plain, or compressed with one slice being built (`storage.ts`)
   if (storageFor(estimate + ctx.budget.used, ctx.budget.limit)) return { estimate, oversize: null };
   const check = { file, need: estimate, rows, used: ctx.budget.used, budget: ctx.budget.limit };
   const free = Math.max(0, check.budget - check.used);

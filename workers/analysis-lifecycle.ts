@@ -15,7 +15,9 @@ import { objectsToCsv, type Cell } from '../src/lib/csv';
 import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
 import {
   DEFAULT_ACTIVITY,
+  activeDays,
   activityDays,
+  customerActivity,
   checkPeriodCount,
   lookback,
   suggestPeriod,
@@ -239,7 +241,12 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const life = checkLifeOptions(req.options);
         // every query below reads the same per-day activity: build it once for this request
         await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
-        const cached: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: filtersKey(scope) };
+        // …and the per-active-day gaps and per-customer summary most of them read (docs/data-model.md)
+        const days: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: filtersKey(scope) };
+        await j.q(`CREATE OR REPLACE TABLE life_days AS ${inline(activeDays(activity(life, days), lookback(scope)))}`);
+        const withDays: ActivityCache = { ...days, days: raw('life_days') };
+        await j.q(`CREATE OR REPLACE TABLE life_customers AS ${inline(customerActivity(activity(life, withDays), lookback(scope)))}`);
+        const cached: ActivityCache = { ...withDays, customers: raw('life_customers') };
         const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;

@@ -3,7 +3,7 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, type Job } from './query-runner';
+import { job, ensureBase, ensureRanks, type Job } from './query-runner';
 import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
@@ -24,7 +24,8 @@ import { sql, ident, raw, type Sql } from '../src/lib/sql';
 import { objectsToCsv, toCsv, type Cell } from '../src/lib/csv';
 import { withColumns, headerOf, type ExportColumns } from '../src/analysis/audience/export-columns';
 import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
-import type { SegmentDef } from '../src/analysis/types';
+import type { ModelContext, SegmentDef } from '../src/analysis/types';
+import { usesRanks } from '../src/analysis/segmentation/rfm-scores';
 import {
   PAGE_SIZE,
   type AtlasApi,
@@ -89,14 +90,24 @@ async function fittedSide(c: FitCtx, x: string, custom?: unknown): Promise<Cross
   return 'model' in side ? { model: side.model, params: await resolveFitted(c, side.model.id as ModelId, side.params) } : side;
 }
 
+/**
+ * The model context with the base's cached RFM ranks when this model scores by quantile ranks
+ * (then a change of bins, rules or M is a projection over customers, not three window sorts).
+ */
+async function withRanks(c: FitCtx, model: AnyModel, params: unknown): Promise<ModelContext> {
+  const ctx: ModelContext = { scope: c.scope, base: c.base };
+  if (model.scored && usesRanks(params as never)) ctx.ranks = await ensureRanks(c.db, c.j, c.version, c.scope);
+  return ctx;
+}
+
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
 export async function membersSqlFor(
   c: FitCtx,
   req: Omit<SegmentMembersRequest, 'offset'>,
   page: { limit: number; offset: number },
 ): Promise<Sql> {
-  const ctx = { scope: c.scope, base: c.base };
   const { model, params } = await fittedModel(c, req.model, req.params);
+  const ctx = await withRanks(c, model, params);
   const sort = memberSorts(model).includes(req.sort) ? req.sort : 'revenue';
   if (req.cell || req.grid) {
     // a cell's list in the order asked for: all its rows, sorted in SQL by a column it has
@@ -155,14 +166,16 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'analysis', slot, async (j): Promise<SegmentsResult> => {
         const t0 = performance.now();
         const base = await ensureBase(db, j, version(), req.scope);
-        const ctx = { scope: req.scope, base };
-        const { model, params } = await fittedModel({ db, j, version: version(), ...ctx }, req.model, req.params);
+        const fit: FitCtx = { db, j, version: version(), scope: req.scope, base };
+        const { model, params } = await fittedModel(fit, req.model, req.params);
+        const ctx = await withRanks(fit, model, params);
         const extraKeys = Object.keys(model.extras ?? {}) as ExtraKey[];
         // When the assignment is read more than once (extras, cross-tab), compute it once into a
-        // table; for a lone breakdown that would only add a write.
-        const reuse = extraKeys.length > 0 || req.crosstab !== null;
+        // table; for a lone breakdown, or an assignment read from cached ranks (a projection over
+        // customers, cheaper than writing it), that would only add a write.
+        const reuse = (extraKeys.length > 0 && !ctx.ranks) || req.crosstab !== null;
         if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
-        const assignment = raw('SELECT * FROM seg_assign');
+        const assignment = reuse ? raw('SELECT * FROM seg_assign') : model.assign(params, ctx);
         const assigned: AnyModel = reuse ? assignedModel(model, assignment) : model;
         const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
         const extras: SegmentExtras = {};
@@ -171,7 +184,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         }
         let ct: SegmentsResult['crosstab'] = null;
         if (req.crosstab) {
-          const side = await fittedSide({ db, j, version: version(), ...ctx }, req.crosstab, req.crosstabCustom);
+          const side = await fittedSide(fit, req.crosstab, req.crosstabCustom);
           const ctRows = (await j.q(crosstab(assigned, params, side, ctx))) as unknown as CrosstabRow[];
           let ctDefs: SegmentDef[] | null = null;
           if ('model' in side) {

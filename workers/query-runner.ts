@@ -2,10 +2,11 @@
  * Running analysis SQL in the worker: values are inlined as escaped literals (DuckDB-WASM can only
  * cancel non-prepared queries), a newer request of a slot supersedes and cancels the older one,
  * errors come back as data carrying the SQL that failed, and the per-customer base is materialised
- * once per (data version, scope) and reused by every model.
+ * once per (data version, scope) and reused by every model, with its RFM ranks beside it.
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
+import { rfmRanks } from '../src/analysis/segmentation/rfm-scores';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
 import { toAppError } from './errors';
@@ -78,7 +79,16 @@ export async function supersede(db: Engine, slot: Slot): Promise<void> {
 }
 
 const bases = new Map<string, string>();
+/** base table name → its `rfmRanks` table (dropped with the base) */
+const ranks = new Map<string, string>();
 let baseSeq = 0;
+
+async function dropBase(db: Engine, name: string): Promise<void> {
+  const r = ranks.get(name);
+  ranks.delete(name);
+  if (r) await db.exec('aux', `DROP TABLE IF EXISTS ${r}`).catch(() => undefined);
+  await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+}
 
 /**
  * The customer base for a scope as a table name (Sql), built once per data version and scope;
@@ -94,15 +104,32 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
     while (bases.size > 4) {
       const [oldKey, oldName] = bases.entries().next().value as [string, string];
       bases.delete(oldKey);
-      await db.exec('aux', `DROP TABLE IF EXISTS ${oldName}`).catch(() => undefined);
+      await dropBase(db, oldName);
     }
   }
   return raw(name);
 }
 
-/** Forget cached bases (after the canonical tables change). */
+/**
+ * The RFM ranks (`rfmRanks`) of the base `ensureBase` gives for this data version and scope, as a
+ * table name, built on first use and kept as long as that base: a change of data (new version,
+ * `dropBases`), of filters, window or as-of date is a new base and so new ranks.
+ */
+export async function ensureRanks(db: Engine, j: Job, version: number, scope: Scope): Promise<Sql> {
+  const base = inline(await ensureBase(db, j, version, scope));
+  let name = ranks.get(base);
+  if (!name) {
+    name = `${base}_rk`;
+    await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(rfmRanks(raw(base)))}`);
+    // the base may have been evicted and rebuilt meanwhile by another request: only keep ranks of a live base
+    if ([...bases.values()].includes(base)) ranks.set(base, name);
+  }
+  return raw(name);
+}
+
+/** Forget cached bases and their ranks (after the canonical tables change). */
 export async function dropBases(db: Engine): Promise<void> {
-  for (const name of bases.values()) await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+  for (const name of [...bases.values()]) await dropBase(db, name);
   bases.clear();
 }
 

@@ -15,8 +15,10 @@ const SALE = raw('NOT coalesce(is_return, false)');
  */
 export function customerBase(scope: Scope): Sql {
   // Two-level grouping (per order, per customer and category) instead of count(DISTINCT …) and a
-  // window: the same numbers, about twice as fast on a million orders.
-  return sql`WITH o AS (${scopedOrders(scope)}),
+  // window: the same numbers, about twice as fast on a million orders. `o` is read twice, and DuckDB
+  // would materialise it — a plain copy of every scoped order, all columns, which at 8M orders in
+  // compressed storage left the tab no room: each reference scans the orders for its own columns.
+  return sql`WITH o AS NOT MATERIALIZED (${scopedOrders(scope)}),
 per_order AS (
   SELECT customer_id, order_id,
     min(ts) FILTER (WHERE ${SALE}) AS first_ts,

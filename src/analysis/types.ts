@@ -32,6 +32,11 @@ export interface ModelContext {
    * subquery. Columns: see `CustomerBaseRow`.
    */
   base: Sql;
+  /**
+   * A materialised `rfmRanks(base)` of this same base (the worker keeps one per base), or absent:
+   * RFM quantile scores then read their ranks from it instead of ranking in the query.
+   */
+  ranks?: Sql;
 }
 
 /**

@@ -76,6 +76,18 @@ describe('segments page on the demo data', () => {
     await s.page.screenshot({ path: 'test/output/segments-crosstab.png', fullPage: true });
   });
 
+  it('switches the cross-tab between counts and row shares without asking the worker', async () => {
+    const asked = await callsOf(s, 'segments');
+    expect(asked).toBeGreaterThan(0);
+    const svg = () => s.page.evaluate(() => document.querySelector('[data-testid=crosstab] svg')?.innerHTML ?? '');
+    const counts = await svg();
+    await s.page.locator('[data-testid=crosstab] input[value=row]').check();
+    await s.page.waitForFunction((b) => (document.querySelector('[data-testid=crosstab] svg')?.innerHTML ?? b) !== b, counts);
+    await s.page.locator('[data-testid=crosstab] input[value=count]').check();
+    await s.page.waitForTimeout(300);
+    expect(await callsOf(s, 'segments')).toBe(asked);
+  });
+
   it('shows segment migration whose current side adds up to the current universe', async () => {
     await s.page.evaluate(() => (location.hash = 'v=1&p=segments'));
     await readyAfter(s.page, 0);
@@ -106,4 +118,25 @@ describe('segments page on the demo data', () => {
     expect(own.length).toBeGreaterThan(3);
     for (const [, , , , , lift] of own) expect(Number(lift)).toBeGreaterThan(1);
   });
+
+  it('cancels its running breakdown when the page is left, so the next page does not queue behind it', async () => {
+    const cancels = await callsOf(s, 'cancel');
+    const asked = await callsOf(s, 'segments');
+    // a model change starts a request; the page is left while it runs
+    await s.page.evaluate(async () => {
+      const select = document.querySelector<HTMLSelectElement>('[data-testid=model-select]')!;
+      select.value = 'rfm8';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+      document.querySelector<HTMLButtonElement>('[data-testid=nav-lifecycle]')!.click();
+    });
+    await readyAfter(s.page, 0, 'stages-chart');
+    expect(await callsOf(s, 'segments')).toBe(asked + 1);
+    expect(await callsOf(s, 'cancel')).toBeGreaterThan(cancels);
+  });
 });
+
+/** How many times the page has called a worker method (`window.__atlasCalls`). */
+async function callsOf(s: Session, method: string): Promise<number> {
+  return s.page.evaluate((m) => (globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls?.[m] ?? 0, method);
+}

@@ -29,6 +29,15 @@ export interface ActivityCache {
   asOf: string;
   /** `filtersKey` of the scope it was built with */
   filters: string;
+  /** optional: a materialised `activeDays(p, lookback(scope))` of the same activity (read for as-of dates up to `asOf`) */
+  days?: Sql;
+  /** optional: a materialised `customerActivity(p, lookback(scope))` (read only at exactly `asOf`) */
+  customers?: Sql;
+}
+
+/** True when the cache was built for this scope's rows: same filters, no window start, as-of date up to the cached one. */
+function cacheFits(c: ActivityCache | undefined, scope: Scope): c is ActivityCache {
+  return !!c && scope.from === null && scope.asOf <= c.asOf && filtersKey(scope) === c.filters;
 }
 
 /**
@@ -48,7 +57,7 @@ export function lookback(scope: Scope, asOf: string = scope.asOf): Scope {
  */
 export function activityDays(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
-  if (c && scope.from === null && scope.asOf <= c.asOf && filtersKey(scope) === c.filters) {
+  if (cacheFits(c, scope)) {
     // same rows as recomputing: every activity day is before its scope's as-of date
     return sql`SELECT customer_id, day, active, revenue FROM ${c.table} WHERE day < CAST(${scope.asOf} AS DATE)`;
   }
@@ -64,6 +73,52 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
       UNION ALL
       SELECT customer_id, CAST(ts AS DATE) AS day, false AS active, amount AS revenue FROM (${orders}) o
     ) a GROUP BY customer_id, day`;
+}
+
+/**
+ * SELECT customer_id, day, gap, next_day, rev365 — one row per customer and active day of
+ * `activityDays(p, scope)`: gap = days since the customer's previous active day (NULL on the
+ * first), next_day = the next active day (NULL on the last), rev365 = net revenue of the
+ * customer's activity rows (active or not) in the 365 days up to and including this day.
+ * Lifecycle suggestions, churn warning, repurchase and stage flows all read these; the page builds
+ * them once (`ActivityCache.days`). A cached table serves any earlier as-of date: gap and rev365
+ * look back only, and a next day on or after the as-of date is no next day yet.
+ */
+export function activeDays(p: ActivityParams, scope: Scope): Sql {
+  const c = p.cached;
+  if (cacheFits(c, scope) && c.days) {
+    const d = sql`CAST(${scope.asOf} AS DATE)`;
+    return sql`SELECT customer_id, day, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365
+      FROM ${c.days} WHERE day < ${d}`;
+  }
+  return sql`SELECT customer_id, day, day - lag(day) OVER w AS gap, lead(day) OVER w AS next_day, rev365 FROM (
+      SELECT *, sum(revenue) OVER (PARTITION BY customer_id ORDER BY day RANGE BETWEEN INTERVAL 364 DAY PRECEDING AND CURRENT ROW) AS rev365
+      FROM (${activityDays(p, scope)}) a
+    ) x WHERE active WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
+}
+
+/**
+ * SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day — one row per
+ * customer with activity rows in `activityDays(p, scope)`: orders = active days, first/last
+ * active day (NULL without one), revenue = net revenue of all rows, own_gap = median of the
+ * customer's gaps between consecutive active days (NULL with fewer than two), second_day = the
+ * second active day (NULL without one). A cached table (`ActivityCache.customers`) serves only its
+ * own as-of date.
+ */
+export function customerActivity(p: ActivityParams, scope: Scope): Sql {
+  const c = p.cached;
+  if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
+    return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${c.customers}`;
+  }
+  return sql`SELECT a.customer_id, a.orders, a.first_day, a.last_day, a.revenue, g.own_gap, g.second_day
+    FROM (
+      SELECT customer_id, count(*) FILTER (WHERE active) AS orders, min(day) FILTER (WHERE active) AS first_day,
+        max(day) FILTER (WHERE active) AS last_day, sum(revenue) AS revenue
+      FROM (${activityDays(p, scope)}) a0 GROUP BY customer_id
+    ) a LEFT JOIN (
+      SELECT customer_id, quantile_cont(gap, 0.5) AS own_gap, min(day) FILTER (WHERE gap IS NOT NULL) AS second_day
+      FROM (${activeDays(p, scope)}) d GROUP BY customer_id
+    ) g USING (customer_id)`;
 }
 
 /** A whole number of days ≥ `min`, as SQL text (DuckDB cannot bind interval arithmetic well). */

@@ -4,7 +4,7 @@
  */
 import { Sql, sql, num } from '../../lib/sql';
 import type { Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+import { activeDays, asOfDate, customerActivity, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
 
 export interface ChurnWarningParams extends ActivityParams {
   /** At risk when days since last activity > k × reference gap. */
@@ -38,15 +38,10 @@ function riskBase(p: ChurnWarningParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const windowCond = scope.from === null ? sql`` : sql`WHERE last_day >= CAST(${scope.from} AS DATE)`;
   const value = p.value === 'yearly' ? sql`revenue / greatest(1.0, (${d} - first_day) / 365.0)` : sql`revenue`;
-  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
-    g AS (SELECT customer_id, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap FROM act WHERE active),
-    pop AS (SELECT quantile_cont(gap, 0.5) AS pop_gap FROM g),
-    c AS (
-      SELECT a.customer_id, count(*) FILTER (WHERE a.active) AS orders, min(a.day) FILTER (WHERE a.active) AS first_day,
-        max(a.day) FILTER (WHERE a.active) AS last_day, sum(a.revenue) AS revenue,
-        (SELECT quantile_cont(gap, 0.5) FROM g WHERE g.customer_id = a.customer_id) AS own_gap
-      FROM act a GROUP BY a.customer_id
-    ),
+  // per-customer figures and gaps from the shared summaries (one grouped pass, not a subquery per customer)
+  const life = lookback(scope);
+  return sql`WITH pop AS (SELECT quantile_cont(gap, 0.5) AS pop_gap FROM (${activeDays(p, life)}) g),
+    c AS (${customerActivity(p, life)}),
     r AS (
       SELECT c.*, ${d} - last_day AS days_since_last, coalesce(own_gap, pop.pop_gap) AS ref_gap, pop.pop_gap
       FROM c, pop WHERE first_day IS NOT NULL

@@ -137,7 +137,7 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
       : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active ${dayFrom} GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
   // segment splits are few and named by the model: keep them all
   const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
-  return sql`WITH st AS (${activityDays(startAct, lookback(scope))}),
+  return sql`WITH st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),
     act AS (${same ? sql`SELECT * FROM st` : activityDays(returnAct, lookback(scope))}),
     firsts AS (${starts}),
     coh_all AS (

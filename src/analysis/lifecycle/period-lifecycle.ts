@@ -42,7 +42,7 @@ function statusCtes(p: PeriodLifecycleParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const ps = (e: Sql) => periodStart(p.unit, e, p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
+  return sql`WITH act AS NOT MATERIALIZED (${activityDays(p, lookback(scope))}),
     firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
     periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(

@@ -5,7 +5,7 @@
 import { Sql, sql, join, num } from '../../lib/sql';
 import type { Scope } from '../scope';
 import {
-  activityDays,
+  customerActivity,
   asOfDate,
   days,
   lookback,
@@ -52,8 +52,7 @@ function firstSecond(p: RepurchaseParams, scope: Scope): Sql {
   return sql`SELECT customer_id, first_day, second_day, second_day - first_day AS gap,
       ${periodStart(p.unit, sql`first_day`, p.weekStart)} AS cohort
     FROM (
-      SELECT customer_id, min(day) AS first_day, list_sort(list(day))[2] AS second_day
-      FROM (${activityDays(p, lookback(scope))}) a WHERE active GROUP BY customer_id
+      SELECT customer_id, first_day, second_day FROM (${customerActivity(p, lookback(scope))}) c WHERE first_day IS NOT NULL
     ) f ${fromCond}`;
 }
 

@@ -4,7 +4,7 @@
  */
 import { Sql, sql } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+import { activeDays, activityDays, asOfDate, customerActivity, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
 
 /** Stages in display order; every existing customer has exactly one. */
 export const STAGES = ['new', 'active', 'reactivated', 'dormant', 'churned'] as const;
@@ -96,13 +96,15 @@ export function stageMembers(params: StageParams, scope: Scope, stage: Stage, pa
  * Rule: A = ceil(p80 gap) clamped to 7…365, B = 2 × A, N = A; with no repeat buyers A = N = 90, B = 180.
  */
 export function suggestThresholds(scope: Scope, activity: ActivityParams = DEFAULT_ACTIVITY): Sql {
-  const act = activityDays(activity, lookback(scope));
   const fb = FALLBACK_THRESHOLDS;
-  return sql`WITH g AS (
-      SELECT customer_id, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
-      FROM (${act}) a WHERE active
-    ), s AS (
-      SELECT count(gap) AS gaps, count(DISTINCT customer_id) FILTER (WHERE gap IS NOT NULL) AS repeat_customers,
+  // a repeat customer has a gap, i.e. a second active day
+  const c = activity.cached;
+  const repeat =
+    c?.customers && c.asOf === scope.asOf
+      ? sql`(SELECT count(*) FROM (${customerActivity(activity, lookback(scope))}) c WHERE second_day IS NOT NULL)`
+      : sql`count(DISTINCT customer_id) FILTER (WHERE gap IS NOT NULL)`;
+  return sql`WITH g AS (${activeDays(activity, lookback(scope))}), s AS (
+      SELECT count(gap) AS gaps, ${repeat} AS repeat_customers,
         quantile_cont(gap, 0.5) AS median_gap, quantile_cont(gap, 0.8) AS p80_gap, quantile_cont(gap, 0.95) AS p95_gap
       FROM g
     ), a AS (

@@ -5,7 +5,17 @@
  */
 import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
-import { activityDays, asOfDate, days, lookback, periodInterval, periodStart, type PeriodUnit, type WeekStart } from './activity';
+import {
+  activeDays,
+  activityDays,
+  asOfDate,
+  days,
+  lookback,
+  periodInterval,
+  periodStart,
+  type PeriodUnit,
+  type WeekStart,
+} from './activity';
 import { checkThresholds, STAGE_DEFAULTS, type StageParams } from './stage';
 
 export type FlowKey = 'new' | 'returning' | 'reactivated' | 'dormant' | 'churned';
@@ -48,7 +58,7 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS (${activityDays(p, lookback(scope))}),
+  return sql`WITH act AS NOT MATERIALIZED (${activityDays(p, lookback(scope))}),
     firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
     periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
@@ -66,11 +76,7 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
       FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa) x
       JOIN firsts f USING (customer_id)
     ),
-    w AS (
-      SELECT *, sum(revenue) OVER (PARTITION BY customer_id ORDER BY day RANGE BETWEEN INTERVAL 364 DAY PRECEDING AND CURRENT ROW) AS rev365
-      FROM act
-    ),
-    la AS (SELECT customer_id, day AS last_day, rev365, lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day FROM w WHERE active),
+    la AS (SELECT customer_id, day AS last_day, rev365, next_day FROM (${activeDays(p, lookback(scope))}) ad),
     lapses AS (
       SELECT customer_id, 'dormant' AS stage, CAST(last_day + ${A} AS DATE) AS event_day, last_day, rev365 FROM la
       WHERE (next_day IS NULL OR next_day > last_day + ${A}) AND last_day + ${A} < ${d}

@@ -88,12 +88,50 @@ function reachedR(value: string, list: string, bins: number): Sql {
 }
 
 /**
+ * The scoring inputs and their tie-aware ranks, once per customer base: SELECT customer_id,
+ * recency_days, frequency, monetary (revenue), monetary_aov, r_rank, f_rank, m_rank, m_rank_aov,
+ * n — one row per buyer of `base`. Quantile scores are `1 + bins · (rank − 1) // n` of these, so
+ * the worker keeps this as a table per base (`ModelContext.ranks`) and a change of bins, rules or
+ * model is a projection over customers instead of three window sorts. `rank()` depends only on the
+ * values, never on row order, so scores read from it equal the ones ranked in the query.
+ */
+export function rfmRanks(base: Sql): Sql {
+  return sql`SELECT customer_id, recency_days, frequency, monetary, monetary_aov,
+  rank() OVER (ORDER BY recency_days DESC) AS r_rank,
+  rank() OVER (ORDER BY frequency) AS f_rank,
+  rank() OVER (ORDER BY monetary) AS m_rank,
+  rank() OVER (ORDER BY monetary_aov) AS m_rank_aov,
+  count(*) OVER () AS n
+FROM (SELECT customer_id, recency_days, orders AS frequency, round(revenue, 2) AS monetary, round(aov, 2) AS monetary_aov
+  FROM ${base} WHERE orders > 0)`;
+}
+
+/** True when these parameters score by quantile ranks, so a materialised `rfmRanks` table serves them. */
+export function usesRanks(p: Partial<RfmScoreParams> | null | undefined): boolean {
+  return p?.method === 'quantile';
+}
+
+/** `1 + floor(bins * (rank - 1) / n)` of a precomputed rank column (same integer division as `quantileScore`). */
+function rankedScore(bins: number, rank: string): Sql {
+  return sql`(1 + (${num(bins)} * (${raw(rank)} - 1)) // n)`;
+}
+
+/**
  * SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score — one row per
  * buyer of `ctx.base`. Recency is scored inverted: the most recent buyers get the highest score.
+ * With `ctx.ranks` (a materialised `rfmRanks(ctx.base)`) quantile scores are read from its ranks.
  */
 export function rfmScores(p: RfmScoreParams, ctx: ModelContext): Sql {
   validateRfmScores(p);
-  const m = raw(p.monetary === 'aov' ? 'aov' : 'revenue');
+  const aov = p.monetary === 'aov';
+  if (ctx.ranks && usesRanks(p)) {
+    return sql`SELECT customer_id, recency_days, frequency, ${raw(aov ? 'monetary_aov' : 'monetary')} AS monetary,
+  ${rankedScore(p.bins, 'r_rank')} AS r_score,
+  ${rankedScore(p.bins, 'f_rank')} AS f_score,
+  ${rankedScore(p.bins, aov ? 'm_rank_aov' : 'm_rank')} AS m_score
+FROM ${ctx.ranks}`;
+  }
+  const m = raw(aov ? 'aov' : 'revenue');
   const values = sql`SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary FROM ${ctx.base} WHERE orders > 0`;
   if (p.method === 'r7') {
     // rfm 0.3.0 `bins()`: quantile(x, seq(0, 1, length.out = bins + 1)) without the ends, plus 1;

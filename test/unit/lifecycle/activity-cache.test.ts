@@ -6,7 +6,14 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
 import { ORDERS, T } from './fixture';
-import { activityDays, lookback, DEFAULT_ACTIVITY, type ActivityParams } from '../../../src/analysis/lifecycle/activity';
+import {
+  activeDays,
+  activityDays,
+  customerActivity,
+  lookback,
+  DEFAULT_ACTIVITY,
+  type ActivityParams,
+} from '../../../src/analysis/lifecycle/activity';
 import { stageCounts, suggestThresholds } from '../../../src/analysis/lifecycle/stage';
 import { stagesOverTime } from '../../../src/analysis/lifecycle/stages-over-time';
 import { cohortRetention, COHORT_DEFAULTS } from '../../../src/analysis/lifecycle/cohorts';
@@ -21,12 +28,19 @@ describe('cached activity days', () => {
   const scope: Scope = { asOf: '2024-03-01', from: '2024-01-15', filters: [{ field: 'channel', values: ['web', 'app'] }] };
   const plain: ActivityParams = { ...DEFAULT_ACTIVITY };
   let cached: ActivityParams;
+  /** the cached days with the worker's `life_days` and `life_customers` summaries */
+  let summarised: ActivityParams;
 
   beforeAll(async () => {
     db = await openDb();
     await load(db, { orders: ORDERS });
     await query(db, `CREATE TABLE act_cache AS ${inline(activityDays(plain, lookback(scope)))}`);
     cached = { ...plain, cached: { table: raw('act_cache'), asOf: scope.asOf, filters: filtersKey(scope) } };
+    // the per-active-day and per-customer summaries, built from the cached days as the worker builds them
+    await query(db, `CREATE TABLE days_cache AS ${inline(activeDays(cached, lookback(scope)))}`);
+    const withDays = { ...cached.cached!, days: raw('days_cache') };
+    await query(db, `CREATE TABLE cust_cache AS ${inline(customerActivity({ ...plain, cached: withDays }, lookback(scope)))}`);
+    summarised = { ...plain, cached: { ...withDays, customers: raw('cust_cache') } };
   });
 
   const cases: [string, (a: ActivityParams) => Sql][] = [
@@ -44,6 +58,29 @@ describe('cached activity days', () => {
     const fromCache = build(cached);
     expect(fromCache.text).toContain('act_cache');
     expect(await query(db, fromCache)).toEqual(await query(db, build(plain)));
+  });
+
+  it.each(cases)('%s: same answer from the cached summaries', async (_name, build) => {
+    expect(await query(db, build(summarised))).toEqual(await query(db, build(plain)));
+  });
+
+  it('reads the summaries where they apply, and the per-customer one only at its own as-of date', () => {
+    expect(churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...summarised }, scope).text).toContain('cust_cache');
+    expect(repurchaseRates({ ...REPURCHASE_DEFAULTS, ...summarised }, scope).text).toContain('cust_cache');
+    expect(stagesOverTime({ ...summarised, ...T, unit: 'week' }, scope).text).toContain('days_cache');
+    expect(suggestThresholds(scope, summarised).text).toContain('days_cache');
+    const earlier = { ...scope, asOf: '2024-02-01' };
+    expect(customerActivity(summarised, lookback(earlier)).text).not.toContain('cust_cache');
+    expect(activeDays(summarised, lookback(earlier)).text).toContain('days_cache');
+  });
+
+  it('the cached active days at an earlier as-of date equal recomputing them there (next day cut at that date)', async () => {
+    const earlier = lookback({ ...scope, asOf: '2024-02-01' });
+    const order = (q: Sql) => inline(q) + ' ORDER BY customer_id, day';
+    const fromCache = await query(db, `SELECT * FROM (${order(activeDays(summarised, earlier))})`);
+    expect(fromCache.length).toBeGreaterThan(0);
+    expect(fromCache.some((r) => r.next_day === null)).toBe(true);
+    expect(fromCache).toEqual(await query(db, `SELECT * FROM (${order(activeDays(plain, earlier))})`));
   });
 
   it('is not used for other filters or a later as-of date', () => {

@@ -219,6 +219,8 @@ export interface MemoryInfo {
   jsHeapBytes: number | null;
   /** where the canonical tables live: plain, or compressed when plain would not fit (`ingest/storage.ts`) */
   storage: 'plain' | 'compressed';
+  /** slices the last build read its big files in (`ingest/slices.ts`); 0: every file read whole */
+  slices?: number;
 }
 
 // ─── Customer lists (one shape for every page) ─────────────────────────────────────────────────

@@ -5,7 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { getDb, exec, run, cancel, onQueryProgress, type Db } from './duckdb';
-import { loadFile, dropLoadSql, withOneThread, throttled } from './files';
+import { loadFile, dropLoadSql, withOneThread, throttled, type Slicing } from './files';
+import { registerSlices } from './slices';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
 import { buildOverview, rejectSample } from './overview';
 import { overlapSql, shapeOverlaps } from '../src/ingest/overlap';
@@ -51,6 +52,8 @@ interface Loaded {
   oversize: boolean;
   /** the share of the file the current tables keep (the load filter); 0 while not built */
   kept: number;
+  /** the registered text and its dialect, for a build in slices (`workers/slices.ts`); null: read whole */
+  slicing: Slicing | null;
 }
 
 const files = new Map<string, Loaded>();
@@ -58,6 +61,8 @@ let nextId = 1;
 let ingestCancelled = false;
 let dataVersion = 0;
 let memoryBudget = DEFAULT_MEMORY_BUDGET;
+/** slices the last build read its big files in (the memory badge shows it to tests) */
+let lastSlices = 0;
 
 function uniqueName(name: string): string {
   if (!files.has(name)) return name;
@@ -168,6 +173,7 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
         oversize: r.oversize !== null,
         // counted as used from now on; a file too large to load whole counts once its filtered tables are built
         kept: r.oversize ? 0 : 1,
+        slicing: r.slicing,
       });
       loaded.push({
         raw: r.raw,
@@ -235,10 +241,20 @@ async function applyMapping(
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
-  const built = buildCanonical(raws, used, rule, zoned.zones);
+  // big orders and events files are built in slices, each committed before the next is read
+  let sliced: Awaited<ReturnType<typeof registerSlices>>;
+  try {
+    sliced = await registerSlices(db, used, files, memoryBudget);
+  } catch (e) {
+    return { ok: false, error: toAppError(e, { code: 'mapping' }) };
+  }
+  const built = buildCanonical(raws, used, rule, zoned.zones, sliced.slices);
   built.issues.push(...zoned.issues);
   const err = built.issues.find((i) => i.level === 'error');
-  if (err) return { ok: false, error: mappingError(err) };
+  if (err) {
+    await sliced.drop();
+    return { ok: false, error: mappingError(err) };
+  }
   let current = '';
   try {
     await withOneThread(db, true, async () => {
@@ -262,7 +278,7 @@ async function applyMapping(
         }),
       );
       try {
-        await buildTables(db, budget.mode, built.statements, (i) => {
+        await buildTables(db, budget.mode, built.groups, (i) => {
           current = built.statements[i] ?? '';
           if (ingestCancelled) throw new Cancelled();
           // real progress: the weighted share of build statements done
@@ -275,6 +291,7 @@ async function applyMapping(
       }
     });
   } catch (e) {
+    await sliced.drop();
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
@@ -286,6 +303,8 @@ async function applyMapping(
     }
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
+  await sliced.drop();
+  lastSlices = sliced.count;
   dataVersion++;
   for (const [name, f] of files) f.kept = budget.kept.get(name) ?? 0;
   // customer bases of the old tables are never read again: free their memory now
@@ -341,7 +360,7 @@ async function memory(): Promise<MemoryInfo> {
     duckdbBytes = null;
   }
   const perf = performance as Performance & { memory?: { usedJSHeapSize: number } };
-  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode() };
+  return { duckdbBytes, jsHeapBytes: perf.memory?.usedJSHeapSize ?? null, storage: storageMode(), slices: lastSlices };
 }
 
 export type { Db };

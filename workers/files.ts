@@ -32,6 +32,7 @@ import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
 import {
   countPassSql,
+  dialectSql,
   fileSourceSql,
   headerLinesSql,
   numberedSourceSql,
@@ -43,6 +44,7 @@ import {
 import { budgetParams, estimateRows, estimateTableBytes, overBudget } from '../src/ingest/canonical-size';
 import { suggestSample } from '../src/ingest/load-filter';
 import { storageFor } from '../src/ingest/storage';
+import { dialectOf, headerEnd, type Dialect } from '../src/ingest/slices';
 import { exec, run, onQueryProgress, type Db } from './duckdb';
 
 /** `f` at most every 150 ms and only when the share moved by a percent or more (each call crosses to the page). */
@@ -92,6 +94,20 @@ export interface RawLoad {
   estimate: number;
   /** set when the whole file would not fit: it is loaded, but built only with a filter */
   oversize: Oversize | null;
+  /** what the build needs to read the file in slices (`slices.ts`); null: always read whole */
+  slicing: Slicing | null;
+}
+
+/** A registered CSV text the build may read in slices: the Blob, its header lines and its dialect. */
+export interface Slicing {
+  blob: Blob;
+  /** bytes of the lines before the first data row (each slice after the first starts with them) */
+  headerBytes: number;
+  dialect: Dialect;
+  /** the file's columns, as the reader named them */
+  columns: string[];
+  /** the reader options of every pass (a larger line size) */
+  extra: string[];
 }
 
 /**
@@ -101,7 +117,7 @@ export interface RawLoad {
  */
 function guard(ctx: LoadContext, file: string, totalBytes: number, rows: number): { estimate: number; oversize: Oversize | null } {
   const estimate = estimateTableBytes(totalBytes, rows);
-  // fits plain, or compressed (`storage.ts`: the build's peak is still the plain size)
+  // fits plain, or compressed with one slice being built (`storage.ts`)
   if (storageFor(estimate + ctx.budget.used, ctx.budget.limit)) return { estimate, oversize: null };
   const check = { file, need: estimate, rows, used: ctx.budget.used, budget: ctx.budget.limit };
   const free = Math.max(0, check.budget - check.used);
@@ -156,9 +172,11 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   // the guard before any copy; a gzip file's text size is known only after decompressing it
   let guarded =
     format === 'csv.gz' ? { estimate: 0, oversize: null } : guard(ctx, file.name, file.size, estimateRows(file.size, bytesHead));
+  let registered: Blob = file;
   const register = async (): Promise<void> => {
     if (enc.encoding === 'utf-8' && !whitespace && format === 'csv' && !lfOnly) {
       // By handle: DuckDB reads the file in slices; it is never copied whole into memory.
+      registered = file;
       await registerBlob(ctx, vname, file);
     } else {
       // Transcoding (other encodings, whitespace layout, gzip, mixed line ends) writes a UTF-8 copy,
@@ -166,6 +184,7 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
       const source = format === 'csv.gz' ? gunzipStream(file) : file.stream();
       const copy = await transcode(source, file.size, enc.encoding, enc.skip, whitespace, lfOnly, file.name, ctx);
       if (format === 'csv.gz') guarded = guard(ctx, file.name, copy.size, estimateRows(copy.size, bytesHead));
+      registered = copy;
       await registerBlob(ctx, vname, copy);
     }
   };
@@ -192,11 +211,22 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   }
   if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
   if (lfOnly) encoding += ' (mixed line ends, read as LF)';
-  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, ...guarded };
+  const headerBytes = headerEnd(new Uint8Array(await registered.slice(0, 65536).arrayBuffer()), loaded.raw.sourceParts?.headerLines ?? 1);
+  const slicing =
+    loaded.dialect && headerBytes !== null
+      ? {
+          blob: registered,
+          headerBytes,
+          dialect: loaded.dialect,
+          columns: loaded.raw.columns.map((c) => c.name),
+          extra: longLines ? [LONG_LINE_OPTIONS] : [],
+        }
+      : null;
+  return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, ...guarded, slicing };
 }
 
 /** What phase one's scan gives (`loadFile` adds the encoding and the guard's verdict). */
-type Scanned = Omit<RawLoad, 'encoding' | 'estimate' | 'oversize'>;
+type Scanned = Omit<RawLoad, 'encoding' | 'estimate' | 'oversize' | 'slicing'> & { dialect: Slicing['dialect'] | null };
 
 interface ScanOptions {
   /** `read_csv` options besides the defaults of `readCsvSql` */
@@ -220,7 +250,7 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
   let ok = false;
   try {
     await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
-    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, true, async () => {
+    const { raw, rows, nulls, headerLines, bad, dialect } = await withOneThread(ctx.db, true, async () => {
       // line numbers only: when the sniffer cannot answer on its own, assume one header line
       const [h] =
         o.headerLines === null
@@ -258,6 +288,11 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
         rows: n,
         nulls: Object.fromEntries(sample.columns.map((col, i) => [col.name, n - Number(c?.[`c${i}`] ?? 0)])),
         headerLines: Number(h?.h ?? 1),
+        // the sniffer's dialect, for reading slices of the file alike (none: the file is read whole)
+        dialect:
+          o.headerLines === null
+            ? dialectOf((await run(ctx.db, 'ingest', dialectSql(vname, o.extra)).catch(() => []))[0], sample.columns.length)
+            : null,
         bad,
       };
     });
@@ -281,10 +316,11 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
     const source = fileSourceSql({ ...from, exclude: bad });
     ok = true;
     return {
-      raw: { ...raw, rows, nulls, source },
+      raw: { ...raw, rows, nulls, source, sourceParts: { ...from, exclude: bad } },
       readerRejects: rejects.count,
       readerRejectSamples: rejects.samples,
       vname,
+      dialect,
     };
   } catch (e) {
     if (ctx.isCancelled() || e instanceof Cancelled) throw new Cancelled();
@@ -557,7 +593,8 @@ async function loadObjects(rows: Record<string, unknown>[], ctx: LoadContext, na
     `columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`,
   ];
   const loaded = await scanRegistered(name, vname, ctx, { extra, headerLines: 0, rejects: false });
-  return { ...loaded, encoding: 'utf-8', ...guarded };
+  // records are small and their quoted values may hold line breaks: always read whole
+  return { ...loaded, encoding: 'utf-8', ...guarded, slicing: null };
 }
 
 async function loadJson(file: File, ctx: LoadContext): Promise<RawLoad> {

@@ -86,7 +86,7 @@ export function tableOf(x: Mapped): Sql {
 
 /** The column's value as text, for reject messages. */
 export function rawText(c: RawColumn | undefined): Sql {
-  return c ? sql`CAST(${rc(c)} AS VARCHAR)` : raw('NULL');
+  return c ? sql`CAST(${rc(c)} AS VARCHAR)` : raw('CAST(NULL AS VARCHAR)');
 }
 
 function fail(x: Mapped): never {

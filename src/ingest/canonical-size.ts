@@ -98,7 +98,7 @@ export function buildOverBudget(
   const plain = items.reduce((s, i) => s + i.need * i.share, 0);
   const mode = storageFor(plain, budget);
   if (mode) return { mode, refusal: null };
-  // the build's peak is the plain size (`storage.ts`)
+  // what the message names: the plain estimate (compressed storage was already tried: `storage.ts`)
   const total = plain;
   // the files that weigh most, first
   const big = [...items].sort((a, b) => b.need * b.share - a.need * a.share).filter((i) => i.need * i.share > plain * 0.05);

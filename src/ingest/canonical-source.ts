@@ -45,6 +45,16 @@ export function headerLinesSql(vname: string, extra: string[] = []): string {
 }
 
 /**
+ * The dialect DuckDB's reader settles on for the full passes (the same options, `ignore_errors`
+ * included: without it the sniffer may choose another delimiter on a file with ragged lines), so
+ * that a slice of the file (`slices.ts`) is read alike; `n` is its number of columns.
+ */
+export function dialectSql(vname: string, extra: string[] = []): string {
+  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra, 'ignore_errors = true'].join(', ');
+  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, len(Columns) AS n FROM sniff_csv(${options})`;
+}
+
+/**
  * A table of where the reader's skipped lines fall among the data rows: data row `k` comes after
  * `c` skipped lines when `p ≤ k` for the largest such `p`. For the i-th skipped line `L` (1-based,
  * ascending) `p = L − headerLines − (i − 1)`: the data rows before it plus one.
@@ -64,6 +74,11 @@ export interface FileSource {
   skipped?: string | null;
   /** rows the reader loads but that are rejected (`raw-rejects.ts`): left out, their line numbers kept */
   exclude?: string | null;
+  /**
+   * a SQL expression for the data rows the reader returned before this relation's first row: a
+   * slice of the file (`slices.ts`) is numbered after the slices before it; absent: 0
+   */
+  rowOffset?: string | null;
 }
 
 /**
@@ -79,7 +94,8 @@ export function fileSourceSql(s: FileSource): string {
 /** `fileSourceSql` without leaving out the `exclude` rows: every row the reader returns, numbered. */
 export function numberedSourceSql(s: FileSource): string {
   const h = Math.max(0, Math.floor(s.headerLines));
-  if (!s.skipped) return `(SELECT row_number() OVER () + ${h} AS __row, * FROM ${s.readCsv})`;
+  const k = s.rowOffset ? `row_number() OVER () + ${s.rowOffset}` : 'row_number() OVER ()';
+  if (!s.skipped) return `(SELECT ${k} + ${h} AS __row, * FROM ${s.readCsv})`;
   return `(SELECT s.__k + ${h} + coalesce(x.c, 0) AS __row, s.* EXCLUDE (__k)
-    FROM (SELECT row_number() OVER () AS __k, * FROM ${s.readCsv}) s ASOF LEFT JOIN ${s.skipped} x ON s.__k >= x.p)`;
+    FROM (SELECT ${k} AS __k, * FROM ${s.readCsv}) s ASOF LEFT JOIN ${s.skipped} x ON s.__k >= x.p)`;
 }

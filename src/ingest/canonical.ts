@@ -6,7 +6,8 @@
  * Pipeline: lookups (customer aliases, order lines, payments, products) → orders per file →
  * events per file → orders derived from purchase events when there is no order file → customers.
  */
-import { Sql, sql, raw, inline, join } from '../lib/sql';
+import { Sql, sql, raw, inline, join, ident } from '../lib/sql';
+import { numberedSourceSql } from './canonical-source';
 import type { FileMapping, MappingIssue, RawColumn, RawFile, RefundRule } from './mapping';
 import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
@@ -166,21 +167,95 @@ function outsideRange(x: Mapped): Sql {
  * Flag (keep, but name in the overview) dates far outside the file's bulk: after today plus a
  * year, or before 1990 when the file's median date is 2000 or later (else before 1900: year 0001
  * is always flagged); and amounts of a billion or more. See docs/bad-input.md. `stage` names the
- * relation the file's rows are read from; rows outside the mapping's date range are left out.
+ * relation the slice's rows are read from; rows outside the mapping's date range are left out.
+ *
+ * A file is built in slices (`slices.ts`), and the median is the whole file's: each slice keeps
+ * its candidates (dates before 1990 or after the plausible end, huge amounts) and its counts of
+ * dated rows and of those before 2000 in TEMP tables; `finishFlags` decides the lower bound from the
+ * counts and writes the flags. `quantile_disc(ts, 0.5)` is the value at 0-based index ⌊(n − 1)/2⌋
+ * of the sorted dates, so its year is 2000 or later exactly when at most that many dates fall before 2000.
  */
-function flags(x: Mapped, withAmount: boolean, stage: Sql = STAGE): Sql[] {
+function flagCandidates(x: Mapped, withAmount: boolean, stage: Sql = STAGE): Sql[] {
   const kept = sql`ts IS NOT NULL AND NOT ${outsideRange(x)}`;
-  const bounds = sql`(SELECT CASE WHEN year(quantile_disc(ts, 0.5)) >= 2000 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
-    ${raw(plausibleEnd())} AS hi FROM ${stage} WHERE ${kept})`;
   const out = [
-    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'date', ts_raw, b.lo, b.hi FROM ${stage}, ${bounds} b
-      WHERE ${kept} AND (ts < b.lo OR ts >= b.hi + INTERVAL 1 DAY)`,
+    sql`INSERT INTO __flag_stat SELECT count(*), count(*) FILTER (WHERE ts < DATE '2000-01-01') FROM ${stage} WHERE ${kept}`,
+    sql`INSERT INTO __flag_cand SELECT 'date', "row", ts_raw, ts FROM ${stage}
+      WHERE ${kept} AND (ts < DATE '1990-01-01' OR ts >= ${raw(plausibleEnd())} + INTERVAL 1 DAY)`,
   ];
   if (withAmount)
     out.push(
-      sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', amt_raw, NULL, NULL FROM ${stage} WHERE ${kept} AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
+      sql`INSERT INTO __flag_cand SELECT 'amount', "row", amt_raw, NULL FROM ${stage} WHERE ${kept} AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
     );
   return out;
+}
+
+/** Before a file's first slice: empty candidate and count tables for `flagCandidates`. */
+const FLAG_TABLES = [
+  raw(`CREATE OR REPLACE TEMP TABLE __flag_cand (kind VARCHAR, "row" BIGINT, value VARCHAR, ts TIMESTAMP)`),
+  raw(`CREATE OR REPLACE TEMP TABLE __flag_stat (n BIGINT, below BIGINT)`),
+];
+
+/** After a file's last slice: its date flags (bounds from the whole file's counts), then its amount flags, in row order. */
+function finishFlags(x: Mapped): Sql[] {
+  const bounds = sql`(SELECT CASE WHEN sum(below) <= (sum(n) - 1) // 2 THEN DATE '1990-01-01' ELSE DATE '1900-01-01' END AS lo,
+    ${raw(plausibleEnd())} AS hi FROM __flag_stat)`;
+  return [
+    sql`INSERT INTO value_flags SELECT ${x.file.name}, c."row", 'date', c.value, b.lo, b.hi FROM __flag_cand c, ${bounds} b
+      WHERE c.kind = 'date' AND (c.ts < b.lo OR c.ts >= b.hi + INTERVAL 1 DAY) ORDER BY c."row"`,
+    sql`INSERT INTO value_flags SELECT ${x.file.name}, "row", 'amount', value, NULL, NULL FROM __flag_cand WHERE kind = 'amount' ORDER BY "row"`,
+  ];
+}
+
+/** One read of a file's rows: the whole file, or one slice of it (`slices.ts`). */
+interface SliceRead {
+  /** a relation with `__row` = the file's line number, then the file's columns */
+  rel: Sql;
+  /** rows the reader loads but that are rejected (`raw-rejects.ts`), over the file's columns */
+  bad: Sql;
+}
+
+/**
+ * The reads of a file's rows: one per slice when `slices` (the `read_csv` calls of the slices, in
+ * order) is given, else the whole file. Each slice is numbered after the rows the slices before it
+ * returned (counted in `__slice_rows`), so every line number is the file's own.
+ */
+function sliceReads(x: Mapped, slices: readonly string[] | undefined): SliceRead[] {
+  const p = x.file.sourceParts;
+  if (!p) return [{ rel: x.file.source ? raw(x.file.source) : ident(x.file.table), bad: raw('FALSE') }];
+  const offset = inline(sql`(SELECT coalesce(sum(n), 0) FROM __slice_rows WHERE file = ${x.file.name})`);
+  const bad = p.exclude ? raw(`coalesce((${p.exclude}), TRUE)`) : raw('FALSE');
+  return (slices?.length ? slices : [p.readCsv]).map((readCsv) => ({
+    rel: raw(numberedSourceSql({ ...p, readCsv, rowOffset: offset })),
+    bad,
+  }));
+}
+
+/**
+ * The one typed, projected read of a slice: `__slice` (a TEMP table) holds the stage columns
+ * `cols` of every row the reader returned, with what leaves a row out (a rejected raw line, the
+ * filtered load); `__stage` is the rows kept. Everything else of the slice (rejects, flags, the
+ * insert) reads that table, not the file again.
+ */
+function sliceStage(x: Mapped, read: SliceRead, cols: Sql): Sql[] {
+  const out = x.keep ? sql`NOT coalesce(${x.keep}, FALSE)` : raw('FALSE');
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE __slice AS SELECT r.__row AS "row", ${cols}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`,
+    sql`INSERT INTO __slice_rows SELECT ${x.file.name}, count(*), count(*) FILTER (WHERE NOT __bad) FROM __slice`,
+    raw('CREATE OR REPLACE TEMP VIEW __stage AS SELECT * EXCLUDE (__bad, __out) FROM __slice WHERE NOT __bad AND NOT __out'),
+  ];
+}
+
+/** A marker in the error a sliced build raises when its slices did not give the file's rows. */
+export const SLICE_MISMATCH = 'slices do not add up';
+
+/**
+ * After a sliced file: its slices must have returned the rows the counting pass counted (a slice
+ * cut inside a quoted line break would not); else the build fails and nothing of it is kept.
+ */
+function checkSlices(x: Mapped): Sql {
+  const msg = `${x.file.name}: ${SLICE_MISMATCH} (a quoted value holds a line break where the file was cut)`;
+  return sql`SELECT CASE WHEN (SELECT coalesce(sum(good), 0) FROM __slice_rows WHERE file = ${x.file.name}) <> ${raw(String(x.file.rows))}
+    THEN error(${msg}) END AS ok`;
 }
 
 const TIME_REASON = raw(`CASE WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'missing timestamp' ELSE 'unparseable timestamp' END`);
@@ -238,7 +313,7 @@ function inheritOrderColumns(): Sql {
   return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
-function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true): Sql[] {
+function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProducts = true, slices?: readonly string[]): Sql[][] {
   const amountCol = colOf(x, 'amount');
   // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
   const qty = numOr(x, 'quantity', true);
@@ -255,11 +330,11 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const fullRefund = refund
     ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
     : raw('CAST(NULL AS BOOLEAN)');
-  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const cols = sql`${customerKey(x)} AS cust,
     ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
     ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
     ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund, ${textOr(x, 'variant')} AS variant FROM ${tableOf(x)} r`;
+    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund, ${textOr(x, 'variant')} AS variant`;
   const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
   const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
   const amountReason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
@@ -295,27 +370,40 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_ret`;
   const rejects = timeRejects(x, { when: badAmount, reason: amountReason, value: raw('amt_raw') }, from);
-  const body = [rejects, ...flags(x, Boolean(amountCol), from), insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
-  // the materialised order stage is freed as soon as its file is done
-  return inherit ? [stage, inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : [stage, ...body];
+  const body = [rejects, ...flagCandidates(x, Boolean(amountCol), from), insert, ...(rule.mode === 'exclude' ? [excluded] : [])];
+  // an order-level file's orders span rows (window functions), and a kept first copy looks at the
+  // orders inserted before: such files are read whole, never in slices
+  const reads = sliceReads(x, inherit || x.m.keepFirstCopy ? undefined : slices);
+  const groups = reads.map((read) => [
+    ...sliceStage(x, read, cols),
+    // the materialised order stage is freed as soon as its file is done
+    ...(inherit ? [inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : body),
+  ]);
+  groups[0]!.unshift(...FLAG_TABLES);
+  groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
+  return groups;
 }
 
-function eventsFromFile(x: Mapped): Sql[] {
+function eventsFromFile(x: Mapped, slices?: readonly string[]): Sql[][] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
-  const stage = sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT r.__row AS "row", ${customerKey(x)} AS cust,
+  const cols = sql`${customerKey(x)} AS cust,
     ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
     ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
     ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'variant')} AS variant FROM ${tableOf(x)} r`;
-  return [
-    stage,
+    ${textOr(x, 'variant')} AS variant`;
+  const reads = sliceReads(x, slices);
+  const groups = reads.map((read) => [
+    ...sliceStage(x, read, cols),
     timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
-    ...flags(x, false),
+    ...flagCandidates(x, false),
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
       coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}, channel, variant
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
-  ];
+  ]);
+  groups[0]!.unshift(...FLAG_TABLES);
+  groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
+  return groups;
 }
 
 /** Orders from purchase events (one order per session, else per customer and moment), when no order file exists. */
@@ -401,13 +489,18 @@ function customers(): Sql[] {
  * `rejects` and `returns_excluded` from the raw tables, plus the mapping issues found. When an issue is an error, the
  * statements are still returned; the caller should not run them. `zones` holds the offset table
  * of each file (by name) whose mapping names an IANA time zone.
+ *
+ * `groups` are the same statements in the units the worker commits one by one (`workers/storage.ts`):
+ * the set-up, each slice of an orders or events file, the rest. `slices` names, per file, the
+ * `read_csv` calls of its slices (`slices.ts`); without them every file is read whole, still once.
  */
 export function buildCanonical(
   files: RawFile[],
   mappings: FileMapping[],
   rule: RefundRule,
   zones: Readonly<Record<string, ZoneRule>> = {},
-): { statements: string[]; issues: MappingIssue[] } {
+  slices: Readonly<Record<string, readonly string[]>> = {},
+): { statements: string[]; groups: string[][]; issues: MappingIssue[] } {
   const { issues } = validateMapping(files, mappings);
   const all: Mapped[] = [];
   for (const m of mappings) {
@@ -421,13 +514,15 @@ export function buildCanonical(
   }
   const of = (role: FileMapping['role']) => all.filter((x) => x.m.role === role);
   const hasLines = of('order_lines').length > 0 || of('payments').length > 0;
-  const out: Sql[] = [
+  const setup: Sql[] = [
     ...CANONICAL_TABLES.map((t) => raw(`DROP TABLE IF EXISTS ${t}`)),
     ...CANONICAL_DDL.map(raw),
     ...lookups(all),
     raw(`CREATE OR REPLACE TEMP TABLE __profiles (customer_id VARCHAR, age INTEGER, age_band VARCHAR, birth TIMESTAMP, gender VARCHAR,
       region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`),
+    raw('CREATE OR REPLACE TEMP TABLE __slice_rows (file VARCHAR, n BIGINT, good BIGINT)'),
   ];
+  const groups: Sql[][] = [setup];
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
       issues.push({
@@ -437,16 +532,31 @@ export function buildCanonical(
         code: 'no-amount',
       });
     }
-    out.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0));
+    groups.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0, slices[x.file.name]));
   }
-  for (const x of of('events')) out.push(...eventsFromFile(x));
-  if (of('orders').length === 0 && of('events').length > 0) out.push(ordersFromEvents());
-  out.push(ATTRS_STAGE);
-  for (const x of of('customers')) out.push(...profilesFromFile(x));
-  out.push(...ATTRS_FINISH);
-  out.push(...customers());
-  out.push(raw('DROP VIEW IF EXISTS __stage'));
-  for (const t of [ORDER_STAGE.text, '__alias', '__products', '__lines', '__payments', '__profiles', '__stitch'])
-    out.push(raw(`DROP TABLE IF EXISTS ${t}`));
-  return { statements: out.map(inline), issues };
+  for (const x of of('events')) groups.push(...eventsFromFile(x, slices[x.file.name]));
+  const rest: Sql[] = [];
+  if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents());
+  rest.push(ATTRS_STAGE);
+  for (const x of of('customers')) rest.push(...profilesFromFile(x));
+  rest.push(...ATTRS_FINISH);
+  rest.push(...customers());
+  rest.push(raw('DROP VIEW IF EXISTS __stage'));
+  for (const t of [
+    ORDER_STAGE.text,
+    '__slice',
+    '__slice_rows',
+    '__flag_cand',
+    '__flag_stat',
+    '__alias',
+    '__products',
+    '__lines',
+    '__payments',
+    '__profiles',
+    '__stitch',
+  ])
+    rest.push(raw(`DROP TABLE IF EXISTS ${t}`));
+  groups.push(rest);
+  const inlined = groups.map((g) => g.map(inline));
+  return { statements: inlined.flat(), groups: inlined, issues };
 }

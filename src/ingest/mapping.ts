@@ -4,6 +4,7 @@
  */
 import type { LoadFilter } from './load-filter';
 import type { NumberFormat } from './values';
+import type { FileSource } from './canonical-source';
 
 export type { NumberFormat } from './values';
 import type { LayoutId } from './platforms';
@@ -137,6 +138,11 @@ export interface RawFile {
    * = the file's line number. When set, `table` holds only a sample and every full pass reads this.
    */
   source?: string;
+  /**
+   * the parts `source` is made of (`canonical-source.ts`): the build reads the file, or each slice
+   * of it (`slices.ts`), numbered the same way
+   */
+  sourceParts?: FileSource;
   /** per column: rows in which it is empty (NULL), counted in the full pass at load */
   nulls?: Record<string, number>;
 }

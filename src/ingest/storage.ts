@@ -1,23 +1,29 @@
 /**
- * Where the canonical tables live. Plain in-memory tables are the fastest to build and to read;
- * when the data would not leave room for the analyses that way, the same build runs in an attached
- * in-memory database with compression (`ATTACH ':memory:' … (COMPRESS)`), ~6–12× smaller at rest on
- * the data measured (docs/data-model.md; the build's peak is still the plain size) and ~2× slower to
- * build, and the main database gets one view per table, so
- * every analysis reads `orders`, `events`, `customers` … unchanged. The SQL here is run in order by
- * the worker (`workers/storage.ts`) and by the Node tests, on one connection.
+ * Where the canonical tables live. Every build writes a fresh attached in-memory database (a
+ * "store"): plain, the fastest to build and to read, or with compression (`ATTACH ':memory:' …
+ * (COMPRESS)`), ~6–12× smaller at rest on the data measured (docs/data-model.md) and ~2× slower to
+ * build. The build is committed in parts (`buildCanonical`'s groups: the set-up, each slice of a
+ * big file, the rest), each followed by a `CHECKPOINT` that compresses what it added, so a build
+ * never holds more than one slice uncompressed (DuckDB-WASM cannot spill to disk). Only after the
+ * last part commits does the main database get one view per table onto the new store, so every
+ * analysis reads `orders`, `events`, `customers` … unchanged, and the previous store is detached;
+ * on an error or Cancel the new store is detached instead and the previous tables stay.
  *
  * DuckDB lets one transaction write the temp catalog and one database, not two: the build writes
- * only the store (after `USE`), and the views in the main database are swapped in a second
- * transaction. Everything the build reads besides the files is a TEMP table of the same connection.
+ * only the new store (after `USE`), and the views in the main database are swapped in a
+ * transaction of their own. Everything the build reads besides the files is a TEMP table of the
+ * same connection. The SQL here is run in order by the worker (`workers/storage.ts`) and by the
+ * Node tests, on one connection.
  */
 import { CANONICAL_TABLES } from './canonical-parts';
 import { ident } from '../lib/sql';
 
 export type StorageMode = 'plain' | 'compressed';
 
-/** The attached, compressed in-memory database. */
-export const STORE = 'atlas_store';
+/** The store of build number `n` (each build attaches a new one). */
+export function storeName(n: number): string {
+  return `atlas_store_${Math.floor(n)}`;
+}
 
 /**
  * Compressed bytes per plain byte once the build is done (the tables at rest). Measured 0.07–0.16
@@ -27,60 +33,108 @@ export const STORE = 'atlas_store';
 export const COMPRESSED_SHARE = 0.2;
 
 /**
- * While the build runs, its one transaction holds the new rows uncompressed (DuckDB compresses them
- * at commit; native DuckDB would spill to disk, DuckDB-WASM cannot): the peak is the plain size.
- * Compressed storage is chosen while that peak stays within this multiple of the budget (the budget
- * keeps room for the analyses, which compressed tables at rest leave free again).
+ * A slice of a big file (`slices.ts`) is cut so that its plain estimate is this share of the
+ * budget. While a slice is built it is in memory about twice (its typed copy `__slice`, and its
+ * rows before the `CHECKPOINT` compresses them).
  */
-export const BUILD_PEAK_SHARE = 1.25;
+export const SLICE_SHARE = 1 / 8;
 
 /**
- * Plain when the plain estimate fits the budget; compressed when the build's plain-sized peak still
- * fits `BUILD_PEAK_SHARE` × budget (the tables then rest at a fifth of it); else null (filter or refuse).
+ * Plain when the plain estimate fits the budget; compressed when the tables at rest (a fifth of the
+ * plain size) plus one slice being built (twice `SLICE_SHARE` of the budget) fit; else null
+ * (filter or refuse).
  */
 export function storageFor(plainBytes: number, budget: number): StorageMode | null {
   if (plainBytes <= budget) return 'plain';
-  if (plainBytes <= budget * BUILD_PEAK_SHARE && plainBytes * COMPRESSED_SHARE <= budget) return 'compressed';
+  if (plainBytes * COMPRESSED_SHARE + 2 * SLICE_SHARE * budget <= budget) return 'compressed';
   return null;
 }
 
-/** The SQL around a build of the canonical tables; `main` is the main database's name (`current_database()`). */
+/** The SQL around a build into store `store` in `mode`; `main` is the main database's name (`current_database()`). */
 export interface StorageSteps {
-  /** before the build's transaction (the connection's default database becomes the store) */
+  /** before the build (the new store is attached and becomes the connection's default database) */
   before: string[];
-  /** first statements inside the build's transaction */
-  first: string[];
-  /** after a successful commit, each group in its own transaction (a CHECKPOINT alone, outside one) */
-  after: string[][];
-  /** always, after the build (committed or rolled back): back to the main database */
+  /** after each committed part of the build (compressed: what it added is compressed now) */
+  checkpoint: string | null;
+  /** always, after the build (committed or not): back to the main database */
   reset: string[];
+  /** after a failed or cancelled build: the new store is dropped, the previous tables stay */
+  abort: string[];
+  /** in one transaction after the build: the main database's views onto the new store */
+  swap: string[];
+  /** after the swap: the previous store is freed */
+  after: string[];
 }
 
-/** What to run around a build in `mode`, when the tables now live in `previous`. */
-export function storageSteps(mode: StorageMode, previous: StorageMode, main: string): StorageSteps {
+/** What to run around a build into the new store `store`, when the tables now live in `previous` (null: none yet). */
+export function storageSteps(mode: StorageMode, store: string, previous: string | null, main: string): StorageSteps {
   const m = ident(main).text;
-  if (mode === 'plain') {
-    return {
-      before: [],
-      // the views onto the store go in the same transaction as the new tables (both in main)
-      first: previous === 'compressed' ? CANONICAL_TABLES.map((t) => `DROP VIEW IF EXISTS ${m}.main.${t}`) : [],
-      // the store's copy is no longer read: free it
-      after: previous === 'compressed' ? [[`DETACH DATABASE IF EXISTS ${STORE}`]] : [],
-      reset: [],
-    };
-  }
+  const st = ident(store).text;
   return {
-    before: [`ATTACH IF NOT EXISTS ':memory:' AS ${STORE} (COMPRESS)`, `USE ${STORE}`],
-    first: [],
-    after: [
-      // row groups the build left uncompressed are compressed now (fails harmlessly if a reader is busy)
-      [`CHECKPOINT ${STORE}`],
-      // plain tables of an earlier build make way for views onto the store
-      CANONICAL_TABLES.flatMap((t) => [
-        ...(previous === 'plain' ? [`DROP TABLE IF EXISTS ${m}.main.${t}`] : []),
-        `CREATE OR REPLACE VIEW ${m}.main.${t} AS SELECT * FROM ${STORE}.main.${t}`,
-      ]),
-    ],
+    before: [`ATTACH ':memory:' AS ${st}${mode === 'compressed' ? ' (COMPRESS)' : ''}`, `USE ${st}`],
+    checkpoint: mode === 'compressed' ? `CHECKPOINT ${st}` : null,
     reset: [`USE ${m}`],
+    abort: [`DETACH DATABASE IF EXISTS ${st}`],
+    swap: CANONICAL_TABLES.map((t) => `CREATE OR REPLACE VIEW ${m}.main.${t} AS SELECT * FROM ${st}.main.${t}`),
+    after: previous && previous !== store ? [`DETACH DATABASE IF EXISTS ${ident(previous).text}`] : [],
   };
+}
+
+/** A build to run with `runStoredBuild`. */
+export interface StoredBuild {
+  /** runs one statement (the worker: `run`, which Cancel can stop; tests: a native connection) */
+  exec: (sql: string) => Promise<unknown>;
+  /** runs the statements around them (transactions, ATTACH, USE, the views); default `exec` */
+  admin?: (sql: string) => Promise<unknown>;
+  mode: StorageMode;
+  /** the new store, and the one the tables live in now (null: none yet) */
+  store: string;
+  previous: string | null;
+  main: string;
+  /** `buildCanonical`'s groups: each is committed on its own */
+  groups: readonly (readonly string[])[];
+  /** called before statement i of the flattened groups (progress, and Cancel: it may throw) */
+  step?: (i: number) => void;
+}
+
+/**
+ * The build's sequence, shared by the worker and the Node tests: attach the new store, commit each
+ * group (then `CHECKPOINT`), swap the views, detach the previous store. On any error the group is
+ * rolled back, the new store detached, the connection is back on the main database, and the error
+ * is thrown; the previous tables stay.
+ */
+export async function runStoredBuild(b: StoredBuild): Promise<void> {
+  const steps = storageSteps(b.mode, b.store, b.previous, b.main);
+  const admin = b.admin ?? b.exec;
+  const quiet = async (s: string) => {
+    try {
+      await admin(s);
+    } catch {
+      // housekeeping that may have nothing to do
+    }
+  };
+  try {
+    for (const s of steps.before) await admin(s);
+    let i = 0;
+    for (const group of b.groups) {
+      await admin('BEGIN TRANSACTION');
+      for (const s of group) {
+        b.step?.(i++);
+        await b.exec(s);
+      }
+      await admin('COMMIT');
+      // the part's rows rest compressed before the next part is read
+      if (steps.checkpoint) await quiet(steps.checkpoint);
+    }
+    for (const s of steps.reset) await admin(s);
+    await admin('BEGIN TRANSACTION');
+    for (const s of steps.swap) await admin(s);
+    await admin('COMMIT');
+  } catch (e) {
+    await quiet('ROLLBACK');
+    for (const s of [...steps.reset, ...steps.abort]) await quiet(s);
+    throw e;
+  }
+  // the previous store is no longer read: free it
+  for (const s of steps.after) await quiet(s);
 }

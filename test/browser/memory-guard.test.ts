@@ -106,22 +106,41 @@ describe('memory guard: a file too large to load whole', () => {
   });
 });
 
-describe('memory guard: a file that fits only compressed', () => {
+describe('memory guard: a file that fits only compressed, built in slices', () => {
   let s: Session;
   afterAll(async () => s?.close());
 
-  it('loads whole into compressed storage, with the same figures as native DuckDB counts', async () => {
+  it('loads whole into compressed storage in several slices, with the figures of the unsliced load and of native DuckDB', async () => {
     const big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
-    // 13.5 MB: 16 MB plain does not fit; the build's plain-sized peak fits 1.25 × 13.5 MB, and the
-    // tables rest compressed at ~3 MB
+    // the figures with the default budget: plain, the file read whole
+    const whole = await openApp();
+    let want: number[];
+    try {
+      await loadFiles(whole, [BASELINE, big]);
+      expect(await whole.page.getByTestId('memory').getAttribute('data-slices')).toBe('0');
+      want = [
+        await numberAt(whole.page, 'kpi-customers'),
+        await numberAt(whole.page, 'kpi-orders'),
+        await numberAt(whole.page, 'kpi-revenue'),
+      ];
+    } finally {
+      await whole.close();
+    }
+    // 13.5 MB: the ~16 MB plain estimate does not fit; compressed (a fifth at rest) plus one slice
+    // does; slices of 13.5 MB / 8 / 2.8 ≈ 0.6 MB of text cut the 5.6 MB file in about nine
     s = await openApp({ query: '?membudget=13500000' });
     await loadFiles(s, [BASELINE, big]);
     expect(await errorsShown(s.page)).toEqual([]);
     expect(await s.page.getByTestId('load-filter').count()).toBe(0);
-    const want = await sampled(big, 1);
-    expect(await numberAt(s.page, 'kpi-customers')).toBe(want.customers);
-    expect(await s.page.getByTestId('memory').getAttribute('data-storage')).toBe('compressed');
-  });
+    const native = await sampled(big, 1);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(native.customers);
+    expect([await numberAt(s.page, 'kpi-customers'), await numberAt(s.page, 'kpi-orders'), await numberAt(s.page, 'kpi-revenue')]).toEqual(
+      want,
+    );
+    const badge = s.page.getByTestId('memory');
+    expect(await badge.getAttribute('data-storage')).toBe('compressed');
+    expect(Number(await badge.getAttribute('data-slices'))).toBeGreaterThanOrEqual(5);
+  }, 300_000);
 });
 
 describe('memory guard: a file too large even as a sample', () => {

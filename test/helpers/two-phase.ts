@@ -62,6 +62,7 @@ export async function loadTwoPhase(
       samples: sample.map((r) => (r[`c${i}`] === null ? null : String(r[`c${i}`]))),
     })),
     source: fileSourceSql({ ...from, exclude: bad }),
+    sourceParts: { ...from, exclude: bad },
     nulls: Object.fromEntries(cols.map((c, i) => [c, n - Number(count?.[`c${i}`])])),
   };
 }

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { buildShare, buildWeights } from '../../../src/ingest/build-progress';
+import { buildShare, buildWeights, LIGHT } from '../../../src/ingest/build-progress';
 
 const file: RawFile = {
   name: 'o.csv',
@@ -28,18 +28,28 @@ describe('build progress', () => {
     const { statements } = buildCanonical([file], [mapping], DEFAULT_REFUND_RULE);
     const w = buildWeights(statements);
     const heavy = statements.filter((_, i) => w[i] === 1);
-    // the rejects pass, the flag passes and the insert read the file; the view definition does not
-    expect(heavy.length).toBeGreaterThanOrEqual(3);
-    expect(heavy.some((s) => /^INSERT INTO orders/.test(s.trim()))).toBe(true);
-    expect(heavy.some((s) => /CREATE OR REPLACE TEMP VIEW __stage/.test(s))).toBe(false);
+    // one read of the file (into the slice table); the rejects, flags and insert read that table
+    expect(heavy.length).toBe(1);
+    expect(heavy[0]).toMatch(/^CREATE OR REPLACE TEMP TABLE __slice AS/);
+    expect(w[statements.findIndex((s) => /^INSERT INTO orders/.test(s.trim()))]).toBe(LIGHT);
     statements.forEach((s, i) => {
-      if (/^\s*(DROP|CREATE) /.test(s)) expect(w[i], s).toBe(0.02);
+      if (/^\s*(DROP|CREATE) /.test(s) && !/__slice AS/.test(s)) expect(w[i], s).toBe(LIGHT);
     });
     // the customers table is built from the orders just inserted: a pass over a table, lighter than a file
     expect(w[statements.findIndex((s) => /^\s*INSERT INTO customers \(customer_id, has_profile\)/.test(s))]).toBe(0.3);
     // the heavy statements are most of the bar: after the light ones before the first pass, little is done
     const first = w.indexOf(1);
     expect(buildShare(w, first, 0)).toBeLessThan(0.1);
+  });
+
+  it('weighs a profile file by each statement over its __stage view (each reads the file)', () => {
+    const profiles: RawFile = { ...file, name: 'p.csv', table: 'raw_2', source: file.source!.replace('f1.csv', 'f2.csv') };
+    const pm: FileMapping = { ...mapping, file: 'p.csv', table: 'raw_2', role: 'customers', columns: { customer: 'customer_id' } };
+    const { statements } = buildCanonical([file, profiles], [mapping, pm], DEFAULT_REFUND_RULE);
+    const w = buildWeights(statements);
+    const over = statements.flatMap((s, i) => (/INSERT INTO __profiles/.test(s) ? [w[i]] : []));
+    expect(over).toEqual([1]);
+    expect(w[statements.findIndex((s) => /^INSERT INTO orders/.test(s.trim()))]).toBe(LIGHT);
   });
 
   it('rises from 0 to 1 without going back', () => {

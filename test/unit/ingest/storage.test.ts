@@ -9,11 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { storageFor, storageSteps, BUILD_PEAK_SHARE, COMPRESSED_SHARE, type StorageMode } from '../../../src/ingest/storage';
+import { storageFor, runStoredBuild, storeName, COMPRESSED_SHARE, SLICE_SHARE, type StorageMode } from '../../../src/ingest/storage';
 import { generateOrders } from '../../../scripts/gen-orders.mjs';
 
 const mapping = (f: RawFile): FileMapping => ({
@@ -32,29 +33,18 @@ const mapping = (f: RawFile): FileMapping => ({
   },
 });
 
-/** The worker's sequence (`workers/storage.ts`): steps around one transaction. */
-async function build(conn: DuckDBConnection, statements: string[], mode: StorageMode, previous: StorageMode): Promise<void> {
-  const steps = storageSteps(mode, previous, 'memory');
-  for (const s of steps.before) await conn.run(s);
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    for (const s of [...steps.first, ...statements]) await conn.run(s);
-    await conn.run('COMMIT');
-  } catch (e) {
-    await conn.run('ROLLBACK');
-    throw e;
-  } finally {
-    for (const s of steps.reset) await conn.run(s);
-  }
-  for (const group of steps.after) {
-    if (group.length === 1 && group[0]!.startsWith('CHECKPOINT')) {
-      await conn.run(group[0]!);
-      continue;
-    }
-    await conn.run('BEGIN TRANSACTION');
-    for (const s of group) await conn.run(s);
-    await conn.run('COMMIT');
-  }
+let builds = 0;
+
+/** The worker's sequence (`runStoredBuild`, shared with `workers/storage.ts`) into a new store; returns its name. */
+async function build(conn: DuckDBConnection, groups: string[][], mode: StorageMode, previous: string | null): Promise<string> {
+  const store = storeName(++builds);
+  await runStoredBuild({ exec: (s) => conn.run(s), mode, store, previous, main: 'memory', groups });
+  return store;
+}
+
+/** A connection without the test helpers' canonical tables: the build's views take those names. */
+async function bare(): Promise<DuckDBConnection> {
+  return (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
 }
 
 const SUMMARY = `SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM customers) AS customers,
@@ -68,48 +58,55 @@ describe('compressed storage', () => {
     path = ((await generateOrders({ rows: 100_000, out: mkdtempSync(join(tmpdir(), 'storage-')) })) as { orders: string }).orders;
   });
 
-  it('chooses plain while it fits, compressed while the build’s plain-sized peak fits 1.25 × the budget, else nothing', () => {
+  it('chooses plain while it fits, compressed while the tables at rest plus one slice being built fit, else nothing', () => {
     expect(storageFor(100, 100)).toBe('plain');
     expect(storageFor(120, 100)).toBe('compressed');
-    expect(storageFor(100 * BUILD_PEAK_SHARE, 100)).toBe('compressed');
-    expect(storageFor(100 * BUILD_PEAK_SHARE + 1, 100)).toBeNull();
-    expect(120 * COMPRESSED_SHARE).toBeLessThan(100);
+    // at rest a fifth of the plain size, and a slice twice over: 0.2 × p + 2 × 12.5 ≤ 100 while p ≤ 375
+    const most = ((1 - 2 * SLICE_SHARE) * 100) / COMPRESSED_SHARE;
+    expect(most).toBeCloseTo(375, 6);
+    expect(storageFor(most, 100)).toBe('compressed');
+    expect(storageFor(most + 1, 100)).toBeNull();
   });
 
   it('gives the plain build’s tables exactly, through views, in a fraction of the memory', async () => {
-    const plain = await openDb();
+    const plain = await bare();
     const f1 = await loadTwoPhase(plain, path, 1);
-    await build(plain, buildCanonical([f1], [mapping(f1)], DEFAULT_REFUND_RULE).statements, 'plain', 'plain');
+    const [empty] = await query(plain, BYTES);
+    await build(plain, buildCanonical([f1], [mapping(f1)], DEFAULT_REFUND_RULE).groups, 'plain', null);
     const want = await query(plain, SUMMARY);
     const [plainBytes] = await query(plain, BYTES);
 
-    const packed = await openDb();
+    const packed = await bare();
     const f2 = await loadTwoPhase(packed, path, 1);
     const [before] = await query(packed, BYTES);
-    await build(packed, buildCanonical([f2], [mapping(f2)], DEFAULT_REFUND_RULE).statements, 'compressed', 'plain');
+    await build(packed, buildCanonical([f2], [mapping(f2)], DEFAULT_REFUND_RULE).groups, 'compressed', null);
     expect(await query(packed, SUMMARY)).toEqual(want);
     expect(
       await query(packed, `SELECT table_type FROM information_schema.tables WHERE table_catalog = 'memory' AND table_name = 'orders'`),
     ).toEqual([{ table_type: 'VIEW' }]);
     const [after] = await query(packed, BYTES);
     // memory of the tables: compressed is well under half of plain (measured ~1/6 here)
-    expect(Number(after!.b) - Number(before!.b)).toBeLessThan(Number(plainBytes!.b) / 2);
+    expect(Number(after!.b) - Number(before!.b)).toBeLessThan((Number(plainBytes!.b) - Number(empty!.b)) / 2);
   }, 120_000);
 
-  it('switches plain → compressed → plain → compressed on one connection, and a failed build keeps the tables', async () => {
-    const conn = await openDb();
+  it('switches plain → compressed → plain → compressed on one connection, frees the old store, and a failed build keeps the tables', async () => {
+    const conn = await bare();
     const f = await loadTwoPhase(conn, path, 1);
-    const statements = buildCanonical([f], [mapping(f)], DEFAULT_REFUND_RULE).statements;
-    await build(conn, statements, 'plain', 'plain');
+    const groups = buildCanonical([f], [mapping(f)], DEFAULT_REFUND_RULE).groups;
+    let store = await build(conn, groups, 'plain', null);
     const want = await query(conn, SUMMARY);
-    await build(conn, statements, 'compressed', 'plain');
+    store = await build(conn, groups, 'compressed', store);
     expect(await query(conn, SUMMARY)).toEqual(want);
-    await build(conn, statements, 'plain', 'compressed');
+    store = await build(conn, groups, 'plain', store);
     expect(await query(conn, SUMMARY)).toEqual(want);
-    expect(await query(conn, `SELECT count(*) AS n FROM duckdb_databases() WHERE database_name = 'atlas_store'`)).toEqual([{ n: 0 }]);
-    await build(conn, statements, 'compressed', 'plain');
-    await expect(build(conn, [...statements, 'SELECT * FROM no_such_table'], 'compressed', 'compressed')).rejects.toThrow(/no_such_table/);
+    store = await build(conn, groups, 'compressed', store);
+    // only the live store is attached
+    const stores = async () =>
+      (await query(conn, `SELECT database_name AS d FROM duckdb_databases() WHERE database_name LIKE 'atlas_store%'`)).map((r) => r.d);
+    expect(await stores()).toEqual([store]);
+    await expect(build(conn, [...groups, ['SELECT * FROM no_such_table']], 'compressed', store)).rejects.toThrow(/no_such_table/);
     expect(await query(conn, SUMMARY)).toEqual(want);
+    expect(await stores()).toEqual([store]);
     // the connection is back on the main database
     expect(await query(conn, 'SELECT current_database() AS d')).toEqual([{ d: 'memory' }]);
   }, 240_000);

@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'out-of-memory'
   | 'too-large'
   | 'needs-filter'
+  | 'slice-mismatch'
   | 'cancelled'
   | 'mapping'
   | 'query'

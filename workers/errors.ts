@@ -3,6 +3,7 @@
  * it happened and the SQL that failed. The page translates the code (`error.<code>`).
  */
 import type { AppError, ErrorCode, Result } from '../src/atlas-api';
+import { SLICE_MISMATCH } from '../src/ingest/canonical';
 
 /** A failure that already knows its code (thrown inside the worker, answered as data). */
 export class AtlasError extends Error {
@@ -46,7 +47,25 @@ export function toAppError(e: unknown, ctx: ErrorContext = {}): AppError {
     return make('out-of-memory', `The browser tab ran out of memory (${detail}).`, where, { detail });
   }
   if (/interrupt|cancel/i.test(message)) return make('cancelled', 'Cancelled.', where);
+  const slice = sliceMismatch(message);
+  if (slice !== null) {
+    const file = slice || ctx.file || '';
+    return make(
+      'slice-mismatch',
+      `${file} could not be loaded in parts: a quoted value holds a line break where the file was cut, so the parts did not give the file's rows. Nothing of this load was kept; the data loaded before is kept. Load a smaller part of it (a customer sample or a date range), or re-export it without line breaks inside values.`,
+      { ...where, ...(file ? { file } : {}) },
+      { file },
+    );
+  }
   return make(ctx.code ?? 'internal', detail, where, { detail });
+}
+
+/** The file named in a sliced build's "slices do not add up" error (`src/ingest/canonical.ts`), or null. */
+function sliceMismatch(message: string): string | null {
+  const i = message.indexOf(SLICE_MISMATCH);
+  if (i < 0) return null;
+  const head = message.slice(0, i).replace(/^[\s\S]*?Error: /, '');
+  return head.replace(/:\s*$/, '');
 }
 
 function make(code: ErrorCode, message: string, where: Partial<AppError>, params: Record<string, string | number> = {}): AppError {

@@ -14,6 +14,7 @@ export const errorsEn: Record<string, string> = {
   'error.out-of-memory': '{message}',
   'error.too-large': '{message}',
   'error.needs-filter': '{message}',
+  'error.slice-mismatch': '{message}',
   'error.cancelled': '{message}',
   'error.cancelled-file': '{message}',
   'error.mapping': '{message}',
@@ -58,6 +59,8 @@ export const errorsZh: Record<string, string> = {
     '{file} 对此浏览器标签页来说太大：约 {rows} 行，需要约 {need} 内存，标签页的 {budget} 中只剩 {free} 可用。文件未载入，之前载入的数据保留。请载入更小的数据：更短的日期范围、只保留需要的列，或抽样部分客户（例如每十个客户 ID 取一个）。',
   'error.needs-filter':
     '{file} 无法整体放入此浏览器标签页：需要约 {need} 内存，标签页共 {budget}。请在文件卡片上方选择筛选载入（抽样部分客户或缩短日期范围）；已经筛选时，请选更小的样本或更短的日期范围。之前载入的数据保留。',
+  'error.slice-mismatch':
+    '{file} 无法分段载入：某个带引号的值在切分处含有换行，分段读出的行数与文件不符。本次载入未保留任何内容，之前载入的数据保留。请载入其中较小的一部分（抽样部分客户或缩短日期范围），或重新导出为值内不含换行的文件。',
   'error.cancelled': '已取消。',
   'error.cancelled-file': '已取消加载 {file}。',
   'error.mapping': '{file} 的字段映射无法应用：{detail}',

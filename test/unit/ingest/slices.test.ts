@@ -14,6 +14,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical, SLICE_MISMATCH } from '../../../src/ingest/canonical';
+import { toAppError } from '../../../workers/errors';
 import { dialectSql, headerLinesSql } from '../../../src/ingest/canonical-source';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
 import {
@@ -263,7 +264,13 @@ describe('a file built in slices', () => {
     const all = new Uint8Array(readFileSync(p));
     expect(safeCut(all.subarray(at - 30, at + 60), 30, 0x22)).not.toBe(30);
     const sliced = buildCanonical([f], [m], DEFAULT_REFUND_RULE, {}, { [f.name]: reads });
-    await expect(build(conn, sliced.groups, 'compressed', first)).rejects.toThrow(SLICE_MISMATCH);
+    const failed: unknown = await build(conn, sliced.groups, 'compressed', first).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(String(failed)).toContain(SLICE_MISMATCH);
+    // the page gets its own error, naming the file, in the user's language
+    expect(toAppError(failed, { code: 'mapping' })).toMatchObject({ code: 'slice-mismatch', file: f.name, params: { file: f.name } });
     expect(await query(conn, TABLES)).toEqual(want);
     expect(await query(conn, 'SELECT current_database() AS d')).toEqual([{ d: 'memory' }]);
     // the failed build's store is gone, the earlier one stays

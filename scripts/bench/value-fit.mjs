@@ -90,10 +90,18 @@ export async function benchValueFit(browser, url, { customers, out, log = () => 
       await s.page.evaluate(() => window.__valueBenchPing.start());
       const t1 = nodeNow();
       await s.page.evaluate(() => (location.hash = 'v=1&p=value'));
-      await s.page.waitForFunction(() => document.querySelector('[data-testid=value-page]')?.getAttribute('data-state') === 'ready', null, {
-        timeout: timeoutMs,
-        polling: 100,
-      });
+      // done when drawn or refused: a failed request leaves the page idle with its error shown
+      await s.page.waitForFunction(
+        () => {
+          const page = document.querySelector('[data-testid=value-page]');
+          return (
+            page?.getAttribute('data-state') === 'ready' ||
+            (page?.getAttribute('data-state') === 'idle' && !!page.querySelector('[data-testid=value-error]'))
+          );
+        },
+        null,
+        { timeout: timeoutMs, polling: 100 },
+      );
       const requestMs = nodeNow() - t1;
       const pings = await s.page.evaluate(() => window.__valueBenchPing.stop());
       const info = await s.page.evaluate(() => {
@@ -122,7 +130,7 @@ export async function benchValueFit(browser, url, { customers, out, log = () => 
         duckdbMaxMs: pings.length ? Math.max(...pings.map((p) => p.duckdb)) : null,
       };
       log(`  value fit, ${n.toLocaleString('en')} customers: ${JSON.stringify(row)}\n`);
-      rows.push(row);
+      rows.push(info.err && info.fitMs === null ? { customers: n, rows: orders, error: `the page showed: ${info.err}`, requestMs } : row);
     } catch (e) {
       rows.push({ customers: n, rows: orders, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
       log(`  value fit, ${n.toLocaleString('en')} customers FAILED: ${rows.at(-1).error}\n`);

@@ -165,6 +165,9 @@ describe.skipIf(!existsSync(MASTER))('value request in the worker (CDNOW master,
     expect(passes).toHaveLength(4);
     // the costly kind, a grouping of every order line by customer and day: once per summary (was 3)
     expect(ran.filter((t) => /GROUP BY customer_id, CAST\(ts AS DATE\)/.test(t))).toHaveLength(2);
+    // every customer sorted by hash for a sample: once per fit (full, calibration) and once for the
+    // personas (their silhouette sample is the start of the clustering's); before: 6
+    expect(ran.filter((t) => /ORDER BY hash\(customer_id\)/.test(t))).toHaveLength(3);
     // and the worker drops the request's tables when it is done
     expect(ran.filter((t) => /^DROP TABLE IF EXISTS value_(sum|cal|pred|hist)_\d+$/.test(t))).toHaveLength(4);
   });

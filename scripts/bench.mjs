@@ -89,7 +89,7 @@ const results = {
   bundleForced: opt.bundle ?? null,
   machine: machineInfo(chromiumPath()),
   app: {},
-  coldStart: { ms: [], repeatMs: [] },
+  coldStart: { ms: [], repeatMs: [], acceptsMs: [], repeatAcceptsMs: [] },
   sizes: [],
   transfer: {},
 };
@@ -137,6 +137,7 @@ try {
         const r = await openApp(s, url, baseMs);
         results.app = { bundle: r.bundle, threads: r.threads, coi: r.coi, status: r.status };
         if (i >= warmups) results.coldStart.ms.push(r.ms);
+        if (i >= warmups && r.acceptsMs !== null) results.coldStart.acceptsMs.push(r.acceptsMs);
       } finally {
         await s.context.close();
       }
@@ -146,6 +147,7 @@ try {
       for (let i = 0; i < warmups + reps + 1; i++) {
         const r = await openApp(s, url, baseMs); // the first load fills the cache
         if (i > warmups) results.coldStart.repeatMs.push(r.ms);
+        if (i > warmups && r.acceptsMs !== null) results.coldStart.repeatAcceptsMs.push(r.acceptsMs);
       }
     } finally {
       await s.context.close();

@@ -82,12 +82,20 @@ export async function openApp(s, url, timeoutMs) {
   await s.page.goto(url, { timeout: timeoutMs });
   const ready = await until(s, 'ready', null, timeoutMs, 'start-up ("Ready" in db-status)');
   const info = await s.page.evaluate(() => ({
+    accepts: window.__bench.accepts,
     origin: performance.timeOrigin,
     coi: self.crossOriginIsolated,
     status: document.querySelector('[data-testid=db-status]')?.textContent?.trim() ?? '',
   }));
   const m = /(\w+) bundle, (\d+) thread/.exec(info.status);
-  return { ms: ready - info.origin, coi: info.coi, bundle: m?.[1] ?? '?', threads: m ? Number(m[2]) : null, status: info.status };
+  return {
+    ms: ready - info.origin,
+    acceptsMs: info.accepts === null ? null : info.accepts - info.origin,
+    coi: info.coi,
+    bundle: m?.[1] ?? '?',
+    threads: m ? Number(m[2]) : null,
+    status: info.status,
+  };
 }
 
 const chartCounts = (ids) => Object.fromEntries(ids.map((id) => [id, window.__bench.charts[id]?.n ?? 0]));

@@ -6,11 +6,16 @@
  */
 export const PROBE = `(() => {
   const now = () => performance.timeOrigin + performance.now();
-  const b = (window.__bench = { ready: null, overview: null, charts: {}, inputs: [], memMax: 0, autoClick: null });
+  const b = (window.__bench = { ready: null, accepts: null, overview: null, charts: {}, inputs: [], memMax: 0, autoClick: null });
   const CHARTS = ['breakdown', 'stages-chart', 'retention-heatmap'];
   const last = {};
   const check = () => {
     const t = now();
+    if (b.accepts === null) {
+      // the page takes files: the demo button is shown and enabled (a file picked before DuckDB is up is held, then loaded)
+      const d = document.querySelector('[data-testid=demo]');
+      if (d && !d.disabled) b.accepts = t;
+    }
     if (b.ready === null) {
       const s = document.querySelector('[data-testid=db-status]');
       if (s && /Ready|就绪/.test(s.textContent || '')) b.ready = t;
@@ -43,6 +48,7 @@ export const PROBE = `(() => {
   // Conditions the driver waits for (kept here: the page's CSP forbids eval, so none are sent as text).
   b.cond = {
     ready: () => b.ready,
+    accepts: () => b.accepts,
     overview: () => b.overview,
     progressGone: () => !document.querySelector('[data-testid=progress]'),
     charts: (a) => {

@@ -117,8 +117,14 @@ export function targets(r) {
   const lc5 = median(app(5e6)?.lifecycleMs);
   out.push(['lifecycle page at 5M ≤ 3 s', verdict(lc5 === null ? null : lc5 <= 3000), fmtMs(lc5)]);
   const rs = median(r.coldStart?.repeatMs);
+  const ra = median(r.coldStart?.repeatAcceptsMs);
   out.push([
-    'start-up on a repeat visit ≤ 1 s',
+    'repeat visit: accepts files ≤ 1 s',
+    verdict(ra === null ? null : ra <= 1000),
+    `${fmtMs(ra)} (a file picked before DuckDB is ready is held, then loaded)`,
+  ]);
+  out.push([
+    'repeat visit: DuckDB ready ≤ 1 s',
     verdict(rs === null ? null : rs <= 1000),
     `${fmtMs(rs)} (first visit ${fmtMs(median(r.coldStart?.ms))})`,
   ]);
@@ -191,8 +197,10 @@ export function tables(r) {
   const start = table(
     ['start-up', 'median'],
     [
-      ['cold start, first visit (navigation → "Ready")', spread(r.coldStart?.ms)],
-      ['repeat visit (reload, browser cache warm)', spread(r.coldStart?.repeatMs)],
+      ['first visit: accepts files (navigation → demo button and file picker enabled)', spread(r.coldStart?.acceptsMs)],
+      ['first visit: DuckDB ready (navigation → "Ready")', spread(r.coldStart?.ms)],
+      ['repeat visit: accepts files (reload, browser cache warm)', spread(r.coldStart?.repeatAcceptsMs)],
+      ['repeat visit: DuckDB ready (reload, browser cache warm)', spread(r.coldStart?.repeatMs)],
     ],
   );
   const goals = table(['target', 'status', 'measured'], targets(r));

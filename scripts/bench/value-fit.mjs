@@ -151,7 +151,7 @@ export function valueFitMarkdown(rows) {
     '## Value page: BG/NBD + Gamma-Gamma fit in the worker',
     '',
     'Generated orders (8 per customer on average). **Fit** is the wall time of both fits in the worker,',
-    'including the pauses it makes every ~150 ms for other calls; the models are fitted on a hash sample',
+    'including the pauses it makes every ~40 ms of work for other calls; the models are fitted on a hash sample',
     'of at most 100,000 customers and everyone is scored in SQL. **Request** is the whole Value page',
     '(summary, fit, predictions, holdout, personas, Lorenz). **Other calls waited**: a second caller pings',
     'the worker every 200 ms during the request: `cancel()` of an unused slot is answered by the worker',

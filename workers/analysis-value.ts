@@ -14,13 +14,13 @@ import { rfSummary, rfGroups, UNIT_DAYS, type TimeUnit } from '../src/analysis/v
 import { fitValueSteps, type ValueFit } from '../src/analysis/value/fit';
 import { runStepsAsync } from '../src/analysis/value/optimise';
 import { fitSample, FIT_SAMPLE } from '../src/analysis/value/sample';
-import { dataStats, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
+import { dataStats, statsFromSummary, checkData, blocking, type DataStats, type ValueIssue } from '../src/analysis/value/gating';
 import { holdoutGroups, holdoutCheck, type HoldoutGroup } from '../src/analysis/value/holdout';
 import { historicValue, historicSummary, lorenz, gini, topShare } from '../src/analysis/value/historic';
 import { predictions } from '../src/analysis/value/predict-sql';
 import { pAliveExpr } from '../src/analysis/segmentation/p-alive';
 import { personaFeatures, featureMoments, featureSample, type PersonaFeature } from '../src/analysis/value/persona-features';
-import { standardise, clusterPersonas, suggestK, personaWords } from '../src/analysis/value/personas';
+import { standardise, clusterPersonasSteps, suggestKSteps, personaWords } from '../src/analysis/value/personas';
 import { personas as personasModel, MAX_PERSONAS, type PersonasParams } from '../src/analysis/segmentation/personas';
 import { clvTiers, clvTierRows } from '../src/analysis/segmentation/clv-tiers';
 import { clvBySegment } from '../src/analysis/value/clv-by-segment';
@@ -63,13 +63,20 @@ function remember<V>(cache: Map<string, V>, key: string, v: V): V {
 
 let fitSeq = 0;
 
+/** Work between two real pauses, ms: steps come far more often (k-means iterations, silhouette rows). */
+const PAUSE_EVERY_MS = 40;
+
 /**
- * Between two ~150 ms slices of a fit: let the worker serve other calls, then stop if a newer
- * request took this job's slot (the job answers `cancelled`).
+ * Between two steps of a fit or a clustering: once `PAUSE_EVERY_MS` of work has run, let the worker
+ * serve other calls, then stop if a newer request took this job's slot (the job answers
+ * `cancelled`). Steps in between return at once (a macrotask per step would cost ≥ 4 ms each).
  */
 function pauseFor(j: Job): () => Promise<void> {
+  let last = performance.now();
   return async () => {
+    if (performance.now() - last < PAUSE_EVERY_MS) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
     if (j.stale) throw new Error('superseded');
   };
 }
@@ -85,9 +92,12 @@ async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, mon
   const key = `${c.version}|${JSON.stringify(c.scope)}|${unit}|${calibrationEnd}|${money}|${size}`;
   const hit = fits.get(key);
   if (hit) return hit;
-  // the summary once as a table: counted, sampled and read twice (the Value request passes its own)
+  // the summary once as a table: counted and sampled (the Value request passes its own); the sample
+  // once as a table too, read twice (each sampling sorts every customer by hash)
   const name = summary ? null : `value_fit_${++fitSeq}`;
   const table = summary ?? sql`SELECT * FROM ${raw(name!)}`;
+  const sampleName = `value_sample_${++fitSeq}`;
+  const sample = sql`SELECT * FROM ${raw(sampleName)}`;
   let population: number;
   let groups: RfSummary[];
   let spend: { x: number; mx: number | null }[];
@@ -95,21 +105,22 @@ async function fitFor(c: Ctx, unit: TimeUnit, calibrationEnd: string | null, mon
     if (name) await c.j.q(sql`CREATE OR REPLACE TABLE ${raw(name)} AS ${rfSummary(c.scope, { unit, calibrationEnd })}`);
     const [m] = await c.j.q(sql`SELECT count(*) AS n FROM (${table})`);
     population = num(m?.n);
-    const sample = fitSample(table, size);
+    await c.j.q(sql`CREATE OR REPLACE TABLE ${raw(sampleName)} AS SELECT x, t_x, T, m_x FROM (${fitSample(table, size)})`);
     groups = (await c.j.q(rfGroups(sample))).map((r) => ({ x: num(r.x), tx: num(r.tx), T: num(r.T), n: num(r.n) }));
     spend = (await c.j.q(sql`SELECT x, m_x FROM (${sample}) WHERE x > 0`)).map((r) => ({
       x: num(r.x),
       mx: r.m_x === null || r.m_x === undefined ? null : Number(r.m_x),
     }));
   } finally {
-    if (name) await c.db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+    for (const t of name ? [name, sampleName] : [sampleName]) await c.db.exec('aux', `DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
   const f = await runStepsAsync(fitValueSteps(groups, spend, money, population), pauseFor(c.j));
   return remember(fits, key, f);
 }
 
-async function stats(c: Ctx): Promise<DataStats> {
-  const [s] = await c.j.q(dataStats(c.scope));
+/** The data checks' figures over the scope; `summary`: the request's full summary with extras (no second grouping of the orders). */
+async function stats(c: Ctx, summary?: Sql): Promise<DataStats> {
+  const [s] = await c.j.q(summary ? statsFromSummary(c.scope, summary) : dataStats(c.scope));
   return {
     purchaseDays: num(s?.purchaseDays),
     distinctDays: num(s?.distinctDays),
@@ -164,25 +175,39 @@ export function cachedFit(version: number, scope: Scope): (ValueFit & { unit: Ti
   return null;
 }
 
-/** k-means personas on the scope's buyers (cached): the persona model's complete parameters. */
-async function clusterOn(c: Ctx, k: number, features: PersonaFeature[]): Promise<PersonasParams> {
+/** Persona features of the scope's buyers: count, moments, and the first `SAMPLE` of the hash sample (raw). */
+type FeatureData = { n: number; means: number[]; sds: number[]; rows: number[][] };
+
+async function featureData(c: Ctx, features: PersonaFeature[]): Promise<FeatureData> {
+  const feats = personaFeatures(c.scope, c.base, features);
+  const [m] = await c.j.q(featureMoments(feats, features));
+  const rows = (await c.j.q(featureSample(feats, SAMPLE))).map((r) => features.map((f) => num(r[f])));
+  return {
+    n: num(m?.n),
+    means: features.map((f) => num(m?.[`${f}_mean`])),
+    sds: features.map((f) => num(m?.[`${f}_sd`])),
+    rows,
+  };
+}
+
+/**
+ * k-means personas on the scope's buyers (cached): the persona model's complete parameters. `data`:
+ * the features already read (the Value request's, so the buyers are not summarised and sorted again).
+ */
+async function clusterOn(c: Ctx, k: number, features: PersonaFeature[], data?: FeatureData): Promise<PersonasParams> {
   const key = `${c.version}|${JSON.stringify(c.scope)}|${k}|${features.join(',')}`;
   const hit = clusters.get(key);
   if (hit) return hit;
-  const feats = personaFeatures(c.scope, c.base, features);
-  const [m] = await c.j.q(featureMoments(feats, features));
-  const n = num(m?.n);
+  const { n, means, sds, rows } = data ?? (await featureData(c, features));
   if (k > n) throw new Error(`invalid k: ${k} > ${n} customers`);
-  const means = features.map((f) => num(m?.[`${f}_mean`]));
-  const sds = features.map((f) => num(m?.[`${f}_sd`]));
-  const rows = (await c.j.q(featureSample(feats, SAMPLE))).map((r) => features.map((f) => num(r[f])));
-  const cl = clusterPersonas(standardise(rows, { means, sds }), k);
+  const cl = await runStepsAsync(clusterPersonasSteps(standardise(rows, { means, sds }), k), pauseFor(c.j));
   return remember(clusters, key, { k, features, means, sds, centroids: cl.centroids });
 }
 
-async function historic(c: Ctx, split: ModelId | null, keep: Keep): Promise<HistoricResult> {
-  // one pass over the orders (active months per buyer), read by the summary and every Lorenz/Gini query
-  const hv = await keep('value_hist', historicValue(c.scope, c.base));
+async function historic(c: Ctx, split: ModelId | null, keep: Keep, summary: Sql): Promise<HistoricResult> {
+  // per buyer from the customer base and the full summary's active months (no pass over the orders),
+  // read by the summary and every Lorenz/Gini query
+  const hv = await keep('value_hist', historicValue(c.scope, c.base, summary));
   const [s] = await c.j.q(historicSummary(hv));
   const series = async (rel: Sql): Promise<LorenzSeries[]> => {
     const pts = await c.j.q(lorenz(rel));
@@ -335,23 +360,21 @@ async function personasFor(c: Ctx, req: ValueRequest, issues: ValueIssue[]): Pro
   const features: PersonaFeature[] = ['recency', 'frequency', 'monetary', 'tenure', 'breadth'];
   const [ev] = await c.j.q(sql`SELECT count(*) AS n FROM (SELECT 1 FROM events LIMIT 1)`);
   if (num(ev?.n) > 0) features.push('events');
-  const feats = personaFeatures(c.scope, c.base, features);
-  const [m] = await c.j.q(featureMoments(feats, features));
-  const buyers = num(m?.n);
+  const data = await featureData(c, features);
+  const buyers = data.n;
   if (buyers < 3) {
     issues.push({ code: 'k-too-large', severity: 'warning', params: { k: req.k ?? 2, customers: buyers } });
     return null;
   }
-  const means = features.map((f) => num(m?.[`${f}_mean`]));
-  const sds = features.map((f) => num(m?.[`${f}_sd`]));
-  const sample = (await c.j.q(featureSample(feats, SUGGEST_SAMPLE))).map((r) => features.map((f) => num(r[f])));
-  const sug = suggestK(standardise(sample, { means, sds }), Math.min(MAX_PERSONAS, buyers - 1));
+  // the suggestion's sample is the start of the clustering's: both are ordered by hash(customer_id)
+  const sample = standardise(data.rows.slice(0, SUGGEST_SAMPLE), data);
+  const sug = await runStepsAsync(suggestKSteps(sample, Math.min(MAX_PERSONAS, buyers - 1)), pauseFor(c.j));
   const k = req.k ?? sug.best;
   if (k > buyers) {
     issues.push({ code: 'k-too-large', severity: 'warning', params: { k, customers: buyers } });
     return null;
   }
-  const params = await clusterOn(c, k, features);
+  const params = await clusterOn(c, k, features, data);
   const rows = await c.j.q(sql`SELECT a.segment, count(*) AS n, sum(b.revenue) AS revenue
 FROM (${personasModel.assign(params, { scope: c.scope, base: c.base })}) a JOIN ${c.base} b USING (customer_id) GROUP BY a.segment`);
   const total = rows.reduce((s, r) => s + Math.max(num(r.revenue), 0), 0);
@@ -387,7 +410,10 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
           await j.q(sql`CREATE OR REPLACE TABLE ${raw(name)} AS ${rel}`);
           return sql`SELECT * FROM ${raw(name)}`;
         };
-        const s = await stats(c);
+        // the one grouping of the orders by customer and day: the data checks, the historic value, the
+        // fit and the predictions all read it
+        const full = await keep('value_sum', rfSummary(req.scope, { unit: req.unit, calibrationEnd: null, extras: true }));
+        const s = await stats(c, full);
         const issues = checkData(s, req.calibrationEnd);
         const out: ValueResult = {
           stats: s,
@@ -401,10 +427,9 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
           ms: 0,
         };
         if (s.purchaseDays === 0) return { ...out, ms: performance.now() - t0 };
-        out.historic = await historic(c, req.split, keep);
+        out.historic = await historic(c, req.split, keep, full);
         if (!issues.some((i) => i.code === 'no-purchases' || i.code === 'single-day')) {
           const money = s.moneyDays > 0;
-          const full = await keep('value_sum', rfSummary(req.scope, { unit: req.unit, calibrationEnd: null }));
           const f = await fitFor(c, req.unit, null, money, full);
           issues.push(...f.issues);
           if (f.bg) {

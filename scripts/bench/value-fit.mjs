@@ -35,14 +35,19 @@ const PINGER = `(() => {
     const on = (e) => {
       if (!e.data || e.data.id !== id) return;
       w.removeEventListener('message', on);
-      resolve(performance.now() - t0);
+      resolve({ ms: performance.now() - t0, data: e.data });
     };
     w.addEventListener('message', on);
     w.postMessage({ id, type: 'APPLY', path: [path], argumentList: args.map((value) => ({ type: 'RAW', value })) });
   });
   // cancel() of a slot nobody uses answers from the worker's own thread (no DuckDB statement);
   // memory() also waits for the DuckDB statement running at the time
-  const ping = async () => ({ worker: await call('cancel', ['value-bench-idle']), duckdb: await call('memory', []) });
+  // memory() also reports DuckDB's memory at that moment (Comlink's answer: {value: Result<MemoryInfo>})
+  const ping = async () => {
+    const worker = (await call('cancel', ['value-bench-idle'])).ms;
+    const m = await call('memory', []);
+    return { worker, duckdb: m.ms, bytes: m.data?.value?.value?.duckdbBytes ?? null };
+  };
   window.__valueBenchPing = {
     start() {
       const b = window.__valueBench;
@@ -71,7 +76,7 @@ const median = (xs) => {
 /**
  * Measure the Value page at each customer count. `url`: the served app. Returns one row per count:
  * `{customers, rows, ingestMs, requestMs, fitMs, fitted, population, pings, workerMedianMs, workerMaxMs,
- * duckdbMedianMs, duckdbMaxMs, issues}`
+ * duckdbMedianMs, duckdbMaxMs, peakBytes, issues}`
  * or `{customers, error}`.
  */
 export async function benchValueFit(browser, url, { customers, out, log = () => {}, timeoutMs = 600_000 }) {
@@ -90,10 +95,18 @@ export async function benchValueFit(browser, url, { customers, out, log = () => 
       await s.page.evaluate(() => window.__valueBenchPing.start());
       const t1 = nodeNow();
       await s.page.evaluate(() => (location.hash = 'v=1&p=value'));
-      await s.page.waitForFunction(() => document.querySelector('[data-testid=value-page]')?.getAttribute('data-state') === 'ready', null, {
-        timeout: timeoutMs,
-        polling: 100,
-      });
+      // done when drawn or refused: a failed request leaves the page idle with its error shown
+      await s.page.waitForFunction(
+        () => {
+          const page = document.querySelector('[data-testid=value-page]');
+          return (
+            page?.getAttribute('data-state') === 'ready' ||
+            (page?.getAttribute('data-state') === 'idle' && !!page.querySelector('[data-testid=value-error]'))
+          );
+        },
+        null,
+        { timeout: timeoutMs, polling: 100 },
+      );
       const requestMs = nodeNow() - t1;
       const pings = await s.page.evaluate(() => window.__valueBenchPing.stop());
       const info = await s.page.evaluate(() => {
@@ -120,9 +133,10 @@ export async function benchValueFit(browser, url, { customers, out, log = () => 
         workerMaxMs: pings.length ? Math.max(...pings.map((p) => p.worker)) : null,
         duckdbMedianMs: median(pings.map((p) => p.duckdb)),
         duckdbMaxMs: pings.length ? Math.max(...pings.map((p) => p.duckdb)) : null,
+        peakBytes: pings.some((p) => p.bytes !== null) ? Math.max(...pings.map((p) => p.bytes ?? 0)) : null,
       };
       log(`  value fit, ${n.toLocaleString('en')} customers: ${JSON.stringify(row)}\n`);
-      rows.push(row);
+      rows.push(info.err && info.fitMs === null ? { customers: n, rows: orders, error: `the page showed: ${info.err}`, requestMs } : row);
     } catch (e) {
       rows.push({ customers: n, rows: orders, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
       log(`  value fit, ${n.toLocaleString('en')} customers FAILED: ${rows.at(-1).error}\n`);
@@ -143,24 +157,25 @@ export function valueFitMarkdown(rows) {
     '## Value page: BG/NBD + Gamma-Gamma fit in the worker',
     '',
     'Generated orders (8 per customer on average). **Fit** is the wall time of both fits in the worker,',
-    'including the pauses it makes every ~150 ms for other calls; the models are fitted on a hash sample',
+    'including the pauses it makes every ~40 ms of work for other calls; the models are fitted on a hash sample',
     'of at most 100,000 customers and everyone is scored in SQL. **Request** is the whole Value page',
     '(summary, fit, predictions, holdout, personas, Lorenz). **Other calls waited**: a second caller pings',
     'the worker every 200 ms during the request: `cancel()` of an unused slot is answered by the worker',
-    "thread itself (what a fit could hold up); `memory()` also waits for DuckDB's running statement.",
+    "thread itself (what a fit could hold up); `memory()` also waits for DuckDB's running statement, and its",
+    'answer gives **DuckDB memory**: the largest `duckdb_memory()` total among the pings (sampled, so a lower bound of the peak).',
     '',
-    '| customers | orders | fitted on | fit | request | worker call waited (median / max) | DuckDB call waited (median / max) | issues |',
-    '|---|---|---|---|---|---|---|---|',
+    '| customers | orders | fitted on | fit | request | worker call waited (median / max) | DuckDB call waited (median / max) | DuckDB memory | issues |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     if (r.error) {
-      lines.push(`| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | failed: ${r.error} | | | | | |`);
+      lines.push(`| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | failed: ${r.error} | | | | | | |`);
       continue;
     }
     const fitted = r.fitted === null ? '—' : `${r.fitted.toLocaleString('en')} of ${r.population.toLocaleString('en')}`;
     const waited = (med, max) => `${Math.round(med ?? 0)} ms / ${sec(max)}`;
     lines.push(
-      `| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${fitted} | ${sec(r.fitMs)} | ${sec(r.requestMs)} | ${waited(r.workerMedianMs, r.workerMaxMs)} (${r.pings} pings) | ${waited(r.duckdbMedianMs, r.duckdbMaxMs)} | ${r.issues.join(', ') || '—'} |`,
+      `| ${r.customers.toLocaleString('en')} | ${r.rows.toLocaleString('en')} | ${fitted} | ${sec(r.fitMs)} | ${sec(r.requestMs)} | ${waited(r.workerMedianMs, r.workerMaxMs)} (${r.pings} pings) | ${waited(r.duckdbMedianMs, r.duckdbMaxMs)} | ${r.peakBytes ? `${(r.peakBytes / 2 ** 30).toFixed(2)} GiB` : '—'} | ${r.issues.join(', ') || '—'} |`,
     );
   }
   return lines.join('\n') + '\n';

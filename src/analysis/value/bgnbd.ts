@@ -6,7 +6,7 @@
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
-import { maximiseSteps, runSteps, type Steps } from './optimise';
+import { maximiseSteps, runSteps, chunkFor, type Steps } from './optimise';
 
 /** One distinct summary and how many customers share it. */
 export interface RfSummary {
@@ -120,7 +120,14 @@ export function* fitBgNbdSteps(rows: readonly RfSummary[]): Steps<BgNbdFit> {
     [2, s, 0.5, 0.5],
   ];
   const ll = bgnbdLikelihood(rows);
-  const res = yield* maximiseSteps((v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }), starts, Math.max(n, 1));
+  // each evaluation reads every distinct summary: shorter chunks on big data keep the pauses frequent
+  const res = yield* maximiseSteps(
+    (v) => ll({ r: v[0]!, alpha: v[1]!, a: v[2]!, b: v[3]! }),
+    starts,
+    Math.max(n, 1),
+    undefined,
+    chunkFor(rows.length),
+  );
   const [r = NaN, alpha = NaN, a = NaN, b = NaN] = res.params;
   return { params: { r, alpha, a, b }, ll: res.ll, converged: res.converged };
 }

@@ -4,7 +4,7 @@
  * customers with at least one repeat purchase: x repeat purchases with mean spend m_x > 0.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { maximiseSteps, runSteps, type Steps } from './optimise';
+import { maximiseSteps, runSteps, chunkFor, type Steps } from './optimise';
 
 export interface SpendSummary {
   /** repeat purchases (> 0) */
@@ -81,7 +81,14 @@ export function* fitGammaGammaSteps(rows: readonly SpendSummary[]): Steps<GammaG
     [10, 2, m / 5],
   ];
   const ll = ggLikelihood(rows);
-  const res = yield* maximiseSteps((v) => ll({ p: v[0]!, q: v[1]!, gamma: v[2]! }), starts, Math.max(rows.length, 1));
+  // each evaluation reads every repeat customer: shorter chunks on big data keep the pauses frequent
+  const res = yield* maximiseSteps(
+    (v) => ll({ p: v[0]!, q: v[1]!, gamma: v[2]! }),
+    starts,
+    Math.max(rows.length, 1),
+    undefined,
+    chunkFor(rows.length),
+  );
   const [p = NaN, q = NaN, gamma = NaN] = res.params;
   // E(M) = pγ/(q − 1) is finite only for q > 1
   return { params: { p, q, gamma }, ll: res.ll, converged: res.converged && q > 1 };

@@ -11,12 +11,15 @@ const SALE = raw('NOT coalesce(is_return, false)');
 /**
  * One row per buyer (orders > 0) of the customer base `base`: `customer_id, revenue, orders, aov,
  * tenure_days` (first order day → as-of), `active_months` (calendar months with a sale),
- * `revenue_per_active_month`.
+ * `revenue_per_active_month`. `months`: a relation `customer_id, active_months` already computed
+ * (the Value request's full summary, `rfSummary` with `extras`), so the orders are not read again.
  */
-export function historicValue(scope: Scope, base: Sql): Sql {
-  return sql`WITH m AS (
-  SELECT customer_id, count(DISTINCT date_trunc('month', ts)) AS active_months
-  FROM (${scopedOrders(scope)}) WHERE ${SALE} GROUP BY customer_id)
+export function historicValue(scope: Scope, base: Sql, months?: Sql): Sql {
+  const m = months
+    ? sql`SELECT customer_id, active_months FROM (${months})`
+    : sql`SELECT customer_id, count(DISTINCT date_trunc('month', ts)) AS active_months
+  FROM (${scopedOrders(scope)}) WHERE ${SALE} GROUP BY customer_id`;
+  return sql`WITH m AS (${m})
 SELECT b.customer_id, b.revenue, b.orders, b.aov,
   date_diff('day', CAST(b.first_ts AS DATE), CAST(${scope.asOf} AS DATE)) AS tenure_days,
   coalesce(m.active_months, 0) AS active_months,

@@ -4,6 +4,8 @@ import { openDb, load, query } from '../../helpers/duckdb';
 import { sql, raw, inline } from '../../../src/lib/sql';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { historicValue, historicSummary, lorenz, gini, topShare } from '../../../src/analysis/value/historic';
+import { rfSummary } from '../../../src/analysis/value/summary';
+import { dataStats, statsFromSummary } from '../../../src/analysis/value/gating';
 
 const scope = { asOf: '2024-04-01', from: null, filters: [] };
 
@@ -30,6 +32,15 @@ describe('historic value', () => {
       ['b', 100, 1, 1, 1, 100],
       ['c', 0, 1, 60, 1, 0],
     ]);
+    // the Value request takes the active months from its full summary instead of another pass over the orders
+    const full = rfSummary(scope, { unit: 'day', calibrationEnd: null, extras: true });
+    const fromSummary = await query(db, sql`${historicValue(scope, raw('base'), full)} ORDER BY customer_id`);
+    expect(fromSummary).toEqual(rows);
+    // and the data checks' figures, by hand: purchase days a 3 (Jan 10, Jan 20, Mar 5), b 1, c 1 (the
+    // refund is not a purchase); first Jan 10, last Mar 31; every day has an amount
+    const want = { purchaseDays: 5, distinctDays: 5, firstDay: '2024-01-10', lastDay: '2024-03-31', moneyDays: 5 };
+    expect((await query(db, dataStats(scope)))[0]).toEqual(want);
+    expect((await query(db, statsFromSummary(scope, full)))[0]).toEqual(want);
     const [s] = await query(db, historicSummary(historicValue(scope, raw('base'))));
     expect(s).toMatchObject({ customers: 3, revenue: 160, mean_revenue: 160 / 3, median_revenue: 60 });
     expect(s!.aov).toBeCloseTo(160 / 5, 10);

@@ -3,7 +3,7 @@
  * caller may pause between. Expected optima are worked out by hand (closed forms below).
  */
 import { describe, it, expect } from 'vitest';
-import { maximise, maximiseSteps, runSteps, runStepsAsync } from '../../../src/analysis/value/optimise';
+import { maximise, maximiseSteps, runSteps, runStepsAsync, chunkFor, CHUNK } from '../../../src/analysis/value/optimise';
 
 /**
  * Log-likelihood of a Gamma(k, θ) sample given by its sufficient statistics; for fixed k the MLE
@@ -124,5 +124,32 @@ describe('fmin from npm', () => {
     expect(res.converged).toBe(true);
     expect(res.params[0]).toBeCloseTo(1, 3);
     expect(res.params[1]).toBeCloseTo(1, 3);
+  });
+});
+
+describe('chunks on big data', () => {
+  it('fewer iterations between pauses when an evaluation reads many rows; small data unchanged', () => {
+    // CDNOW (1,016 distinct summaries) keeps 100 iterations per chunk, so its fit is exactly as before
+    expect(chunkFor(1_016)).toBe(CHUNK);
+    // a 100,000-customer sample in weeks has ~75,000 distinct summaries: before, 100 iterations
+    // (~150 ms unloaded) ran between two pauses; now at most 50
+    expect(chunkFor(75_000)).toBeLessThanOrEqual(50);
+    expect(chunkFor(75_000)).toBeGreaterThanOrEqual(20);
+    // a 4-parameter objective counted between the pauses (sliceMs 0: a pause after every chunk):
+    // each iteration evaluates at most twice, plus the first simplex (5) and the flatness check (8)
+    const chunk = chunkFor(75_000);
+    let evals = 0;
+    let most = 0;
+    const ll = (p: number[]) => {
+      evals++;
+      return -p.reduce((s, v, i) => s + (Math.log(v) - i) ** 2, 0);
+    };
+    const steps = maximiseSteps(ll, [[1, 1, 1, 1]], 1, 0, chunk);
+    for (let r = steps.next(); !r.done; r = steps.next()) {
+      most = Math.max(most, evals);
+      evals = 0;
+    }
+    expect(most).toBeGreaterThan(chunk);
+    expect(most).toBeLessThanOrEqual(2 * chunk + 13);
   });
 });

@@ -2,7 +2,7 @@
  * Small pieces shared by the canonical builder: table DDL, column lookup in a mapping, and the
  * event-type CASE. Kept apart so `canonical.ts` reads as the pipeline it is.
  */
-import { Sql, sql, raw, ident, join } from '../lib/sql';
+import { Sql, sql, raw, ident, join, oneOf } from '../lib/sql';
 import type { ColumnRole, FileMapping, RawColumn, RawFile, TimestampFormat } from './mapping';
 import { EVENT_TYPES, EVENT_VOCAB, type EventType } from './event-types';
 import { timestampFormatFor, timestampExpr } from './timestamps';
@@ -109,7 +109,7 @@ export function eventTypeExpr(rawType: Sql, overrides: Record<string, string> | 
   }
   for (const t of EVENT_TYPES) {
     const words = Object.keys(EVENT_VOCAB).filter((w) => EVENT_VOCAB[w] === t);
-    if (words.length > 0) whens.push(sql`WHEN lower(${rawType}) IN (${words}) THEN ${t}`);
+    if (words.length > 0) whens.push(sql`WHEN ${oneOf(sql`lower(${rawType})`, words)} THEN ${t}`);
   }
   return sql`(CASE ${join(whens, ' ')} ELSE 'other' END)`;
 }

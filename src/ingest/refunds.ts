@@ -1,7 +1,7 @@
 /**
  * The refund/cancellation rule as SQL, and in plain words for the mapping panel.
  */
-import { Sql, sql, raw, join } from '../lib/sql';
+import { Sql, sql, raw, join, oneOf } from '../lib/sql';
 import type { RefundRule } from './mapping';
 
 /** Cleaned canonical expressions of one order row (absent when the file has no such column). */
@@ -34,7 +34,7 @@ export function isReturnExpr(rule: RefundRule, cols: ReturnColumns): Sql {
     );
   }
   const statuses = rule.statuses.map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (cols.status && statuses.length > 0) conds.push(sql`lower(trim(${cols.status})) IN (${statuses})`);
+  if (cols.status && statuses.length > 0) conds.push(oneOf(sql`lower(trim(${cols.status}))`, statuses));
   if (conds.length === 0) return raw('FALSE');
   return sql`coalesce(${join(
     conds.map((c) => sql`(${c})`),

@@ -71,6 +71,17 @@ export function str(s: string): Sql {
   return raw(`'${s.replaceAll("'", "''")}'`);
 }
 
+/**
+ * `x` equals one of `values` (NULL when `x` is NULL), for per-row expressions. DuckDB rewrites an
+ * `IN` list of five or more constants into a join, which computes `x` for every row, even inside
+ * a CASE branch that most rows never reach: 1.1 s instead of 0.4 s for the id cleaning of 1M rows.
+ * `list_contains` stays a lazy scalar. `values` must not be empty.
+ */
+export function oneOf(x: Sql, values: readonly (string | number)[]): Sql {
+  if (values.length === 0) throw new Error('oneOf: no values');
+  return sql`list_contains([${values}], ${x})`;
+}
+
 /** Join fragments with a separator. */
 export function join(parts: readonly Sql[], sep = ', '): Sql {
   if (parts.length === 0) return raw('');

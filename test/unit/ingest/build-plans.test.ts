@@ -1,0 +1,82 @@
+/**
+ * Query plans of the canonical build's per-row statements: no join over every row of the file.
+ * DuckDB turns an `IN` list of five or more constants into a MARK join, which computes the tested
+ * value (a cleaned id, a lower-cased event type) for every row, even inside a CASE branch almost no
+ * row reaches: the id cleaning of 1M rows took 1.1 s instead of 0.4 s. The builders test
+ * membership with `oneOf` (`list_contains`), which keeps the same answers, NULL included.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, query } from '../../helpers/duckdb';
+import { loadTwoPhase } from '../../helpers/two-phase';
+import { buildCanonical } from '../../../src/ingest/canonical';
+import { guessMapping } from '../../../src/ingest/roles';
+import { DEFAULT_REFUND_RULE } from '../../../src/ingest/mapping';
+import { oneOf, raw, sql } from '../../../src/lib/sql';
+
+/** Runs the build of one CSV text; returns the plans of the statements that read the file's rows. */
+async function buildPlans(name: string, text: string): Promise<{ plans: string[]; conn: Awaited<ReturnType<typeof openDb>> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'build-plans-'));
+  writeFileSync(join(dir, name), text);
+  const conn = await openDb();
+  const f = await loadTwoPhase(conn, join(dir, name), 1);
+  const m = guessMapping(f);
+  const plans: string[] = [];
+  // net: a cancelled row stays, marked a return (the default rule's statuses are a long list)
+  for (const s of buildCanonical([f], [m], { ...DEFAULT_REFUND_RULE, mode: 'net' }).statements) {
+    if (/^(CREATE OR REPLACE TEMP TABLE __slice AS|INSERT INTO (orders|events|rejects))/.test(s)) {
+      const [p] = await query(conn, `EXPLAIN ${s}`);
+      plans.push(String(p?.explain_value));
+    }
+    await conn.run(s);
+  }
+  return { plans, conn };
+}
+
+describe('canonical build plans', () => {
+  it('an orders file: ids, texts and refund statuses are cleaned row by row, without a MARK join', async () => {
+    const { plans, conn } = await buildPlans(
+      'o.csv',
+      [
+        'order_id,customer_id,order_time,amount,category,status',
+        '1,  NA ,2024-01-01,5,x,paid',
+        '2,c2,2024-01-02,6,null,Cancelled',
+        '3,="17.0",2024-01-03,7,y,paid',
+      ].join('\n') + '\n',
+    );
+    expect(plans.length).toBeGreaterThanOrEqual(3);
+    for (const p of plans) expect(p).not.toMatch(/MARK/);
+    // the answers of the lazy checks: a null marker is no customer, `="17.0"` is 17, a status in the list is a return
+    expect(await query(conn, 'SELECT order_id, customer_id, category, is_return FROM orders ORDER BY order_id')).toEqual([
+      { order_id: '1', customer_id: null, category: 'x', is_return: false },
+      { order_id: '2', customer_id: 'c2', category: null, is_return: true },
+      { order_id: '3', customer_id: '17', category: 'y', is_return: false },
+    ]);
+  });
+
+  it('an events file: event types are read from the vocabulary without a MARK join', async () => {
+    const { plans, conn } = await buildPlans(
+      'e.csv',
+      ['user_id,event_time,event_type', 'u1,2024-01-01 10:00:00,view', 'u1,2024-01-01 10:01:00,Purchase', 'u2,2024-01-02 09:00:00,pv'].join(
+        '\n',
+      ) + '\n',
+    );
+    expect(plans.length).toBeGreaterThanOrEqual(2);
+    for (const p of plans) expect(p).not.toMatch(/MARK/);
+    expect(await query(conn, 'SELECT customer_id, event_type FROM events ORDER BY ts')).toEqual([
+      { customer_id: 'u1', event_type: 'view' },
+      { customer_id: 'u1', event_type: 'purchase' },
+      { customer_id: 'u2', event_type: 'view' },
+    ]);
+  });
+
+  it('oneOf answers as IN does: TRUE, FALSE, and NULL for NULL', async () => {
+    const conn = await openDb();
+    const one = (x: string) => oneOf(raw(x), ['a', 'b', 'c', 'd', 'e', 'f']);
+    const [r] = await query(conn, sql`SELECT ${one("'c'")} AS yes, ${one("'z'")} AS no, ${one('CAST(NULL AS VARCHAR)')} AS unknown`);
+    expect(r).toEqual({ yes: true, no: false, unknown: null });
+    expect(() => oneOf(raw('x'), [])).toThrow(/no values/);
+  });
+});

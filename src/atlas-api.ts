@@ -652,8 +652,15 @@ export interface RuleCountResult {
 }
 
 /** What the rule builder can offer: named attributes, event types, categories. */
+/** A named attribute of the customers file (`customer_attributes`), with how many customers have it. */
+export interface NamedAttributeInfo {
+  name: string;
+  type: AttributeType;
+  customers: number;
+}
+
 export interface RuleVocabulary {
-  attributes: { name: string; type: AttributeType; customers: number }[];
+  attributes: NamedAttributeInfo[];
   eventTypes: { value: string; n: number }[];
   categories: { value: string; n: number }[];
 }
@@ -873,6 +880,8 @@ export interface AtlasApi {
   /** The rule builder's live count of customers and revenue. */
   ruleCount(req: RuleCountRequest, slot: Slot): Promise<Result<RuleCountResult>>;
   ruleVocabulary(slot: Slot): Promise<Result<RuleVocabulary>>;
+  /** The named attributes only (the scope bar, cross-tab and exports): no scan of the orders or events. */
+  namedAttributes(slot: Slot): Promise<Result<NamedAttributeInfo[]>>;
   /** Customer ids (or e-mail attribute values) starting with / containing the text; at most 20. */
   customerSearch(text: string, slot: Slot): Promise<Result<{ customer_id: string; match: string }[]>>;
   customerProfile(req: CustomerProfileRequest, slot: Slot): Promise<Result<CustomerProfile>>;

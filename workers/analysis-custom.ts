@@ -36,6 +36,7 @@ import type {
   CustomerProfileRequest,
   RuleCountRequest,
   RuleCountResult,
+  NamedAttributeInfo,
   RuleVocabulary,
   Slot,
   Stage,
@@ -67,6 +68,14 @@ async function namedAttributes(j: Job): Promise<Set<string>> {
   return new Set((await j.q(sql`SELECT DISTINCT name FROM ${raw(ATTRIBUTE_TABLE)}`)).map((r) => String(r.name)));
 }
 
+/** The named attributes of the customers file with their type and how many customers have each. */
+async function attributeList(j: Job): Promise<NamedAttributeInfo[]> {
+  const rows = await j.q(
+    sql`SELECT name, first(type) AS type, count(*) AS customers FROM ${raw(ATTRIBUTE_TABLE)} GROUP BY name ORDER BY name`,
+  );
+  return rows.map((r) => ({ name: String(r.name), type: String(r.type) as NamedAttributeInfo['type'], customers: Number(r.customers) }));
+}
+
 const str = (x: unknown) => (x === null || x === undefined ? null : String(x));
 
 export function customApi(getDb: () => Promise<Db>, version: () => number) {
@@ -96,9 +105,7 @@ export function customApi(getDb: () => Promise<Db>, version: () => number) {
     async ruleVocabulary(slot: Slot) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j): Promise<RuleVocabulary> => {
-        const attributes = await j.q(
-          sql`SELECT name, first(type) AS type, count(*) AS customers FROM ${raw(ATTRIBUTE_TABLE)} GROUP BY name ORDER BY name`,
-        );
+        const attributes = await attributeList(j);
         const top = (q: Sql) => j.q(sql`SELECT * FROM (${q}) WHERE value IS NOT NULL ORDER BY n DESC, value LIMIT 200`);
         const eventTypes = await top(sql`SELECT event_type AS value, count(*) AS n FROM events GROUP BY 1`);
         const categories = await top(
@@ -106,15 +113,16 @@ export function customApi(getDb: () => Promise<Db>, version: () => number) {
         );
         const pairs = (rows: Record<string, unknown>[]) => rows.map((r) => ({ value: String(r.value), n: Number(r.n) }));
         return {
-          attributes: attributes.map((r) => ({
-            name: String(r.name),
-            type: String(r.type) as RuleVocabulary['attributes'][number]['type'],
-            customers: Number(r.customers),
-          })),
+          attributes,
           eventTypes: pairs(eventTypes),
           categories: pairs(categories),
         };
       });
+    },
+
+    async namedAttributes(slot: Slot) {
+      const db = await getDb();
+      return job(db, 'aux', slot, attributeList);
     },
 
     async customerSearch(text: string, slot: Slot) {

@@ -18,6 +18,11 @@ describe('segments page on the demo data', () => {
     await s.page.getByTestId('nav-segments').click();
     let seq = await readyAfter(s.page, 0);
     expect(await errorsShown(s.page)).toEqual([]);
+    // the scope bar and cross-tab ask for the named attributes only; the rule builder's vocabulary
+    // (categories of every order and event) is not computed beside the page's first request
+    const calls = await s.page.evaluate(() => ({ ...(globalThis as { __atlasCalls?: Record<string, number> }).__atlasCalls }));
+    expect(calls.namedAttributes ?? 0).toBeGreaterThan(0);
+    expect(calls.ruleVocabulary ?? 0).toBe(0);
     const counts = (await s.page.getByTestId('seg-customers').allTextContents()).map((x) => Number(x.replace(/[^0-9]/g, '')));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(buyers);
     expect(await numberAt(s.page, 'seg-total-customers')).toBe(buyers);

@@ -213,6 +213,16 @@ export interface Overview {
   buildMs: number;
 }
 
+/** One statement the worker ran (debug option `?trace`). */
+export interface TracedStatement {
+  lane: string;
+  /** from the statement's start (after its lane's queue) to its last row */
+  ms: number;
+  /** when it started, ms since the worker started */
+  at: number;
+  text: string;
+}
+
 export interface MemoryInfo {
   /** bytes DuckDB reports in use */
   duckdbBytes: number | null;
@@ -834,6 +844,13 @@ export interface AtlasApi {
   ingest(files: File[], onProgress?: (p: IngestProgress) => void): Promise<Result<IngestOutcome>>;
   /** What the canonical tables may take (bytes; null: the default). Debug option `?membudget=`. */
   setMemoryBudget(bytes: number | null): Promise<Result<null>>;
+  /**
+   * Debug option `?trace`: from now on keep every statement the worker runs (lane, milliseconds,
+   * the first 300 characters), for the benchmark's breakdown and the tests that pin how many passes
+   * a step makes. `statements()` answers them (and empties the log).
+   */
+  setTrace(on: boolean): Promise<Result<null>>;
+  statements(): Promise<Result<TracedStatement[]>>;
   /** Stop a running ingest, or the canonical build of `applyMapping` (which then answers `cancelled`). */
   cancelIngest(): Promise<Result<null>>;
   /** SHA-256 (hex) of a file's bytes, to tell a file dropped twice. */

@@ -4,7 +4,7 @@
  * here from the pure modules and only aggregates or one page of rows go back.
  */
 import * as Comlink from 'comlink';
-import { getDb, exec, run, cancel, onQueryProgress, type Db } from './duckdb';
+import { getDb, exec, run, cancel, onQueryProgress, setTrace, takeTrace, type Db } from './duckdb';
 import { loadFile, dropLoadSql, withOneThread, throttled, type Slicing } from './files';
 import { registerSlices } from './slices';
 import { AtlasError, Cancelled, attempt, toAppError } from './errors';
@@ -84,6 +84,14 @@ const api = {
       memoryBudget = bytes !== null && Number.isFinite(bytes) && bytes > 0 ? bytes : DEFAULT_MEMORY_BUDGET;
       return null;
     }),
+
+  setTrace: (on: boolean) =>
+    attempt(async () => {
+      setTrace(on === true);
+      return null;
+    }),
+
+  statements: () => attempt(async () => takeTrace()),
 
   cancelIngest: () =>
     attempt(async () => {

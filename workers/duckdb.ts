@@ -12,7 +12,7 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
 import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
 import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
-import type { Bundle, InitInfo } from '../src/atlas-api';
+import type { Bundle, InitInfo, TracedStatement } from '../src/atlas-api';
 import { rowsFromArrow, type Row } from './arrow-rows';
 import type { Engine, Lane } from './engine';
 
@@ -168,15 +168,44 @@ export function serial<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** The statement log of the debug option `?trace` (null: off). */
+let traced: TracedStatement[] | null = null;
+const TRACE_MAX = 5000;
+
+/** Switch the statement log on (emptied) or off. */
+export function setTrace(on: boolean): void {
+  traced = on ? [] : null;
+}
+
+/** The statements logged since the last call (the log is emptied). */
+export function takeTrace(): TracedStatement[] {
+  const out = traced ?? [];
+  if (traced) traced = [];
+  return out;
+}
+
+async function timed<T>(lane: Lane, text: string, f: () => Promise<T>): Promise<T> {
+  if (!traced) return f();
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    if (traced.length < TRACE_MAX)
+      traced.push({ lane, ms: Math.round(performance.now() - t0), at: Math.round(t0), text: text.slice(0, 300) });
+  }
+}
+
 /** Like `run` but returns the Arrow table (for results that cross the boundary as Arrow). */
 export function runArrow(d: Db, lane: Lane, text: string, onStart?: () => void): Promise<Table> {
   return serial(lane, async () => {
     onStart?.();
     const conn = await d.conn(lane);
-    const reader = await conn.send(text, true);
-    const batches = [];
-    for await (const batch of reader) batches.push(batch);
-    return new ArrowTable(batches);
+    return timed(lane, text, async () => {
+      const reader = await conn.send(text, true);
+      const batches = [];
+      for await (const batch of reader) batches.push(batch);
+      return new ArrowTable(batches);
+    });
   });
 }
 
@@ -184,7 +213,7 @@ export function runArrow(d: Db, lane: Lane, text: string, onStart?: () => void):
 export function exec(d: Db, lane: Lane, text: string): Promise<void> {
   return serial(lane, async () => {
     const conn = await d.conn(lane);
-    await conn.query(text);
+    await timed(lane, text, () => conn.query(text));
   });
 }
 

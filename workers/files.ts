@@ -98,12 +98,17 @@ export interface RawLoad {
   slicing: Slicing | null;
 }
 
-/** A registered CSV text the build may read in slices: the Blob, its header lines and its dialect. */
+/**
+ * A registered CSV text the build may read in slices: the Blob, its header lines and its dialect.
+ * The dialect is sniffed only when a build slices the file (`workers/slices.ts`): most files are
+ * read whole, and the sniff cost 0.2 s at load.
+ */
 export interface Slicing {
   blob: Blob;
   /** bytes of the lines before the first data row (each slice after the first starts with them) */
   headerBytes: number;
-  dialect: Dialect;
+  /** the sniffer's dialect of the whole file (null: the file cannot be sliced, read it whole) */
+  dialect: () => Promise<Dialect | null>;
   /** the file's columns, as the reader named them */
   columns: string[];
   /** the reader options of every pass (a larger line size) */
@@ -212,21 +217,28 @@ export async function loadFile(file: File, ctx: LoadContext): Promise<RawLoad> {
   if (whitespace) encoding += ' (whitespace-separated, rewritten as CSV)';
   if (lfOnly) encoding += ' (mixed line ends, read as LF)';
   const headerBytes = headerEnd(new Uint8Array(await registered.slice(0, 65536).arrayBuffer()), loaded.raw.sourceParts?.headerLines ?? 1);
+  const extra = longLines ? [LONG_LINE_OPTIONS] : [];
+  const columnCount = loaded.raw.columns.length;
+  let sniffed: Promise<Dialect | null> | null = null;
   const slicing =
-    loaded.dialect && headerBytes !== null
+    loaded.sliceable && headerBytes !== null
       ? {
           blob: registered,
           headerBytes,
-          dialect: loaded.dialect,
+          // the same options as every pass, `ignore_errors` included (see `dialectSql`), on one thread
+          dialect: () =>
+            (sniffed ??= withOneThread(ctx.db, true, () => run(ctx.db, 'ingest', dialectSql(vname, extra)))
+              .then((rows) => dialectOf(rows[0], columnCount))
+              .catch(() => null)),
           columns: loaded.raw.columns.map((c) => c.name),
-          extra: longLines ? [LONG_LINE_OPTIONS] : [],
+          extra,
         }
       : null;
   return { ...loaded, raw: { ...loaded.raw, delimiter }, encoding, ...guarded, slicing };
 }
 
 /** What phase one's scan gives (`loadFile` adds the encoding and the guard's verdict). */
-type Scanned = Omit<RawLoad, 'encoding' | 'estimate' | 'oversize' | 'slicing'> & { dialect: Slicing['dialect'] | null };
+type Scanned = Omit<RawLoad, 'encoding' | 'estimate' | 'oversize' | 'slicing'> & { sliceable: boolean };
 
 interface ScanOptions {
   /** `read_csv` options besides the defaults of `readCsvSql` */
@@ -250,7 +262,7 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
   let ok = false;
   try {
     await exec(ctx.db, 'ingest', dropLoadSql(ctx.id));
-    const { raw, rows, nulls, headerLines, bad, dialect } = await withOneThread(ctx.db, true, async () => {
+    const { raw, rows, nulls, headerLines, bad } = await withOneThread(ctx.db, true, async () => {
       // line numbers only: when the sniffer cannot answer on its own, assume one header line
       const [h] =
         o.headerLines === null
@@ -288,11 +300,6 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
         rows: n,
         nulls: Object.fromEntries(sample.columns.map((col, i) => [col.name, n - Number(c?.[`c${i}`] ?? 0)])),
         headerLines: Number(h?.h ?? 1),
-        // the sniffer's dialect, for reading slices of the file alike (none: the file is read whole)
-        dialect:
-          o.headerLines === null
-            ? dialectOf((await run(ctx.db, 'ingest', dialectSql(vname, o.extra)).catch(() => []))[0], sample.columns.length)
-            : null,
         bad,
       };
     });
@@ -320,7 +327,8 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
       readerRejects: rejects.count,
       readerRejectSamples: rejects.samples,
       vname,
-      dialect,
+      // a file whose dialect the sniffer found may be read in slices, alike (records written by us: whole)
+      sliceable: o.headerLines === null,
     };
   } catch (e) {
     if (ctx.isCancelled() || e instanceof Cancelled) throw new Cancelled();

@@ -7,7 +7,7 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 import type { Db } from './duckdb';
 import type { Slicing } from './files';
 import type { FileMapping } from '../src/atlas-api';
-import { CUT_WINDOW, planSlices, safeCut, sliceReadCsv, sliceTextBytes } from '../src/ingest/slices';
+import { CUT_WINDOW, planSlices, safeCut, sliceReadCsv, sliceTextBytes, type Dialect } from '../src/ingest/slices';
 
 /** Windows tried after a planned cut before the file is read whole instead. */
 const CUT_TRIES = 16;
@@ -16,8 +16,8 @@ const CUT_TRIES = 16;
 const SLICED = new Set<FileMapping['role']>(['orders', 'events']);
 
 /** The safe cut at or after byte `at` of `blob`, or null (no safe line break in the windows tried). */
-async function cutNear(blob: Blob, s: Slicing, at: number): Promise<number | null> {
-  const quote = s.dialect.quote ? s.dialect.quote.charCodeAt(0) : null;
+async function cutNear(blob: Blob, dialect: Dialect, at: number): Promise<number | null> {
+  const quote = dialect.quote ? dialect.quote.charCodeAt(0) : null;
   for (let t = 0, from = at; t < CUT_TRIES && from < blob.size; t++, from += CUT_WINDOW) {
     const window = new Uint8Array(await blob.slice(from, from + CUT_WINDOW).arrayBuffer());
     // a window reaching the end of the file: its end is a line end too
@@ -56,7 +56,9 @@ export async function registerSlices(
       const f = files.get(m.file);
       const s = f?.slicing;
       if (!f || !s || !SLICED.has(m.role) || s.blob.size <= target) continue;
-      const ranges = await planSlices(s.blob.size, target, (at) => cutNear(s.blob, s, Math.max(at, s.headerBytes)));
+      const dialect = await s.dialect();
+      if (!dialect) continue;
+      const ranges = await planSlices(s.blob.size, target, (at) => cutNear(s.blob, dialect, Math.max(at, s.headerBytes)));
       if (!ranges || ranges.length < 2) continue;
       const header = s.blob.slice(0, s.headerBytes);
       const reads: string[] = [];
@@ -65,7 +67,7 @@ export async function registerSlices(
         const part = k === 0 ? s.blob.slice(0, r.end) : new Blob([header, s.blob.slice(r.start, r.end)]);
         await db.db.registerFileHandle(vname, new File([part], vname), duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
         names.push(vname);
-        reads.push(sliceReadCsv(vname, s.dialect, s.columns, s.extra));
+        reads.push(sliceReadCsv(vname, dialect, s.columns, s.extra));
       }
       slices[m.file] = reads;
     }

@@ -34,6 +34,11 @@ export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
     // debug option for tests: a small memory budget makes the memory guard testable without gigabytes
     const budget = Number(new URLSearchParams(location.search).get('membudget'));
     if (budget > 0) void api.setMemoryBudget(budget);
+    // debug option: keep the statements the worker runs (read by the benchmark and tests via `window.__atlas`)
+    if (new URLSearchParams(location.search).has('trace')) {
+      void api.setTrace(true);
+      (globalThis as { __atlas?: Atlas }).__atlas = api;
+    }
     const ready = api.init(bundle).then((r) => {
       if (!r.ok) throw new Error(r.error.message);
       return r.value;

@@ -1,0 +1,42 @@
+/**
+ * Issue 10: the passes a load and a first view make, read from the worker's statement log (debug
+ * option `?trace`). A file read whole is sniffed once (header lines), not again for the dialect a
+ * sliced build needs; its build reads it once; the Segments page's first request runs without the
+ * rule builder's vocabulary (categories of every order and event) beside it.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { openApp, loadDemo, readyAfter, errorsShown, type Session } from './browser';
+import type { TracedStatement } from '../../src/atlas-api';
+
+async function statements(s: Session): Promise<TracedStatement[]> {
+  return s.page.evaluate(async () => {
+    const api = (globalThis as { __atlas?: { statements(): Promise<{ ok: boolean; value?: TracedStatement[] }> } }).__atlas;
+    const r = await api!.statements();
+    return r.ok ? r.value! : [];
+  });
+}
+
+describe('passes over the data', () => {
+  let s: Session | undefined;
+  afterAll(async () => s?.close());
+
+  it('loads the demo with one sniff and one build read per file, and draws the first view without the vocabulary', async () => {
+    s = await openApp({ query: '?trace' });
+    await loadDemo(s);
+    expect(await errorsShown(s.page)).toEqual([]);
+    const load = await statements(s);
+    const files = ['orders', 'events', 'customers'];
+    expect(load.length).toBeGreaterThan(20);
+    // one sniff per file: its header lines; the dialect is sniffed only for a build in slices
+    expect(load.filter((x) => /FROM sniff_csv\(/.test(x.text))).toHaveLength(files.length);
+    expect(load.filter((x) => /Delimiter AS delim/.test(x.text))).toHaveLength(0);
+    // the orders and events files are read once by the build, into their slice table
+    expect(load.filter((x) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(x.text))).toHaveLength(2);
+
+    await s.page.getByTestId('nav-segments').click();
+    await readyAfter(s.page, 0);
+    const first = await statements(s);
+    expect(first.some((x) => /customer_base|CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))).toBe(true);
+    expect(first.filter((x) => /SELECT category AS value/.test(x.text))).toHaveLength(0);
+  });
+});

@@ -465,36 +465,34 @@ function profilesFromFile(x: Mapped): Sql[] {
 
 /**
  * The customers table: profile rows first, then every other id seen in orders, events or excluded
- * returns, each with its region from the latest order that has one and its channel from the first
- * order (`__firsts`, one grouping of the orders). Those values go in with the insert; only profile
- * customers (when a profile file is mapped) are updated where their own value is empty — an UPDATE
- * of every customer cost 0.7 s at 1M orders in the tab.
+ * returns, in one grouping that also gives each its region (from the latest order that has one)
+ * and channel (from the first order that has one). Only customers with a profile (when a profile
+ * file is mapped) are updated afterwards where their own value is empty. Native CPU at 1M orders
+ * without profiles: 183 ms, against 237 ms for an insert of the distinct ids and an update of all.
  */
 function customers(hasProfiles: boolean): Sql[] {
   // ages on the last plausible date, so one far-future row does not age everybody
   const asOf = raw(
     `(SELECT max(ts) FROM (SELECT ts FROM orders UNION ALL SELECT ts FROM events) WHERE ts < ${plausibleEnd()} + INTERVAL 1 DAY)`,
   );
+  const firsts = `arg_max(region, ts) FILTER (WHERE region IS NOT NULL) AS region, arg_min(channel, ts) FILTER (WHERE channel IS NOT NULL) AS channel`;
+  const notProfiled = hasProfiles ? ' AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)' : '';
   return [
     sql`INSERT INTO customers SELECT customer_id, TRUE, coalesce(any_value(age), any_value(${ageFromBirthExpr(raw('birth'), asOf)})),
       any_value(age_band), any_value(gender), any_value(region), any_value(city), any_value(city_tier), any_value(occupation),
       any_value(income), any_value(channel), any_value(variant) FROM __profiles GROUP BY customer_id`,
-    raw(`CREATE OR REPLACE TEMP TABLE __firsts AS SELECT customer_id, arg_max(region, ts) FILTER (WHERE region IS NOT NULL) AS region,
-      arg_min(channel, ts) FILTER (WHERE channel IS NOT NULL) AS channel
-      FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id`),
-    raw(`INSERT INTO customers (customer_id, has_profile, region, channel) SELECT u.customer_id, FALSE, f.region, f.channel FROM
-      (SELECT customer_id FROM orders UNION SELECT customer_id FROM events UNION SELECT customer_id FROM returns_excluded) u
-      LEFT JOIN __firsts f ON f.customer_id = u.customer_id
-      WHERE u.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id)`),
-    // No profile value: region from the latest order that has one, channel from the first order.
+    raw(`INSERT INTO customers (customer_id, has_profile, region, channel) SELECT customer_id, FALSE, ${firsts} FROM
+      (SELECT customer_id, ts, region, channel FROM orders UNION ALL SELECT customer_id, NULL, NULL, NULL FROM events
+        UNION ALL SELECT customer_id, NULL, NULL, NULL FROM returns_excluded) u
+      WHERE customer_id IS NOT NULL${notProfiled} GROUP BY customer_id`),
+    // a profile without a region or channel: the same values from the customer's orders
     ...(hasProfiles
       ? [
           raw(`UPDATE customers SET region = coalesce(customers.region, f.region), channel = coalesce(customers.channel, f.channel)
-      FROM __firsts f WHERE f.customer_id = customers.customer_id AND customers.has_profile
-      AND (customers.region IS NULL OR customers.channel IS NULL)`),
+      FROM (SELECT customer_id, ${firsts} FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id) f
+      WHERE f.customer_id = customers.customer_id AND customers.has_profile AND (customers.region IS NULL OR customers.channel IS NULL)`),
         ]
       : []),
-    raw('DROP TABLE IF EXISTS __firsts'),
   ];
 }
 

@@ -80,6 +80,18 @@ export function storageSteps(mode: StorageMode, store: string, previous: string 
   };
 }
 
+/**
+ * Statements that only declare or drop (a table with its columns, a drop): they read nothing, so
+ * consecutive ones go to DuckDB in one call (`admin`, which takes several statements); each call
+ * crossing to DuckDB-WASM's worker costs a few milliseconds, and a build has about thirty of them.
+ */
+const PLAIN_DDL =
+  /^\s*(DROP\s+(TABLE|VIEW)\s+IF\s+EXISTS\s+[\w".]+\s*;?\s*$|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE\s+[\w".]+\s*\((?![\s\S]*\bSELECT\b))/i;
+
+export function isPlainDdl(statement: string): boolean {
+  return PLAIN_DDL.test(statement);
+}
+
 /** A build to run with `runStoredBuild`. */
 export interface StoredBuild {
   /** runs one statement (the worker: `run`, which Cancel can stop; tests: a native connection) */
@@ -118,10 +130,21 @@ export async function runStoredBuild(b: StoredBuild): Promise<void> {
     let i = 0;
     for (const group of b.groups) {
       await admin('BEGIN TRANSACTION');
+      let ddl: string[] = [];
+      const flush = async () => {
+        if (ddl.length) await admin(ddl.join(';\n'));
+        ddl = [];
+      };
       for (const s of group) {
         b.step?.(i++);
+        if (isPlainDdl(s)) {
+          ddl.push(s);
+          continue;
+        }
+        await flush();
         await b.exec(s);
       }
+      await flush();
       await admin('COMMIT');
       // the part's rows rest compressed before the next part is read
       if (steps.checkpoint) await quiet(steps.checkpoint);

@@ -14,7 +14,15 @@ import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { storageFor, runStoredBuild, storeName, COMPRESSED_SHARE, SLICE_SHARE, type StorageMode } from '../../../src/ingest/storage';
+import {
+  storageFor,
+  runStoredBuild,
+  storeName,
+  isPlainDdl,
+  COMPRESSED_SHARE,
+  SLICE_SHARE,
+  type StorageMode,
+} from '../../../src/ingest/storage';
 import { generateOrders } from '../../../scripts/gen-orders.mjs';
 
 const mapping = (f: RawFile): FileMapping => ({
@@ -67,6 +75,35 @@ describe('compressed storage', () => {
     expect(storageFor(most, 100)).toBe('compressed');
     expect(storageFor(most + 1, 100)).toBeNull();
   });
+
+  it('sends the statements that only declare or drop tables in one call per run of them', async () => {
+    const conn = await bare();
+    const f = await loadTwoPhase(conn, path, 1);
+    const groups = buildCanonical([f], [mapping(f)], DEFAULT_REFUND_RULE).groups;
+    const execs: string[] = [];
+    const admins: string[] = [];
+    let steps = 0;
+    await runStoredBuild({
+      exec: (s) => (execs.push(s), conn.run(s)),
+      admin: (s) => (admins.push(s), conn.run(s)),
+      mode: 'plain',
+      store: storeName(++builds),
+      previous: null,
+      main: 'memory',
+      groups,
+      step: () => steps++,
+    });
+    // every statement still counts for progress and Cancel
+    expect(steps).toBe(groups.flat().length);
+    expect(execs.filter(isPlainDdl)).toEqual([]);
+    // the canonical tables are declared in one call
+    expect(admins.filter((a) => /CREATE TABLE orders \(/.test(a) && /CREATE TABLE customers \(/.test(a))).toHaveLength(1);
+    expect(execs.length + admins.length).toBeLessThan(groups.flat().length);
+    expect(await query(conn, 'SELECT count(*) AS n FROM orders')).toEqual([{ n: 100_000 }]);
+    expect(isPlainDdl('CREATE OR REPLACE TEMP TABLE __alias AS SELECT alias FROM x')).toBe(false);
+    expect(isPlainDdl('CREATE TABLE t (a INT)')).toBe(true);
+    expect(isPlainDdl('DROP TABLE IF EXISTS t')).toBe(true);
+  }, 120_000);
 
   it('gives the plain build’s tables exactly, through views, in a fraction of the memory', async () => {
     const plain = await bare();

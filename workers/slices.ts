@@ -42,10 +42,9 @@ function withFinalBreak(w: Uint8Array): Uint8Array {
 export async function registerSlices(
   db: Db,
   used: readonly FileMapping[],
-  files: ReadonlyMap<string, { vname: string; slicing: Slicing | null }>,
+  files: ReadonlyMap<string, { vname: string; slicing: Slicing | null; raw: { rows: number } }>,
   budget: number,
 ): Promise<{ slices: Record<string, string[]>; count: number; drop: () => Promise<void> }> {
-  const target = sliceTextBytes(budget);
   const names: string[] = [];
   const slices: Record<string, string[]> = {};
   const drop = async () => {
@@ -55,7 +54,10 @@ export async function registerSlices(
     for (const m of used) {
       const f = files.get(m.file);
       const s = f?.slicing;
-      if (!f || !s || !SLICED.has(m.role) || s.blob.size <= target) continue;
+      if (!f || !s || !SLICED.has(m.role)) continue;
+      // short lines cost more per byte of text: the rows the counting pass found size the slices
+      const target = sliceTextBytes(budget, f.raw.rows > 0 ? s.blob.size / f.raw.rows : Infinity);
+      if (s.blob.size <= target) continue;
       const dialect = await s.dialect();
       if (!dialect) continue;
       const ranges = await planSlices(s.blob.size, target, (at) => cutNear(s.blob, dialect, Math.max(at, s.headerBytes)));

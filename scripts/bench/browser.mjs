@@ -159,6 +159,66 @@ export async function loadAndView(s, file, timeoutMs) {
   return out;
 }
 
+/** Set a <select> the way a user does (input + change events); returns the moment and the chart counts before. */
+async function setSelect(s, testId, value) {
+  return s.page.evaluate(
+    ([id, v, ids]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      if (!el) throw new Error(`[data-testid=${id}] is not on the page`);
+      const before = Object.fromEntries(ids.map((c) => [c, window.__bench.charts[c]?.n ?? 0]));
+      const t0 = performance.timeOrigin + performance.now();
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return { t0, before };
+    },
+    [testId, value, ['breakdown', 'stages-chart', 'retention-heatmap']],
+  );
+}
+
+/**
+ * One load of an event log (issue 10, part 4) on a freshly loaded page: load (file → overview), then
+ * the Segments page's activity model (model select → breakdown drawn), then the Lifecycle page with
+ * activity from events (nav click → source select set → stages and retention drawn). When the memory
+ * guard offers a filtered load instead of building the file, `refused` holds what the page said and
+ * nothing else is measured.
+ */
+export async function loadAndViewEvents(s, file, timeoutMs) {
+  const out = { ingestMs: null, activityMs: null, lifecycleMs: null, refused: null, missing: [] };
+  const t0 = nodeNow();
+  await s.page.locator('[data-testid=file-input]').setInputFiles(file, { timeout: timeoutMs });
+  const loaded = await until(s, 'loaded', null, timeoutMs, 'load (overview or filtered-load offer)');
+  if (loaded.refused) return { ...out, refused: loaded.refused };
+  out.ingestMs = loaded.overview - t0;
+  await until(s, 'progressGone', null, timeoutMs, 'progress removed');
+  if (!(await has(s, 'nav-segments'))) out.missing.push('nav-segments');
+  else {
+    await s.page.locator('[data-testid=nav-segments]').click({ timeout: timeoutMs });
+    await until(s, 'exists', 'model-select', timeoutMs, 'model select shown');
+    const a = await setSelect(s, 'model-select', 'activity');
+    out.activityMs = (await chartsReady(s, ['breakdown'], a.before, timeoutMs, 'activity model (breakdown ready)')) - a.t0;
+  }
+  if (!(await has(s, 'nav-lifecycle'))) out.missing.push('nav-lifecycle');
+  else {
+    const t1 = await s.page.evaluate(() => {
+      const t = performance.timeOrigin + performance.now();
+      document.querySelector('[data-testid=nav-lifecycle]').click();
+      return t;
+    });
+    await until(s, 'exists', 'life-source', timeoutMs, 'lifecycle source select shown');
+    const l = await setSelect(s, 'life-source', 'events');
+    out.lifecycleMs =
+      (await chartsReady(
+        s,
+        ['stages-chart', 'retention-heatmap'],
+        l.before,
+        timeoutMs,
+        'lifecycle from events (stages + retention ready)',
+      )) - t1;
+  }
+  return out;
+}
+
 /** Change a <select> the way a user does (input + change events); time to breakdown ready. */
 async function selectAndWait(s, testId, value, timeoutMs) {
   const { t0, before } = await s.page.evaluate(

@@ -50,6 +50,11 @@ export const PROBE = `(() => {
     ready: () => b.ready,
     accepts: () => b.accepts,
     overview: () => b.overview,
+    // the overview, or the memory guard's offer of a filtered load (the file was not built)
+    loaded: () => b.overview ? { overview: b.overview }
+      : document.querySelector('[data-testid=load-filter-file]')
+        ? { refused: document.querySelector('[data-testid=load-filter-file]').textContent.replace(/\\s+/g, ' ').trim().slice(0, 300) } : false,
+    exists: (id) => !!document.querySelector('[data-testid="' + id + '"]'),
     progressGone: () => !document.querySelector('[data-testid=progress]'),
     charts: (a) => {
       const ts = a.ids.map((id) => {

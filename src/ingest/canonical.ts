@@ -230,20 +230,43 @@ function sliceReads(x: Mapped, slices: readonly string[] | undefined): SliceRead
   }));
 }
 
+/** A stage column of a slice: its SQL and its name. */
+type StageCol = readonly [expr: Sql, name: string];
+
+/** The stage columns as a select list. */
+function colList(cols: readonly StageCol[]): Sql {
+  return join(cols.map(([e, n]) => sql`${e} AS ${raw(n)}`));
+}
+
+/** A column that is NULL on every row (its role is not mapped). */
+function isNullConstant(e: Sql): boolean {
+  return e.values.length === 0 && /^CAST\(NULL AS \w+\)$/.test(e.text);
+}
+
 /**
  * The one typed, projected read of a slice: `__slice` (a TEMP table) holds the stage columns
  * `cols` of every row the reader returned, with what leaves a row out (a rejected raw line, the
  * filtered load); `__stage` is the rows kept. Everything else of the slice (rejects, flags, the
- * insert) reads that table, not the file again.
+ * insert) reads that table, not the file again. Columns of unmapped roles are NULL constants: the
+ * view adds them, so the table holds only mapped ones (a NULL VARCHAR still takes a 16-byte slot a row).
  */
-function sliceStage(x: Mapped, read: SliceRead, cols: Sql): Sql[] {
+function sliceStage(x: Mapped, read: SliceRead, cols: readonly StageCol[]): Sql[] {
   const out = x.keep ? sql`NOT coalesce(${x.keep}, FALSE)` : raw('FALSE');
+  const stored = cols.filter(([e]) => !isNullConstant(e));
+  const constant = cols.filter(([e]) => isNullConstant(e));
+  const added = constant.length ? sql`, ${colList(constant)}` : raw('');
   return [
-    sql`CREATE OR REPLACE TEMP TABLE __slice AS SELECT r.__row AS "row", ${cols}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`,
+    sql`CREATE OR REPLACE TEMP TABLE __slice AS SELECT r.__row AS "row", ${colList(stored)}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`,
     sql`INSERT INTO __slice_rows SELECT ${x.file.name}, count(*), count(*) FILTER (WHERE NOT __bad) FROM __slice`,
-    raw('CREATE OR REPLACE TEMP VIEW __stage AS SELECT * EXCLUDE (__bad, __out) FROM __slice WHERE NOT __bad AND NOT __out'),
+    sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT * EXCLUDE (__bad, __out)${added} FROM __slice WHERE NOT __bad AND NOT __out`,
   ];
 }
+
+/**
+ * The last statement of a slice's group: its stage table goes with the group's commit. Replaced by
+ * the next slice's instead, it would live beside that one until the next commit (two slices at once).
+ */
+const DROP_SLICE = raw('DROP TABLE IF EXISTS __slice');
 
 /** A marker in the error a sliced build raises when its slices did not give the file's rows. */
 export const SLICE_MISMATCH = 'slices do not add up';
@@ -330,11 +353,23 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
   const fullRefund = refund
     ? sql`(CASE WHEN (${gross}) IS NOT NULL THEN ${refund} > 0 AND ${refund} >= (${gross}) END)`
     : raw('CAST(NULL AS BOOLEAN)');
-  const cols = sql`${customerKey(x)} AS cust,
-    ${textOr(x, 'order_id', idExpr)} AS oid, ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw,
-    ${lineAmount} AS amt, ${rawText(amountCol)} AS amt_raw, ${qty} AS qty, ${price} AS price, ${textOr(x, 'status')} AS status,
-    ${textOr(x, 'category')} AS category, ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'region')} AS region, ${fullRefund} AS full_refund, ${textOr(x, 'variant')} AS variant`;
+  const cols: StageCol[] = [
+    [customerKey(x), 'cust'],
+    [textOr(x, 'order_id', idExpr), 'oid'],
+    [tsOf(x, colOf(x, 'timestamp')), 'ts'],
+    [rawText(colOf(x, 'timestamp')), 'ts_raw'],
+    [lineAmount, 'amt'],
+    [rawText(amountCol), 'amt_raw'],
+    [qty, 'qty'],
+    [price, 'price'],
+    [textOr(x, 'status'), 'status'],
+    [textOr(x, 'category'), 'category'],
+    [textOr(x, 'product_id', idExpr), 'product_id'],
+    [textOr(x, 'channel'), 'channel'],
+    [textOr(x, 'region'), 'region'],
+    [fullRefund, 'full_refund'],
+    [textOr(x, 'variant'), 'variant'],
+  ];
   const nonFinite = raw('coalesce(NOT isfinite(amt), FALSE)');
   const badAmount = amountCol ? sql`((amt IS NULL AND amt_raw IS NOT NULL AND trim(amt_raw) <> '') OR ${nonFinite})` : nonFinite;
   const amountReason = sql`CASE WHEN amt IS NOT NULL OR ${nonFiniteExpr(raw('amt_raw'))} THEN 'non-finite amount (NaN or infinity)' ELSE 'non-numeric amount' END`;
@@ -378,28 +413,38 @@ function ordersFromFile(x: Mapped, rule: RefundRule, hasLines: boolean, hasProdu
     ...sliceStage(x, read, cols),
     // the materialised order stage is freed as soon as its file is done
     ...(inherit ? [inheritOrderColumns(), ...body, sql`DROP TABLE IF EXISTS ${ORDER_STAGE}`] : body),
+    DROP_SLICE,
   ]);
   groups[0]!.unshift(...FLAG_TABLES);
   groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
   return groups;
 }
 
-function eventsFromFile(x: Mapped, slices?: readonly string[]): Sql[][] {
+function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly string[]): Sql[][] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
-  const cols = sql`${customerKey(x)} AS cust,
-    ${tsOf(x, colOf(x, 'timestamp'))} AS ts, ${rawText(colOf(x, 'timestamp'))} AS ts_raw, ${rawType} AS raw_type,
-    ${textOr(x, 'product_id', idExpr)} AS product_id, ${textOr(x, 'category')} AS category, ${textOr(x, 'session_id', idExpr)} AS session_id,
-    ${colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price')} AS price, ${textOr(x, 'channel')} AS channel,
-    ${textOr(x, 'variant')} AS variant`;
+  const cols: StageCol[] = [
+    [customerKey(x), 'cust'],
+    [tsOf(x, colOf(x, 'timestamp')), 'ts'],
+    [rawText(colOf(x, 'timestamp')), 'ts_raw'],
+    [rawType, 'raw_type'],
+    [textOr(x, 'product_id', idExpr), 'product_id'],
+    [textOr(x, 'category'), 'category'],
+    [textOr(x, 'session_id', idExpr), 'session_id'],
+    [colOf(x, 'amount') ? moneyOr(x, 'amount') : moneyOr(x, 'unit_price'), 'price'],
+    [textOr(x, 'channel'), 'channel'],
+    [textOr(x, 'variant'), 'variant'],
+  ];
   const reads = sliceReads(x, slices);
   const groups = reads.map((read) => [
     ...sliceStage(x, read, cols),
     timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
     ...flagCandidates(x, false),
+    // the products lookup only with a products file: the correlated lookup keeps a copy of the slice's rows for its join
     sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
-      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}, channel, variant
+      ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id))') : raw('category')}, session_id, price, ${x.file.name}, channel, variant
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
+    DROP_SLICE,
   ]);
   groups[0]!.unshift(...FLAG_TABLES);
   groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
@@ -546,7 +591,7 @@ export function buildCanonical(
     }
     groups.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0, slices[x.file.name]));
   }
-  for (const x of of('events')) groups.push(...eventsFromFile(x, slices[x.file.name]));
+  for (const x of of('events')) groups.push(...eventsFromFile(x, of('products').length > 0, slices[x.file.name]));
   const rest: Sql[] = [];
   if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents());
   rest.push(ATTRS_STAGE);

@@ -7,7 +7,7 @@
  * uncompressed. Pure: byte scanning and `read_csv` text; the worker reads the bytes.
  */
 import { literal } from '../lib/sql';
-import { MEMORY_PER_CSV_BYTE } from './canonical-size';
+import { MEMORY_PER_CSV_BYTE, MIN_ROW_BYTES } from './canonical-size';
 import { SLICE_SHARE } from './storage';
 
 /** No slice smaller than this (a budget set by a test may be tiny). */
@@ -17,9 +17,15 @@ export const CUT_WINDOW = 256 * 1024;
 
 const LF = 0x0a;
 
-/** Bytes of CSV text per slice for a memory budget: a slice's plain estimate is `SLICE_SHARE` of it. */
-export function sliceTextBytes(budget: number): number {
-  return Math.max(MIN_SLICE_BYTES, Math.floor((budget * SLICE_SHARE) / MEMORY_PER_CSV_BYTE));
+/**
+ * Bytes of CSV text per slice for a memory budget: a slice's plain estimate is `SLICE_SHARE` of it.
+ * The estimate is the guard's (`estimateTableBytes`): 2.8 × the text, but at least `MIN_ROW_BYTES` a
+ * row, so a file of short lines (an event log: ~30 bytes a line, ~100 in the tables) is cut in
+ * smaller slices; `bytesPerRow` is the file's mean line length (unknown: the text alone decides).
+ */
+export function sliceTextBytes(budget: number, bytesPerRow = Infinity): number {
+  const perByte = Math.max(MEMORY_PER_CSV_BYTE, bytesPerRow > 0 ? MIN_ROW_BYTES / bytesPerRow : 0);
+  return Math.max(MIN_SLICE_BYTES, Math.floor((budget * SLICE_SHARE) / perByte));
 }
 
 /** The byte offset just after the `lines`-th line break of `head`, or null when the head holds fewer. */

@@ -5,6 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { budgetParams, estimateRows, estimateTableBytes, overBudget, DEFAULT_MEMORY_BUDGET } from '../../../src/ingest/canonical-size';
 import { errorsEn, errorsZh, errorText } from '../../../src/lib/i18n/errors';
+import { storageFor } from '../../../src/ingest/storage';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -22,6 +23,19 @@ describe('memory guard', () => {
     expect(estimateTableBytes(57_099_954, 1_000_000)).toBe(159_879_871);
     // short lines: 1,000 rows of 10 bytes → 28,000 by text, 100,000 by the floor
     expect(estimateTableBytes(10_000, 1_000)).toBe(100_000);
+  });
+
+  it('event logs in the Tianchi layout (~30 B a line, so the row floor decides): 10M plain, 30M compressed, 100M not whole at the default budget', () => {
+    // the generated logs of scripts/gen-behavior.mjs (docs/data-model.md, "Event logs at scale")
+    const log = (bytes: number, rows: number) => storageFor(estimateTableBytes(bytes, rows), DEFAULT_MEMORY_BUDGET);
+    expect(estimateTableBytes(294_494_069, 10_000_000)).toBe(1e9);
+    expect(log(294_494_069, 10_000_000)).toBe('plain');
+    expect(log(936_431_761, 30_000_000)).toBe('compressed');
+    // 100M: 10 GB plain, 2 GB at rest compressed plus a slice being built is over 2 GiB: the page offers a filtered load
+    expect(estimateTableBytes(3_241_405_931, 100_000_000)).toBe(1e10);
+    expect(log(3_241_405_931, 100_000_000)).toBeNull();
+    // with a budget of 2.7 GB (`?membudget=2700000000`) it would be built compressed
+    expect(storageFor(1e10, 2.7e9)).toBe('compressed');
   });
 
   it('refuses in plain words when the file and what is loaded exceed the budget; fits otherwise', () => {

@@ -1,0 +1,144 @@
+/**
+ * What a sliced build holds at once (docs/data-model.md, "Event logs at scale"): one slice's stage
+ * table, with only its mapped columns, and no copy of the slice's rows for a products lookup when
+ * there is no products file. An event log in the Tianchi layout, built in slices into a compressed
+ * store on native DuckDB, gives the same tables as the file read whole.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { query } from '../../helpers/duckdb';
+import { loadTwoPhase } from '../../helpers/two-phase';
+import { buildCanonical } from '../../../src/ingest/canonical';
+import { guessMapping } from '../../../src/ingest/roles';
+import { dialectSql } from '../../../src/ingest/canonical-source';
+import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
+import { dialectOf, planSlices, safeCut, sliceReadCsv, sliceTextBytes } from '../../../src/ingest/slices';
+import { runStoredBuild, storeName, SLICE_SHARE } from '../../../src/ingest/storage';
+import { MEMORY_PER_CSV_BYTE, MIN_ROW_BYTES } from '../../../src/ingest/canonical-size';
+
+/** A headerless Tianchi-layout log: user, item, category, type, epoch seconds (Beijing days). */
+function writeLog(dir: string, rows: number): string {
+  const types = ['pv', 'pv', 'pv', 'cart', 'fav', 'buy'];
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++)
+    lines.push(`${1 + ((i * 7) % 97)},${1000 + (i % 311)},${50 + (i % 13)},${types[i % 6]},${1511539200 + i * 37}`);
+  const p = join(dir, `log-${rows}.csv`);
+  writeFileSync(p, lines.join('\n') + '\n');
+  return p;
+}
+
+async function bare(): Promise<DuckDBConnection> {
+  return (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+}
+
+/** The file's slices of about `target` bytes, written as files, as `read_csv` calls. */
+async function sliceReads(conn: DuckDBConnection, f: RawFile, path: string, target: number): Promise<string[]> {
+  const all = new Uint8Array(readFileSync(path));
+  const ranges = (await planSlices(all.length, target, async (at) => {
+    const c = safeCut(all.subarray(at, at + 65536), 0, 0x22);
+    return c === null ? null : at + c;
+  }))!;
+  const [d] = await query(conn, dialectSql(path));
+  const dialect = dialectOf(d, f.columns.length)!;
+  return ranges.map((r, k) => {
+    const p = `${path}.s${k}.csv`;
+    writeFileSync(p, all.subarray(r.start, r.end));
+    return sliceReadCsv(
+      p,
+      dialect,
+      f.columns.map((c) => c.name),
+      [],
+    );
+  });
+}
+
+const TABLES = `SELECT
+  (SELECT md5(string_agg(customer_id || '|' || ts::VARCHAR || '|' || event_type || '|' || raw_type || '|' || product_id || '|' || category,
+    ',' ORDER BY ts, customer_id, product_id)) FROM events) AS events,
+  (SELECT count(*) FROM events) AS n, (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM customers) AS customers`;
+
+describe('an event log built in slices', () => {
+  let dir = '';
+  let path = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'slice-memory-'));
+    path = writeLog(dir, 6000);
+  });
+
+  it('holds one slice at a time, with only its mapped columns, and gives the whole read’s tables', async () => {
+    const whole = await bare();
+    const f = await loadTwoPhase(whole, path, 1);
+    const m: FileMapping = { ...guessMapping(f), tzOffsetMinutes: 480 };
+    expect(m.role).toBe('events');
+    await runStoredBuild({
+      exec: (s) => whole.run(s),
+      mode: 'plain',
+      store: storeName(1),
+      previous: null,
+      main: 'memory',
+      groups: buildCanonical([f], [m], DEFAULT_REFUND_RULE).groups,
+    });
+    const want = (await query(whole, TABLES))[0]!;
+    expect(want.n).toBe(6000);
+
+    const conn = await bare();
+    const g = await loadTwoPhase(conn, path, 1);
+    const reads = await sliceReads(conn, g, path, 20_000);
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    const built = buildCanonical([g], [{ ...m, table: g.table }], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
+    /** stage tables alive when each group starts, and the stage's columns when the events are inserted */
+    const atBegin: number[] = [];
+    const staged: string[][] = [];
+    const temp = async () =>
+      (await query(conn, `SELECT table_name AS t FROM duckdb_tables() WHERE temporary AND table_name = '__slice'`)).length;
+    await runStoredBuild({
+      exec: async (s) => {
+        if (s.startsWith('INSERT INTO events'))
+          staged.push(
+            (await query(conn, `SELECT column_name AS c FROM duckdb_columns() WHERE table_name = '__slice' ORDER BY column_index`)).map(
+              (r) => String(r.c),
+            ),
+          );
+        await conn.run(s);
+      },
+      admin: async (s) => {
+        if (s === 'BEGIN TRANSACTION') atBegin.push(await temp());
+        await conn.run(s);
+      },
+      mode: 'compressed',
+      store: storeName(1),
+      previous: null,
+      main: 'memory',
+      groups: built.groups,
+    });
+    // every group (set-up, each slice, the rest) starts with no slice left over from the one before
+    expect(atBegin).toEqual(built.groups.map(() => 0).concat([0]));
+    // unmapped roles (session, price, channel, variant) are not stored, only added by the view
+    expect(staged).toHaveLength(reads.length);
+    for (const cols of staged)
+      expect(cols).toEqual(['row', 'cust', 'ts', 'ts_raw', 'raw_type', 'product_id', 'category', '__bad', '__out']);
+    expect((await query(conn, TABLES))[0]).toEqual(want);
+  }, 60_000);
+
+  it('looks products up only when a products file is loaded (the lookup keeps a copy of the slice for its join)', async () => {
+    const conn = await bare();
+    const f = await loadTwoPhase(conn, path, 1);
+    const m: FileMapping = { ...guessMapping(f), tzOffsetMinutes: 480 };
+    const insert = buildCanonical([f], [m], DEFAULT_REFUND_RULE).statements.find((s) => s.startsWith('INSERT INTO events'))!;
+    expect(insert).not.toContain('__products');
+  });
+
+  it('cuts a file of short lines by what its rows take, not by its bytes alone', () => {
+    const budget = 2 * 1024 ** 3;
+    // orders (~57 bytes a line): the text decides
+    expect(sliceTextBytes(budget, 57)).toBe(Math.floor((budget * SLICE_SHARE) / MEMORY_PER_CSV_BYTE));
+    expect(sliceTextBytes(budget)).toBe(sliceTextBytes(budget, 57));
+    // an event log (~32 bytes a line): a slice's rows take MIN_ROW_BYTES each
+    const events = sliceTextBytes(budget, 32);
+    expect(events).toBe(Math.floor((budget * SLICE_SHARE) / (MIN_ROW_BYTES / 32)));
+    expect((events / 32) * MIN_ROW_BYTES).toBeLessThanOrEqual(budget * SLICE_SHARE);
+  });
+});

@@ -61,9 +61,9 @@ describe('compressed storage', () => {
   it('chooses plain while it fits, compressed while the tables at rest plus one slice being built fit, else nothing', () => {
     expect(storageFor(100, 100)).toBe('plain');
     expect(storageFor(120, 100)).toBe('compressed');
-    // at rest a fifth of the plain size, and a slice twice over: 0.2 × p + 2 × 12.5 ≤ 100 while p ≤ 375
+    // at rest 0.15 of the plain size, and a slice twice over: 0.15 × p + 2 × 12.5 ≤ 100 while p ≤ 500
     const most = ((1 - 2 * SLICE_SHARE) * 100) / COMPRESSED_SHARE;
-    expect(most).toBeCloseTo(375, 6);
+    expect(most).toBeCloseTo(500, 6);
     expect(storageFor(most, 100)).toBe('compressed');
     expect(storageFor(most + 1, 100)).toBeNull();
   });

@@ -60,6 +60,16 @@ describe('rfmRanks', () => {
     }
   });
 
+  it('looked up by value (for a base built in parts) are the window ranks, row for row', async () => {
+    const db = await openDb();
+    await load(db, { orders: [...orders(), { customer_id: 'neg', order_id: 'n1', ts: '2024-03-01', amount: -0.001 }] });
+    await db.run(`CREATE TABLE base AS ${inline(customerBase(scope()))}`);
+    const window = sorted(await query(db, rfmRanks(raw('base'))));
+    expect(window.length).toBe(241);
+    expect(inline(rfmRanks(raw('base'), true))).not.toContain('rank()');
+    expect(sorted(await query(db, rfmRanks(raw('base'), true)))).toEqual(window);
+  });
+
   it('is not used for r7 or break scores (they do not rank)', async () => {
     const ctx = { scope: scope(), base: raw('base'), ranks: raw('rk') };
     for (const method of ['r7', 'breaks'] as const) expect(inline(rfmScores({ ...rfm11.defaults, method }, ctx))).not.toContain('rk');

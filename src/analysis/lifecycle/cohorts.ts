@@ -7,7 +7,9 @@ import { scopedOrders, scopedCustomers, type Scope } from '../scope';
 import { EVENT_TYPES } from '../../ingest/event-types';
 import {
   activityDays,
+  activityPeriods,
   asOfDate,
+  firstDays,
   days,
   lookback,
   periodStart,
@@ -123,8 +125,6 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   if (kind !== 'first' && kind !== 'recurring') throw new Error(`invalid cohort kind: ${String(kind)}`);
   const startAct = choiceActivity(p, p.startEvent);
   const returnAct = choiceActivity(p, p.returnEvent);
-  const same = (p.startEvent ?? 'activity') === (p.returnEvent ?? 'activity');
-  const start = periodStart(p.unit, raw('a.day'), p.weekStart);
   const d = asOfDate(scope.asOf);
   const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
   // recurring: a period's start day is its first start day inside the window (a mid-period window
@@ -133,12 +133,12 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   // first: one cohort per customer (first start day); recurring: one per period with a start day
   const starts =
     kind === 'first'
-      ? sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM st GROUP BY customer_id`
+      ? firstDays(startAct, lookback(scope))
       : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active ${dayFrom} GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
   // segment splits are few and named by the model: keep them all
   const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
+  // the return side reads one row per customer and period (a period starts on/after the cohort's start exactly when its days do)
   return sql`WITH st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),
-    act AS (${same ? sql`SELECT * FROM st` : activityDays(returnAct, lookback(scope))}),
     firsts AS (${starts}),
     coh_all AS (
       SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'), p.weekStart)} AS cohort, s.split
@@ -154,9 +154,8 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
       FROM coh_all
     ),
     ck AS (
-      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), start)} AS k,
-        bool_or(a.active) AS active, sum(a.revenue) AS revenue
-      FROM act a JOIN coh0 c USING (customer_id) WHERE a.day >= c.cohort GROUP BY ALL
+      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), raw('a.period'))} AS k, a.active, a.revenue
+      FROM (${activityPeriods(returnAct, lookback(scope), p.unit, p.weekStart)}) a JOIN coh0 c USING (customer_id) WHERE a.period >= c.cohort
     ),
     coh AS (
       SELECT c.*, l.last_k FROM coh0 c

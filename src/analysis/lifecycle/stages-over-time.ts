@@ -7,8 +7,9 @@ import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import {
   activeDays,
-  activityDays,
+  activityPeriods,
   asOfDate,
+  firstDays,
   days,
   lookback,
   periodInterval,
@@ -58,15 +59,14 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS NOT MATERIALIZED (${activityDays(p, lookback(scope))}),
-    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
+  // per-period activity and first days from the page's shared tables when it built them (docs/data-model.md)
+  return sql`WITH firsts AS (${firstDays(p, lookback(scope))}),
     periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
         CAST(${periodStart(p.unit, from, p.weekStart)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`, p.weekStart)} AS TIMESTAMP), ${step}) t(p)
     ),
     pa AS (
-      SELECT customer_id, ${ps('day')} AS period, sum(revenue) AS revenue FROM act
-      GROUP BY customer_id, period HAVING bool_or(active)
+      SELECT customer_id, period, revenue FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active
     ),
     pos AS (
       SELECT x.customer_id, x.period, x.revenue,
@@ -112,10 +112,11 @@ export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
   const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
   return sql`${flowsWith(p, scope)}
     SELECT pr.period, CAST(pr.period + ${step} AS DATE) AS period_end, CAST(pr.period + ${step} AS DATE) <= ${d} AS complete,
-      k.stage, k.sign, count(fl.customer_id) AS customers, round(coalesce(sum(fl.revenue), 0), 2) AS revenue
+      k.stage, k.sign, coalesce(fl.customers, 0) AS customers, round(coalesce(fl.revenue, 0), 2) AS revenue
     FROM periods pr CROSS JOIN (VALUES ${flows}) k(stage, sign, ord)
-    LEFT JOIN flows fl ON fl.period = pr.period AND fl.stage = k.stage
-    GROUP BY pr.period, k.stage, k.sign, k.ord ORDER BY pr.period, k.ord`;
+    LEFT JOIN (SELECT period, stage, count(customer_id) AS customers, sum(revenue) AS revenue FROM flows GROUP BY period, stage) fl
+      ON fl.period = pr.period AND fl.stage = k.stage
+    ORDER BY pr.period, k.ord`;
 }
 
 /**

@@ -22,6 +22,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1,2' },
     reps: { type: 'string', default: '1' },
     dump: { type: 'string' },
+    explain: { type: 'string' },
   },
 });
 if (!values.file) throw new Error('usage: lifecycle-profile.mjs --file F [--threads 1,2] [--reps R] [--dump out.json]');
@@ -77,7 +78,7 @@ function engine(conn, log) {
         return out;
       });
       const c = process.cpuUsage(c0);
-      log.push({ label: label(text), wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
+      log.push({ label: label(text), text, wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
       return rows;
     });
     chain = next.catch(() => undefined);
@@ -131,6 +132,10 @@ for (const threads of values.threads.split(',').map(Number)) {
     console.log(`${fmt(wall)}  ${fmt((c.user + c.system) / 1000)}  TOTAL (${log.length} statements)`);
     console.log(`answer digest ${createHash('sha1').update(json).digest('hex').slice(0, 12)} (${json.length} chars)`);
     if (values.dump) writeFileSync(values.dump, JSON.stringify(answer, null, 1));
+    for (const st of log.filter((x) => values.explain && x.label.includes(values.explain) && !x.text.startsWith('CREATE'))) {
+      const plan = (await conn.runAndReadAll(`EXPLAIN ANALYZE ${st.text}`)).getRowObjectsJS();
+      console.log(String(plan[0]?.explain_value ?? ''));
+    }
   }
   conn.closeSync();
   inst.closeSync();

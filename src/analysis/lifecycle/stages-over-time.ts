@@ -50,6 +50,19 @@ export interface FlowParams extends StageParams {
 
 export const FLOW_DEFAULTS: FlowParams = { ...STAGE_DEFAULTS, unit: 'month' };
 
+/** Longest period of each unit, in days. */
+const LONGEST: Readonly<Record<PeriodUnit, number>> = { day: 1, week: 7, month: 31 };
+
+/**
+ * True when no customer can lapse twice into the same stage within one period: two lapse days of a
+ * customer into one stage are more than A days apart (the second follows a later active day, itself
+ * more than A days after the first), so with A ≥ the longest period they fall in different periods
+ * and the per-period grouping of the lapses can be skipped.
+ */
+function oneLapsePerPeriod(unit: PeriodUnit, activeDays: number): boolean {
+  return activeDays >= LONGEST[unit];
+}
+
 /** The CTEs (`periods`, `flows`: one row per customer, period and flow) that `stagesOverTime` counts and `flowMembers` lists. */
 function flowsWith(p: FlowParams, scope: Scope): Sql {
   checkThresholds(p);
@@ -58,10 +71,10 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const step = periodInterval(p.unit);
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
-  const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  // per-period activity and first days from the page's shared tables when it built them (docs/data-model.md)
-  return sql`WITH firsts AS (${firstDays(p, lookback(scope))}),
-    periods AS (
+  const from = scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
+  // per-period activity from the page's shared table when it built one (docs/data-model.md); a
+  // customer's first active period is the one without an earlier one (new)
+  return sql`WITH periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
         CAST(${periodStart(p.unit, from, p.weekStart)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`, p.weekStart)} AS TIMESTAMP), ${step}) t(p)
     ),
@@ -69,12 +82,11 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
       SELECT customer_id, period, revenue FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active
     ),
     pos AS (
-      SELECT x.customer_id, x.period, x.revenue,
-        CASE WHEN x.period = ${ps('f.first_day')} THEN 'new'
-             WHEN x.prev = CAST(x.period - ${step} AS DATE) THEN 'returning'
+      SELECT customer_id, period, revenue,
+        CASE WHEN prev IS NULL THEN 'new'
+             WHEN prev = CAST(period - ${step} AS DATE) THEN 'returning'
              ELSE 'reactivated' END AS stage
-      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa) x
-      JOIN firsts f USING (customer_id)
+      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa WHERE customer_id IS NOT NULL) x
     ),
     la AS (SELECT customer_id, day AS last_day, rev365, next_day FROM (${activeDays(p, lookback(scope))}) ad),
     lapses AS (
@@ -84,10 +96,12 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
       SELECT customer_id, 'churned', CAST(last_day + ${B} - 1 AS DATE), last_day, rev365 FROM la
       WHERE (next_day IS NULL OR next_day >= last_day + ${B}) AND last_day + ${B} - 1 < ${d}
     ),
-    neg AS (
-      SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
-      FROM lapses GROUP BY customer_id, period, stage
-    ),
+    neg AS (${
+      oneLapsePerPeriod(p.unit, p.activeDays)
+        ? sql`SELECT customer_id, ${ps('event_day')} AS period, stage, rev365 AS revenue FROM lapses`
+        : sql`SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
+      FROM lapses GROUP BY customer_id, period, stage`
+    }),
     flows AS (SELECT customer_id, period, stage, revenue FROM pos UNION ALL SELECT customer_id, period, stage, revenue FROM neg)`;
 }
 

@@ -138,7 +138,8 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   // segment splits are few and named by the model: keep them all
   const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
   // the return side reads one row per customer and period (a period starts on/after the cohort's start exactly when its days do)
-  return sql`WITH st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),
+  const st = kind === 'recurring' ? sql`st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),` : sql``;
+  return sql`WITH ${st}
     firsts AS (${starts}),
     coh_all AS (
       SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'), p.weekStart)} AS cohort, s.split

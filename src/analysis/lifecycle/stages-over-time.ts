@@ -71,7 +71,8 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const step = periodInterval(p.unit);
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
-  const from = scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
+  const from =
+    scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
   // per-period activity from the page's shared table when it built one (docs/data-model.md); a
   // customer's first active period is the one without an earlier one (new)
   return sql`WITH periods AS (

@@ -126,16 +126,16 @@ export function customerActivity(p: ActivityParams, scope: Scope): Sql {
 }
 
 /**
- * SELECT customer_id, first_day — the first active day of every customer with one in
- * `activityDays(p, scope)` (read from the per-customer summary when it serves this scope).
+ * SELECT customer_id, first_day, last_day — the first and last active day of every customer with
+ * one in `activityDays(p, scope)` (read from the per-customer summary when it serves this scope).
  */
 export function firstDays(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
-    return sql`SELECT customer_id, first_day FROM ${c.customers} WHERE first_day IS NOT NULL`;
+    return sql`SELECT customer_id, first_day, last_day FROM ${c.customers} WHERE first_day IS NOT NULL`;
   }
-  return sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM (${activityDays(p, scope)}) a
-    GROUP BY customer_id HAVING first_day IS NOT NULL`;
+  return sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day, max(day) FILTER (WHERE active) AS last_day
+    FROM (${activityDays(p, scope)}) a GROUP BY customer_id HAVING first_day IS NOT NULL`;
 }
 
 /**

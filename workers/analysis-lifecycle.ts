@@ -17,7 +17,9 @@ import {
   DEFAULT_ACTIVITY,
   activeDays,
   activityDays,
+  activityPeriods,
   customerActivity,
+  gapStats,
   checkPeriodCount,
   lookback,
   suggestPeriod,
@@ -246,7 +248,17 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         await j.q(`CREATE OR REPLACE TABLE life_days AS ${inline(activeDays(activity(life, days), lookback(scope)))}`);
         const withDays: ActivityCache = { ...days, days: raw('life_days') };
         await j.q(`CREATE OR REPLACE TABLE life_customers AS ${inline(customerActivity(activity(life, withDays), lookback(scope)))}`);
-        const cached: ActivityCache = { ...withDays, customers: raw('life_customers') };
+        const withCustomers: ActivityCache = { ...withDays, customers: raw('life_customers') };
+        // …the gap quantiles (thresholds, churn) and the customer × period rows (flows, cohorts, period statuses)
+        await j.q(`CREATE OR REPLACE TABLE life_gaps AS ${inline(gapStats(activity(life, withCustomers), lookback(scope)))}`);
+        await j.q(
+          `CREATE OR REPLACE TABLE life_periods AS ${inline(activityPeriods(activity(life, withCustomers), lookback(scope), life.period, life.weekStart))}`,
+        );
+        const cached: ActivityCache = {
+          ...withCustomers,
+          gaps: raw('life_gaps'),
+          periods: { table: raw('life_periods'), unit: life.period, weekStart: life.weekStart },
+        };
         const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;

@@ -3,7 +3,7 @@
  * which the customer has order rows (or counting events), with whether the day counts as activity
  * and the net order revenue of that day.
  */
-import { Sql, sql, num, str } from '../../lib/sql';
+import { Sql, sql, num, str, raw } from '../../lib/sql';
 import { filtersKey, scopedEvents, scopedOrders, type Scope } from '../scope';
 
 /** What counts as "activity" for lifecycle stages. */
@@ -33,10 +33,14 @@ export interface ActivityCache {
   days?: Sql;
   /** optional: a materialised `customerActivity(p, lookback(scope))` (read only at exactly `asOf`) */
   customers?: Sql;
+  /** optional: a materialised `gapStats(p, lookback(scope))` (read only at exactly `asOf`) */
+  gaps?: Sql;
+  /** optional: a materialised `activityPeriods(p, lookback(scope), unit, weekStart)` (read only at exactly `asOf`, for that unit and week start) */
+  periods?: { table: Sql; unit: PeriodUnit; weekStart: WeekStart };
 }
 
 /** True when the cache was built for this scope's rows: same filters, no window start, as-of date up to the cached one. */
-function cacheFits(c: ActivityCache | undefined, scope: Scope): c is ActivityCache {
+export function cacheFits(c: ActivityCache | undefined, scope: Scope): c is ActivityCache {
   return !!c && scope.from === null && scope.asOf <= c.asOf && filtersKey(scope) === c.filters;
 }
 
@@ -119,6 +123,49 @@ export function customerActivity(p: ActivityParams, scope: Scope): Sql {
       SELECT customer_id, quantile_cont(gap, 0.5) AS own_gap, min(day) FILTER (WHERE gap IS NOT NULL) AS second_day
       FROM (${activeDays(p, scope)}) d GROUP BY customer_id
     ) g USING (customer_id)`;
+}
+
+/**
+ * SELECT customer_id, first_day, last_day — the first and last active day of every customer with
+ * one in `activityDays(p, scope)` (read from the per-customer summary when it serves this scope).
+ */
+export function firstDays(p: ActivityParams, scope: Scope): Sql {
+  const c = p.cached;
+  if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
+    return sql`SELECT customer_id, first_day, last_day FROM ${c.customers} WHERE first_day IS NOT NULL`;
+  }
+  return sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day, max(day) FILTER (WHERE active) AS last_day
+    FROM (${activityDays(p, scope)}) a GROUP BY customer_id HAVING first_day IS NOT NULL`;
+}
+
+/**
+ * One row: gaps (number of gaps between consecutive active days, all customers), median_gap,
+ * p80_gap, p95_gap (`quantile_cont` of those gaps; one sort for the three). Suggested thresholds and
+ * the churn warning's population gap read it; the page builds it once (`ActivityCache.gaps`).
+ */
+export function gapStats(p: ActivityParams, scope: Scope): Sql {
+  const c = p.cached;
+  if (cacheFits(c, scope) && c.gaps && scope.asOf === c.asOf) {
+    return sql`SELECT gaps, median_gap, p80_gap, p95_gap FROM ${c.gaps}`;
+  }
+  return sql`SELECT gaps, q[1] AS median_gap, q[2] AS p80_gap, q[3] AS p95_gap FROM (
+      SELECT count(gap) AS gaps, quantile_cont(gap, [0.5, 0.8, 0.95]) AS q FROM (${activeDays(p, scope)}) g
+    ) s`;
+}
+
+/**
+ * SELECT customer_id, period, active, revenue — one row per customer and period (start date, see
+ * `periodStart`) with rows in `activityDays(p, scope)`: active = some day of it is active, revenue =
+ * net revenue of its days. Stage flows, period statuses and cohorts read it; the page builds it once
+ * for its period (`ActivityCache.periods`).
+ */
+export function activityPeriods(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
+  const c = p.cached;
+  if (cacheFits(c, scope) && c.periods && scope.asOf === c.asOf && c.periods.unit === unit && c.periods.weekStart === weekStart) {
+    return sql`SELECT customer_id, period, active, revenue FROM ${c.periods.table}`;
+  }
+  return sql`SELECT customer_id, ${periodStart(unit, raw('day'), weekStart)} AS period, bool_or(active) AS active, sum(revenue) AS revenue
+    FROM (${activityDays(p, scope)}) a GROUP BY customer_id, period`;
 }
 
 /** A whole number of days ≥ `min`, as SQL text (DuckDB cannot bind interval arithmetic well). */

@@ -4,7 +4,7 @@
  */
 import { Sql, sql, num } from '../../lib/sql';
 import type { Scope } from '../scope';
-import { activeDays, asOfDate, customerActivity, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+import { asOfDate, customerActivity, days, gapStats, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
 
 export interface ChurnWarningParams extends ActivityParams {
   /** At risk when days since last activity > k × reference gap. */
@@ -40,7 +40,7 @@ function riskBase(p: ChurnWarningParams, scope: Scope): Sql {
   const value = p.value === 'yearly' ? sql`revenue / greatest(1.0, (${d} - first_day) / 365.0)` : sql`revenue`;
   // per-customer figures and gaps from the shared summaries (one grouped pass, not a subquery per customer)
   const life = lookback(scope);
-  return sql`WITH pop AS (SELECT quantile_cont(gap, 0.5) AS pop_gap FROM (${activeDays(p, life)}) g),
+  return sql`WITH pop AS (SELECT median_gap AS pop_gap FROM (${gapStats(p, life)}) g),
     c AS (${customerActivity(p, life)}),
     r AS (
       SELECT c.*, ${d} - last_day AS days_since_last, coalesce(own_gap, pop.pop_gap) AS ref_gap, pop.pop_gap

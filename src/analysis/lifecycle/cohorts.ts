@@ -7,7 +7,9 @@ import { scopedOrders, scopedCustomers, type Scope } from '../scope';
 import { EVENT_TYPES } from '../../ingest/event-types';
 import {
   activityDays,
+  activityPeriods,
   asOfDate,
+  firstDays,
   days,
   lookback,
   periodStart,
@@ -123,8 +125,6 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   if (kind !== 'first' && kind !== 'recurring') throw new Error(`invalid cohort kind: ${String(kind)}`);
   const startAct = choiceActivity(p, p.startEvent);
   const returnAct = choiceActivity(p, p.returnEvent);
-  const same = (p.startEvent ?? 'activity') === (p.returnEvent ?? 'activity');
-  const start = periodStart(p.unit, raw('a.day'), p.weekStart);
   const d = asOfDate(scope.asOf);
   const fromCond = scope.from === null ? sql`` : sql`AND first_day >= CAST(${scope.from} AS DATE)`;
   // recurring: a period's start day is its first start day inside the window (a mid-period window
@@ -133,15 +133,19 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   // first: one cohort per customer (first start day); recurring: one per period with a start day
   const starts =
     kind === 'first'
-      ? sql`SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM st GROUP BY customer_id`
+      ? firstDays(startAct, lookback(scope))
       : sql`SELECT customer_id, min(day) AS first_day FROM st WHERE active ${dayFrom} GROUP BY customer_id, ${periodStart(p.unit, raw('day'), p.weekStart)}`;
   // segment splits are few and named by the model: keep them all
   const top = p.splitBy === 'segment' ? num(1_000_000) : days(p.topSplits ?? TOP_SPLITS, 'top splits');
-  return sql`WITH st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),
-    act AS (${same ? sql`SELECT * FROM st` : activityDays(returnAct, lookback(scope))}),
+  // the return side reads one row per customer and period (a period starts on/after the cohort's start exactly when its days do)
+  // one cohort per customer and the same days start and return: the last period with a return is
+  // the period of the customer's last active day (no grouping of the customer × period rows)
+  const lastKnown = kind === 'first' && (p.startEvent ?? 'activity') === (p.returnEvent ?? 'activity');
+  const st = kind === 'recurring' ? sql`st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),` : sql``;
+  return sql`WITH ${st}
     firsts AS (${starts}),
     coh_all AS (
-      SELECT f.customer_id, f.first_day, ${periodStart(p.unit, raw('f.first_day'), p.weekStart)} AS cohort, s.split
+      SELECT f.customer_id, f.first_day, ${lastKnown ? sql`f.last_day,` : sql``} ${periodStart(p.unit, raw('f.first_day'), p.weekStart)} AS cohort, s.split
       FROM firsts f LEFT JOIN (${splitExpr(p, scope)}) s USING (customer_id)
       WHERE first_day IS NOT NULL AND first_day < ${d} ${fromCond}
     ),
@@ -149,20 +153,23 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
       SELECT split FROM coh_all WHERE split IS NOT NULL GROUP BY split ORDER BY count(*) DESC, split LIMIT ${top}
     ),
     coh0 AS (
-      SELECT customer_id, first_day, cohort,
+      SELECT customer_id, first_day, ${lastKnown ? sql`last_day,` : sql``} cohort,
         CASE WHEN split IS NULL OR split IN (SELECT split FROM top_splits) THEN split ELSE 'other' END AS split
       FROM coh_all
     ),
     ck AS (
-      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), start)} AS k,
-        bool_or(a.active) AS active, sum(a.revenue) AS revenue
-      FROM act a JOIN coh0 c USING (customer_id) WHERE a.day >= c.cohort GROUP BY ALL
+      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), raw('a.period'))} AS k, a.active, a.revenue
+      FROM (${activityPeriods(returnAct, lookback(scope), p.unit, p.weekStart)}) a JOIN coh0 c USING (customer_id) WHERE a.period >= c.cohort
     ),
-    coh AS (
-      SELECT c.*, l.last_k FROM coh0 c
+    coh AS (${
+      lastKnown
+        ? sql`SELECT c.customer_id, c.first_day, c.cohort, c.split,
+        CASE WHEN c.customer_id IS NOT NULL THEN ${periodIndex(p.unit, raw('c.cohort'), periodStart(p.unit, raw('c.last_day'), p.weekStart))} END AS last_k
+      FROM coh0 c`
+        : sql`SELECT c.*, l.last_k FROM coh0 c
       LEFT JOIN (SELECT customer_id, cohort, max(k) FILTER (WHERE active) AS last_k FROM ck GROUP BY customer_id, cohort) l
-        USING (customer_id, cohort)
-    )`;
+        USING (customer_id, cohort)`
+    })`;
 }
 
 /**

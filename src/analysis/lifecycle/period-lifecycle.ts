@@ -7,8 +7,9 @@
 import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import {
-  activityDays,
+  activityPeriods,
   asOfDate,
+  firstDays,
   days,
   lookback,
   periodInterval,
@@ -42,16 +43,12 @@ function statusCtes(p: PeriodLifecycleParams, scope: Scope): Sql {
   const d = asOfDate(scope.asOf);
   const ps = (e: Sql) => periodStart(p.unit, e, p.weekStart);
   const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS NOT MATERIALIZED (${activityDays(p, lookback(scope))}),
-    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
+  return sql`WITH firsts AS (${firstDays(p, lookback(scope))}),
     periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
         CAST(${ps(from)} AS TIMESTAMP), CAST(${ps(sql`${d} - 1`)} AS TIMESTAMP), ${step}) t(p)
     ),
-    pa AS (
-      SELECT customer_id, ${ps(raw('day'))} AS period, sum(revenue) AS revenue FROM act
-      GROUP BY customer_id, period HAVING bool_or(active)
-    ),
+    pa AS (SELECT customer_id, period, revenue FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active),
     pos AS (
       SELECT a.customer_id, a.period, a.revenue,
         CASE WHEN a.period = ${ps(raw('f.first_day'))} THEN 'new'

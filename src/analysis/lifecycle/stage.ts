@@ -4,7 +4,19 @@
  */
 import { Sql, sql } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
-import { activeDays, activityDays, asOfDate, customerActivity, days, lookback, DEFAULT_ACTIVITY, type ActivityParams } from './activity';
+import {
+  activeDays,
+  activityDays,
+  asOfDate,
+  cacheFits,
+  customerActivity,
+  days,
+  gapStats,
+  lookback,
+  DEFAULT_ACTIVITY,
+  type ActivityCache,
+  type ActivityParams,
+} from './activity';
 
 /** Stages in display order; every existing customer has exactly one. */
 export const STAGES = ['new', 'active', 'reactivated', 'dormant', 'churned'] as const;
@@ -52,6 +64,13 @@ export function stageAsOf(params: StageParams, scope: Scope, asOf: string = scop
   const N = days(params.newDays, 'new days');
   const A = days(params.activeDays, 'active days');
   const B = days(params.churnDays, 'churn days');
+  const c = params.cached;
+  if (summariesServe(c, scope, asOf) && asOf === c.asOf) {
+    return sql`SELECT customer_id, ${stageRule(params, asOf)} AS stage, first_day, last_day, ${d} - last_day AS days_since_last,
+        round(revenue, 2) AS revenue
+      FROM ${c.customers} c LEFT JOIN (${recentDays(params, c.days, asOf)}) w ON w.cid IS NOT DISTINCT FROM c.customer_id
+      WHERE first_day IS NOT NULL`;
+  }
   const act = activityDays(params, lookback(scope, asOf));
   return sql`SELECT customer_id,
       CASE
@@ -71,6 +90,60 @@ export function stageAsOf(params: StageParams, scope: Scope, asOf: string = scop
         round(sum(revenue), 2) AS revenue
       FROM (${act}) a GROUP BY customer_id
     ) c WHERE first_day IS NOT NULL`;
+}
+
+/** True when the page's per-customer and per-active-day summaries serve stages at `asOf` (same filters, no window start, not after their date). */
+function summariesServe(c: ActivityCache | undefined, scope: Scope, asOf: string): c is ActivityCache & { customers: Sql; days: Sql } {
+  return !!c?.customers && !!c.days && cacheFits(c, lookback(scope, asOf));
+}
+
+/**
+ * Per customer with an active day in [asOf − A, summaries' date): cid; win_gap = the gap before the first active
+ * day on/after asOf − A, taken only from days before `asOf` (NULL: no earlier active day); in_win = active days in
+ * [asOf − A, asOf); last_before = the last active day before `asOf` when the customer is active on/after it.
+ */
+function recentDays(params: StageParams, table: Sql, asOf: string): Sql {
+  const d = asOfDate(asOf);
+  const A = days(params.activeDays, 'active days');
+  return sql`SELECT customer_id AS cid, arg_min_null(gap, day) FILTER (WHERE day < ${d}) AS win_gap,
+      count(*) FILTER (WHERE day < ${d}) AS in_win, arg_min_null(day - CAST(gap AS INTEGER), day) FILTER (WHERE day >= ${d}) AS last_before
+    FROM ${table} WHERE day >= ${d} - ${A} GROUP BY customer_id`;
+}
+
+/**
+ * The stage rule of `stageAsOf` on the summaries (`c`: first_day, last_day; `w`: `recentDays`). The first
+ * active day in the A-day window comes after more than A silent days exactly when its own gap exceeds A (the day
+ * before it is the last one before the window); the last active day before the date is the overall last one unless
+ * the customer came back on/after it.
+ */
+function stageRule(params: StageParams, asOf: string): Sql {
+  const d = asOfDate(asOf);
+  const N = days(params.newDays, 'new days');
+  const A = days(params.activeDays, 'active days');
+  const B = days(params.churnDays, 'churn days');
+  return sql`CASE
+        WHEN c.first_day >= ${d} - ${N} THEN 'new'
+        WHEN w.in_win > 0 AND w.win_gap > ${A} THEN 'reactivated'
+        WHEN w.in_win > 0 THEN 'active'
+        WHEN ${d} - coalesce(w.last_before, c.last_day) < ${B} THEN 'dormant'
+        ELSE 'churned'
+      END`;
+}
+
+/**
+ * SELECT customer_id, stage — `stageAsOf` without its other columns, for any date up to the
+ * summaries' own (read from them when they serve the scope: no pass over every activity day).
+ */
+export function stageOnly(params: StageParams, scope: Scope, asOf: string): Sql {
+  assertDate(asOf, 'as-of date');
+  checkThresholds(params);
+  const c = params.cached;
+  if (summariesServe(c, scope, asOf)) {
+    return sql`SELECT c.customer_id, ${stageRule(params, asOf)} AS stage
+      FROM ${c.customers} c LEFT JOIN (${recentDays(params, c.days, asOf)}) w ON w.cid IS NOT DISTINCT FROM c.customer_id
+      WHERE c.first_day < ${asOfDate(asOf)}`;
+  }
+  return sql`SELECT customer_id, stage FROM (${stageAsOf(params, scope, asOf)}) s`;
 }
 
 /** SELECT stage, customers, revenue — one row per stage in `STAGES` order (zeros included). */
@@ -102,11 +175,9 @@ export function suggestThresholds(scope: Scope, activity: ActivityParams = DEFAU
   const repeat =
     c?.customers && c.asOf === scope.asOf
       ? sql`(SELECT count(*) FROM (${customerActivity(activity, lookback(scope))}) c WHERE second_day IS NOT NULL)`
-      : sql`count(DISTINCT customer_id) FILTER (WHERE gap IS NOT NULL)`;
-  return sql`WITH g AS (${activeDays(activity, lookback(scope))}), s AS (
-      SELECT count(gap) AS gaps, ${repeat} AS repeat_customers,
-        quantile_cont(gap, 0.5) AS median_gap, quantile_cont(gap, 0.8) AS p80_gap, quantile_cont(gap, 0.95) AS p95_gap
-      FROM g
+      : sql`(SELECT count(DISTINCT customer_id) FROM (${activeDays(activity, lookback(scope))}) g WHERE gap IS NOT NULL)`;
+  return sql`WITH s AS (
+      SELECT gaps, ${repeat} AS repeat_customers, median_gap, p80_gap, p95_gap FROM (${gapStats(activity, lookback(scope))}) q
     ), a AS (
       SELECT *, CASE WHEN gaps = 0 THEN ${days(fb.activeDays, 'active days')}
         ELSE CAST(least(365, greatest(7, ceil(p80_gap))) AS INTEGER) END AS active_days FROM s

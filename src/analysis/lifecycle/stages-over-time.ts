@@ -7,8 +7,9 @@ import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import {
   activeDays,
-  activityDays,
+  activityPeriods,
   asOfDate,
+  firstDays,
   days,
   lookback,
   periodInterval,
@@ -49,6 +50,19 @@ export interface FlowParams extends StageParams {
 
 export const FLOW_DEFAULTS: FlowParams = { ...STAGE_DEFAULTS, unit: 'month' };
 
+/** Longest period of each unit, in days. */
+const LONGEST: Readonly<Record<PeriodUnit, number>> = { day: 1, week: 7, month: 31 };
+
+/**
+ * True when no customer can lapse twice into the same stage within one period: two lapse days of a
+ * customer into one stage are more than A days apart (the second follows a later active day, itself
+ * more than A days after the first), so with A ≥ the longest period they fall in different periods
+ * and the per-period grouping of the lapses can be skipped.
+ */
+function oneLapsePerPeriod(unit: PeriodUnit, activeDays: number): boolean {
+  return activeDays >= LONGEST[unit];
+}
+
 /** The CTEs (`periods`, `flows`: one row per customer, period and flow) that `stagesOverTime` counts and `flowMembers` lists. */
 function flowsWith(p: FlowParams, scope: Scope): Sql {
   checkThresholds(p);
@@ -57,24 +71,23 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const step = periodInterval(p.unit);
   const d = asOfDate(scope.asOf);
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
-  const from = scope.from === null ? sql`(SELECT min(first_day) FROM firsts)` : sql`CAST(${scope.from} AS DATE)`;
-  return sql`WITH act AS NOT MATERIALIZED (${activityDays(p, lookback(scope))}),
-    firsts AS (SELECT customer_id, min(day) FILTER (WHERE active) AS first_day FROM act GROUP BY customer_id HAVING first_day IS NOT NULL),
-    periods AS (
+  const from =
+    scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
+  // per-period activity from the page's shared table when it built one (docs/data-model.md); a
+  // customer's first active period is the one without an earlier one (new)
+  return sql`WITH periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
         CAST(${periodStart(p.unit, from, p.weekStart)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`, p.weekStart)} AS TIMESTAMP), ${step}) t(p)
     ),
     pa AS (
-      SELECT customer_id, ${ps('day')} AS period, sum(revenue) AS revenue FROM act
-      GROUP BY customer_id, period HAVING bool_or(active)
+      SELECT customer_id, period, revenue FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active
     ),
     pos AS (
-      SELECT x.customer_id, x.period, x.revenue,
-        CASE WHEN x.period = ${ps('f.first_day')} THEN 'new'
-             WHEN x.prev = CAST(x.period - ${step} AS DATE) THEN 'returning'
+      SELECT customer_id, period, revenue,
+        CASE WHEN prev IS NULL THEN 'new'
+             WHEN prev = CAST(period - ${step} AS DATE) THEN 'returning'
              ELSE 'reactivated' END AS stage
-      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa) x
-      JOIN firsts f USING (customer_id)
+      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa WHERE customer_id IS NOT NULL) x
     ),
     la AS (SELECT customer_id, day AS last_day, rev365, next_day FROM (${activeDays(p, lookback(scope))}) ad),
     lapses AS (
@@ -84,10 +97,12 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
       SELECT customer_id, 'churned', CAST(last_day + ${B} - 1 AS DATE), last_day, rev365 FROM la
       WHERE (next_day IS NULL OR next_day >= last_day + ${B}) AND last_day + ${B} - 1 < ${d}
     ),
-    neg AS (
-      SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
-      FROM lapses GROUP BY customer_id, period, stage
-    ),
+    neg AS (${
+      oneLapsePerPeriod(p.unit, p.activeDays)
+        ? sql`SELECT customer_id, ${ps('event_day')} AS period, stage, rev365 AS revenue FROM lapses`
+        : sql`SELECT customer_id, ${ps('event_day')} AS period, stage, arg_max(rev365, last_day) AS revenue
+      FROM lapses GROUP BY customer_id, period, stage`
+    }),
     flows AS (SELECT customer_id, period, stage, revenue FROM pos UNION ALL SELECT customer_id, period, stage, revenue FROM neg)`;
 }
 
@@ -112,10 +127,11 @@ export function stagesOverTime(p: FlowParams, scope: Scope): Sql {
   const flows = FLOWS.map((f, i) => sql`(${f.key}, ${f.sign}, ${i})`);
   return sql`${flowsWith(p, scope)}
     SELECT pr.period, CAST(pr.period + ${step} AS DATE) AS period_end, CAST(pr.period + ${step} AS DATE) <= ${d} AS complete,
-      k.stage, k.sign, count(fl.customer_id) AS customers, round(coalesce(sum(fl.revenue), 0), 2) AS revenue
+      k.stage, k.sign, coalesce(fl.customers, 0) AS customers, round(coalesce(fl.revenue, 0), 2) AS revenue
     FROM periods pr CROSS JOIN (VALUES ${flows}) k(stage, sign, ord)
-    LEFT JOIN flows fl ON fl.period = pr.period AND fl.stage = k.stage
-    GROUP BY pr.period, k.stage, k.sign, k.ord ORDER BY pr.period, k.ord`;
+    LEFT JOIN (SELECT period, stage, count(customer_id) AS customers, sum(revenue) AS revenue FROM flows GROUP BY period, stage) fl
+      ON fl.period = pr.period AND fl.stage = k.stage
+    ORDER BY pr.period, k.ord`;
 }
 
 /**

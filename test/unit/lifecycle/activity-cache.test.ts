@@ -9,7 +9,9 @@ import { ORDERS, T } from './fixture';
 import {
   activeDays,
   activityDays,
+  activityPeriods,
   customerActivity,
+  gapStats,
   lookback,
   DEFAULT_ACTIVITY,
   type ActivityParams,
@@ -18,7 +20,8 @@ import { stageCounts, suggestThresholds } from '../../../src/analysis/lifecycle/
 import { stagesOverTime } from '../../../src/analysis/lifecycle/stages-over-time';
 import { cohortRetention, COHORT_DEFAULTS } from '../../../src/analysis/lifecycle/cohorts';
 import { repurchaseRates, REPURCHASE_DEFAULTS } from '../../../src/analysis/lifecycle/repurchase';
-import { churnRiskSummary, CHURN_WARNING_DEFAULTS } from '../../../src/analysis/lifecycle/churn-warning';
+import { churnRiskList, churnRiskSummary, CHURN_WARNING_DEFAULTS } from '../../../src/analysis/lifecycle/churn-warning';
+import { periodLifecycle } from '../../../src/analysis/lifecycle/period-lifecycle';
 import { stageTransitions } from '../../../src/analysis/lifecycle/transitions';
 import { inline, raw, type Sql } from '../../../src/lib/sql';
 import { filtersKey, type Scope } from '../../../src/analysis/scope';
@@ -30,6 +33,8 @@ describe('cached activity days', () => {
   let cached: ActivityParams;
   /** the cached days with the worker's `life_days` and `life_customers` summaries */
   let summarised: ActivityParams;
+  /** …plus the gap quantiles and the customer × week table (`life_gaps`, `life_periods`) */
+  let full: ActivityParams;
 
   beforeAll(async () => {
     db = await openDb();
@@ -41,6 +46,16 @@ describe('cached activity days', () => {
     const withDays = { ...cached.cached!, days: raw('days_cache') };
     await query(db, `CREATE TABLE cust_cache AS ${inline(customerActivity({ ...plain, cached: withDays }, lookback(scope)))}`);
     summarised = { ...plain, cached: { ...withDays, customers: raw('cust_cache') } };
+    await query(db, `CREATE TABLE gaps_cache AS ${inline(gapStats(summarised, lookback(scope)))}`);
+    await query(db, `CREATE TABLE periods_cache AS ${inline(activityPeriods(summarised, lookback(scope), 'week'))}`);
+    full = {
+      ...plain,
+      cached: {
+        ...summarised.cached!,
+        gaps: raw('gaps_cache'),
+        periods: { table: raw('periods_cache'), unit: 'week', weekStart: 'monday' },
+      },
+    };
   });
 
   const cases: [string, (a: ActivityParams) => Sql][] = [
@@ -49,9 +64,13 @@ describe('cached activity days', () => {
     ['stage counts at an earlier date', (a) => stageCounts({ ...a, ...T }, scope, '2024-02-01')],
     ['stages over time', (a) => stagesOverTime({ ...a, ...T, unit: 'week' }, scope)],
     ['cohorts', (a) => cohortRetention({ ...COHORT_DEFAULTS, ...a, periods: 3 }, scope)],
+    ['weekly cohorts', (a) => cohortRetention({ ...COHORT_DEFAULTS, ...a, unit: 'week', periods: 3 }, scope)],
+    ['weekly period statuses', (a) => periodLifecycle({ ...a, unit: 'week' }, scope)],
+    ['churn list', (a) => churnRiskList({ ...CHURN_WARNING_DEFAULTS, ...a, k: 1 }, scope, { limit: 50, offset: 0 })],
     ['repurchase', (a) => repurchaseRates({ ...REPURCHASE_DEFAULTS, ...a }, scope)],
     ['churn', (a) => churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...a }, scope)],
     ['transitions', (a) => stageTransitions({ ...a, ...T }, scope, '2024-02-01', '2024-03-01')],
+    ['transitions between earlier dates', (a) => stageTransitions({ ...a, ...T }, scope, '2024-01-20', '2024-02-10')],
   ];
 
   it.each(cases)('%s: same answer from the cache', async (_name, build) => {
@@ -62,6 +81,25 @@ describe('cached activity days', () => {
 
   it.each(cases)('%s: same answer from the cached summaries', async (_name, build) => {
     expect(await query(db, build(summarised))).toEqual(await query(db, build(plain)));
+  });
+
+  it.each(cases)('%s: same answer from every shared table', async (_name, build) => {
+    expect(await query(db, build(full))).toEqual(await query(db, build(plain)));
+  });
+
+  it('reads the gap quantiles, the customer × period table and the stage summaries where they apply', () => {
+    expect(suggestThresholds(scope, full).text).toContain('gaps_cache');
+    expect(churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...full }, scope).text).toContain('gaps_cache');
+    expect(stagesOverTime({ ...full, ...T, unit: 'week' }, scope).text).toContain('periods_cache');
+    expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3 }, scope).text).toContain('periods_cache');
+    expect(periodLifecycle({ ...full, unit: 'week' }, scope).text).toContain('periods_cache');
+    // another period unit, week start or as-of date is another table
+    expect(stagesOverTime({ ...full, ...T, unit: 'month' }, scope).text).not.toContain('periods_cache');
+    expect(periodLifecycle({ ...full, unit: 'week', weekStart: 'sunday' }, scope).text).not.toContain('periods_cache');
+    expect(periodLifecycle({ ...full, unit: 'week' }, { ...scope, asOf: '2024-02-01' }).text).not.toContain('periods_cache');
+    // stages at the as-of date and at the transition matrix's first date: no grouping of every activity day
+    expect(stageCounts({ ...full, ...T }, scope).text).not.toContain('act_cache');
+    expect(stageTransitions({ ...full, ...T }, scope, '2024-02-01', '2024-03-01').text).not.toContain('act_cache');
   });
 
   it('reads the summaries where they apply, and the per-customer one only at its own as-of date', () => {

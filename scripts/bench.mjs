@@ -206,13 +206,9 @@ try {
       a.memory = await step('memory', () => pageMemory(s));
       a.missing.push(...a.memory.missing);
     } catch (e) {
-      a.error = e instanceof Error ? e.message : String(e);
-      log(`  FAILED: ${a.error}\n`);
+      failed(a, e);
     } finally {
-      a.pssPeak = sampler.peak();
-      a.missing = [...new Set(a.missing)];
-      if (s.pageErrors.length) a.pageErrors = s.pageErrors.slice(0, 5);
-      await s.context.close().catch(() => {});
+      await closeRun(s, a);
     }
     // the engine alone on the same file, whatever happened to the app's run
     if (size.kind !== 'events')
@@ -229,6 +225,20 @@ try {
   log(`benchmark aborted: ${results.error}\n`);
 } finally {
   await cleanup();
+}
+
+/** A size's runs stopped on `e`: kept in its figures and said. */
+function failed(a, e) {
+  a.error = e instanceof Error ? e.message : String(e);
+  log(`  FAILED: ${a.error}\n`);
+}
+
+/** After a size's runs, whatever happened: the memory peak, missing UI parts once, page errors; the page closed. */
+async function closeRun(s, a) {
+  a.pssPeak = sampler.peak();
+  a.missing = [...new Set(a.missing)];
+  if (s.pageErrors.length) a.pageErrors = s.pageErrors.slice(0, 5);
+  await s.context.close().catch(() => {});
 }
 
 /**
@@ -253,12 +263,9 @@ async function eventsRun(url, file, ms) {
     a.memory = await pageMemory(s);
     a.missing.push(...a.memory.missing);
   } catch (e) {
-    a.error = e instanceof Error ? e.message : String(e);
-    log(`  FAILED: ${a.error}\n`);
+    failed(a, e);
   } finally {
-    a.pssPeak = sampler.peak();
-    if (s.pageErrors.length) a.pageErrors = s.pageErrors.slice(0, 5);
-    await s.context.close().catch(() => {});
+    await closeRun(s, a);
   }
   return a;
 }

@@ -82,4 +82,11 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     expect(stageQueries.length).toBe(2);
     for (const t of stageQueries) expect(t).toMatch(/\blife_customers_\d+\b/);
   });
+
+  it('computes both stages of the transition matrix in one pass over the active days', () => {
+    const [tr, ...more] = queries.filter((t) => t.includes('from_stage'));
+    expect(more).toEqual([]);
+    expect(tr!.match(/\blife_days_\d+\b/g)).toHaveLength(1);
+    expect(tr!.match(/\blife_customers_\d+\b/g)).toHaveLength(1);
+  });
 });

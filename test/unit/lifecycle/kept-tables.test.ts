@@ -127,7 +127,7 @@ describe('kept lifecycle tables', () => {
     expect(dropped(log).length).toBe(5);
   });
 
-  it('a data change (new version) rebuilds; a members request of the old version reads none of the kept tables', async () => {
+  it('after a data change (new version) a list reads none of the kept tables, and the next page request rebuilds them', async () => {
     const req = request({ period: 'month' }, '2024-01-20');
     version = 2;
     const members: LifeMembersRequest = {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Where the Lifecycle page's time goes, natively:
+ * Where the Lifecycle (or Segments) page's time goes, natively:
  *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json]
+ *     [--page segments]   (the Segments page's first request: RFM 11, default bins, a new customer base each run)
  * Loads a generated orders CSV (`scripts/gen-orders.mjs` layout) into the canonical `orders` table, then
  * runs the worker's own request code (`lifecycleApi(...).lifecycle`, TypeScript loaded through Vite's
  * module runner) with the page's default request on native DuckDB, once per thread count, and prints
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '1' },
     dump: { type: 'string' },
     explain: { type: 'string' },
+    page: { type: 'string', default: 'lifecycle' },
   },
 });
 if (!values.file) throw new Error('usage: lifecycle-profile.mjs --file F [--threads 1,2] [--reps R] [--dump out.json]');
@@ -39,6 +41,8 @@ const load = async (path) =>
     })
   ).module;
 const { lifecycleApi } = await load('workers/analysis-lifecycle.ts');
+const { analysisApi } = await load('workers/analysis.ts');
+const { MODELS } = await load('src/analysis/segmentation/index.ts');
 const { CANONICAL_DDL } = await load('src/ingest/canonical-parts.ts');
 const { LIFE_DEFAULTS, lifeOptions } = await load('src/analysis/lifecycle/options.ts');
 
@@ -99,6 +103,9 @@ const request = {
   transition: null,
 };
 
+/** The Segments page's first request for the same scope. */
+const segmentsRequest = (r) => ({ scope: r.scope, model: 'rfm11', params: structuredClone(MODELS.rfm11.defaults), crosstab: null });
+
 const fmt = (ms) => (ms / 1000).toFixed(2).padStart(7);
 for (const threads of values.threads.split(',').map(Number)) {
   const inst = await DuckDBInstance.create(':memory:', { threads: String(threads) });
@@ -113,10 +120,11 @@ for (const threads of values.threads.split(',').map(Number)) {
   const req = { ...request, scope: { ...request.scope, asOf } };
   for (let rep = 0; rep < Number(values.reps); rep++) {
     const log = [];
-    const api = lifecycleApi(
-      async () => engine(conn, log),
-      () => 1,
-    );
+    const version = () => rep + 1; // a new data version per run: the Segments page builds its base again
+    const api =
+      values.page === 'segments'
+        ? { lifecycle: (r, slot) => analysisApi(async () => engine(conn, log), version).segments(segmentsRequest(r), slot) }
+        : lifecycleApi(async () => engine(conn, log), version);
     const l0 = loadavg()[0];
     const c0 = process.cpuUsage();
     const w0 = performance.now();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Where the Lifecycle page's time goes, natively:
+ * Where the Lifecycle (or Segments) page's time goes, natively:
  *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json] [--again]
+ *     [--page segments]   (the Segments page's first request: RFM 11, default bins, a new customer base each run)
  * Loads a generated orders CSV (`scripts/gen-orders.mjs` layout) into the canonical `orders` table, then
  * runs the worker's own request code (`lifecycleApi(...).lifecycle`, TypeScript loaded through Vite's
  * module runner) with the page's default request on native DuckDB, once per thread count, and prints
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     dump: { type: 'string' },
     explain: { type: 'string' },
     again: { type: 'boolean', default: false },
+    page: { type: 'string', default: 'lifecycle' },
   },
 });
 if (!values.file) throw new Error('usage: lifecycle-profile.mjs --file F [--threads 1,2] [--reps R] [--dump out.json]');
@@ -42,6 +44,8 @@ const load = async (path) =>
     })
   ).module;
 const { lifecycleApi } = await load('workers/analysis-lifecycle.ts');
+const { analysisApi } = await load('workers/analysis.ts');
+const { MODELS } = await load('src/analysis/segmentation/index.ts');
 const { CANONICAL_DDL } = await load('src/ingest/canonical-parts.ts');
 const { LIFE_DEFAULTS, lifeOptions } = await load('src/analysis/lifecycle/options.ts');
 
@@ -102,6 +106,9 @@ const request = {
   transition: null,
 };
 
+/** The Segments page's first request for the same scope. */
+const segmentsRequest = (r) => ({ scope: r.scope, model: 'rfm11', params: structuredClone(MODELS.rfm11.defaults), crosstab: null });
+
 const fmt = (ms) => (ms / 1000).toFixed(2).padStart(7);
 for (const threads of values.threads.split(',').map(Number)) {
   const inst = await DuckDBInstance.create(':memory:', { threads: String(threads) });
@@ -117,12 +124,13 @@ for (const threads of values.threads.split(',').map(Number)) {
   for (let rep = 0; rep < Number(values.reps); rep++) {
     let log = [];
     const eng = engine(conn, (s) => log.push(s));
-    const api = lifecycleApi(
-      async () => eng,
-      () => 1,
-    );
+    const version = () => rep + 1; // a new data version per run: the Segments page builds its base again
+    const api =
+      values.page === 'segments'
+        ? { lifecycle: (r, slot) => analysisApi(async () => eng, version).segments(segmentsRequest(r), slot) }
+        : lifecycleApi(async () => eng, version);
     const requests = [['run', req]];
-    if (values.again)
+    if (values.again && values.page !== 'segments')
       requests.push(['again (other thresholds)', { ...req, options: { ...req.options, newDays: 60, activeDays: 60, churnDays: 120 } }]);
     for (const [name, r] of requests) {
       log = [];

@@ -7,7 +7,7 @@
 import { Remote } from './remote.svelte';
 import { view } from './view.svelte';
 import { data } from './data.svelte';
-import { serializeState, type ViewState } from './url-state';
+import type { ViewState } from './url-state';
 import { addDays } from '../lib/dates';
 import type {
   MigrationRequest,
@@ -66,7 +66,7 @@ class SegmentsStore {
 
   /** A link to the current view with a different selection (for bars, rows and cells). */
   linkTo(patch: Partial<ViewState>): string {
-    return `#${serializeState({ ...($state.snapshot(view.state) as ViewState), ...patch })}`;
+    return view.href(patch);
   }
 }
 

@@ -13,6 +13,11 @@ class ViewStore {
   state = $state<ViewState>(parseState('').state);
   /** what the link had that this version could not use */
   warnings = $state.raw<LinkWarning[]>([]);
+  /**
+   * A plain copy of the state, made once per change: every number on a page is a link built from
+   * it, and a deep copy per link cost ~100 ms per redraw of the Segments page. Never mutate it.
+   */
+  readonly snapshot: Readonly<ViewState> = $derived($state.snapshot(this.state) as ViewState);
   #lastHash = '';
   #lastPage: string | null = null;
 
@@ -35,7 +40,7 @@ class ViewStore {
     window.addEventListener('hashchange', onPop);
     const stop = $effect.root(() => {
       $effect(() => {
-        const hash = serializeState($state.snapshot(this.state) as ViewState);
+        const hash = serializeState(this.snapshot);
         if (hash === this.#lastHash) return;
         const url = `${location.pathname}${location.search}#${hash}`;
         if (this.#lastPage !== null && this.#lastPage !== this.state.page) history.pushState(null, '', url);
@@ -61,6 +66,11 @@ class ViewStore {
     this.warnings = r.warnings;
     this.#lastHash = serializeState(r.state);
     this.#lastPage = r.state.page;
+  }
+
+  /** A link (`#…`) to the current view with `patch` applied. */
+  href(patch: Partial<ViewState>): string {
+    return `#${serializeState({ ...this.snapshot, ...patch })}`;
   }
 
   go(page: ViewState['page']): void {

@@ -2,7 +2,8 @@
  * Issue 10: the passes a load and a first view make, read from the worker's statement log (debug
  * option `?trace`). A file read whole is sniffed once (header lines), not again for the dialect a
  * sliced build needs; its build reads it once; the Segments page's first request runs without the
- * rule builder's vocabulary (categories of every order and event) beside it.
+ * rule builder's vocabulary (categories of every order and event) beside it. A redraw after a bins
+ * change builds its links from one copy of the view state and formats numbers with cached formatters.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { openApp, loadDemo, readyAfter, errorsShown, type Session } from './browser';
@@ -38,5 +39,35 @@ describe('passes over the data', () => {
     const first = await statements(s);
     expect(first.some((x) => /customer_base|CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))).toBe(true);
     expect(first.filter((x) => /SELECT category AS value/.test(x.text))).toHaveLength(0);
+  });
+
+  it('redraws after a bins change without a copy of the view state per link or a formatter per number', async () => {
+    const page = s!.page;
+    // count deep copies (Svelte's $state.snapshot ends in structuredClone) and per-call formatters
+    await page.evaluate(() => {
+      const w = window as unknown as { __clones: number; __locale: number };
+      w.__clones = 0;
+      w.__locale = 0;
+      const clone = globalThis.structuredClone;
+      globalThis.structuredClone = ((v: unknown, o?: StructuredSerializeOptions) => (w.__clones++, clone(v, o))) as typeof clone;
+      const locale = Number.prototype.toLocaleString;
+      Number.prototype.toLocaleString = function (this: number, ...a: Parameters<typeof locale>) {
+        w.__locale++;
+        return locale.apply(this, a);
+      };
+    });
+    const seq = Number(await page.getByTestId('breakdown').getAttribute('data-seq'));
+    const links = await page.locator('a[href^="#"]').count();
+    await page.getByTestId('rfm-bins').selectOption('4');
+    await readyAfter(page, seq);
+    await page.waitForTimeout(300);
+    const { clones, locale } = await page.evaluate(() => {
+      const w = window as unknown as { __clones: number; __locale: number };
+      return { clones: w.__clones, locale: w.__locale };
+    });
+    expect(links).toBeGreaterThan(30);
+    // the old code copied the whole view state for every link: ~9,000 clones per redraw on this page
+    expect(clones, `${clones} copies for ${links} links`).toBeLessThan(links * 10);
+    expect(locale).toBe(0);
   });
 });

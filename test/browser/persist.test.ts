@@ -9,14 +9,17 @@ import { openApp, numberAt, waitIdle, type Session } from './browser';
 
 const DEMO = ['orders.csv', 'events.csv', 'customers.csv'].map((n) => join(import.meta.dirname, '../../public/demo', n));
 
-/** Names in the app's OPFS folder (empty when nothing is stored). */
+/**
+ * Names in the app's OPFS folder (empty when nothing is stored). Chrome's `.crswap` files are
+ * writes still in flight (a save the page started again under load), not stored copies.
+ */
 async function storedNames(s: Session): Promise<string[]> {
   return s.page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
     const names: string[] = [];
     try {
       const dir = await root.getDirectoryHandle('atlas-data');
-      for await (const k of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(k);
+      for await (const k of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!k.endsWith('.crswap')) names.push(k);
     } catch {
       // no folder: nothing stored
     }

@@ -56,8 +56,10 @@ describe('segments page on the demo data', () => {
   });
 
   it('opens the customers behind a segment, and the URL carries the view', async () => {
+    // the redraw count before the change: read after it, a fast redraw would already be counted
+    const seq = Number(await s.page.getByTestId('breakdown').getAttribute('data-seq'));
     await s.page.getByTestId('model-select').selectOption('rfm11');
-    await readyAfter(s.page, Number(await s.page.getByTestId('breakdown').getAttribute('data-seq')));
+    await readyAfter(s.page, seq);
     const first = s.page.locator('[data-testid=breakdown-table] tbody tr').first();
     const expected = Number(((await first.getByTestId('seg-customers').textContent()) ?? '').replace(/[^0-9]/g, ''));
     await first.getByTestId('seg-customers').click();

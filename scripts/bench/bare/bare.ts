@@ -61,6 +61,11 @@ input.addEventListener('change', () => {
     const t1 = performance.now();
     const cells = (await conn.query(RFM_CELLS_SQL)).toArray().map((r) => r.toJSON() as Record<string, number>);
     const t2 = performance.now();
+    // no cells (seen once at 5M) is a failed run, not a fast one
+    if (cells.length === 0) {
+      const n = Number((await conn.query('SELECT count(*) AS n FROM orders')).toArray()[0]?.toJSON().n ?? 0);
+      throw new Error(`bare DuckDB-WASM got no RFM cells: ${n} rows loaded from ${file.name} (${file.size} bytes)`);
+    }
     await conn.query('DROP TABLE orders');
     await conn.close();
     await db.dropFile('orders.csv');

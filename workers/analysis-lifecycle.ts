@@ -8,24 +8,19 @@ import { job, ensureBase, type Job } from './query-runner';
 import { resolveFitted } from './analysis-value';
 import { MODELS, isModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
-import { filtersKey, type Scope } from '../src/analysis/scope';
+import type { Scope } from '../src/analysis/scope';
 import { assertDate } from '../src/lib/dates';
-import { inline, raw, sql, type Sql } from '../src/lib/sql';
+import { sql, type Sql } from '../src/lib/sql';
 import { objectsToCsv, type Cell } from '../src/lib/csv';
 import { sortedList, listColumns, type ListSort } from '../src/analysis/list-sort';
 import {
   DEFAULT_ACTIVITY,
-  activeDays,
-  activityDays,
-  activityPeriods,
-  customerActivity,
-  gapStats,
   checkPeriodCount,
-  lookback,
   suggestPeriod,
   type ActivityCache,
   type ActivityParams,
 } from '../src/analysis/lifecycle/activity';
+import { ensureLifeTables, isKept, keptLifeTables } from './lifecycle-tables';
 import {
   periodLifecycle,
   periodLifecycleMembers,
@@ -177,34 +172,34 @@ async function sortedMembers(j: Job, list: Sql, sort: ListSort, page: { limit: n
 }
 
 /** The SQL listing one target's customers (a page, or all with `limit` = ALL). */
-function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offset: number, segments?: Sql): Sql {
+function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offset: number, segments?: Sql, cached?: ActivityCache): Sql {
   const { options: life, scope, target } = req;
   const page = { limit, offset };
   switch (target.kind) {
     case 'stage':
       if (!(STAGES as readonly string[]).includes(target.stage)) throw new Error(`invalid stage: ${String(target.stage)}`);
-      return stageMembers(stageParams(life, req.thresholds), scope, target.stage, page);
+      return stageMembers(stageParams(life, req.thresholds, cached), scope, target.stage, page);
     case 'period':
       assertDate(target.period, 'period');
       if (!(PERIOD_STATUSES as readonly string[]).includes(target.status)) throw new Error(`invalid status: ${String(target.status)}`);
-      return periodLifecycleMembers(periodParams(life), scope, target.period, target.status, page);
+      return periodLifecycleMembers(periodParams(life, cached), scope, target.period, target.status, page);
     case 'cohort':
       assertDate(target.cohort, 'cohort');
-      return cohortMembers(cohortParams(life, segments), scope, target.cohort, target.period, {
+      return cohortMembers(cohortParams(life, segments, cached), scope, target.cohort, target.period, {
         split: target.split,
         rolling: target.rolling,
         ...page,
       });
     case 'churn':
-      return churnRiskList(churnParams(life, req.thresholds), scope, page);
+      return churnRiskList(churnParams(life, req.thresholds, cached), scope, page);
     case 'winback':
-      return churnRiskList(churnParams(life, req.thresholds), scope, page, 'winback');
+      return churnRiskList(churnParams(life, req.thresholds, cached), scope, page, 'winback');
     case 'transition':
       if (target.date2 > scope.asOf) throw new Error(`invalid second date: ${target.date2} is after the as-of date`);
-      return transitionMembers(stageParams(life, req.thresholds), scope, target, page);
+      return transitionMembers(stageParams(life, req.thresholds, cached), scope, target, page);
     case 'flow':
       return flowMembers(
-        { ...stageParams(life, req.thresholds), unit: life.period, weekStart: life.weekStart },
+        { ...stageParams(life, req.thresholds, cached), unit: life.period, weekStart: life.weekStart },
         scope,
         target.period,
         target.flow,
@@ -212,9 +207,9 @@ function membersSql(req: Omit<LifeMembersRequest, 'offset'>, limit: number, offs
       );
     case 'repurchase':
       if (target.cohort !== null) assertDate(target.cohort, 'cohort');
-      return repurchaseMembers(repurchaseParams(life), scope, { window: target.window, cohort: target.cohort }, page);
+      return repurchaseMembers(repurchaseParams(life, cached), scope, { window: target.window, cohort: target.cohort }, page);
     case 'gap':
-      return gapMembers(repurchaseParams(life), scope, target.bucket, page);
+      return gapMembers(repurchaseParams(life, cached), scope, target.bucket, page);
     default:
       throw new Error(`invalid list: ${String((target as LifeMembersTarget).kind)}`);
   }
@@ -230,6 +225,26 @@ function checkMembers<R extends Omit<LifeMembersRequest, 'offset'> & { offset?: 
   return { ...req, sort, options: checkLifeOptions(req.options) };
 }
 
+/**
+ * `body` on the page's kept tables when they were built for this data version, scope and activity
+ * (no build here); run again without them if they were dropped while it ran (a newer page request).
+ */
+async function onKept<T>(
+  db: Db,
+  version: number,
+  req: { scope: Scope; options: LifeOptions },
+  body: (c?: ActivityCache) => Promise<T>,
+): Promise<T> {
+  const c = keptLifeTables(db, version, req.scope, activity(req.options));
+  if (!c) return body();
+  try {
+    return await body(c);
+  } catch (e) {
+    if (isKept(db, c)) throw e;
+    return body();
+  }
+}
+
 /** The lifecycle worker API (spread into the worker's Comlink API). */
 export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
   return {
@@ -241,24 +256,9 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const { scope } = req;
         checkScope(scope);
         const life = checkLifeOptions(req.options);
-        // every query below reads the same per-day activity: build it once for this request
-        await j.q(`CREATE OR REPLACE TABLE life_activity AS ${inline(activityDays(activity(life), lookback(scope)))}`);
-        // …and the per-active-day gaps and per-customer summary most of them read (docs/data-model.md)
-        const days: ActivityCache = { table: raw('life_activity'), asOf: scope.asOf, filters: filtersKey(scope) };
-        await j.q(`CREATE OR REPLACE TABLE life_days AS ${inline(activeDays(activity(life, days), lookback(scope)))}`);
-        const withDays: ActivityCache = { ...days, days: raw('life_days') };
-        await j.q(`CREATE OR REPLACE TABLE life_customers AS ${inline(customerActivity(activity(life, withDays), lookback(scope)))}`);
-        const withCustomers: ActivityCache = { ...withDays, customers: raw('life_customers') };
-        // …the gap quantiles (thresholds, churn) and the customer × period rows (flows, cohorts, period statuses)
-        await j.q(`CREATE OR REPLACE TABLE life_gaps AS ${inline(gapStats(activity(life, withCustomers), lookback(scope)))}`);
-        await j.q(
-          `CREATE OR REPLACE TABLE life_periods AS ${inline(activityPeriods(activity(life, withCustomers), lookback(scope), life.period, life.weekStart))}`,
-        );
-        const cached: ActivityCache = {
-          ...withCustomers,
-          gaps: raw('life_gaps'),
-          periods: { table: raw('life_periods'), unit: life.period, weekStart: life.weekStart },
-        };
+        // every query below reads the per-day activity and its summaries, kept between requests
+        // for this data version, scope and activity (docs/data-model.md, "Lifecycle page")
+        const cached = await ensureLifeTables(db, j, version(), scope, activity(life), { unit: life.period, weekStart: life.weekStart });
         const act = activity(life, cached);
         const [sRow] = await j.q(suggestThresholds(scope, act));
         const suggested = { ...(sRow ?? {}), ...shapeThresholds(sRow ?? {}) } as SuggestedThresholds;
@@ -267,7 +267,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         // day periods over years would draw thousands of bars: refuse with a coarser suggestion
         const fromCond = scope.from === null ? sql`` : sql`AND day >= CAST(${scope.from} AS DATE)`;
         const [range] = await j.q(
-          sql`SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last FROM life_activity WHERE active ${fromCond}`,
+          sql`SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last FROM ${cached.table} WHERE active ${fromCond}`,
         );
         const first = typeof range?.first === 'string' ? range.first : null;
         const last = typeof range?.last === 'string' ? range.last : null;
@@ -319,9 +319,11 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
       return job(db, 'aux', slot, async (j) => {
         const r = checkMembers(req);
         const segs = await segmentSplitSql(db, j, version(), r);
-        const got = r.sort
-          ? await j.q(await sortedMembers(j, membersSql(r, ALL, 0, segs), r.sort, { limit: PAGE_SIZE + 1, offset: r.offset }))
-          : await j.q(membersSql(r, PAGE_SIZE + 1, r.offset, segs));
+        const got = await onKept(db, version(), r, async (c) =>
+          r.sort
+            ? await j.q(await sortedMembers(j, membersSql(r, ALL, 0, segs, c), r.sort, { limit: PAGE_SIZE + 1, offset: r.offset }))
+            : await j.q(membersSql(r, PAGE_SIZE + 1, r.offset, segs, c)),
+        );
         return page(got as MemberRow[], r.offset, null);
       });
     },
@@ -331,9 +333,12 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
       const db = await getDb();
       return job(db, 'aux', slot, async (j) => {
         const r = checkMembers(req);
-        const list = membersSql(r, ALL, 0, await segmentSplitSql(db, j, version(), r));
+        const segs = await segmentSplitSql(db, j, version(), r);
         // the export keeps the order the user sorted the table by
-        const got = (await j.q(r.sort ? await sortedMembers(j, list, r.sort, { limit: ALL, offset: 0 }) : list)) as Record<string, Cell>[];
+        const got = (await onKept(db, version(), r, async (c) => {
+          const list = membersSql(r, ALL, 0, segs, c);
+          return j.q(r.sort ? await sortedMembers(j, list, r.sort, { limit: ALL, offset: 0 }) : list);
+        })) as Record<string, Cell>[];
         const columns = got[0] ? Object.keys(got[0]) : ['customer_id'];
         return objectsToCsv(columns, got);
       });
@@ -346,7 +351,9 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         checkScope(req.scope);
         const life = checkLifeOptions(req.options);
         if (req.date2 > req.scope.asOf) throw new Error(`invalid second date: ${req.date2} is after the as-of date`);
-        return transitions(j, life, req.scope, req.thresholds, req.date1, req.date2);
+        return onKept(db, version(), { scope: req.scope, options: life }, (c) =>
+          transitions(j, life, req.scope, req.thresholds, req.date1, req.date2, c),
+        );
       });
     },
   } satisfies Partial<AtlasApi>;

@@ -32,6 +32,7 @@ import { analysisApi } from './analysis';
 import { dropBases, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
+import { dropLifeTables } from './lifecycle-tables';
 import { valueApi } from './analysis-value';
 import { customApi } from './analysis-custom';
 import { behaviourApi } from './analysis-behaviour';
@@ -315,8 +316,9 @@ async function applyMapping(
   lastSlices = sliced.count;
   dataVersion++;
   for (const [name, f] of files) f.kept = budget.kept.get(name) ?? 0;
-  // customer bases of the old tables are never read again: free their memory now
+  // customer bases and lifecycle tables of the old tables are never read again: free their memory now
   await dropBases(db);
+  await dropLifeTables(db);
   return attempt(
     async () => {
       const overview = await buildOverview(

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
  * Where the Lifecycle (or Segments) page's time goes, natively:
- *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json]
+ *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json] [--again]
  *     [--page segments]   (the Segments page's first request: RFM 11, default bins, a new customer base each run)
  * Loads a generated orders CSV (`scripts/gen-orders.mjs` layout) into the canonical `orders` table, then
  * runs the worker's own request code (`lifecycleApi(...).lifecycle`, TypeScript loaded through Vite's
  * module runner) with the page's default request on native DuckDB, once per thread count, and prints
  * every statement's wall and CPU time (process CPU: DuckDB's threads included) and a digest of the
- * answer, so a change can be checked to answer the same. `--dump` writes the last answer as JSON.
+ * answer, so a change can be checked to answer the same. `--dump` writes the last answer as JSON. Each rep is a
+ * new API on a new engine (the page's kept tables are per engine: every rep builds them); `--again` then
+ * sends the same API a second request with other thresholds (60/60/120 days), as after a change on the page.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '1' },
     dump: { type: 'string' },
     explain: { type: 'string' },
+    again: { type: 'boolean', default: false },
     page: { type: 'string', default: 'lifecycle' },
   },
 });
@@ -49,7 +52,7 @@ const { LIFE_DEFAULTS, lifeOptions } = await load('src/analysis/lifecycle/option
 /** Short name of a statement, for the table. */
 function label(text) {
   const t = text.replace(/\s+/g, ' ');
-  const m = /^CREATE OR REPLACE TABLE (\w+)/.exec(t);
+  const m = /^CREATE OR REPLACE TABLE (\w+?)(_\d+)? /.exec(t);
   if (m) return `build ${m[1]}`;
   const known = [
     [/value_at_risk/, 'churn summary'],
@@ -68,8 +71,8 @@ function label(text) {
   return known.find(([re]) => re.test(t))?.[1] ?? t.slice(0, 60);
 }
 
-/** The worker's Engine on one native connection, timing every statement. */
-function engine(conn, log) {
+/** The worker's Engine on one native connection, timing every statement (`push` gets each one's figures). */
+function engine(conn, push) {
   let chain = Promise.resolve();
   const run = (text) => {
     const next = chain.then(async () => {
@@ -82,7 +85,7 @@ function engine(conn, log) {
         return out;
       });
       const c = process.cpuUsage(c0);
-      log.push({ label: label(text), text, wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
+      push({ label: label(text), text, wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
       return rows;
     });
     chain = next.catch(() => undefined);
@@ -119,30 +122,37 @@ for (const threads of values.threads.split(',').map(Number)) {
   console.log(`\n${values.file}: loaded in ${fmt(performance.now() - t0)} s, as-of ${asOf}, ${threads} thread(s)`);
   const req = { ...request, scope: { ...request.scope, asOf } };
   for (let rep = 0; rep < Number(values.reps); rep++) {
-    const log = [];
+    let log = [];
+    const eng = engine(conn, (s) => log.push(s));
     const version = () => rep + 1; // a new data version per run: the Segments page builds its base again
     const api =
       values.page === 'segments'
-        ? { lifecycle: (r, slot) => analysisApi(async () => engine(conn, log), version).segments(segmentsRequest(r), slot) }
-        : lifecycleApi(async () => engine(conn, log), version);
-    const l0 = loadavg()[0];
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
-    const res = await api.lifecycle(req, 'lifecycle');
-    const wall = performance.now() - w0;
-    const c = process.cpuUsage(c0);
-    if (!res.ok) throw new Error(JSON.stringify(res.error));
-    const { ms: _ms, ...answer } = res.value;
-    const json = JSON.stringify(answer);
-    console.log(`run ${rep + 1}: load average ${l0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
-    console.log('   wall s    cpu s  statement');
-    for (const s of log) console.log(`${fmt(s.wall)}  ${fmt(s.cpu)}  ${s.label}`);
-    console.log(`${fmt(wall)}  ${fmt((c.user + c.system) / 1000)}  TOTAL (${log.length} statements)`);
-    console.log(`answer digest ${createHash('sha1').update(json).digest('hex').slice(0, 12)} (${json.length} chars)`);
-    if (values.dump) writeFileSync(values.dump, JSON.stringify(answer, null, 1));
-    for (const st of log.filter((x) => values.explain && x.label.includes(values.explain) && !x.text.startsWith('CREATE'))) {
-      const plan = (await conn.runAndReadAll(`EXPLAIN ANALYZE ${st.text}`)).getRowObjectsJS();
-      console.log(String(plan[0]?.explain_value ?? ''));
+        ? { lifecycle: (r, slot) => analysisApi(async () => eng, version).segments(segmentsRequest(r), slot) }
+        : lifecycleApi(async () => eng, version);
+    const requests = [['run', req]];
+    if (values.again && values.page !== 'segments')
+      requests.push(['again (other thresholds)', { ...req, options: { ...req.options, newDays: 60, activeDays: 60, churnDays: 120 } }]);
+    for (const [name, r] of requests) {
+      log = [];
+      const l0 = loadavg()[0];
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      const res = await api.lifecycle(r, 'lifecycle');
+      const wall = performance.now() - w0;
+      const c = process.cpuUsage(c0);
+      if (!res.ok) throw new Error(JSON.stringify(res.error));
+      const { ms: _ms, ...answer } = res.value;
+      const json = JSON.stringify(answer);
+      console.log(`${name} ${rep + 1}: load average ${l0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
+      console.log('   wall s    cpu s  statement');
+      for (const s of log) console.log(`${fmt(s.wall)}  ${fmt(s.cpu)}  ${s.label}`);
+      console.log(`${fmt(wall)}  ${fmt((c.user + c.system) / 1000)}  TOTAL (${log.length} statements)`);
+      console.log(`answer digest ${createHash('sha1').update(json).digest('hex').slice(0, 12)} (${json.length} chars)`);
+      if (values.dump && r === req) writeFileSync(values.dump, JSON.stringify(answer, null, 1));
+      for (const st of log.filter((x) => values.explain && x.label.includes(values.explain) && !x.text.startsWith('CREATE'))) {
+        const plan = (await conn.runAndReadAll(`EXPLAIN ANALYZE ${st.text}`)).getRowObjectsJS();
+        console.log(String(plan[0]?.explain_value ?? ''));
+      }
     }
   }
   conn.closeSync();

@@ -95,10 +95,17 @@ export function activeDays(p: ActivityParams, scope: Scope): Sql {
     return sql`SELECT customer_id, day, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365
       FROM ${c.days} WHERE day < ${d}`;
   }
-  return sql`SELECT customer_id, day, day - lag(day) OVER w AS gap, lead(day) OVER w AS next_day, rev365 FROM (
-      SELECT *, sum(revenue) OVER (PARTITION BY customer_id ORDER BY day RANGE BETWEEN INTERVAL 364 DAY PRECEDING AND CURRENT ROW) AS rev365
-      FROM (${activityDays(p, scope)}) a
-    ) x WHERE active WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
+  // one sort for the three: the previous and next active day are the latest and earliest active day
+  // among the rows before and after (days are ascending and distinct per customer), the 365 days a
+  // range over the same DATE order (a range of INTERVAL 364 DAY would order by a TIMESTAMP cast:
+  // a second sort); every row is sorted, the inactive ones are dropped afterwards
+  return sql`SELECT customer_id, day, gap, next_day, rev365 FROM (
+      SELECT customer_id, day, active,
+        day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
+        min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,
+        sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365
+      FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+    ) x WHERE active`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Lifecycle stage of every customer as of a date, and data-driven default thresholds.
  * Rules and precedence are documented in docs/metrics.md (Lifecycle and retention).
  */
-import { Sql, sql } from '../../lib/sql';
+import { Sql, sql, raw } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import {
   activeDays,
@@ -103,11 +103,17 @@ function summariesServe(c: ActivityCache | undefined, scope: Scope, asOf: string
  * [asOf − A, asOf); last_before = the last active day before `asOf` when the customer is active on/after it.
  */
 function recentDays(params: StageParams, table: Sql, asOf: string): Sql {
-  const d = asOfDate(asOf);
   const A = days(params.activeDays, 'active days');
-  return sql`SELECT customer_id AS cid, arg_min_null(gap, day) FILTER (WHERE day < ${d}) AS win_gap,
-      count(*) FILTER (WHERE day < ${d}) AS in_win, arg_min_null(day - CAST(gap AS INTEGER), day) FILTER (WHERE day >= ${d}) AS last_before
-    FROM ${table} WHERE day >= ${d} - ${A} GROUP BY customer_id`;
+  return sql`SELECT customer_id AS cid, ${recentColumns(asOf, '', sql`TRUE`)} FROM ${table} WHERE day >= ${asOfDate(asOf)} - ${A} GROUP BY customer_id`;
+}
+
+/** The aggregates of `recentDays` at `asOf` (named with `suffix`), over the rows where `inWindow` holds. */
+function recentColumns(asOf: string, suffix: string, inWindow: Sql): Sql {
+  const d = asOfDate(asOf);
+  const name = (n: string) => raw(`${n}${suffix}`);
+  return sql`arg_min_null(gap, day) FILTER (WHERE ${inWindow} AND day < ${d}) AS ${name('win_gap')},
+      count(*) FILTER (WHERE ${inWindow} AND day < ${d}) AS ${name('in_win')},
+      arg_min_null(day - CAST(gap AS INTEGER), day) FILTER (WHERE day >= ${d}) AS ${name('last_before')}`;
 }
 
 /**
@@ -116,18 +122,45 @@ function recentDays(params: StageParams, table: Sql, asOf: string): Sql {
  * before it is the last one before the window); the last active day before the date is the overall last one unless
  * the customer came back on/after it.
  */
-function stageRule(params: StageParams, asOf: string): Sql {
+function stageRule(params: StageParams, asOf: string, suffix = ''): Sql {
   const d = asOfDate(asOf);
   const N = days(params.newDays, 'new days');
   const A = days(params.activeDays, 'active days');
   const B = days(params.churnDays, 'churn days');
+  const w = (n: string) => raw(`w.${n}${suffix}`);
   return sql`CASE
         WHEN c.first_day >= ${d} - ${N} THEN 'new'
-        WHEN w.in_win > 0 AND w.win_gap > ${A} THEN 'reactivated'
-        WHEN w.in_win > 0 THEN 'active'
-        WHEN ${d} - coalesce(w.last_before, c.last_day) < ${B} THEN 'dormant'
+        WHEN ${w('in_win')} > 0 AND ${w('win_gap')} > ${A} THEN 'reactivated'
+        WHEN ${w('in_win')} > 0 THEN 'active'
+        WHEN ${d} - coalesce(${w('last_before')}, c.last_day) < ${B} THEN 'dormant'
         ELSE 'churned'
       END`;
+}
+
+/**
+ * One row per customer existing at `date2` (the summaries' own date): customer_id, from_stage (the stage at
+ * `date1`, or `notYet` for a customer first active on/after it), to_stage, and as `stageAsOf` at `date2`:
+ * revenue, first_day, last_day, days_since_last. One grouping of the active days from `date1` − A serves both
+ * dates (instead of a stage computation per date and a join of the two); null unless the summaries serve
+ * `date2` exactly.
+ */
+export function stagePairs(params: StageParams, scope: Scope, date1: string, date2: string, notYet: string): Sql | null {
+  const c = params.cached;
+  if (!summariesServe(c, scope, date2) || date2 !== c.asOf) return null;
+  checkThresholds(params);
+  const A = days(params.activeDays, 'active days');
+  const d1 = asOfDate(date1);
+  const d2 = asOfDate(date2);
+  // a NULL customer id (guest orders) has no from-stage, as the join of two stage lists on the id gives
+  return sql`SELECT c.customer_id,
+      CASE WHEN c.customer_id IS NOT NULL AND c.first_day < ${d1} THEN ${stageRule(params, date1, '_1')} ELSE ${notYet} END AS from_stage,
+      ${stageRule(params, date2, '_2')} AS to_stage, round(c.revenue, 2) AS revenue, c.first_day, c.last_day,
+      ${d2} - c.last_day AS days_since_last
+    FROM ${c.customers} c LEFT JOIN (
+      SELECT customer_id AS cid, ${recentColumns(date1, '_1', sql`TRUE`)}, ${recentColumns(date2, '_2', sql`day >= ${d2} - ${A}`)}
+      FROM ${c.days} WHERE day >= ${d1} - ${A} GROUP BY customer_id
+    ) w ON w.cid IS NOT DISTINCT FROM c.customer_id
+    WHERE c.first_day IS NOT NULL`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Sql, sql } from '../../lib/sql';
 import { assertDate, type Scope } from '../scope';
 import type { ModelContext, SegmentModel } from '../types';
-import { stageAsOf, stageOnly, STAGES, type Stage, type StageParams } from './stage';
+import { stageAsOf, stageOnly, stagePairs, STAGES, type Stage, type StageParams } from './stage';
 import { days } from './activity';
 
 /** Pseudo-stage / pseudo-segment of customers who did not exist (or were not classified) at the first date. */
@@ -32,6 +32,9 @@ function transitionPairs(params: StageParams, scope: Scope, date1: string, date2
   assertDate(date1, 'first date');
   assertDate(date2, 'second date');
   if (date1 >= date2) throw new Error(`invalid dates: ${date1} must be before ${date2}`);
+  // at the page's own date, one pass over the summaries gives both stages
+  const one = stagePairs(params, scope, date1, date2, NOT_YET);
+  if (one) return one;
   return sql`SELECT b.customer_id, coalesce(a.stage, ${NOT_YET}) AS from_stage, b.stage AS to_stage, b.revenue,
       b.first_day, b.last_day, b.days_since_last
     FROM (${stageAsOf(params, scope, date2)}) b LEFT JOIN (${stageOnly(params, scope, date1)}) a USING (customer_id)`;

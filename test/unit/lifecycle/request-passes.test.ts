@@ -13,7 +13,8 @@ import type { Db } from '../../../workers/duckdb';
 import { LIFE_DEFAULTS, lifeOptions, type LifeState } from '../../../src/analysis/lifecycle/options';
 import type { LifecycleRequest, LifecycleResult } from '../../../src/atlas-api';
 
-const reads = (texts: string[], table: string) => texts.filter((t) => new RegExp(`\\b${table}\\b`).test(t));
+/** statements naming one of the page's tables (kept tables carry a number: `life_days_3`) */
+const reads = (texts: string[], table: string) => texts.filter((t) => new RegExp(`\\b${table}_\\d+\\b`).test(t));
 
 describe.each(['threshold', 'period'] as const)('one lifecycle request (%s definition)', (definition) => {
   let engine: NativeEngine;
@@ -52,7 +53,7 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
   });
 
   it('builds the activity, its summaries and the customer × period table once', () => {
-    expect(builds.map((t) => /^CREATE OR REPLACE TABLE (\w+)/.exec(t)?.[1])).toEqual([
+    expect(builds.map((t) => /^CREATE OR REPLACE TABLE (\w+?)_\d+ /.exec(t)?.[1])).toEqual([
       'life_activity',
       'life_days',
       'life_customers',
@@ -73,12 +74,19 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
   it('groups activity per period once: flows, cohorts and period statuses read the customer × period table', () => {
     const periodic = queries.filter((t) => /'reactivated' END AS stage|is_average|'resurrecting' END AS status/.test(t));
     expect(periodic.length).toBe(definition === 'period' ? 3 : 2);
-    for (const t of periodic) expect(t).toMatch(/\blife_periods\b/);
+    for (const t of periodic) expect(t).toMatch(/\blife_periods_\d+\b/);
   });
 
   it('takes stages (counts and both transition dates) from the summaries', () => {
     const stageQueries = queries.filter((t) => /'reactivated'\s+WHEN/.test(t) && !t.includes('lag(period)'));
     expect(stageQueries.length).toBe(2);
-    for (const t of stageQueries) expect(t).toMatch(/\blife_customers\b/);
+    for (const t of stageQueries) expect(t).toMatch(/\blife_customers_\d+\b/);
+  });
+
+  it('computes both stages of the transition matrix in one pass over the active days', () => {
+    const [tr, ...more] = queries.filter((t) => t.includes('from_stage'));
+    expect(more).toEqual([]);
+    expect(tr!.match(/\blife_days_\d+\b/g)).toHaveLength(1);
+    expect(tr!.match(/\blife_customers_\d+\b/g)).toHaveLength(1);
   });
 });

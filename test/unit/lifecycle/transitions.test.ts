@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
-import { sql } from '../../../src/lib/sql';
-import { scopedOrders, type Scope } from '../../../src/analysis/scope';
+import { inline, raw, sql } from '../../../src/lib/sql';
+import { filtersKey, scopedOrders, type Scope } from '../../../src/analysis/scope';
+import { activeDays, activityDays, customerActivity, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
 import type { ModelContext, SegmentModel } from '../../../src/analysis/types';
 import { stageTransitions, segmentMigration } from '../../../src/analysis/lifecycle/transitions';
 import { STAGE_DEFAULTS } from '../../../src/analysis/lifecycle/stage';
@@ -71,5 +72,30 @@ describe('transitions', () => {
       ['small', 'gone', 2],
       ['small', 'small', 2],
     ]);
+  });
+});
+
+describe('transitions at the summaries’ own date (one pass for both dates)', () => {
+  it('counts as the two stage lists joined, a guest (no customer id) included', async () => {
+    const db = await openDb();
+    const guest = [
+      { customer_id: null, ts: '2023-12-20', amount: 5, channel: 'web', category: 'toys' },
+      { customer_id: null, ts: '2024-01-25', amount: 7, channel: 'web', category: 'toys' },
+    ] satisfies typeof ORDERS;
+    await load(db, { orders: [...ORDERS, ...guest] });
+    const scope: Scope = { asOf: '2024-02-01', from: null, filters: [] };
+    const plain = { ...DEFAULT_ACTIVITY };
+    await query(db, `CREATE TABLE a AS ${inline(activityDays(plain, lookback(scope)))}`);
+    const withAct = { table: raw('a'), asOf: scope.asOf, filters: filtersKey(scope) };
+    await query(db, `CREATE TABLE d AS ${inline(activeDays({ ...plain, cached: withAct }, lookback(scope)))}`);
+    await query(db, `CREATE TABLE c AS ${inline(customerActivity({ ...plain, cached: { ...withAct, days: raw('d') } }, lookback(scope)))}`);
+    const cached = { ...plain, cached: { ...withAct, days: raw('d'), customers: raw('c') } };
+    for (const date1 of ['2023-12-25', '2024-01-15', '2024-01-31']) {
+      const one = stageTransitions({ ...cached, ...T }, scope, date1, '2024-02-01');
+      expect(one.text).not.toMatch(/\bstage\b.*LEFT JOIN.*USING/s);
+      const rows = await query(db, one);
+      expect(rows).toEqual(await query(db, stageTransitions({ ...plain, ...T }, scope, date1, '2024-02-01')));
+      expect(rows.length).toBeGreaterThan(2);
+    }
   });
 });

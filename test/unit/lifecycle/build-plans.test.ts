@@ -1,0 +1,60 @@
+/**
+ * The plans of the Lifecycle page's table builds (`workers/lifecycle-tables.ts`): `life_days` sorts
+ * the activity once for its gaps, next days and 365-day revenue (it sorted twice: one window for the
+ * 365-day frame, another for the gaps).
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openDb, query, load } from '../../helpers/duckdb';
+import { ORDERS } from './fixture';
+import { inline, raw, type Sql } from '../../../src/lib/sql';
+import { activeDays, activityDays, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
+import { filtersKey, type Scope } from '../../../src/analysis/scope';
+
+const scope: Scope = { asOf: '2024-02-01', from: null, filters: [] };
+
+describe('lifecycle build plans', () => {
+  let db: DuckDBConnection;
+  beforeAll(async () => {
+    db = await openDb();
+    await load(db, {
+      orders: [
+        ...ORDERS,
+        // 364 and 365 days apart (the 365-day revenue's edge), a return-only day between them
+        { customer_id: 'year', ts: '2023-01-01', amount: 1, channel: 'web', category: 'toys' },
+        { customer_id: 'year', ts: '2023-06-01', amount: -4, channel: 'web', category: 'toys', is_return: true },
+        { customer_id: 'year', ts: '2023-12-31', amount: 10, channel: 'web', category: 'toys' },
+        { customer_id: 'year', ts: '2024-01-01', amount: 100, channel: 'web', category: 'toys' },
+      ],
+    });
+    await db.run(`CREATE TABLE act AS ${inline(activityDays(DEFAULT_ACTIVITY, lookback(scope)))}`);
+  });
+
+  /** The physical operators of a statement's plan, by name. */
+  async function operators(q: Sql): Promise<string[]> {
+    const [row] = await query(db, `EXPLAIN ${inline(q)}`);
+    return [...String(row?.explain_value).matchAll(/│\s*([A-Z_]+(?: [A-Z_]+)*)\s*│/g)].map((m) => m[1]!);
+  }
+
+  it('life_days: one window operator (one sort of the customer-days)', async () => {
+    const cached = { ...DEFAULT_ACTIVITY, cached: { table: raw('act'), asOf: scope.asOf, filters: filtersKey(scope) } };
+    const ops = await operators(activeDays(cached, lookback(scope)));
+    expect(ops).toContain('SEQ_SCAN');
+    expect(ops.filter((o) => o === 'WINDOW')).toEqual(['WINDOW']);
+  });
+
+  it('life_days: the same rows as a direct computation (previous and next active day, revenue of the 365 days up to the day)', async () => {
+    const cached = { ...DEFAULT_ACTIVITY, cached: { table: raw('act'), asOf: scope.asOf, filters: filtersKey(scope) } };
+    const got = await query(db, `SELECT * FROM (${inline(activeDays(cached, lookback(scope)))}) ORDER BY customer_id, day`);
+    const direct = await query(
+      db,
+      `SELECT customer_id, day,
+        day - (SELECT max(b.day) FROM act b WHERE b.customer_id = a.customer_id AND b.active AND b.day < a.day) AS gap,
+        (SELECT min(b.day) FROM act b WHERE b.customer_id = a.customer_id AND b.active AND b.day > a.day) AS next_day,
+        (SELECT sum(b.revenue) FROM act b WHERE b.customer_id = a.customer_id AND b.day BETWEEN a.day - 364 AND a.day) AS rev365
+      FROM act a WHERE active ORDER BY customer_id, day`,
+    );
+    expect(got).toEqual(direct);
+    expect(got.filter((r) => r.customer_id === 'year').map((r) => r.rev365)).toEqual([1, 7, 106]);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The Lifecycle page's shared tables (docs/data-model.md, "Lifecycle page"): the per-day activity
+ * and its summaries, built once per data version, scope (attribute filters and as-of date; the
+ * window start does not change them) and activity definition, and kept between requests, so a
+ * change of thresholds, transition dates, lists or sort reads them again instead of rebuilding.
+ * `life_periods` also depends on the period and week start and is rebuilt alone when they change.
+ * One set is kept per database; a new key drops the old set first, and a change of data drops it.
+ */
+import type { Engine } from './engine';
+import type { Job } from './query-runner';
+import { inline, raw, type Sql } from '../src/lib/sql';
+import { filtersKey, type Scope } from '../src/analysis/scope';
+import {
+  activeDays,
+  activityDays,
+  activityPeriods,
+  customerActivity,
+  gapStats,
+  lookback,
+  type ActivityCache,
+  type ActivityParams,
+  type PeriodUnit,
+  type WeekStart,
+} from '../src/analysis/lifecycle/activity';
+
+/** One kept set: the table names built so far (a cancelled build leaves the rest to the next request). */
+interface Kept {
+  key: string;
+  asOf: string;
+  filters: string;
+  /** the number in the names of this set's tables */
+  n: number;
+  activity?: string;
+  days?: string;
+  customers?: string;
+  gaps?: string;
+  periods?: { table: string; unit: PeriodUnit; weekStart: WeekStart };
+}
+
+const kept = new WeakMap<Engine, Kept>();
+let seq = 0;
+
+/** What the kept tables depend on besides the period: data version, as-of date, filters, activity definition. */
+export function lifeKey(version: number, scope: Scope, act: ActivityParams): string {
+  const types = act.source === 'events' ? [...act.eventTypes].join(',') : '';
+  return `${version}|${scope.asOf}|${filtersKey(scope)}|${act.source}|${types}`;
+}
+
+/** The kept set as the modules read it (only its complete tables; `undefined` without the activity table). */
+function asCache(k: Kept): ActivityCache | undefined {
+  if (!k.activity) return undefined;
+  const c: ActivityCache = { table: raw(k.activity), asOf: k.asOf, filters: k.filters };
+  if (k.days) c.days = raw(k.days);
+  if (k.days && k.customers) c.customers = raw(k.customers);
+  if (c.customers && k.gaps) c.gaps = raw(k.gaps);
+  if (c.customers && k.periods) c.periods = { table: raw(k.periods.table), unit: k.periods.unit, weekStart: k.periods.weekStart };
+  return c;
+}
+
+async function drop(db: Engine, names: (string | undefined)[]): Promise<void> {
+  for (const name of names) if (name) await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+}
+
+/**
+ * The page's tables for this data version, scope, activity and period, built where missing (in
+ * order: activity, days, customers, gaps, periods; each statement is one table) on the job's lane.
+ */
+export async function ensureLifeTables(
+  db: Engine,
+  j: Job,
+  version: number,
+  scope: Scope,
+  act: ActivityParams,
+  period: { unit: PeriodUnit; weekStart: WeekStart },
+): Promise<ActivityCache> {
+  const key = lifeKey(version, scope, act);
+  let found = kept.get(db);
+  if (!found || found.key !== key) {
+    // the old set is never read again: free its memory before building the new one
+    if (found) await dropLifeTables(db);
+    found = { key, asOf: scope.asOf, filters: filtersKey(scope), n: ++seq };
+    kept.set(db, found);
+  }
+  const k = found;
+  const life = lookback(scope);
+  const plain: ActivityParams = { source: act.source, eventTypes: act.eventTypes };
+  const build = async (name: string, q: Sql): Promise<string> => {
+    await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(q)}`);
+    if (kept.get(db) !== k) {
+      // another request replaced the set meanwhile: this table belongs to no set
+      await drop(db, [name]);
+      throw new Error('lifecycle tables replaced by a newer request');
+    }
+    return name;
+  };
+  const at = (): ActivityParams => ({ ...plain, cached: asCache(k) });
+  k.activity ??= await build(`life_activity_${k.n}`, activityDays(plain, life));
+  k.days ??= await build(`life_days_${k.n}`, activeDays(at(), life));
+  k.customers ??= await build(`life_customers_${k.n}`, customerActivity(at(), life));
+  k.gaps ??= await build(`life_gaps_${k.n}`, gapStats(at(), life));
+  const p = k.periods;
+  if (!p || p.unit !== period.unit || p.weekStart !== period.weekStart) {
+    // a list reading the old period table fails and is re-run without it (`isKept`)
+    k.periods = undefined;
+    await drop(db, [p?.table]);
+    const table = await build(`life_periods_${++seq}`, activityPeriods(at(), life, period.unit, period.weekStart));
+    k.periods = { table, ...period };
+  }
+  return asCache(k) as ActivityCache;
+}
+
+/** The kept tables when they were built for this data version, scope and activity (no build). */
+export function keptLifeTables(db: Engine, version: number, scope: Scope, act: ActivityParams): ActivityCache | undefined {
+  const k = kept.get(db);
+  return k && k.key === lifeKey(version, scope, act) ? asCache(k) : undefined;
+}
+
+/** True while `c` names the tables kept now (a list that read a dropped table re-runs without them). */
+export function isKept(db: Engine, c: ActivityCache): boolean {
+  const k = kept.get(db);
+  const name = (t: Sql | undefined) => (t ? inline(t) : undefined);
+  return !!k && k.activity === name(c.table) && k.periods?.table === name(c.periods?.table);
+}
+
+/** Drop the kept tables (after the canonical tables change, or for a new key). */
+export async function dropLifeTables(db: Engine): Promise<void> {
+  const k = kept.get(db);
+  kept.delete(db);
+  if (k) await drop(db, [k.activity, k.days, k.customers, k.gaps, k.periods?.table]);
+}

@@ -6,7 +6,7 @@
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
-import { PART_ROWS, partsOf } from '../src/analysis/parts';
+import { PART_ROWS, partsOf, type Part } from '../src/analysis/parts';
 import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../src/analysis/segmentation/rfm-ranks';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
@@ -151,6 +151,12 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
     }
   }
   return raw(name);
+}
+
+/** The customer parts a base was built in (`ensureBase`); none for a base built in one statement. */
+export function baseParts(base: Sql): Part[] {
+  const count = parted.get(inline(base));
+  return count ? partsOf(count, 1) : [];
 }
 
 /** Compress what the cache database holds (it may fail, harmlessly, while another connection writes). */

@@ -101,19 +101,27 @@ async function withRanks(c: FitCtx, model: AnyModel, params: unknown): Promise<M
   return ctx;
 }
 
+let partsSeq = 0;
+
 /**
  * The breakdown rows. Over a base built in parts, with an assignment read from cached ranks (a
- * projection per customer), one statement per customer part into `seg_parts`, then their sum
- * (`breakdown-parts.ts`): no statement joins every customer with the base at once.
+ * projection per customer), one statement per customer part into a table of this request's own
+ * (requests of other slots may interleave on the lane), then their sum (`breakdown-parts.ts`): no
+ * statement joins every customer with the base at once.
  */
 async function breakdownRows(j: Job, model: AnyModel, params: unknown, ctx: ModelContext): Promise<BreakdownRow[]> {
   const parts = ctx.ranks && !model.overlapping ? baseParts(ctx.base) : [];
   if (parts.length < 2) return (await j.q(breakdown(model, params, ctx))) as unknown as BreakdownRow[];
-  for (const p of parts) {
-    const q = breakdownPart(model, params, partContext(ctx, p));
-    await j.q(p.index === 0 ? sql`CREATE OR REPLACE TABLE seg_parts AS ${q}` : sql`INSERT INTO seg_parts ${q}`);
+  const counts = raw(`seg_parts_${++partsSeq}`);
+  try {
+    for (const p of parts) {
+      const q = breakdownPart(model, params, partContext(ctx, p));
+      await j.q(p.index === 0 ? sql`CREATE OR REPLACE TABLE ${counts} AS ${q}` : sql`INSERT INTO ${counts} ${q}`);
+    }
+    return (await j.q(breakdownFromParts(model, params, counts))) as unknown as BreakdownRow[];
+  } finally {
+    await j.q(sql`DROP TABLE IF EXISTS ${counts}`).catch(() => undefined);
   }
-  return (await j.q(breakdownFromParts(model, params, raw('seg_parts')))) as unknown as BreakdownRow[];
 }
 
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */

@@ -19,7 +19,9 @@ export function partContext(ctx: ModelContext, p: Part): ModelContext {
   return {
     ...ctx,
     base: sql`(SELECT * FROM ${ctx.base} WHERE ${mine})`,
-    ...(ctx.ranks ? { ranks: sql`(SELECT * FROM ${ctx.ranks} WHERE ${mine})` } : {}),
+    // OFFSET 0 keeps the part's filter under the assignment: without it DuckDB applies the filter
+    // above the assignment's projection, and every part scores every customer
+    ...(ctx.ranks ? { ranks: sql`(SELECT * FROM ${ctx.ranks} WHERE ${mine} OFFSET 0)` } : {}),
   };
 }
 

@@ -136,6 +136,9 @@ describe('the breakdown in customer parts', () => {
     await expect(query(db, breakdown(rfm11, p, ctx))).rejects.toThrow(/out of memory/i);
     const parted = await inParts(db, p, ctx, 8);
     await db.run(`SET memory_limit = '1GB'`);
+    // a part scores only its own customers: the 400,000 ranks rows are read, and filtered before the assignment
+    const [plan] = await query(db, `EXPLAIN ANALYZE ${inline(breakdownPart(rfm11, p, partContext(ctx, { index: 0, count: 8 })))}`);
+    expect(String(plan?.explain_value).match(/\b400,000 rows/g)).toHaveLength(1);
     expect(roughly(parted)).toEqual(roughly(await query(db, breakdown(rfm11, p, ctx))));
   }, 240_000);
 });

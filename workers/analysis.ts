@@ -3,11 +3,12 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, ensureRanks, type Job } from './query-runner';
+import { job, ensureBase, ensureRanks, baseParts, type Job } from './query-runner';
 import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
 import { breakdown, orderBreakdown, type BreakdownRow } from '../src/analysis/breakdown';
+import { breakdownFromParts, breakdownPart, partContext } from '../src/analysis/breakdown-parts';
 import {
   crosstab,
   crosstabMembers,
@@ -100,6 +101,29 @@ async function withRanks(c: FitCtx, model: AnyModel, params: unknown): Promise<M
   return ctx;
 }
 
+let partsSeq = 0;
+
+/**
+ * The breakdown rows. Over a base built in parts, with an assignment read from cached ranks (a
+ * projection per customer), one statement per customer part into a table of this request's own
+ * (requests of other slots may interleave on the lane), then their sum (`breakdown-parts.ts`): no
+ * statement joins every customer with the base at once.
+ */
+async function breakdownRows(j: Job, model: AnyModel, params: unknown, ctx: ModelContext): Promise<BreakdownRow[]> {
+  const parts = ctx.ranks && !model.overlapping ? baseParts(ctx.base) : [];
+  if (parts.length < 2) return (await j.q(breakdown(model, params, ctx))) as unknown as BreakdownRow[];
+  const counts = raw(`seg_parts_${++partsSeq}`);
+  try {
+    for (const p of parts) {
+      const q = breakdownPart(model, params, partContext(ctx, p));
+      await j.q(p.index === 0 ? sql`CREATE OR REPLACE TABLE ${counts} AS ${q}` : sql`INSERT INTO ${counts} ${q}`);
+    }
+    return (await j.q(breakdownFromParts(model, params, counts))) as unknown as BreakdownRow[];
+  } finally {
+    await j.q(sql`DROP TABLE IF EXISTS ${counts}`).catch(() => undefined);
+  }
+}
+
 /** The SQL listing customers of a segment, a cross-tab cell or an R × F grid cell. */
 export async function membersSqlFor(
   c: FitCtx,
@@ -177,7 +201,7 @@ export function analysisApi(getDb: () => Promise<Db>, version: () => number) {
         if (reuse) await j.q(sql`CREATE OR REPLACE TABLE seg_assign AS ${model.assign(params, ctx)}`);
         const assignment = reuse ? raw('SELECT * FROM seg_assign') : model.assign(params, ctx);
         const assigned: AnyModel = reuse ? assignedModel(model, assignment) : model;
-        const rows = orderBreakdown(model, (await j.q(breakdown(assigned, params, ctx))) as unknown as BreakdownRow[]);
+        const rows = orderBreakdown(model, await breakdownRows(j, assigned, params, ctx));
         const extras: SegmentExtras = {};
         for (const k of extraKeys) {
           (extras as Record<string, unknown>)[k] = await j.q(model.extras![k]!(params, ctx, assignment));

@@ -6,8 +6,8 @@
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
-import { PART_ROWS, partsOf } from '../src/analysis/parts';
-import { rfmRanks } from '../src/analysis/segmentation/rfm-scores';
+import { PART_ROWS, partsOf, type Part } from '../src/analysis/parts';
+import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../src/analysis/segmentation/rfm-ranks';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
 import { toAppError } from './errors';
@@ -88,7 +88,7 @@ async function dropBase(db: Engine, name: string): Promise<void> {
   const r = ranks.get(name);
   ranks.delete(name);
   parted.delete(name);
-  if (r) await db.exec('aux', `DROP TABLE IF EXISTS ${r}`).catch(() => undefined);
+  if (r) await dropTables(db, [r]);
   await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
 }
 
@@ -108,8 +108,12 @@ export function setPartRows(n: number): number {
  * database, plain, 2.5M customers' base and ranks took 0.7 GB natively). Smaller bases stay plain.
  */
 const CACHE = 'atlas_cache';
-/** bases built in parts (their ranks are looked up by value: `rfmRanks`) */
-const parted = new Set<string>();
+/** bases built in parts → their part count (their ranks are looked up by value, written in the same parts) */
+const parted = new Map<string, number>();
+
+async function dropTables(db: Engine, names: readonly string[]): Promise<void> {
+  for (const n of names) await db.exec('aux', `DROP TABLE IF EXISTS ${n}`).catch(() => undefined);
+}
 
 /**
  * The customer base for a scope as a table name (Sql), built once per data version and scope;
@@ -135,10 +139,10 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
       if (big) await compress(j);
     } catch (e) {
       // a part failed or the request was superseded: no half-built base stays behind
-      await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+      await dropTables(db, [name]);
       throw e;
     }
-    if (big) parted.add(name);
+    if (big) parted.set(name, rest.length + 1);
     bases.set(key, name);
     while (bases.size > 4) {
       const [oldKey, oldName] = bases.entries().next().value as [string, string];
@@ -149,6 +153,12 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
   return raw(name);
 }
 
+/** The customer parts a base was built in (`ensureBase`); none for a base built in one statement. */
+export function baseParts(base: Sql): Part[] {
+  const count = parted.get(inline(base));
+  return count ? partsOf(count, 1) : [];
+}
+
 /** Compress what the cache database holds (it may fail, harmlessly, while another connection writes). */
 async function compress(j: Job): Promise<void> {
   await j.q(`CHECKPOINT ${CACHE}`).catch(() => undefined);
@@ -157,20 +167,46 @@ async function compress(j: Job): Promise<void> {
 /**
  * The RFM ranks (`rfmRanks`) of the base `ensureBase` gives for this data version and scope, as a
  * table name, built on first use and kept as long as that base: a change of data (new version,
- * `dropBases`), of filters, window or as-of date is a new base and so new ranks.
+ * `dropBases`), of filters, window or as-of date is a new base and so new ranks. A base built in
+ * parts gets its ranks looked up by value and written in the same customer parts (`writeRankParts`).
  */
 export async function ensureRanks(db: Engine, j: Job, version: number, scope: Scope): Promise<Sql> {
   const base = inline(await ensureBase(db, j, version, scope));
   let name = ranks.get(base);
   if (!name) {
     name = `${base}_rk`;
-    const big = parted.has(base);
-    await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(rfmRanks(raw(base), big))}`);
-    if (big) await compress(j);
+    const parts = parted.get(base);
+    if (parts) await writeRankParts(db, j, base, name, parts);
+    else await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(rfmRanks(raw(base)))}`);
     // the base may have been evicted and rebuilt meanwhile by another request: only keep ranks of a live base
     if ([...bases.values()].includes(base)) ranks.set(base, name);
   }
   return raw(name);
+}
+
+/**
+ * The ranks of a base built in `count` parts, into the cache database: one value table per measure
+ * over every buyer (a row per distinct value), then one statement per customer part joining that
+ * part's buyers to them, checkpointed after each, so no statement holds every buyer's ranks row
+ * uncompressed (one statement at 50M order lines peaked at 2.72 GB natively). The value tables are
+ * dropped afterwards; a failed part leaves no half-written ranks.
+ */
+async function writeRankParts(db: Engine, j: Job, base: string, name: string, count: number): Promise<void> {
+  const lookups = RANK_MEASURES.map((_, i) => `${name}_v${i}`);
+  try {
+    for (const [i, t] of lookups.entries()) await j.q(`CREATE OR REPLACE TABLE ${t} AS ${inline(rfmValueRanks(raw(base), i))}`);
+    await compress(j);
+    for (const p of partsOf(count, 1)) {
+      const part = inline(rfmRanksPart(raw(base), lookups.map(raw), p));
+      await j.q(p.index === 0 ? `CREATE OR REPLACE TABLE ${name} AS ${part}` : `INSERT INTO ${name} ${part}`);
+      await compress(j);
+    }
+  } catch (e) {
+    await dropTables(db, [name]);
+    throw e;
+  } finally {
+    await dropTables(db, lookups);
+  }
 }
 
 /** Forget cached bases and their ranks (after the canonical tables change). */

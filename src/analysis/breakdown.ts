@@ -31,16 +31,24 @@ export interface BreakdownRow {
  * For dynamic models put the rows in display order with `orderBreakdown`.
  */
 export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql {
-  const defs = model.segments(params);
-  const fixed = defs.length
-    ? sql`SELECT * FROM (VALUES ${join(defs.map((d, i) => sql`(${d.key}, ${i})`))}) v(segment, ord)`
-    : sql`SELECT NULL::VARCHAR AS segment, 0 AS ord WHERE false`;
   return sql`WITH a AS (${model.assign(params, ctx)}),
 j AS (SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id),
 tot AS (${model.overlapping ? sql`SELECT count(*) AS n, sum(revenue) AS rev FROM ${ctx.base}` : sql`SELECT count(*) AS n, sum(revenue) AS rev FROM j`}),
 g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders,
   median(recency_days) AS median_recency FROM j GROUP BY segment),
-s AS (${fixed})
+${summary(model, params)}`;
+}
+
+/**
+ * The breakdown's rows from `tot` (universe customers `n`, revenue `rev`) and `g` (per segment:
+ * customers, revenue, orders, median_recency), every fixed segment included, in display order.
+ */
+export function summary<P>(model: Model<P>, params: P): Sql {
+  const defs = model.segments(params);
+  const fixed = defs.length
+    ? sql`SELECT * FROM (VALUES ${join(defs.map((d, i) => sql`(${d.key}, ${i})`))}) v(segment, ord)`
+    : sql`SELECT NULL::VARCHAR AS segment, 0 AS ord WHERE false`;
+  return sql`s AS (${fixed})
 SELECT coalesce(s.segment, g.segment) AS segment,
   coalesce(g.customers, 0) AS customers,
   coalesce(g.customers, 0) / nullif(tot.n, 0) AS customer_share,

@@ -87,58 +87,7 @@ function reachedR(value: string, list: string, bins: number): Sql {
   )})`;
 }
 
-/**
- * The scoring inputs and their tie-aware ranks, once per customer base: SELECT customer_id,
- * recency_days, frequency, monetary (revenue), monetary_aov, r_rank, f_rank, m_rank, m_rank_aov,
- * n — one row per buyer of `base`. Quantile scores are `1 + bins · (rank − 1) // n` of these, so
- * the worker keeps this as a table per base (`ModelContext.ranks`) and a change of bins, rules or
- * model is a projection over customers instead of three window sorts. `rank()` depends only on the
- * values, never on row order, so scores read from it equal the ones ranked in the query.
- *
- * `byValue` (the worker's choice for a base built in parts, `parts.ts`): the same ranks looked up
- * by value (`valueRanks`) — the four window sorts hold every buyer's row four times (+0.9 GB at
- * 2.5M buyers natively), the value tables are small. The rows come out in another order, so
- * floating-point sums over them (a cell's mean) may differ in the last bits.
- */
-export function rfmRanks(base: Sql, byValue = false): Sql {
-  const buyers = sql`SELECT customer_id, recency_days, orders AS frequency, round(revenue, 2) AS monetary, round(aov, 2) AS monetary_aov
-  FROM ${base} WHERE orders > 0`;
-  if (byValue) {
-    return sql`WITH v AS NOT MATERIALIZED (${buyers}),
-r AS (${valueRanks('recency_days', true, 'r_rank')}),
-f AS (${valueRanks('frequency', false, 'f_rank')}),
-m AS (${valueRanks('monetary', false, 'm_rank')}),
-ma AS (${valueRanks('monetary_aov', false, 'm_rank_aov')})
-SELECT v.customer_id, r.v AS recency_days, f.v AS frequency, m.v AS monetary, ma.v AS monetary_aov, r.r_rank, f.f_rank, m.m_rank, ma.m_rank_aov,
-  (SELECT count(*) FROM v) AS n
-FROM v
-JOIN r ON r.v IS NOT DISTINCT FROM v.recency_days
-JOIN f ON f.v IS NOT DISTINCT FROM v.frequency
-JOIN m ON m.v IS NOT DISTINCT FROM v.monetary
-JOIN ma ON ma.v IS NOT DISTINCT FROM v.monetary_aov`;
-  }
-  return sql`SELECT customer_id, recency_days, frequency, monetary, monetary_aov,
-  rank() OVER (ORDER BY recency_days DESC) AS r_rank,
-  rank() OVER (ORDER BY frequency) AS f_rank,
-  rank() OVER (ORDER BY monetary) AS m_rank,
-  rank() OVER (ORDER BY monetary_aov) AS m_rank_aov,
-  count(*) OVER () AS n
-FROM (${buyers})`;
-}
-
-/**
- * The tie-aware rank of every distinct value of `col` among the buyers `v`: `1 +` the buyers
- * ordered before it, from a count per value and a running sum over the values — what
- * `rank() OVER (ORDER BY col)` gives (same order, NULLs placed the same), without a window sort
- * over every buyer. The value comes from the grouping, which makes −0 a 0 as the window's sort does.
- */
-function valueRanks(col: string, desc: boolean, name: string): Sql {
-  return sql`SELECT ${raw(col)} AS v, 1 + coalesce(sum(c) OVER (ORDER BY ${raw(col)}${raw(desc ? ' DESC' : '')}
-    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ${raw(name)}
-  FROM (SELECT ${raw(col)}, count(*) AS c FROM v GROUP BY ALL)`;
-}
-
-/** True when these parameters score by quantile ranks, so a materialised `rfmRanks` table serves them. */
+/** True when these parameters score by quantile ranks, so a materialised `rfmRanks` table (`rfm-ranks.ts`) serves them. */
 export function usesRanks(p: Partial<RfmScoreParams> | null | undefined): boolean {
   return p?.method === 'quantile';
 }
@@ -151,7 +100,7 @@ function rankedScore(bins: number, rank: string): Sql {
 /**
  * SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score — one row per
  * buyer of `ctx.base`. Recency is scored inverted: the most recent buyers get the highest score.
- * With `ctx.ranks` (a materialised `rfmRanks(ctx.base)`) quantile scores are read from its ranks.
+ * With `ctx.ranks` (a materialised `rfmRanks(ctx.base)`, `rfm-ranks.ts`) quantile scores are read from its ranks.
  */
 export function rfmScores(p: RfmScoreParams, ctx: ModelContext): Sql {
   validateRfmScores(p);

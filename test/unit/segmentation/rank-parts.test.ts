@@ -1,0 +1,167 @@
+/**
+ * RFM ranks written in customer parts (`rfm-ranks.ts`, `writeRankParts` in `workers/query-runner.ts`):
+ * for a base built in parts the worker writes the ranks as four value tables over every buyer and
+ * one statement per customer part, so no statement holds every buyer's ranks row uncompressed (one
+ * statement peaked at 2.72 GB natively at 50M order lines). The parts together are the window
+ * ranks row for row, the worker runs one statement per part and drops the value tables, and under a
+ * memory limit that the one statement exceeds (no spilling, as in the tab) the parts fit.
+ */
+import { describe, it, expect } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openDb, load, query, type OrderFixture } from '../../helpers/duckdb';
+import { nativeEngine } from '../../helpers/native-engine';
+import { inline, raw } from '../../../src/lib/sql';
+import { customerBase } from '../../../src/analysis/customer-base';
+import { partsOf } from '../../../src/analysis/parts';
+import { CANONICAL_DDL } from '../../../src/ingest/canonical-parts';
+import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../../../src/analysis/segmentation/rfm-ranks';
+import { MODELS } from '../../../src/analysis/segmentation';
+import { analysisApi } from '../../../workers/analysis';
+import { dropBases, setPartRows } from '../../../workers/query-runner';
+import type { Scope } from '../../../src/analysis/types';
+import type { Db } from '../../../workers/duckdb';
+
+const scope = (filters: Scope['filters'] = []): Scope => ({ asOf: '2024-07-01', from: null, filters });
+
+/** 300 customers with 1–6 orders on few days and amounts (many ties), a −0.001 spender and a refund-only customer. */
+function orders(): OrderFixture[] {
+  let x = 5;
+  const rnd = (k: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % k;
+  };
+  const out: OrderFixture[] = [];
+  for (let c = 0; c < 300; c++) {
+    for (let i = 0; i < 1 + rnd(6); i++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * rnd(26))).toISOString().slice(0, 10);
+      out.push({ customer_id: `c${c}`, order_id: `o${c}-${i}`, ts: day, amount: 10 * (1 + rnd(5)), channel: c % 3 ? 'web' : 'app' });
+    }
+  }
+  out.push({ customer_id: 'neg', order_id: 'n1', ts: '2024-03-01', amount: -0.001 });
+  out.push({ customer_id: 'ret', order_id: 'r1', ts: '2024-03-02', amount: -20, is_return: true });
+  return out;
+}
+
+const sorted = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a.customer_id).localeCompare(String(b.customer_id)));
+
+/** The ranks of `base` as the worker writes them in `count` parts, into table `rk`. */
+function partStatements(base: string, count: number): string[] {
+  const lookups = RANK_MEASURES.map((_, i) => `${base}_v${i}`);
+  return [
+    ...lookups.map((t, i) => `CREATE OR REPLACE TABLE ${t} AS ${inline(rfmValueRanks(raw(base), i))}`),
+    ...partsOf(count, 1).map((p) => {
+      const q = inline(rfmRanksPart(raw(base), lookups.map(raw), p));
+      return p.index === 0 ? `CREATE OR REPLACE TABLE rk AS ${q}` : `INSERT INTO rk ${q}`;
+    }),
+  ];
+}
+
+describe('RFM ranks in customer parts', () => {
+  it('are the window ranks, row for row, for any number of parts and any scope', async () => {
+    const db = await openDb();
+    await load(db, { orders: orders() });
+    for (const s of [scope(), scope([{ field: 'channel', values: ['web'] }])]) {
+      await db.run(`CREATE OR REPLACE TABLE base AS ${inline(customerBase(s))}`);
+      const window = sorted(await query(db, rfmRanks(raw('base'))));
+      expect(window.length).toBeGreaterThan(150);
+      for (const n of [1, 2, 3, 7]) {
+        for (const t of partStatements('base', n)) await db.run(t);
+        expect(sorted(await query(db, 'SELECT * FROM rk')), `${JSON.stringify(s)} in ${n} parts`).toEqual(window);
+        // each part wrote only its own buyers
+        if (n > 1) {
+          const first = await query(
+            db,
+            rfmRanksPart(
+              raw('base'),
+              [0, 1, 2, 3].map((i) => raw(`base_v${i}`)),
+              { index: 0, count: n },
+            ),
+          );
+          expect(first.length).toBeLessThan(window.length);
+        }
+      }
+    }
+  });
+
+  it('are written by the worker in one statement per part after four value tables, which it drops', async () => {
+    const ask = async (partRows: number) => {
+      const conn = await openDb();
+      await load(conn, { orders: orders() });
+      const engine = nativeEngine(conn);
+      const api = analysisApi(
+        async () => engine as unknown as Db,
+        () => 1,
+      );
+      await dropBases(engine);
+      const was = setPartRows(partRows);
+      try {
+        const r = await api.segments(
+          { scope: scope(), model: 'rfm11', params: structuredClone(MODELS.rfm11.defaults), crosstab: null },
+          'rank-parts',
+        );
+        if (!r.ok) throw new Error(r.error.message);
+        const tables = await query(
+          conn,
+          `SELECT database_name AS db, table_name AS t FROM duckdb_tables() WHERE table_name LIKE 'cb_%' ORDER BY 2`,
+        );
+        const [rk] = tables.filter((t) => String(t.t).endsWith('_rk'));
+        const rows = rk ? sorted(await query(conn, `SELECT * FROM ${String(rk.db)}.${String(rk.t)}`)) : [];
+        const base = tables.find((t) => /^cb_\d+$/.test(String(t.t)));
+        const window = sorted(await query(conn, rfmRanks(raw(`${String(base?.db)}.${String(base?.t)}`))));
+        return { log: engine.log, tables: tables.map((t) => `${String(t.db)}.${String(t.t)}`), rows, window, answer: r.value.rows };
+      } finally {
+        setPartRows(was);
+      }
+    };
+    const one = await ask(1_000_000);
+    const ranksOne = one.log.filter((t) => /_rk(_v\d)? AS|INSERT INTO \S+_rk /.test(t));
+    expect(ranksOne).toHaveLength(1);
+    expect(ranksOne[0]).toContain('rank() OVER');
+
+    const parted = await ask(Math.ceil(orders().length / 3));
+    const lookups = parted.log.filter((t) => /^CREATE OR REPLACE TABLE atlas_cache\.cb_\d+_rk_v\d AS/.test(t));
+    expect(lookups).toHaveLength(4);
+    const writes = parted.log.filter((t) => /^(CREATE OR REPLACE TABLE|INSERT INTO) atlas_cache\.cb_\d+_rk /.test(t));
+    expect(writes).toHaveLength(3);
+    writes.forEach((t, i) => expect(t).toContain(`hash(customer_id) % 3 = ${i}`));
+    expect(writes.some((t) => t.includes('rank() OVER'))).toBe(false);
+    // a checkpoint after each part, so at most one part rests uncompressed
+    const after = (t: string) => parted.log[parted.log.indexOf(t) + 1];
+    for (const t of writes) expect(after(t)).toBe('CHECKPOINT atlas_cache');
+    // the value tables are gone; the base and its ranks stay
+    expect(parted.tables).toEqual([expect.stringMatching(/^atlas_cache\.cb_\d+$/), expect.stringMatching(/^atlas_cache\.cb_\d+_rk$/)]);
+    expect(parted.rows).toEqual(parted.window);
+    expect(parted.rows.length).toBe(301);
+    expect(parted.answer.map((r) => r.customers)).toEqual(one.answer.map((r) => r.customers));
+  });
+
+  it('fit a memory limit that the one statement exceeds (no spilling, as in the tab)', async () => {
+    // 400,000 buyers with 100,003 distinct spends, their base in compressed storage as the worker
+    // keeps a base built in parts: the one statement writes 400,000 ranks rows uncompressed at once
+    const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const db = await inst.connect();
+    await db.run(`ATTACH ':memory:' AS store (COMPRESS)`);
+    await db.run('USE store');
+    for (const ddl of CANONICAL_DDL.slice(0, 3)) await db.run(ddl);
+    await db.run(`INSERT INTO orders (customer_id, order_id, ts, amount, category, is_return, source)
+      SELECT 'C' || (i % 400000), 'O' || (1000000 + i), TIMESTAMP '2024-01-01' + INTERVAL (i % 170) DAY, ((i * 7919) % 100003) / 100.0,
+        'k' || (i % 5), false, 'gen' FROM range(800000) t(i)`);
+    await db.run(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, false FROM orders`);
+    await db.run(`CREATE TABLE base AS ${inline(customerBase(scope()))}`);
+    await db.run('CHECKPOINT store');
+    // measured: the one statement needs 120–150 MB here, the value tables and 8 parts fit in 100 MB
+    await db.run(`SET temp_directory = ''`);
+    await db.run(`SET memory_limit = '100MB'`);
+    await expect(db.run(`CREATE TABLE whole AS ${inline(rfmRanks(raw('base'), true))}`)).rejects.toThrow(/out of memory/i);
+    for (const t of partStatements('base', 8)) {
+      await db.run(t);
+      await db.run('CHECKPOINT store');
+    }
+    await db.run(`SET memory_limit = '1GB'`);
+    const [check] = await query(
+      db,
+      `SELECT count(*) AS n, (SELECT count(*) FROM (${inline(rfmRanks(raw('base')))} EXCEPT ALL SELECT * FROM rk)) AS missing FROM rk`,
+    );
+    expect(check).toEqual({ n: 400_000, missing: 0 });
+  }, 240_000);
+});

@@ -14,9 +14,8 @@
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
-import { runnerImport } from 'vite';
+import { loadTs } from './load-ts.mjs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const { values } = parseArgs({
@@ -32,17 +31,7 @@ const { values } = parseArgs({
 });
 if (!values.file) throw new Error('usage: lifecycle-profile.mjs --file F [--threads 1,2] [--reps R] [--dump out.json]');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const load = async (path) =>
-  (
-    await runnerImport(root + path, {
-      configFile: false,
-      root,
-      logLevel: 'error',
-      ssr: { noExternal: ['fmin'] },
-      resolve: { noExternal: ['fmin'] },
-    })
-  ).module;
+const load = loadTs;
 const { lifecycleApi } = await load('workers/analysis-lifecycle.ts');
 const { analysisApi } = await load('workers/analysis.ts');
 const { MODELS } = await load('src/analysis/segmentation/index.ts');

@@ -14,9 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
-import { runnerImport } from 'vite';
+import { loadTs } from './load-ts.mjs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const { values } = parseArgs({
@@ -29,17 +28,7 @@ const { values } = parseArgs({
 });
 if (!values.file || !values.store) throw new Error('usage: segments-memory.mjs --file F --store S.duckdb [--limit 3GB] [--one-statement]');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const load = async (path) =>
-  (
-    await runnerImport(root + path, {
-      configFile: false,
-      root,
-      logLevel: 'error',
-      ssr: { noExternal: ['fmin'] },
-      resolve: { noExternal: ['fmin'] },
-    })
-  ).module;
+const load = loadTs;
 const { analysisApi } = await load('workers/analysis.ts');
 const { dropBases } = await load('workers/query-runner.ts');
 const { CANONICAL_DDL } = await load('src/ingest/canonical-parts.ts');

@@ -7,18 +7,12 @@
  * the one statement exceeds (no spilling, as in the tab) the parts fit.
  */
 import { describe, it, expect } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { openDb, load, query, type OrderFixture, type CustomerFixture } from '../../helpers/duckdb';
-import { nativeEngine } from '../../helpers/native-engine';
+import { compressedOrders, segmentsInParts } from '../../helpers/segments-in-parts';
 import { inline, raw } from '../../../src/lib/sql';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { inPart, partCount, partsOf } from '../../../src/analysis/parts';
-import { CANONICAL_DDL } from '../../../src/ingest/canonical-parts';
-import { analysisApi } from '../../../workers/analysis';
-import { dropBases, setPartRows } from '../../../workers/query-runner';
-import { MODELS } from '../../../src/analysis/segmentation';
 import type { Scope } from '../../../src/analysis/types';
-import type { Db } from '../../../workers/duckdb';
 
 const scope = (filters: Scope['filters'] = [], from: string | null = null): Scope => ({ asOf: '2024-07-01', from, filters });
 
@@ -104,29 +98,12 @@ describe('the customer base in parts', () => {
 
   it('is built by the worker in one statement per part, and the Segments answer is the same', async () => {
     const ask = async (partRows: number) => {
-      const conn = await openDb();
-      await load(conn, fixture());
-      const engine = nativeEngine(conn);
-      const api = analysisApi(
-        async () => engine as unknown as Db,
-        () => 1,
+      const { log, result } = await segmentsInParts(fixture(), scope(), partRows, 'parts');
+      const statements = log.filter((t) =>
+        /^(CREATE OR REPLACE TABLE (atlas_cache\.)?cb_\d+ AS|INSERT INTO (atlas_cache\.)?cb_\d+ )/.test(t),
       );
-      await dropBases(engine);
-      const was = setPartRows(partRows);
-      try {
-        const r = await api.segments(
-          { scope: scope(), model: 'rfm11', params: structuredClone(MODELS.rfm11.defaults), crosstab: null },
-          'parts',
-        );
-        if (!r.ok) throw new Error(r.error.message);
-        const statements = engine.log.filter((t) =>
-          /^(CREATE OR REPLACE TABLE (atlas_cache\.)?cb_\d+ AS|INSERT INTO (atlas_cache\.)?cb_\d+ )/.test(t),
-        );
-        const ranks = engine.log.filter((t) => /^CREATE OR REPLACE TABLE \S+_rk AS/.test(t));
-        return { rows: r.value.rows, grid: r.value.extras.grid, statements, ranks };
-      } finally {
-        setPartRows(was);
-      }
+      const ranks = log.filter((t) => /^CREATE OR REPLACE TABLE \S+_rk AS/.test(t));
+      return { rows: result.rows, grid: result.extras.grid, statements, ranks };
     };
     const one = await ask(1_000_000);
     expect(one.statements.length).toBe(1);
@@ -148,15 +125,7 @@ describe('the customer base in parts', () => {
   it('fits a memory limit that the one statement exceeds (no spilling, as in the tab)', async () => {
     // 800,000 order lines of 100,000 customers, each line its own order, in compressed storage as
     // the app keeps big loads: one statement groups 800,000 (customer, order) pairs at once
-    const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const db = await inst.connect();
-    await db.run(`ATTACH ':memory:' AS store (COMPRESS)`);
-    await db.run('USE store');
-    for (const ddl of CANONICAL_DDL.slice(0, 3)) await db.run(ddl);
-    await db.run(`INSERT INTO orders (customer_id, order_id, ts, amount, category, is_return, source)
-      SELECT 'C' || (i % 100000), 'O' || (1000000 + i), TIMESTAMP '2024-01-01' + INTERVAL (i % 170) DAY, (i % 97) + 0.5,
-        'k' || (i % 5), false, 'gen' FROM range(800000) t(i)`);
-    await db.run(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, false FROM orders`);
+    const db = await compressedOrders(100_000, '(i % 97) + 0.5');
     await db.run('CHECKPOINT store');
     // measured: the one statement needs 100–128 MB here, each of 8 parts less than 64 MB
     await db.run(`SET temp_directory = ''`);

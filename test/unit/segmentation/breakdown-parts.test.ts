@@ -7,21 +7,17 @@
  * parts fit.
  */
 import { describe, it, expect } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, load, query, type OrderFixture } from '../../helpers/duckdb';
-import { nativeEngine } from '../../helpers/native-engine';
+import { compressedOrders, segmentsInParts } from '../../helpers/segments-in-parts';
 import { inline, raw } from '../../../src/lib/sql';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { partsOf } from '../../../src/analysis/parts';
-import { CANONICAL_DDL } from '../../../src/ingest/canonical-parts';
 import { rfmRanks } from '../../../src/analysis/segmentation/rfm-ranks';
 import { rfm11, rfm11Rules, type Rfm11Params } from '../../../src/analysis/segmentation/rfm11';
 import { breakdown } from '../../../src/analysis/breakdown';
 import { breakdownFromParts, breakdownPart, partContext } from '../../../src/analysis/breakdown-parts';
-import { analysisApi } from '../../../workers/analysis';
-import { dropBases, setPartRows } from '../../../workers/query-runner';
 import type { ModelContext, Scope } from '../../../src/analysis/types';
-import type { Db } from '../../../workers/duckdb';
 
 const scope = (): Scope => ({ asOf: '2024-07-01', from: null, filters: [] });
 
@@ -80,25 +76,8 @@ describe('the breakdown in customer parts', () => {
 
   it('is run by the worker in one statement per part over a base built in parts', async () => {
     const ask = async (partRows: number) => {
-      const conn = await openDb();
-      await load(conn, { orders: orders() });
-      const engine = nativeEngine(conn);
-      const api = analysisApi(
-        async () => engine as unknown as Db,
-        () => 1,
-      );
-      await dropBases(engine);
-      const was = setPartRows(partRows);
-      try {
-        const r = await api.segments(
-          { scope: scope(), model: 'rfm11', params: structuredClone(rfm11.defaults), crosstab: null },
-          'breakdown-parts',
-        );
-        if (!r.ok) throw new Error(r.error.message);
-        return { log: engine.log, rows: r.value.rows, grid: r.value.extras.grid };
-      } finally {
-        setPartRows(was);
-      }
+      const { log, result } = await segmentsInParts({ orders: orders() }, scope(), partRows, 'breakdown-parts');
+      return { log, rows: result.rows, grid: result.extras.grid };
     };
     const one = await ask(1_000_000);
     expect(one.log.some((t) => t.includes('seg_parts'))).toBe(false);
@@ -116,15 +95,7 @@ describe('the breakdown in customer parts', () => {
   it('fits a memory limit that the one statement exceeds (no spilling, as in the tab)', async () => {
     // 400,000 buyers, their base and ranks in compressed storage as the worker keeps them over
     // 5M order lines: the one statement joins 400,000 assigned customers with the base at once
-    const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const db = await inst.connect();
-    await db.run(`ATTACH ':memory:' AS store (COMPRESS)`);
-    await db.run('USE store');
-    for (const ddl of CANONICAL_DDL.slice(0, 3)) await db.run(ddl);
-    await db.run(`INSERT INTO orders (customer_id, order_id, ts, amount, category, is_return, source)
-      SELECT 'C' || (i % 400000), 'O' || (1000000 + i), TIMESTAMP '2024-01-01' + INTERVAL (i % 170) DAY, ((i * 7919) % 100003) / 100.0,
-        'k' || (i % 5), false, 'gen' FROM range(800000) t(i)`);
-    await db.run(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, false FROM orders`);
+    const db = await compressedOrders(400_000, '((i * 7919) % 100003) / 100.0');
     await db.run(`CREATE TABLE base AS ${inline(customerBase(scope()))}`);
     await db.run(`CREATE TABLE rk AS ${inline(rfmRanks(raw('base')))}`);
     await db.run('CHECKPOINT store');

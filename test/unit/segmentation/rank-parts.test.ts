@@ -7,19 +7,13 @@
  * memory limit that the one statement exceeds (no spilling, as in the tab) the parts fit.
  */
 import { describe, it, expect } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { openDb, load, query, type OrderFixture } from '../../helpers/duckdb';
-import { nativeEngine } from '../../helpers/native-engine';
+import { compressedOrders, segmentsInParts } from '../../helpers/segments-in-parts';
 import { inline, raw } from '../../../src/lib/sql';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { partsOf } from '../../../src/analysis/parts';
-import { CANONICAL_DDL } from '../../../src/ingest/canonical-parts';
 import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../../../src/analysis/segmentation/rfm-ranks';
-import { MODELS } from '../../../src/analysis/segmentation';
-import { analysisApi } from '../../../workers/analysis';
-import { dropBases, setPartRows } from '../../../workers/query-runner';
 import type { Scope } from '../../../src/analysis/types';
-import type { Db } from '../../../workers/duckdb';
 
 const scope = (filters: Scope['filters'] = []): Scope => ({ asOf: '2024-07-01', from: null, filters });
 
@@ -85,33 +79,16 @@ describe('RFM ranks in customer parts', () => {
 
   it('are written by the worker in one statement per part after four value tables, which it drops', async () => {
     const ask = async (partRows: number) => {
-      const conn = await openDb();
-      await load(conn, { orders: orders() });
-      const engine = nativeEngine(conn);
-      const api = analysisApi(
-        async () => engine as unknown as Db,
-        () => 1,
+      const { conn, log, result } = await segmentsInParts({ orders: orders() }, scope(), partRows, 'rank-parts');
+      const tables = await query(
+        conn,
+        `SELECT database_name AS db, table_name AS t FROM duckdb_tables() WHERE table_name LIKE 'cb_%' ORDER BY 2`,
       );
-      await dropBases(engine);
-      const was = setPartRows(partRows);
-      try {
-        const r = await api.segments(
-          { scope: scope(), model: 'rfm11', params: structuredClone(MODELS.rfm11.defaults), crosstab: null },
-          'rank-parts',
-        );
-        if (!r.ok) throw new Error(r.error.message);
-        const tables = await query(
-          conn,
-          `SELECT database_name AS db, table_name AS t FROM duckdb_tables() WHERE table_name LIKE 'cb_%' ORDER BY 2`,
-        );
-        const [rk] = tables.filter((t) => String(t.t).endsWith('_rk'));
-        const rows = rk ? sorted(await query(conn, `SELECT * FROM ${String(rk.db)}.${String(rk.t)}`)) : [];
-        const base = tables.find((t) => /^cb_\d+$/.test(String(t.t)));
-        const window = sorted(await query(conn, rfmRanks(raw(`${String(base?.db)}.${String(base?.t)}`))));
-        return { log: engine.log, tables: tables.map((t) => `${String(t.db)}.${String(t.t)}`), rows, window, answer: r.value.rows };
-      } finally {
-        setPartRows(was);
-      }
+      const [rk] = tables.filter((t) => String(t.t).endsWith('_rk'));
+      const rows = rk ? sorted(await query(conn, `SELECT * FROM ${String(rk.db)}.${String(rk.t)}`)) : [];
+      const base = tables.find((t) => /^cb_\d+$/.test(String(t.t)));
+      const window = sorted(await query(conn, rfmRanks(raw(`${String(base?.db)}.${String(base?.t)}`))));
+      return { log, tables: tables.map((t) => `${String(t.db)}.${String(t.t)}`), rows, window, answer: result.rows };
     };
     const one = await ask(1_000_000);
     const ranksOne = one.log.filter((t) => /_rk(_v\d)? AS|INSERT INTO \S+_rk /.test(t));
@@ -138,15 +115,7 @@ describe('RFM ranks in customer parts', () => {
   it('fit a memory limit that the one statement exceeds (no spilling, as in the tab)', async () => {
     // 400,000 buyers with 100,003 distinct spends, their base in compressed storage as the worker
     // keeps a base built in parts: the one statement writes 400,000 ranks rows uncompressed at once
-    const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const db = await inst.connect();
-    await db.run(`ATTACH ':memory:' AS store (COMPRESS)`);
-    await db.run('USE store');
-    for (const ddl of CANONICAL_DDL.slice(0, 3)) await db.run(ddl);
-    await db.run(`INSERT INTO orders (customer_id, order_id, ts, amount, category, is_return, source)
-      SELECT 'C' || (i % 400000), 'O' || (1000000 + i), TIMESTAMP '2024-01-01' + INTERVAL (i % 170) DAY, ((i * 7919) % 100003) / 100.0,
-        'k' || (i % 5), false, 'gen' FROM range(800000) t(i)`);
-    await db.run(`INSERT INTO customers (customer_id, has_profile) SELECT DISTINCT customer_id, false FROM orders`);
+    const db = await compressedOrders(400_000, '((i * 7919) % 100003) / 100.0');
     await db.run(`CREATE TABLE base AS ${inline(customerBase(scope()))}`);
     await db.run('CHECKPOINT store');
     // measured: the one statement needs 120–150 MB here, the value tables and 8 parts fit in 100 MB

@@ -41,6 +41,7 @@ import { zoneRules } from './zones';
 import { checkBuildBudget } from './load-budget';
 import { buildTables, storageMode } from './storage';
 import { buildShare, buildWeights } from '../src/ingest/build-progress';
+import { withUserNames } from '../src/ingest/reader-errors';
 
 interface Loaded {
   raw: RawFile;
@@ -303,13 +304,9 @@ async function applyMapping(
     await sliced.drop();
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
-    // the build re-reads the registered files: a reader message names the user's file, not `f<id>.csv`
-    let named: unknown = e;
-    if (e instanceof Error) {
-      let message = e.message;
-      for (const m of used) message = message.replaceAll(files.get(m.file)!.vname, m.file);
-      named = new Error(message);
-    }
+    // the build re-reads the registered files: a reader message names the user's file (and part), not `f<id>.csv`
+    const named =
+      e instanceof Error ? new Error(withUserNames(e.message, used.map((m) => ({ vname: files.get(m.file)!.vname, name: m.file })))) : e;
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   await sliced.drop();

@@ -17,3 +17,17 @@ export function isSniffError(message: string): boolean {
 export function withoutInternalName(message: string, internal: string, file: string): string {
   return message.replaceAll(internal, file).replace(/\bf\d+(\.records)?\.csv\b/g, file);
 }
+
+/**
+ * A build error with the worker's names of a file (`f12.csv`) and of its slices (`f12.csv.s3.csv`,
+ * `slices.ts`) replaced by the user's file name; a slice also says which part of the file it was.
+ */
+export function withUserNames(message: string, files: readonly { vname: string; name: string }[]): string {
+  let out = message;
+  for (const f of files) {
+    const esc = f.vname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`${esc}\\.s(\\d+)\\.csv`, 'g'), (_, k: string) => `${f.name} (part ${Number(k) + 1})`);
+    out = out.replaceAll(f.vname, f.name);
+  }
+  return out;
+}

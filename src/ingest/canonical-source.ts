@@ -45,13 +45,28 @@ export function headerLinesSql(vname: string, extra: string[] = []): string {
 }
 
 /**
+ * The buffer the sniffer reads the head of a file with. DuckDB's default (32 MB) made one sniff of a
+ * registered file take 0.4–0.8 s in the tab against 0.1–0.26 s with 2–4 MB (1M orders, 58 MB); a full
+ * pass keeps the default, which reads fastest (docs/benchmarks.md). Options that set their own buffer
+ * (`LONG_LINE_OPTIONS`) win.
+ */
+export const SNIFF_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Separates the column names in `dialectSql`'s `names` (a name holding it makes the dialect unusable). */
+export const NAME_SEPARATOR = '\x1f';
+
+/**
  * The dialect DuckDB's reader settles on for the full passes (the same options, `ignore_errors`
- * included: without it the sniffer may choose another delimiter on a file with ragged lines), so
- * that a slice of the file (`slices.ts`) is read alike; `n` is its number of columns.
+ * included: without it the sniffer may choose another delimiter on a file with ragged lines): every
+ * pass over the file then reads it with exactly this dialect and these column names
+ * (`sliceReadCsv`), so no pass sniffs again and none can read the file otherwise, whole or in slices
+ * (`slices.ts`). `n` is its number of columns, `names` their names joined by `NAME_SEPARATOR`.
  */
 export function dialectSql(vname: string, extra: string[] = []): string {
-  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra, 'ignore_errors = true'].join(', ');
-  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, len(Columns) AS n FROM sniff_csv(${options})`;
+  const buffer = extra.some((o) => /^\s*buffer_size\b/.test(o)) ? [] : [`buffer_size = ${SNIFF_BUFFER_BYTES}`];
+  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra, ...buffer, 'ignore_errors = true'].join(', ');
+  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, Comment AS comment,
+  len(Columns) AS n, array_to_string(list_transform(Columns, lambda c: c.name), chr(31)) AS names FROM sniff_csv(${options})`;
 }
 
 /**

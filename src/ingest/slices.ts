@@ -7,6 +7,7 @@
  * uncompressed. Pure: byte scanning and `read_csv` text; the worker reads the bytes.
  */
 import { literal } from '../lib/sql';
+import { NAME_SEPARATOR } from './canonical-source';
 import { MEMORY_PER_CSV_BYTE, MIN_ROW_BYTES } from './canonical-size';
 import { SLICE_SHARE } from './storage';
 
@@ -101,6 +102,8 @@ export interface Dialect {
   quote: string | null;
   /** null: the reader's default (the quote doubled) */
   escape: string | null;
+  /** the character that starts a comment line (null: none) */
+  comment: string | null;
 }
 
 /**
@@ -110,15 +113,41 @@ export interface Dialect {
 export function dialectOf(row: Record<string, unknown> | undefined, columns: number): Dialect | null {
   if (!row || typeof row.delim !== 'string' || row.delim.length === 0 || Number(row.n) !== columns) return null;
   const one = (v: unknown) => (typeof v === 'string' && v.length === 1 ? v : null);
-  return { skip: Number(row.skip ?? 0), header: Boolean(row.header), delim: row.delim, quote: one(row.quote), escape: one(row.escape) };
+  return {
+    skip: Number(row.skip ?? 0),
+    header: Boolean(row.header),
+    delim: row.delim,
+    quote: one(row.quote),
+    escape: one(row.escape),
+    comment: one(row.comment),
+  };
 }
 
 /**
- * The `read_csv` call of one registered slice: the whole file's options, with its sniffed dialect
- * and its columns fixed (`auto_detect = false`: a slice is never sniffed, so it cannot be read
- * differently from its file, and a slice cut inside a quoted value cannot stop the sniffer).
+ * The dialect and column names of a `dialectSql` row, for reading the whole file with them
+ * (`sliceReadCsv`), or null when the sniffer gave no usable dialect: then every pass sniffs on its own.
  */
-export function sliceReadCsv(vname: string, dialect: Dialect, columns: readonly string[], extra: readonly string[]): string {
+export function sniffedDialect(row: Record<string, unknown> | undefined): { dialect: Dialect; columns: string[] } | null {
+  if (!row || typeof row.names !== 'string') return null;
+  const columns = row.names.split(NAME_SEPARATOR);
+  const dialect = dialectOf(row, columns.length);
+  if (!dialect || columns.some((c) => c === '') || new Set(columns).size !== columns.length) return null;
+  return { dialect, columns };
+}
+
+/**
+ * The `read_csv` call of a registered file or one of its slices: the file's options, with its
+ * sniffed dialect and its columns fixed (`auto_detect = false`: no pass sniffs again, so none reads
+ * the file differently, and a slice cut inside a quoted value cannot stop the sniffer). `errors`:
+ * what the reader does with a bad line (skip it; the counting pass also stores it: `rejectOptions`).
+ */
+export function sliceReadCsv(
+  vname: string,
+  dialect: Dialect,
+  columns: readonly string[],
+  extra: readonly string[],
+  errors: readonly string[] = ['ignore_errors = true'],
+): string {
   const opts = [
     literal(vname),
     'auto_detect = false',
@@ -129,7 +158,8 @@ export function sliceReadCsv(vname: string, dialect: Dialect, columns: readonly 
     `delim = ${literal(dialect.delim)}`,
     `quote = ${literal(dialect.quote ?? '')}`,
     ...(dialect.escape ? [`escape = ${literal(dialect.escape)}`] : []),
-    'ignore_errors = true',
+    ...(dialect.comment ? [`comment = ${literal(dialect.comment)}`] : []),
+    ...errors,
   ];
   return `read_csv(${opts.join(', ')})`;
 }

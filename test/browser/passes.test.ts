@@ -1,7 +1,7 @@
 /**
  * Issue 10: the passes a load and a first view make, read from the worker's statement log (debug
- * option `?trace`). A file read whole is sniffed once (header lines), not again for the dialect a
- * sliced build needs; its build reads it once; the Segments page's first request runs without the
+ * option `?trace`). A file is sniffed once, on its head, and every pass reads it with that dialect
+ * (none sniffs again, whole or in slices); its build reads it once; the Segments page's first request runs without the
  * rule builder's vocabulary (categories of every order and event) beside it. A redraw after a bins
  * change builds its links from one copy of the view state and formats numbers with cached formatters.
  */
@@ -28,9 +28,14 @@ describe('passes over the data', () => {
     const load = await statements(s);
     const files = ['orders', 'events', 'customers'];
     expect(load.length).toBeGreaterThan(20);
-    // one sniff per file: its header lines; the dialect is sniffed only for a build in slices
-    expect(load.filter((x) => /FROM sniff_csv\(/.test(x.text))).toHaveLength(files.length);
-    expect(load.filter((x) => /Delimiter AS delim/.test(x.text))).toHaveLength(0);
+    // one sniff per file, of its head only (a small buffer): its dialect and columns
+    const sniffs = load.filter((x) => /FROM sniff_csv\(/.test(x.text));
+    expect(sniffs).toHaveLength(files.length);
+    for (const x of sniffs) expect(x.text).toMatch(/Delimiter AS delim[\s\S]*buffer_size = 4194304/);
+    // every pass reads with that dialect: the sample (and every other read whose options the log shows) sniffs no more
+    const reads = load.filter((x) => /read_csv\('f\d+\.csv'/.test(x.text));
+    expect(reads.filter((x) => /^CREATE OR REPLACE TABLE raw_\d+ AS/.test(x.text))).toHaveLength(files.length);
+    for (const x of reads) expect(x.text).toMatch(/read_csv\('f\d+\.csv', auto_detect = false, columns = \{/);
     // the orders and events files are read once by the build, into their slice table
     expect(load.filter((x) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(x.text))).toHaveLength(2);
 

@@ -1,6 +1,6 @@
 /**
  * Load a CSV file the way the worker's two-phase ingest does (`workers/files.ts`), with the same
- * SQL builders: header lines from the sniffer, a sample table, one counting pass that stores the
+ * SQL builders: one sniff whose dialect every pass reads with, a sample table, one counting pass that stores the
  * reader's rejects, the skipped-line table, and `source` re-reading the file at build time.
  * `extra`: further `read_csv` options for every pass (the worker's `LONG_LINE_OPTIONS`); `kinds`:
  * lines the reader loads that are rejected all the same (too long, NUL bytes; `raw-rejects.ts`).
@@ -9,8 +9,10 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawFile } from '../../src/ingest/mapping';
 import { badLineSql, insertBadLinesSql, rejectsAsText, type RawRejectKind } from '../../src/ingest/raw-rejects';
+import { sliceReadCsv, sniffedDialect } from '../../src/ingest/slices';
 import {
   countPassSql,
+  dialectSql,
   fileSourceSql,
   headerLinesSql,
   numberedSourceSql,
@@ -29,15 +31,22 @@ export async function loadTwoPhase(
   extra: string[] = [],
   kinds: RawRejectKind[] = [],
 ): Promise<RawFile> {
-  const [h] = await query(conn, headerLinesSql(path, extra));
-  const headerLines = Number(h?.h);
+  // one sniff; every pass reads with its dialect and columns (the worker's fallback: each pass sniffs)
+  const sniffed = await query(conn, dialectSql(path, extra))
+    .then((r) => sniffedDialect(r[0]))
+    .catch(() => null);
+  const read = (errors: string[]) =>
+    sniffed ? sliceReadCsv(path, sniffed.dialect, sniffed.columns, extra, errors) : readCsvSql(path, [...extra, ...errors]);
+  const headerLines = sniffed
+    ? sniffed.dialect.skip + (sniffed.dialect.header ? 1 : 0)
+    : Number((await query(conn, headerLinesSql(path, extra)))[0]?.h);
   const table = `raw_${id}`;
-  const reading = readCsvSql(path, [...extra, 'ignore_errors = true']);
+  const reading = read(['ignore_errors = true']);
   await conn.run(sampleTableSql(table, reading));
   const cols = (await query(conn, `DESCRIBE ${table}`)).map((c) => String(c.column_name)).filter((c) => c !== '__row');
   const bad = badLineSql(cols, kinds);
   if (bad) await conn.run(`DELETE FROM ${table} WHERE ${bad}`);
-  const [count] = await query(conn, countPassSql(readCsvSql(path, [...extra, ...rejectOptions(id)]), cols, bad));
+  const [count] = await query(conn, countPassSql(read(['ignore_errors = true', ...rejectOptions(id)]), cols, bad));
   const [rej] = await query(conn, `SELECT count(DISTINCT line) AS n FROM rej_${id}`);
   let skipped: string | null = null;
   if (Number(rej?.n) > 0) {

@@ -103,6 +103,9 @@ describe('compressed storage', () => {
     expect(isPlainDdl('CREATE OR REPLACE TEMP TABLE __alias AS SELECT alias FROM x')).toBe(false);
     expect(isPlainDdl('CREATE TABLE t (a INT)')).toBe(true);
     expect(isPlainDdl('DROP TABLE IF EXISTS t')).toBe(true);
+    expect(isPlainDdl('ALTER TABLE __orders_part DROP COLUMN "row"')).toBe(true);
+    expect(isPlainDdl('ALTER TABLE __orders_part RENAME TO orders')).toBe(true);
+    expect(isPlainDdl('DELETE FROM __orders_part WHERE x')).toBe(false);
   }, 120_000);
 
   it('gives the plain build’s tables exactly, through views, in a fraction of the memory', async () => {

@@ -32,11 +32,22 @@ export interface BreakdownRow {
  */
 export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql {
   return sql`WITH a AS (${model.assign(params, ctx)}),
-j AS (SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id),
+j AS (${measures(model, ctx)}),
 tot AS (${model.overlapping ? sql`SELECT count(*) AS n, sum(revenue) AS rev FROM ${ctx.base}` : sql`SELECT count(*) AS n, sum(revenue) AS rev FROM j`}),
 g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders,
   median(recency_days) AS median_recency FROM j GROUP BY segment),
 ${summary(model, params)}`;
+}
+
+/**
+ * SELECT segment, revenue, orders, recency_days — one row per assigned customer of `a`: read from
+ * the assignment when the model carries them (`measured`), else joined from the base on the
+ * VARCHAR customer id (about half of a breakdown's time at 1M orders natively).
+ */
+export function measures<P>(model: Model<P>, ctx: ModelContext): Sql {
+  return model.measured && !model.overlapping
+    ? sql`SELECT segment, revenue, orders, recency_days FROM a`
+    : sql`SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id`;
 }
 
 /**

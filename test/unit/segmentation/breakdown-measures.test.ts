@@ -129,7 +129,7 @@ describe('breakdown measures carried by the assignment', () => {
     );
     await dropBases(engine);
     const ask = async (bins: 3 | 4 | 5) => {
-      const params = rfm11.fields[0]!.set!(structuredClone(rfm11.defaults), bins);
+      const params = { ...rfm11.defaults, bins, rules: rfm11Rules(bins) };
       const r = await api.segments({ scope, model: 'rfm11', params, crosstab: null }, 'breakdown-measures');
       if (!r.ok) throw new Error(r.error.message);
       return r.value;

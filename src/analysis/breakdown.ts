@@ -29,13 +29,61 @@ export interface BreakdownRow {
  * One row per segment: every segment of `model.segments(params)` (zero rows included, in that
  * order), then any data-driven segment (dynamic models) by customers descending.
  * For dynamic models put the rows in display order with `orderBreakdown`.
+ *
+ * A model that carries its measures (`measured`) is summed from counts per segment and recency day
+ * (`fromCounts`, as the breakdown in parts is): a grouping of every customer on small keys instead
+ * of `median()`, which keeps every customer's recency per segment and sorts it (137 → 104 ms CPU at
+ * 5M orders natively), and no copy of every customer's row for the two readers of `j`.
  */
 export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql {
+  if (model.measured && !model.overlapping) {
+    return sql`WITH a AS (${model.assign(params, ctx)}),
+c AS (${dayCounts(model, ctx)}),
+${fromCounts(model, params)}`;
+  }
   return sql`WITH a AS (${model.assign(params, ctx)}),
-j AS (SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id),
+j AS (${measures(model, ctx)}),
 tot AS (${model.overlapping ? sql`SELECT count(*) AS n, sum(revenue) AS rev FROM ${ctx.base}` : sql`SELECT count(*) AS n, sum(revenue) AS rev FROM j`}),
 g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders,
   median(recency_days) AS median_recency FROM j GROUP BY segment),
+${summary(model, params)}`;
+}
+
+/**
+ * SELECT segment, revenue, orders, recency_days — one row per assigned customer of `a`: read from
+ * the assignment when the model carries them (`measured`), else joined from the base on the
+ * VARCHAR customer id (about half of a breakdown's time at 1M orders natively).
+ */
+export function measures<P>(model: Model<P>, ctx: ModelContext): Sql {
+  return model.measured && !model.overlapping
+    ? sql`SELECT segment, revenue, orders, recency_days FROM a`
+    : sql`SELECT a.segment, b.revenue, b.orders, b.recency_days FROM a JOIN ${ctx.base} b ON b.customer_id = a.customer_id`;
+}
+
+/**
+ * SELECT segment, recency_days, customers, revenue, orders — per segment and recency day (NULL for
+ * customers without a sale) of the assigned customers `a`.
+ */
+export function dayCounts<P>(model: Model<P>, ctx: ModelContext): Sql {
+  return sql`SELECT segment, recency_days, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders
+FROM (${measures(model, ctx)}) j GROUP BY ALL`;
+}
+
+/**
+ * The breakdown's rows from `c`, counts per segment and recency day (`dayCounts` rows, of one
+ * statement or summed over parts). The median recency of a segment is read from its counts per
+ * day: the days at positions ⌊(m − 1) / 2⌋ and ⌊m / 2⌋ of its m buyers in day order, averaged, as
+ * `median()` does. Revenue is summed per day first, so shares may differ from one sum over every
+ * customer in the last bits.
+ */
+export function fromCounts<P>(model: Model<P>, params: P): Sql {
+  return sql`tot AS (SELECT sum(customers) AS n, sum(revenue) AS rev FROM c),
+d AS (SELECT segment, recency_days AS v, sum(customers) AS k FROM c WHERE recency_days IS NOT NULL GROUP BY ALL),
+p AS (SELECT segment, v, sum(k) OVER (PARTITION BY segment ORDER BY v) AS upto, sum(k) OVER (PARTITION BY segment) AS m FROM d),
+med AS (SELECT segment, (min(v) FILTER (WHERE upto > (m - 1) // 2) + min(v) FILTER (WHERE upto > m // 2)) / 2 AS median_recency
+  FROM p GROUP BY segment),
+g AS (SELECT segment, CAST(sum(customers) AS BIGINT) AS customers, sum(revenue) AS revenue, sum(orders) AS orders, any_value(med.median_recency) AS median_recency
+  FROM c LEFT JOIN med USING (segment) GROUP BY segment),
 ${summary(model, params)}`;
 }
 

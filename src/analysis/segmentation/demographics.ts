@@ -50,6 +50,7 @@ export const demographics: Model<DemographicsParams> = {
   universe: 'all',
   dynamic: true,
   scored: false,
+  measured: true,
   defaults: { dimension: 'age_band', universe: 'all', ageBands: [15, 25, 35, 45, 55] },
   segments(p: DemographicsParams): SegmentDef[] {
     const bands = p.dimension === 'age_band' ? ageBandLabels(p.ageBands).map(dataSegment) : [];
@@ -80,7 +81,8 @@ export const demographics: Model<DemographicsParams> = {
     validate(p);
     const v = p.dimension === 'age_band' ? ageBand(p.ageBands) : sql`b.${ident(p.dimension)}`;
     const where = p.universe === 'buyers' ? sql` WHERE b.orders > 0` : sql``;
-    return sql`SELECT b.customer_id, coalesce(nullif(trim(CAST(${v} AS VARCHAR)), ''), 'unknown') AS segment
+    return sql`SELECT b.customer_id, coalesce(nullif(trim(CAST(${v} AS VARCHAR)), ''), 'unknown') AS segment,
+  b.revenue, b.orders, b.recency_days
 FROM ${ctx.base} b LEFT JOIN customers cu ON cu.customer_id = b.customer_id${where}`;
   },
 };

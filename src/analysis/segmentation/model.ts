@@ -19,6 +19,12 @@ export interface Model<P> extends SegmentModel<P> {
   /** True when `assign()` also returns `r_score`, `f_score`, `m_score`. */
   scored: boolean;
   /**
+   * True when `assign()` also returns each customer's `revenue`, `orders` and `recency_days` as the
+   * customer base has them, one row per customer: the breakdown then reads them from the assignment
+   * and joins nothing on the customer id (`breakdown.ts`).
+   */
+  measured?: boolean;
+  /**
    * True when a customer can be in several segments (the Custom model's saved segments): the
    * assignment has one row per customer and segment, and shares are of every customer in scope.
    */

@@ -53,6 +53,7 @@ export const purchaseBehaviour: Model<PurchaseBehaviourParams> = {
   universe: 'buyers',
   dynamic: false,
   scored: false,
+  measured: true,
   defaults: { minOrders: 2, orderValue: 'median', orderValueMin: 100, minCategories: 2 },
   segments: () => SEGMENTS,
   validate,
@@ -78,8 +79,8 @@ export const purchaseBehaviour: Model<PurchaseBehaviourParams> = {
         ? sql`${p.orderValueMin}`
         : sql`(SELECT ${raw(p.orderValue === 'mean' ? 'avg' : 'median')}(aov) FROM ${ctx.base} WHERE orders > 0)`;
     return sql`SELECT customer_id, frequency || '_' || order_value || '_' || breadth AS segment,
-  frequency, order_value, breadth, orders, aov, categories
-FROM (SELECT customer_id, orders, aov, categories,
+  frequency, order_value, breadth, orders, aov, categories, revenue, recency_days
+FROM (SELECT customer_id, orders, aov, categories, revenue, recency_days,
   CASE WHEN orders >= ${p.minOrders} THEN 'hf' ELSE 'lf' END AS frequency,
   CASE WHEN aov >= ${t} THEN 'large' ELSE 'small' END AS order_value,
   CASE WHEN categories >= ${p.minCategories} THEN 'multi' ELSE 'single' END AS breadth

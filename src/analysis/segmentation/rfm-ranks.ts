@@ -23,16 +23,17 @@ export const RANK_MEASURES: readonly RankMeasure[] = [
   { col: 'monetary_aov', rank: 'm_rank_aov', desc: false },
 ];
 
-/** One row per buyer of `base` (in `part` only, when given) with the four measures. */
+/** One row per buyer of `base` (in `part` only, when given) with the four measures and the base's revenue. */
 function buyers(base: Sql, part?: Part): Sql {
   const mine = inPart(raw('customer_id'), part);
-  return sql`SELECT customer_id, recency_days, orders AS frequency, round(revenue, 2) AS monetary, round(aov, 2) AS monetary_aov
+  return sql`SELECT customer_id, recency_days, orders AS frequency, round(revenue, 2) AS monetary, round(aov, 2) AS monetary_aov, revenue
   FROM ${base} WHERE orders > 0${mine ? sql` AND ${mine}` : raw('')}`;
 }
 
 /**
- * SELECT customer_id, recency_days, frequency, monetary (revenue), monetary_aov, r_rank, f_rank,
- * m_rank, m_rank_aov, n — one row per buyer of `base`. `rank()` depends only on the values, never
+ * SELECT customer_id, recency_days, frequency, monetary (revenue), monetary_aov, revenue, r_rank,
+ * f_rank, m_rank, m_rank_aov, n — one row per buyer of `base`; `revenue` is the base's own (the
+ * breakdown sums it), `monetary` its cents-rounded copy that M ranks. `rank()` depends only on the values, never
  * on row order, so scores read from it equal the ones ranked in the query.
  *
  * `byValue`: the same ranks looked up by value (`valueRanks`) — the four window sorts hold every
@@ -51,7 +52,7 @@ ${lookedUp(
   raw('(SELECT count(*) FROM v)'),
 )}`;
   }
-  return sql`SELECT customer_id, recency_days, frequency, monetary, monetary_aov,
+  return sql`SELECT customer_id, recency_days, frequency, monetary, monetary_aov, revenue,
   rank() OVER (ORDER BY recency_days DESC) AS r_rank,
   rank() OVER (ORDER BY frequency) AS f_rank,
   rank() OVER (ORDER BY monetary) AS m_rank,
@@ -89,7 +90,7 @@ function lookedUp(v: Sql, lookups: readonly Sql[], n: Sql): Sql {
   );
   const cols = RANK_MEASURES.map((m, i) => raw(`x${i}.v AS ${m.col}`));
   const ranks = RANK_MEASURES.map((m, i) => raw(`x${i}.${m.rank}`));
-  return sql`SELECT v.customer_id, ${join(cols)}, ${join(ranks)},
+  return sql`SELECT v.customer_id, ${join(cols)}, v.revenue, ${join(ranks)},
   ${n} AS n
 FROM ${v} v
 ${join(on, '\n')}`;

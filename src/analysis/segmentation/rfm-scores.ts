@@ -98,26 +98,27 @@ function rankedScore(bins: number, rank: string): Sql {
 }
 
 /**
- * SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score — one row per
- * buyer of `ctx.base`. Recency is scored inverted: the most recent buyers get the highest score.
+ * SELECT customer_id, recency_days, frequency, monetary, revenue, r_score, f_score, m_score — one
+ * row per buyer of `ctx.base`, `revenue` as the base has it (`monetary` is M's cents-rounded
+ * value). Recency is scored inverted: the most recent buyers get the highest score.
  * With `ctx.ranks` (a materialised `rfmRanks(ctx.base)`, `rfm-ranks.ts`) quantile scores are read from its ranks.
  */
 export function rfmScores(p: RfmScoreParams, ctx: ModelContext): Sql {
   validateRfmScores(p);
   const aov = p.monetary === 'aov';
   if (ctx.ranks && usesRanks(p)) {
-    return sql`SELECT customer_id, recency_days, frequency, ${raw(aov ? 'monetary_aov' : 'monetary')} AS monetary,
+    return sql`SELECT customer_id, recency_days, frequency, ${raw(aov ? 'monetary_aov' : 'monetary')} AS monetary, revenue,
   ${rankedScore(p.bins, 'r_rank')} AS r_score,
   ${rankedScore(p.bins, 'f_rank')} AS f_score,
   ${rankedScore(p.bins, aov ? 'm_rank_aov' : 'm_rank')} AS m_score
 FROM ${ctx.ranks}`;
   }
   const m = raw(aov ? 'aov' : 'revenue');
-  const values = sql`SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary FROM ${ctx.base} WHERE orders > 0`;
+  const values = sql`SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary, revenue FROM ${ctx.base} WHERE orders > 0`;
   if (p.method === 'r7') {
     // rfm 0.3.0 `bins()`: quantile(x, seq(0, 1, length.out = bins + 1)) without the ends, plus 1;
     // score i ⇔ lower_i ≤ x < upper_i; recency scores are reversed.
-    return sql`SELECT customer_id, recency_days, frequency, monetary,
+    return sql`SELECT customer_id, recency_days, frequency, monetary, revenue,
   (${num(p.bins)} - ${reachedR('recency_days', 'qr', p.bins)}) AS r_score,
   (1 + ${reachedR('frequency', 'qf', p.bins)}) AS f_score,
   (1 + ${reachedR('monetary', 'qm', p.bins)}) AS m_score
@@ -133,7 +134,7 @@ FROM (${values}) v, (SELECT ${cutList(p.bins, 'recency_days')} AS qr, ${cutList(
       : sql`(${num(p.bins)} - ${reached(raw('recency_days'), p.breaks.recency, edge !== 'upper')}) AS r_score,
   (1 + ${reached(raw('frequency'), p.breaks.frequency, edge === 'lower')}) AS f_score,
   (1 + ${reached(raw('monetary'), p.breaks.monetary, edge === 'lower')}) AS m_score`;
-  return sql`SELECT customer_id, recency_days, frequency, monetary,
+  return sql`SELECT customer_id, recency_days, frequency, monetary, revenue,
   ${scores}
 FROM (${values})`;
 }

@@ -181,6 +181,7 @@ export const rfm11: Model<Rfm11Params> = {
   universe: 'buyers',
   dynamic: false,
   scored: true,
+  measured: true,
   defaults: { ...RFM_SCORE_DEFAULTS, fScore: 'fm', rules: rfm11Rules(5) },
   segments: segmentsOf,
   validate,
@@ -241,7 +242,7 @@ export const rfm11: Model<Rfm11Params> = {
       return sql`WHEN r_score BETWEEN ${r.r[0]} AND ${r.r[1]} AND ${f} BETWEEN ${r.f[0]} AND ${r.f[1]}${m} THEN ${r.key}`;
     });
     return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'others' END AS segment,
-  recency_days, frequency, monetary, r_score, f_score, m_score
+  recency_days, frequency, monetary, r_score, f_score, m_score, revenue, frequency AS orders
 FROM (${rfmScores(p, ctx)})`;
   },
 };

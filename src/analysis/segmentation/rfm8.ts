@@ -48,6 +48,7 @@ export const rfm8: Model<Rfm8Params> = {
   universe: 'buyers',
   dynamic: false,
   scored: false,
+  measured: true,
   defaults: { threshold: 'mean', monetary: 'revenue' },
   segments: () => SEGMENTS,
   validate,
@@ -69,13 +70,13 @@ export const rfm8: Model<Rfm8Params> = {
     const m = raw(p.monetary === 'aov' ? 'aov' : 'revenue');
     const agg = raw(p.threshold === 'median' ? 'median' : 'avg');
     return sql`WITH s AS (
-  SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary FROM ${ctx.base} WHERE orders > 0),
+  SELECT customer_id, recency_days, orders AS frequency, round(${m}, 2) AS monetary, revenue, orders FROM ${ctx.base} WHERE orders > 0),
 t AS (SELECT ${agg}(recency_days) AS tr, ${agg}(frequency) AS tf, ${agg}(monetary) AS tm FROM s),
 h AS (SELECT s.*, recency_days <= tr AS r_high, frequency >= tf AS f_high, monetary >= tm AS m_high FROM s, t)
 SELECT customer_id,
   (CASE WHEN m_high THEN 'important_' ELSE 'general_' END) ||
   (CASE WHEN r_high AND f_high THEN 'value' WHEN r_high THEN 'develop' WHEN f_high THEN 'keep' ELSE 'retain' END) AS segment,
-  recency_days, frequency, monetary, r_high, f_high, m_high
+  recency_days, frequency, monetary, r_high, f_high, m_high, revenue, orders
 FROM h`;
   },
 };

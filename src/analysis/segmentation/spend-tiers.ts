@@ -53,6 +53,7 @@ export const spendTiers: Model<SpendTiersParams> = {
   universe: 'buyers',
   dynamic: false,
   scored: false,
+  measured: true,
   defaults: {
     measure: 'revenue',
     method: 'quantile',
@@ -93,7 +94,7 @@ export const spendTiers: Model<SpendTiersParams> = {
   assign(p: SpendTiersParams, ctx: ModelContext): Sql {
     validate(p);
     const lv = p.measure === 'both' ? sql`least(${level(p, 'revenue')}, ${level(p, 'orders')})` : level(p, p.measure);
-    return sql`SELECT customer_id, CASE lv WHEN 3 THEN 'high' WHEN 2 THEN 'mid' ELSE 'low' END AS segment, revenue, orders
-FROM (SELECT customer_id, revenue, orders, ${lv} AS lv FROM ${ctx.base} WHERE orders > 0)`;
+    return sql`SELECT customer_id, CASE lv WHEN 3 THEN 'high' WHEN 2 THEN 'mid' ELSE 'low' END AS segment, revenue, orders, recency_days
+FROM (SELECT customer_id, revenue, orders, recency_days, ${lv} AS lv FROM ${ctx.base} WHERE orders > 0)`;
   },
 };

@@ -42,6 +42,7 @@ export const valueTiers: Model<ValueTiersParams> = {
   universe: 'buyers',
   dynamic: false,
   scored: false,
+  measured: true,
   defaults: {
     combine: 'any',
     silver: { revenue: 200, orders: 3 },
@@ -74,7 +75,7 @@ export const valueTiers: Model<ValueTiersParams> = {
     validate(p);
     const op = p.combine === 'all' ? sql` AND ` : sql` OR `;
     const whens = LEVELS.map((lv) => sql`WHEN revenue >= ${p[lv].revenue}${op}orders >= ${p[lv].orders} THEN ${lv}`);
-    return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'bronze' END AS segment, revenue, orders
+    return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'bronze' END AS segment, revenue, orders, recency_days
 FROM ${ctx.base} WHERE orders > 0`;
   },
 };

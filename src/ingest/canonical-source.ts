@@ -64,9 +64,9 @@ export const NAME_SEPARATOR = '\x1f';
  */
 export function dialectSql(vname: string, extra: string[] = []): string {
   const buffer = extra.some((o) => /^\s*buffer_size\b/.test(o)) ? [] : [`buffer_size = ${SNIFF_BUFFER_BYTES}`];
-  const options = [literal(vname), 'all_varchar = true', 'sample_size = 20480', ...extra, ...buffer, 'ignore_errors = true'].join(', ');
-  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, Comment AS comment,
-  len(Columns) AS n, array_to_string(list_transform(Columns, lambda c: c.name), chr(31)) AS names FROM sniff_csv(${options})`;
+  const options = [literal(vname), ...buffer, 'all_varchar = true', 'sample_size = 20480', ...extra, 'ignore_errors = true'].join(', ');
+  return `SELECT SkipRows AS skip, HasHeader AS header, Delimiter AS delim, Quote AS quote, Escape AS escape, Comment AS comment, len(Columns) AS n,
+  array_to_string(list_transform(Columns, lambda c: c.name), chr(31)) AS names FROM sniff_csv(${options})`;
 }
 
 /**

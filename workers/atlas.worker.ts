@@ -306,7 +306,14 @@ async function applyMapping(
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     // the build re-reads the registered files: a reader message names the user's file (and part), not `f<id>.csv`
     const named =
-      e instanceof Error ? new Error(withUserNames(e.message, used.map((m) => ({ vname: files.get(m.file)!.vname, name: m.file })))) : e;
+      e instanceof Error
+        ? new Error(
+            withUserNames(
+              e.message,
+              used.map((m) => ({ vname: files.get(m.file)!.vname, name: m.file })),
+            ),
+          )
+        : e;
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   await sliced.drop();

@@ -25,7 +25,9 @@ describe('a build error names the user file and the part, never the worker names
   });
 
   it('a whole file is named without a part; a message without worker names is unchanged', () => {
-    expect(withUserNames('Error reading "f3.csv" at line 4', [{ vname: 'f3.csv', name: 'f1.csv' }])).toBe('Error reading "f1.csv" at line 4');
+    expect(withUserNames('Error reading "f3.csv" at line 4', [{ vname: 'f3.csv', name: 'f1.csv' }])).toBe(
+      'Error reading "f1.csv" at line 4',
+    );
     expect(withUserNames('no match', [{ vname: 'f3.csv', name: 'x.csv' }])).toBe('no match');
   });
 });

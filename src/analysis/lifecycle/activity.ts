@@ -88,11 +88,11 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
 }
 
 /**
- * SELECT customer_id, day, active, revenue, gap, next_day, rev365 — every row of
+ * SELECT customer_id, day, active, revenue, gap, next_day, rev365, first_day — every row of
  * `activityDays(p, scope)` with, read on its active rows: gap = days since the customer's previous
  * active day (NULL on the first), next_day = the next active day (NULL on the last), rev365 = net
  * revenue of the customer's activity rows (active or not) in the 365 days up to and including this
- * day. The page builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders
+ * day; and on every row first_day = the customer's first active day (NULL without one). The page builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders
  * feeds the window directly, no customer × day table is written and read back). A cached table
  * serves any earlier as-of date: gap and rev365 look back only, and a next day on or after the
  * as-of date is no next day yet.
@@ -101,7 +101,8 @@ export function dayGaps(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.days) {
     const d = sql`CAST(${scope.asOf} AS DATE)`;
-    return sql`SELECT customer_id, day, active, revenue, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365
+    return sql`SELECT customer_id, day, active, revenue, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365,
+        CASE WHEN first_day < ${d} THEN first_day END AS first_day
       FROM ${c.days} WHERE day < ${d}`;
   }
   // one sort for the three: the previous and next active day are the latest and earliest active day
@@ -111,7 +112,8 @@ export function dayGaps(p: ActivityParams, scope: Scope): Sql {
   return sql`SELECT customer_id, day, active, revenue,
       day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
       min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,
-      sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365
+      sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365,
+      min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_day
     FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
 }
 
@@ -194,16 +196,17 @@ export function activityPeriods(p: ActivityParams, scope: Scope, unit: PeriodUni
 }
 
 /**
- * SELECT customer_id, period, active, revenue, prev_day — `activityPeriods` with prev_day = the
- * customer's last active day before the period (NULL when the period has no active day or holds
- * the customer's first one): the gap of the period's first active day reaches back before the
- * period start, no other active day's does. The page's `life_periods` table (one grouping of
- * `dayGaps`); stage flows read prev_day instead of a window over the periods.
+ * SELECT customer_id, period, active, revenue, prev_day, first_day — `activityPeriods` with
+ * prev_day = the customer's last active day before the period (NULL when the period has no active
+ * day or holds the customer's first one): the gap of the period's first active day reaches back
+ * before the period start, no other active day's does; first_day = the customer's first active day.
+ * The page's `life_periods` table (one grouping of `dayGaps`); stage flows read prev_day instead of
+ * a window over the periods, first-activity cohorts read first_day instead of a join with the cohorts.
  */
 export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
   const ps = periodStart(unit, raw('day'), weekStart);
   return sql`SELECT customer_id, ${ps} AS period, bool_or(active) AS active, sum(revenue) AS revenue,
-      min(day - CAST(gap AS INTEGER)) FILTER (WHERE active AND gap > day - ${ps}) AS prev_day
+      min(day - CAST(gap AS INTEGER)) FILTER (WHERE active AND gap > day - ${ps}) AS prev_day, min(first_day) AS first_day
     FROM (${dayGaps(p, scope)}) a GROUP BY customer_id, period`;
 }
 

@@ -94,6 +94,11 @@ describe('cached activity days', () => {
     expect(churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...full }, scope).text).toContain('gaps_cache');
     expect(stagesOverTime({ ...full, ...T, unit: 'week' }, scope).text).toContain('periods_cache');
     expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3 }, scope).text).toContain('periods_cache');
+    // unsplit first-activity cohorts: the cohort of a period row is its first_day, no join with the cohorts
+    expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3 }, scope).text).not.toContain('JOIN coh0');
+    expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3, splitBy: 'channel' }, scope).text).toContain(
+      'JOIN coh0',
+    );
     expect(periodLifecycle({ ...full, unit: 'week' }, scope).text).toContain('periods_cache');
     // another period unit, week start or as-of date is another table
     expect(stagesOverTime({ ...full, ...T, unit: 'month' }, scope).text).not.toContain('periods_cache');

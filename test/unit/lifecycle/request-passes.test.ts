@@ -65,7 +65,7 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
   it('reads the orders once: the day grouping feeds the window of life_days, every other build reads life_days', () => {
     const [days, ...rest] = builds;
     expect(days).toMatch(/\bFROM orders\b/);
-    expect(days!.match(/\bOVER\b/g)).toHaveLength(3);
+    expect(days!.match(/\bOVER\b/g)).toHaveLength(4); // gap, next day, 365-day revenue, first active day: one sort
     for (const t of rest) {
       expect(t).not.toMatch(/\bFROM orders\b/);
       expect(t).toMatch(/\blife_days_\d+\b/);
@@ -94,6 +94,13 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     expect(more).toEqual([]);
     expect(flows).toMatch(/\bprev_day\b/);
     expect(flows).not.toMatch(/\blag\(/);
+  });
+
+  it('first-activity cohorts take each period row’s cohort from its first_day (no join of life_periods with the cohorts)', () => {
+    const [cohorts, ...more] = queries.filter((t) => t.includes('is_average'));
+    expect(more).toEqual([]);
+    expect(cohorts).toMatch(/\bfirst_day\b/);
+    expect(cohorts).not.toMatch(/JOIN coh0/);
   });
 
   it('sorts the gaps for quantiles once (the gap table), not once per query', () => {

@@ -92,10 +92,11 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
  * `activityDays(p, scope)` with, read on its active rows: gap = days since the customer's previous
  * active day (NULL on the first), next_day = the next active day (NULL on the last), rev365 = net
  * revenue of the customer's activity rows (active or not) in the 365 days up to and including this
- * day; and on every row first_day = the customer's first active day (NULL without one). The page builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders
- * feeds the window directly, no customer × day table is written and read back). A cached table
- * serves any earlier as-of date: gap and rev365 look back only, and a next day on or after the
- * as-of date is no next day yet.
+ * day; and on every row first_day = the customer's first active day (NULL without one). The page
+ * builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders feeds the
+ * window directly, no customer × day table is written and read back). A cached table serves any
+ * earlier as-of date: gap and rev365 look back only, a next day on or after the as-of date is no
+ * next day yet, and a first active day on or after it no first active day.
  */
 export function dayGaps(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
@@ -105,10 +106,10 @@ export function dayGaps(p: ActivityParams, scope: Scope): Sql {
         CASE WHEN first_day < ${d} THEN first_day END AS first_day
       FROM ${c.days} WHERE day < ${d}`;
   }
-  // one sort for the three: the previous and next active day are the latest and earliest active day
+  // one sort for the four: the previous and next active day are the latest and earliest active day
   // among the rows before and after (days are ascending and distinct per customer), the 365 days a
   // range over the same DATE order (a range of INTERVAL 364 DAY would order by a TIMESTAMP cast:
-  // a second sort)
+  // a second sort), the first active day a minimum over the whole partition
   return sql`SELECT customer_id, day, active, revenue,
       day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
       min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,

@@ -98,9 +98,10 @@ function summariesServe(c: ActivityCache | undefined, scope: Scope, asOf: string
 }
 
 /**
- * Per customer with an active day in [asOf − A, summaries' date) (`table`: the cached `dayGaps`): cid; win_gap = the gap before the first active
- * day on/after asOf − A, taken only from days before `asOf` (NULL: no earlier active day); in_win = active days in
- * [asOf − A, asOf); last_before = the last active day before `asOf` when the customer is active on/after it.
+ * Per customer with an active day in [asOf − A, summaries' date) of `table` (the kept `dayGaps`, every activity
+ * row: read on its active rows): cid; win_gap = the gap before the first active day on/after asOf − A, taken only
+ * from days before `asOf` (NULL: no earlier active day); in_win = active days in [asOf − A, asOf); last_before =
+ * the last active day before `asOf` when the customer is active on/after it.
  */
 function recentDays(params: StageParams, table: Sql, asOf: string): Sql {
   const A = days(params.activeDays, 'active days');

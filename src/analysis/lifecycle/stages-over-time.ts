@@ -74,7 +74,9 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from =
     scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
-  const prevStage = (prev: Sql) => sql`CASE WHEN ${prev} IS NULL THEN 'new'
+  // `none` is tested for NULL itself: DuckDB-WASM 1.4.3 took `CAST(date_trunc('month', NULL) AS DATE) IS NULL`
+  // inside a CASE for false (native 1.4.4 does not; every new customer was drawn as reactivated)
+  const prevStage = (none: Sql, prev: Sql) => sql`CASE WHEN ${none} IS NULL THEN 'new'
              WHEN ${prev} = CAST(period - ${step} AS DATE) THEN 'returning'
              ELSE 'reactivated' END`;
   // per-period activity from the page's shared table when it built one (docs/data-model.md): its
@@ -82,9 +84,9 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   // customer's first active period is the one without an earlier one (new)
   const kept = keptPeriods(p, lookback(scope), p.unit, p.weekStart);
   const pos = kept
-    ? sql`SELECT customer_id, period, revenue, ${prevStage(ps('prev_day'))} AS stage
+    ? sql`SELECT customer_id, period, revenue, ${prevStage(raw('prev_day'), ps('prev_day'))} AS stage
       FROM ${kept} WHERE active AND customer_id IS NOT NULL`
-    : sql`SELECT customer_id, period, revenue, ${prevStage(raw('prev'))} AS stage
+    : sql`SELECT customer_id, period, revenue, ${prevStage(raw('prev'), raw('prev'))} AS stage
       FROM (SELECT customer_id, period, revenue, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev
         FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active AND customer_id IS NOT NULL) x`;
   return sql`WITH periods AS (

@@ -11,12 +11,11 @@ import type { Job } from './query-runner';
 import { inline, raw, type Sql } from '../src/lib/sql';
 import { filtersKey, type Scope } from '../src/analysis/scope';
 import {
-  activeDays,
-  activityDays,
-  activityPeriods,
   customerActivity,
+  dayGaps,
   gapStats,
   lookback,
+  periodTable,
   type ActivityCache,
   type ActivityParams,
   type PeriodUnit,
@@ -30,7 +29,7 @@ interface Kept {
   filters: string;
   /** the number in the names of this set's tables */
   n: number;
-  activity?: string;
+  /** every activity row with its gaps (`dayGaps`): the cache's `table` and `days` */
   days?: string;
   customers?: string;
   gaps?: string;
@@ -46,12 +45,11 @@ export function lifeKey(version: number, scope: Scope, act: ActivityParams): str
   return `${version}|${scope.asOf}|${filtersKey(scope)}|${act.source}|${types}`;
 }
 
-/** The kept set as the modules read it (only its complete tables; `undefined` without the activity table). */
+/** The kept set as the modules read it (only its complete tables; `undefined` without the days table). */
 function asCache(k: Kept): ActivityCache | undefined {
-  if (!k.activity) return undefined;
-  const c: ActivityCache = { table: raw(k.activity), asOf: k.asOf, filters: k.filters };
-  if (k.days) c.days = raw(k.days);
-  if (k.days && k.customers) c.customers = raw(k.customers);
+  if (!k.days) return undefined;
+  const c: ActivityCache = { table: raw(k.days), days: raw(k.days), asOf: k.asOf, filters: k.filters };
+  if (k.customers) c.customers = raw(k.customers);
   if (c.customers && k.gaps) c.gaps = raw(k.gaps);
   if (c.customers && k.periods) c.periods = { table: raw(k.periods.table), unit: k.periods.unit, weekStart: k.periods.weekStart };
   return c;
@@ -63,7 +61,7 @@ async function drop(db: Engine, names: (string | undefined)[]): Promise<void> {
 
 /**
  * The page's tables for this data version, scope, activity and period, built where missing (in
- * order: activity, days, customers, gaps, periods; each statement is one table) on the job's lane.
+ * order: days, customers, gaps, periods; each statement is one table) on the job's lane.
  */
 export async function ensureLifeTables(
   db: Engine,
@@ -94,8 +92,8 @@ export async function ensureLifeTables(
     return name;
   };
   const at = (): ActivityParams => ({ ...plain, cached: asCache(k) });
-  k.activity ??= await build(`life_activity_${k.n}`, activityDays(plain, life));
-  k.days ??= await build(`life_days_${k.n}`, activeDays(at(), life));
+  // the grouping of the orders by customer and day feeds the window directly (no table between)
+  k.days ??= await build(`life_days_${k.n}`, dayGaps(plain, life));
   k.customers ??= await build(`life_customers_${k.n}`, customerActivity(at(), life));
   k.gaps ??= await build(`life_gaps_${k.n}`, gapStats(at(), life));
   const p = k.periods;
@@ -103,7 +101,7 @@ export async function ensureLifeTables(
     // a list reading the old period table fails and is re-run without it (`isKept`)
     k.periods = undefined;
     await drop(db, [p?.table]);
-    const table = await build(`life_periods_${++seq}`, activityPeriods(at(), life, period.unit, period.weekStart));
+    const table = await build(`life_periods_${++seq}`, periodTable(at(), life, period.unit, period.weekStart));
     k.periods = { table, ...period };
   }
   return asCache(k) as ActivityCache;
@@ -119,12 +117,12 @@ export function keptLifeTables(db: Engine, version: number, scope: Scope, act: A
 export function isKept(db: Engine, c: ActivityCache): boolean {
   const k = kept.get(db);
   const name = (t: Sql | undefined) => (t ? inline(t) : undefined);
-  return !!k && k.activity === name(c.table) && k.periods?.table === name(c.periods?.table);
+  return !!k && k.days === name(c.table) && k.periods?.table === name(c.periods?.table);
 }
 
 /** Drop the kept tables (after the canonical tables change, or for a new key). */
 export async function dropLifeTables(db: Engine): Promise<void> {
   const k = kept.get(db);
   kept.delete(db);
-  if (k) await drop(db, [k.activity, k.days, k.customers, k.gaps, k.periods?.table]);
+  if (k) await drop(db, [k.days, k.customers, k.gaps, k.periods?.table]);
 }

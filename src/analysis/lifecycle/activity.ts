@@ -24,18 +24,26 @@ export const DEFAULT_ACTIVITY: ActivityParams = { source: 'orders', eventTypes: 
 
 /** A table holding `activityDays` for one scope (see `ActivityParams.cached`). */
 export interface ActivityCache {
+  /** every activity row (`activityDays` columns; it may carry more, e.g. the `dayGaps` table itself) */
   table: Sql;
   /** the as-of date the table was built for */
   asOf: string;
   /** `filtersKey` of the scope it was built with */
   filters: string;
-  /** optional: a materialised `activeDays(p, lookback(scope))` of the same activity (read for as-of dates up to `asOf`) */
+  /**
+   * optional: a materialised `dayGaps(p, lookback(scope))` of the same activity (every activity row
+   * with its gap, next day and 365-day revenue; read for as-of dates up to `asOf`). The page keeps
+   * one table for both: it is also `table`.
+   */
   days?: Sql;
   /** optional: a materialised `customerActivity(p, lookback(scope))` (read only at exactly `asOf`) */
   customers?: Sql;
   /** optional: a materialised `gapStats(p, lookback(scope))` (read only at exactly `asOf`) */
   gaps?: Sql;
-  /** optional: a materialised `activityPeriods(p, lookback(scope), unit, weekStart)` (read only at exactly `asOf`, for that unit and week start) */
+  /**
+   * optional: a materialised `periodTable(p, lookback(scope), unit, weekStart)` (read only at
+   * exactly `asOf`, for that unit and week start)
+   */
   periods?: { table: Sql; unit: PeriodUnit; weekStart: WeekStart };
 }
 
@@ -80,32 +88,42 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
 }
 
 /**
- * SELECT customer_id, day, gap, next_day, rev365 — one row per customer and active day of
- * `activityDays(p, scope)`: gap = days since the customer's previous active day (NULL on the
- * first), next_day = the next active day (NULL on the last), rev365 = net revenue of the
- * customer's activity rows (active or not) in the 365 days up to and including this day.
- * Lifecycle suggestions, churn warning, repurchase and stage flows all read these; the page builds
- * them once (`ActivityCache.days`). A cached table serves any earlier as-of date: gap and rev365
- * look back only, and a next day on or after the as-of date is no next day yet.
+ * SELECT customer_id, day, active, revenue, gap, next_day, rev365, first_day — every row of
+ * `activityDays(p, scope)` with, read on its active rows: gap = days since the customer's previous
+ * active day (NULL on the first), next_day = the next active day (NULL on the last), rev365 = net
+ * revenue of the customer's activity rows (active or not) in the 365 days up to and including this
+ * day; and on every row first_day = the customer's first active day (NULL without one). The page
+ * builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders feeds the
+ * window directly, no customer × day table is written and read back). A cached table serves any
+ * earlier as-of date: gap and rev365 look back only, a next day on or after the as-of date is no
+ * next day yet, and a first active day on or after it no first active day.
  */
-export function activeDays(p: ActivityParams, scope: Scope): Sql {
+export function dayGaps(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.days) {
     const d = sql`CAST(${scope.asOf} AS DATE)`;
-    return sql`SELECT customer_id, day, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365
+    return sql`SELECT customer_id, day, active, revenue, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365,
+        CASE WHEN first_day < ${d} THEN first_day END AS first_day
       FROM ${c.days} WHERE day < ${d}`;
   }
-  // one sort for the three: the previous and next active day are the latest and earliest active day
+  // one sort for the four: the previous and next active day are the latest and earliest active day
   // among the rows before and after (days are ascending and distinct per customer), the 365 days a
   // range over the same DATE order (a range of INTERVAL 364 DAY would order by a TIMESTAMP cast:
-  // a second sort); every row is sorted, the inactive ones are dropped afterwards
-  return sql`SELECT customer_id, day, gap, next_day, rev365 FROM (
-      SELECT customer_id, day, active,
-        day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
-        min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,
-        sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365
-      FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)
-    ) x WHERE active`;
+  // a second sort), the first active day a minimum over the whole partition
+  return sql`SELECT customer_id, day, active, revenue,
+      day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
+      min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,
+      sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365,
+      min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_day
+    FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
+}
+
+/**
+ * SELECT customer_id, day, gap, next_day, rev365 — the active rows of `dayGaps(p, scope)`.
+ * Lifecycle suggestions, churn warning, repurchase and stage flows all read these.
+ */
+export function activeDays(p: ActivityParams, scope: Scope): Sql {
+  return sql`SELECT customer_id, day, gap, next_day, rev365 FROM (${dayGaps(p, scope)}) x WHERE active`;
 }
 
 /**
@@ -113,23 +131,18 @@ export function activeDays(p: ActivityParams, scope: Scope): Sql {
  * customer with activity rows in `activityDays(p, scope)`: orders = active days, first/last
  * active day (NULL without one), revenue = net revenue of all rows, own_gap = median of the
  * customer's gaps between consecutive active days (NULL with fewer than two), second_day = the
- * second active day (NULL without one). A cached table (`ActivityCache.customers`) serves only its
- * own as-of date.
+ * second active day (NULL without one). One grouping of `dayGaps` (every row carries its gap). A
+ * cached table (`ActivityCache.customers`) serves only its own as-of date.
  */
 export function customerActivity(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
     return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${c.customers}`;
   }
-  return sql`SELECT a.customer_id, a.orders, a.first_day, a.last_day, a.revenue, g.own_gap, g.second_day
-    FROM (
-      SELECT customer_id, count(*) FILTER (WHERE active) AS orders, min(day) FILTER (WHERE active) AS first_day,
-        max(day) FILTER (WHERE active) AS last_day, sum(revenue) AS revenue
-      FROM (${activityDays(p, scope)}) a0 GROUP BY customer_id
-    ) a LEFT JOIN (
-      SELECT customer_id, quantile_cont(gap, 0.5) AS own_gap, min(day) FILTER (WHERE gap IS NOT NULL) AS second_day
-      FROM (${activeDays(p, scope)}) d GROUP BY customer_id
-    ) g USING (customer_id)`;
+  return sql`SELECT customer_id, count(*) FILTER (WHERE active) AS orders, min(day) FILTER (WHERE active) AS first_day,
+      max(day) FILTER (WHERE active) AS last_day, sum(revenue) AS revenue, quantile_cont(gap, 0.5) FILTER (WHERE active) AS own_gap,
+      min(day) FILTER (WHERE active AND gap IS NOT NULL) AS second_day
+    FROM (${dayGaps(p, scope)}) d GROUP BY customer_id`;
 }
 
 /**
@@ -160,6 +173,16 @@ export function gapStats(p: ActivityParams, scope: Scope): Sql {
     ) s`;
 }
 
+/** True when the cache holds the customer × period table of this scope, unit and week start. */
+function periodsFit(
+  c: ActivityCache | undefined,
+  scope: Scope,
+  unit: PeriodUnit,
+  weekStart: WeekStart,
+): c is ActivityCache & Required<Pick<ActivityCache, 'periods'>> {
+  return cacheFits(c, scope) && !!c.periods && scope.asOf === c.asOf && c.periods.unit === unit && c.periods.weekStart === weekStart;
+}
+
 /**
  * SELECT customer_id, period, active, revenue — one row per customer and period (start date, see
  * `periodStart`) with rows in `activityDays(p, scope)`: active = some day of it is active, revenue =
@@ -168,11 +191,29 @@ export function gapStats(p: ActivityParams, scope: Scope): Sql {
  */
 export function activityPeriods(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
   const c = p.cached;
-  if (cacheFits(c, scope) && c.periods && scope.asOf === c.asOf && c.periods.unit === unit && c.periods.weekStart === weekStart) {
-    return sql`SELECT customer_id, period, active, revenue FROM ${c.periods.table}`;
-  }
+  if (periodsFit(c, scope, unit, weekStart)) return sql`SELECT customer_id, period, active, revenue FROM ${c.periods.table}`;
   return sql`SELECT customer_id, ${periodStart(unit, raw('day'), weekStart)} AS period, bool_or(active) AS active, sum(revenue) AS revenue
     FROM (${activityDays(p, scope)}) a GROUP BY customer_id, period`;
+}
+
+/**
+ * SELECT customer_id, period, active, revenue, prev_day, first_day — `activityPeriods` with
+ * prev_day = the customer's last active day before the period (NULL when the period has no active
+ * day or holds the customer's first one): the gap of the period's first active day reaches back
+ * before the period start, no other active day's does; first_day = the customer's first active day.
+ * The page's `life_periods` table (one grouping of `dayGaps`); stage flows read prev_day instead of
+ * a window over the periods, first-activity cohorts read first_day instead of a join with the cohorts.
+ */
+export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
+  const ps = periodStart(unit, raw('day'), weekStart);
+  return sql`SELECT customer_id, ${ps} AS period, bool_or(active) AS active, sum(revenue) AS revenue,
+      min(day - CAST(gap AS INTEGER)) FILTER (WHERE active AND gap > day - ${ps}) AS prev_day, min(first_day) AS first_day
+    FROM (${dayGaps(p, scope)}) a GROUP BY customer_id, period`;
+}
+
+/** The kept `periodTable` of this scope, unit and week start, or null when the cache has none (then group `activityPeriods`). */
+export function keptPeriods(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql | null {
+  return periodsFit(p.cached, scope, unit, weekStart) ? p.cached.periods.table : null;
 }
 
 /** A whole number of days ≥ `min`, as SQL text (DuckDB cannot bind interval arithmetic well). */

@@ -11,6 +11,7 @@ import {
   asOfDate,
   firstDays,
   days,
+  keptPeriods,
   lookback,
   periodStart,
   DEFAULT_ACTIVITY,
@@ -141,6 +142,17 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
   // one cohort per customer and the same days start and return: the last period with a return is
   // the period of the customer's last active day (no grouping of the customer × period rows)
   const lastKnown = kind === 'first' && (p.startEvent ?? 'activity') === (p.returnEvent ?? 'activity');
+  // unsplit first-activity cohorts on the page's customer × period table: each row carries the
+  // customer's first active day, so its cohort needs no join with the cohorts (the same rows:
+  // coh0 holds exactly the customers with a first active day before the as-of date, in the window)
+  const kept = lastKnown && p.splitBy === 'none' ? keptPeriods(returnAct, lookback(scope), p.unit, p.weekStart) : null;
+  const cohortOf = periodStart(p.unit, raw('a.first_day'), p.weekStart);
+  const ck = kept
+    ? sql`SELECT a.customer_id, ${cohortOf} AS cohort, CAST(NULL AS VARCHAR) AS split, ${periodIndex(p.unit, cohortOf, raw('a.period'))} AS k,
+        a.active, a.revenue
+      FROM ${kept} a WHERE a.customer_id IS NOT NULL AND a.first_day < ${d} ${fromCond} AND a.period >= ${cohortOf}`
+    : sql`SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), raw('a.period'))} AS k, a.active, a.revenue
+      FROM (${activityPeriods(returnAct, lookback(scope), p.unit, p.weekStart)}) a JOIN coh0 c USING (customer_id) WHERE a.period >= c.cohort`;
   const st = kind === 'recurring' ? sql`st AS NOT MATERIALIZED (${activityDays(startAct, lookback(scope))}),` : sql``;
   return sql`WITH ${st}
     firsts AS (${starts}),
@@ -157,10 +169,7 @@ function cohortCtes(p: CohortParams, scope: Scope): Sql {
         CASE WHEN split IS NULL OR split IN (SELECT split FROM top_splits) THEN split ELSE 'other' END AS split
       FROM coh_all
     ),
-    ck AS (
-      SELECT a.customer_id, c.cohort, c.split, ${periodIndex(p.unit, raw('c.cohort'), raw('a.period'))} AS k, a.active, a.revenue
-      FROM (${activityPeriods(returnAct, lookback(scope), p.unit, p.weekStart)}) a JOIN coh0 c USING (customer_id) WHERE a.period >= c.cohort
-    ),
+    ck AS (${ck}),
     coh AS (${
       lastKnown
         ? sql`SELECT c.customer_id, c.first_day, c.cohort, c.split,

@@ -98,13 +98,14 @@ function summariesServe(c: ActivityCache | undefined, scope: Scope, asOf: string
 }
 
 /**
- * Per customer with an active day in [asOf − A, summaries' date): cid; win_gap = the gap before the first active
- * day on/after asOf − A, taken only from days before `asOf` (NULL: no earlier active day); in_win = active days in
- * [asOf − A, asOf); last_before = the last active day before `asOf` when the customer is active on/after it.
+ * Per customer with an active day in [asOf − A, summaries' date) of `table` (the kept `dayGaps`, every activity
+ * row: read on its active rows): cid; win_gap = the gap before the first active day on/after asOf − A, taken only
+ * from days before `asOf` (NULL: no earlier active day); in_win = active days in [asOf − A, asOf); last_before =
+ * the last active day before `asOf` when the customer is active on/after it.
  */
 function recentDays(params: StageParams, table: Sql, asOf: string): Sql {
   const A = days(params.activeDays, 'active days');
-  return sql`SELECT customer_id AS cid, ${recentColumns(asOf, '', sql`TRUE`)} FROM ${table} WHERE day >= ${asOfDate(asOf)} - ${A} GROUP BY customer_id`;
+  return sql`SELECT customer_id AS cid, ${recentColumns(asOf, '', sql`TRUE`)} FROM ${table} WHERE active AND day >= ${asOfDate(asOf)} - ${A} GROUP BY customer_id`;
 }
 
 /** The aggregates of `recentDays` at `asOf` (named with `suffix`), over the rows where `inWindow` holds. */
@@ -158,7 +159,7 @@ export function stagePairs(params: StageParams, scope: Scope, date1: string, dat
       ${d2} - c.last_day AS days_since_last
     FROM ${c.customers} c LEFT JOIN (
       SELECT customer_id AS cid, ${recentColumns(date1, '_1', sql`TRUE`)}, ${recentColumns(date2, '_2', sql`day >= ${d2} - ${A}`)}
-      FROM ${c.days} WHERE day >= ${d1} - ${A} GROUP BY customer_id
+      FROM ${c.days} WHERE active AND day >= ${d1} - ${A} GROUP BY customer_id
     ) w ON w.cid IS NOT DISTINCT FROM c.customer_id
     WHERE c.first_day IS NOT NULL`;
 }

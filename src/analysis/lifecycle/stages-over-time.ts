@@ -11,6 +11,7 @@ import {
   asOfDate,
   firstDays,
   days,
+  keptPeriods,
   lookback,
   periodInterval,
   periodStart,
@@ -73,22 +74,26 @@ function flowsWith(p: FlowParams, scope: Scope): Sql {
   const ps = (e: string) => periodStart(p.unit, raw(e), p.weekStart);
   const from =
     scope.from === null ? sql`(SELECT min(first_day) FROM (${firstDays(p, lookback(scope))}) f)` : sql`CAST(${scope.from} AS DATE)`;
-  // per-period activity from the page's shared table when it built one (docs/data-model.md); a
+  // `none` is tested for NULL itself: DuckDB-WASM 1.4.3 took `CAST(date_trunc('month', NULL) AS DATE) IS NULL`
+  // inside a CASE for false (native 1.4.4 does not; every new customer was drawn as reactivated)
+  const prevStage = (none: Sql, prev: Sql) => sql`CASE WHEN ${none} IS NULL THEN 'new'
+             WHEN ${prev} = CAST(period - ${step} AS DATE) THEN 'returning'
+             ELSE 'reactivated' END`;
+  // per-period activity from the page's shared table when it built one (docs/data-model.md): its
+  // prev_day gives the previous active period without a window over the periods; else a
   // customer's first active period is the one without an earlier one (new)
+  const kept = keptPeriods(p, lookback(scope), p.unit, p.weekStart);
+  const pos = kept
+    ? sql`SELECT customer_id, period, revenue, ${prevStage(raw('prev_day'), ps('prev_day'))} AS stage
+      FROM ${kept} WHERE active AND customer_id IS NOT NULL`
+    : sql`SELECT customer_id, period, revenue, ${prevStage(raw('prev'), raw('prev'))} AS stage
+      FROM (SELECT customer_id, period, revenue, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev
+        FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active AND customer_id IS NOT NULL) x`;
   return sql`WITH periods AS (
       SELECT CAST(t.p AS DATE) AS period FROM generate_series(
         CAST(${periodStart(p.unit, from, p.weekStart)} AS TIMESTAMP), CAST(${periodStart(p.unit, sql`${d} - 1`, p.weekStart)} AS TIMESTAMP), ${step}) t(p)
     ),
-    pa AS (
-      SELECT customer_id, period, revenue FROM (${activityPeriods(p, lookback(scope), p.unit, p.weekStart)}) ap WHERE active
-    ),
-    pos AS (
-      SELECT customer_id, period, revenue,
-        CASE WHEN prev IS NULL THEN 'new'
-             WHEN prev = CAST(period - ${step} AS DATE) THEN 'returning'
-             ELSE 'reactivated' END AS stage
-      FROM (SELECT *, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev FROM pa WHERE customer_id IS NOT NULL) x
-    ),
+    pos AS (${pos}),
     la AS (SELECT customer_id, day AS last_day, rev365, next_day FROM (${activeDays(p, lookback(scope))}) ad),
     lapses AS (
       SELECT customer_id, 'dormant' AS stage, CAST(last_day + ${A} AS DATE) AS event_day, last_day, rev365 FROM la

@@ -9,10 +9,11 @@ import { ORDERS, T } from './fixture';
 import {
   activeDays,
   activityDays,
-  activityPeriods,
   customerActivity,
+  dayGaps,
   gapStats,
   lookback,
+  periodTable,
   DEFAULT_ACTIVITY,
   type ActivityParams,
 } from '../../../src/analysis/lifecycle/activity';
@@ -41,13 +42,14 @@ describe('cached activity days', () => {
     await load(db, { orders: ORDERS });
     await query(db, `CREATE TABLE act_cache AS ${inline(activityDays(plain, lookback(scope)))}`);
     cached = { ...plain, cached: { table: raw('act_cache'), asOf: scope.asOf, filters: filtersKey(scope) } };
-    // the per-active-day and per-customer summaries, built from the cached days as the worker builds them
-    await query(db, `CREATE TABLE days_cache AS ${inline(activeDays(cached, lookback(scope)))}`);
+    // the per-day gaps and per-customer summaries, built from the cached days as the worker builds
+    // them (the worker keeps one table for the days and their gaps; here they are two)
+    await query(db, `CREATE TABLE days_cache AS ${inline(dayGaps(cached, lookback(scope)))}`);
     const withDays = { ...cached.cached!, days: raw('days_cache') };
     await query(db, `CREATE TABLE cust_cache AS ${inline(customerActivity({ ...plain, cached: withDays }, lookback(scope)))}`);
     summarised = { ...plain, cached: { ...withDays, customers: raw('cust_cache') } };
     await query(db, `CREATE TABLE gaps_cache AS ${inline(gapStats(summarised, lookback(scope)))}`);
-    await query(db, `CREATE TABLE periods_cache AS ${inline(activityPeriods(summarised, lookback(scope), 'week'))}`);
+    await query(db, `CREATE TABLE periods_cache AS ${inline(periodTable(summarised, lookback(scope), 'week'))}`);
     full = {
       ...plain,
       cached: {
@@ -92,6 +94,11 @@ describe('cached activity days', () => {
     expect(churnRiskSummary({ ...CHURN_WARNING_DEFAULTS, ...full }, scope).text).toContain('gaps_cache');
     expect(stagesOverTime({ ...full, ...T, unit: 'week' }, scope).text).toContain('periods_cache');
     expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3 }, scope).text).toContain('periods_cache');
+    // unsplit first-activity cohorts: the cohort of a period row is its first_day, no join with the cohorts
+    expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3 }, scope).text).not.toContain('JOIN coh0');
+    expect(cohortRetention({ ...COHORT_DEFAULTS, ...full, unit: 'week', periods: 3, splitBy: 'channel' }, scope).text).toContain(
+      'JOIN coh0',
+    );
     expect(periodLifecycle({ ...full, unit: 'week' }, scope).text).toContain('periods_cache');
     // another period unit, week start or as-of date is another table
     expect(stagesOverTime({ ...full, ...T, unit: 'month' }, scope).text).not.toContain('periods_cache');

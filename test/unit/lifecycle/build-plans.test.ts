@@ -1,14 +1,26 @@
 /**
  * The plans of the Lifecycle page's table builds (`workers/lifecycle-tables.ts`): `life_days` sorts
  * the activity once for its gaps, next days and 365-day revenue (it sorted twice: one window for the
- * 365-day frame, another for the gaps).
+ * 365-day frame, another for the gaps), straight from the grouping of the orders (no customer × day
+ * table between); `life_customers` and `life_periods` are one grouping of it each (no join, no window).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
 import { ORDERS } from './fixture';
 import { inline, raw, type Sql } from '../../../src/lib/sql';
-import { activeDays, activityDays, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
+import {
+  activeDays,
+  activityDays,
+  customerActivity,
+  dayGaps,
+  lookback,
+  periodStart,
+  periodTable,
+  DEFAULT_ACTIVITY,
+  type PeriodUnit,
+  type WeekStart,
+} from '../../../src/analysis/lifecycle/activity';
 import { filtersKey, type Scope } from '../../../src/analysis/scope';
 
 const scope: Scope = { asOf: '2024-02-01', from: null, filters: [] };
@@ -57,4 +69,54 @@ describe('lifecycle build plans', () => {
     expect(got).toEqual(direct);
     expect(got.filter((r) => r.customer_id === 'year').map((r) => r.rev365)).toEqual([1, 7, 106]);
   });
+
+  it('life_days from the orders: one grouping feeding one window, every activity row kept with its active flag', async () => {
+    const ops = await operators(dayGaps(DEFAULT_ACTIVITY, lookback(scope)));
+    expect(ops.filter((o) => o === 'WINDOW')).toEqual(['WINDOW']);
+    expect(ops.filter((o) => o === 'HASH_GROUP_BY')).toEqual(['HASH_GROUP_BY']);
+    const [n] = await query(
+      db,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE NOT active) AS inactive FROM (${inline(dayGaps(DEFAULT_ACTIVITY, lookback(scope)))})`,
+    );
+    const [m] = await query(db, `SELECT count(*) AS n, count(*) FILTER (WHERE NOT active) AS inactive FROM act`);
+    expect(n).toEqual(m);
+    expect(Number(m!.inactive)).toBeGreaterThan(0);
+  });
+
+  const kept = () => ({
+    ...DEFAULT_ACTIVITY,
+    cached: { table: raw('gaps_all'), days: raw('gaps_all'), asOf: scope.asOf, filters: filtersKey(scope) },
+  });
+
+  it('life_customers: one grouping of life_days, no join', async () => {
+    await db.run(`CREATE OR REPLACE TABLE gaps_all AS ${inline(dayGaps(DEFAULT_ACTIVITY, lookback(scope)))}`);
+    const ops = await operators(customerActivity(kept(), lookback(scope)));
+    expect(ops.filter((o) => o.includes('GROUP_BY'))).toHaveLength(1);
+    expect(ops.filter((o) => o.includes('JOIN') || o === 'WINDOW')).toEqual([]);
+  });
+
+  it.each([
+    ['month', 'monday'],
+    ['week', 'monday'],
+    ['week', 'sunday'],
+    ['day', 'monday'],
+  ] as [PeriodUnit, WeekStart][])(
+    'life_periods (%s, %s): prev_day lies in the previous active period, as a window over the periods gives',
+    async (unit, weekStart) => {
+      await db.run(`CREATE OR REPLACE TABLE gaps_all AS ${inline(dayGaps(DEFAULT_ACTIVITY, lookback(scope)))}`);
+      const ps = inline(periodStart(unit, raw('prev_day'), weekStart));
+      const got = await query(
+        db,
+        `SELECT customer_id, period, ${ps} AS prev FROM (${inline(periodTable(kept(), lookback(scope), unit, weekStart))}) WHERE active ORDER BY customer_id, period`,
+      );
+      const pd = inline(periodStart(unit, raw('day'), weekStart));
+      const direct = await query(
+        db,
+        `SELECT customer_id, period, lag(period) OVER (PARTITION BY customer_id ORDER BY period) AS prev
+        FROM (SELECT DISTINCT customer_id, ${pd} AS period FROM act WHERE active) ORDER BY customer_id, period`,
+      );
+      expect(got).toEqual(direct);
+      expect(got.filter((r) => r.prev !== null).length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -69,7 +69,7 @@ describe('kept lifecycle tables', () => {
 
   it('builds the set on the first request', async () => {
     const log = await during(async () => value(await api.lifecycle(request({}), 'lifecycle')));
-    expect(built(log)).toEqual(['life_activity', 'life_days', 'life_customers', 'life_gaps', 'life_periods']);
+    expect(built(log)).toEqual(['life_days', 'life_customers', 'life_gaps', 'life_periods']);
   });
 
   it('other thresholds, transition dates, churn k and repurchase windows: no build, the answer of a fresh build', async () => {
@@ -111,7 +111,7 @@ describe('kept lifecycle tables', () => {
     let got: unknown;
     const log = await during(async () => (got = value(await api.transitions(tr, 'tr'))));
     expect(log.length).toBe(1);
-    expect(log[0]).toMatch(/\blife_(activity|customers)_\d+\b/);
+    expect(log[0]).toMatch(/\blife_(days|customers)_\d+\b/);
     expect(got).toEqual(value(await fresh().transitions(tr, 'tr')));
   });
 
@@ -123,8 +123,8 @@ describe('kept lifecycle tables', () => {
 
   it('another as-of date rebuilds the set and drops the old one', async () => {
     const log = await during(async () => value(await api.lifecycle(request({ period: 'month' }, '2024-01-20'), 'lifecycle')));
-    expect(built(log)).toEqual(['life_activity', 'life_days', 'life_customers', 'life_gaps', 'life_periods']);
-    expect(dropped(log).length).toBe(5);
+    expect(built(log)).toEqual(['life_days', 'life_customers', 'life_gaps', 'life_periods']);
+    expect(dropped(log).length).toBe(4);
   });
 
   it('after a data change (new version) a list reads none of the kept tables, and the next page request rebuilds them', async () => {
@@ -141,14 +141,14 @@ describe('kept lifecycle tables', () => {
     const before = await during(async () => value(await api.lifecycleMembers(members, 'list')));
     expect(before.some((t) => /\blife_\w+_\d+\b/.test(t))).toBe(false);
     const log = await during(async () => value(await api.lifecycle(req, 'lifecycle')));
-    expect(built(log)).toEqual(['life_activity', 'life_days', 'life_customers', 'life_gaps', 'life_periods']);
+    expect(built(log)).toEqual(['life_days', 'life_customers', 'life_gaps', 'life_periods']);
   });
 
   it('dropLifeTables (after the worker loads new data) drops the whole set', async () => {
     const log = await during(() => dropLifeTables(engine as unknown as Db));
-    expect(log.length).toBe(5);
+    expect(log.length).toBe(4);
     expect(log.every((t) => t.startsWith('DROP TABLE IF EXISTS life_'))).toBe(true);
     const again = await during(async () => value(await api.lifecycle(request({ period: 'month' }, '2024-01-20'), 'lifecycle')));
-    expect(built(again)).toEqual(['life_activity', 'life_days', 'life_customers', 'life_gaps', 'life_periods']);
+    expect(built(again)).toEqual(['life_days', 'life_customers', 'life_gaps', 'life_periods']);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * How often one Lifecycle page request passes over the per-day activity (the worker's own request
- * code on native DuckDB): the customer × day table is read by the summaries built from it and by the
- * date range only; stages, flows, cohorts, churn and transitions read the summaries (`life_days`,
- * `life_customers`, `life_gaps`, `life_periods`), and the gap quantiles are sorted once.
+ * code on native DuckDB): the orders are grouped by customer and day once, straight into the window
+ * of `life_days` (no customer × day table between); `life_customers` and `life_periods` are one
+ * grouping of `life_days` each; stages, flows, cohorts, churn and transitions read the summaries
+ * (`life_days`, `life_customers`, `life_gaps`, `life_periods`), and the gap quantiles are sorted once.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { openDb, load } from '../../helpers/duckdb';
@@ -52,9 +53,8 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     expect(result.periodFlows.length > 0).toBe(definition === 'period');
   });
 
-  it('builds the activity, its summaries and the customer × period table once', () => {
+  it('builds the activity days with their gaps, their summaries and the customer × period table once', () => {
     expect(builds.map((t) => /^CREATE OR REPLACE TABLE (\w+?)_\d+ /.exec(t)?.[1])).toEqual([
-      'life_activity',
       'life_days',
       'life_customers',
       'life_gaps',
@@ -62,8 +62,47 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     ]);
   });
 
-  it('reads the per-day activity only for its date range after the builds', () => {
-    expect(reads(queries, 'life_activity')).toEqual([expect.stringMatching(/^SELECT CAST\(min\(day\) AS VARCHAR\) AS first/)]);
+  it('reads the orders once: the day grouping feeds the window of life_days, every other build reads life_days', () => {
+    const [days, ...rest] = builds;
+    expect(days).toMatch(/\bFROM orders\b/);
+    expect(days!.match(/\bOVER\b/g)).toHaveLength(4); // gap, next day, 365-day revenue, first active day: one sort
+    for (const t of rest) {
+      expect(t).not.toMatch(/\bFROM orders\b/);
+      expect(t).toMatch(/\blife_days_\d+\b/);
+    }
+    expect(queries.filter((t) => /\bFROM orders\b/.test(t))).toEqual([]);
+  });
+
+  it('summarises customers and periods in one grouping each: no join, no window, no second pass over life_days', () => {
+    const [, customers, , periods] = builds;
+    for (const t of [customers!, periods!]) {
+      expect(t.match(/\blife_days_\d+\b/g)).toHaveLength(1);
+      expect(t.match(/\bGROUP BY\b/g)).toHaveLength(1);
+      expect(t).not.toMatch(/\bJOIN\b|\bOVER\b/);
+    }
+    expect(periods).toContain('prev_day');
+  });
+
+  it('reads the per-day activity only for its date range after the builds, besides the active days', () => {
+    const range = queries.filter((t) => t.startsWith('SELECT CAST(min(day) AS VARCHAR) AS first'));
+    expect(range).toHaveLength(1);
+    expect(range[0]).toMatch(/\blife_days_\d+\b/);
+  });
+
+  it('stage flows take the previous active period from life_periods (no window over the periods)', () => {
+    const [flows, ...more] = queries.filter((t) => /'reactivated' END AS stage/.test(t));
+    expect(more).toEqual([]);
+    expect(flows).toMatch(/\bprev_day\b/);
+    expect(flows).not.toMatch(/\blag\(/);
+    // prev_day itself is tested for NULL (DuckDB-WASM 1.4.3 took its truncated month for non-NULL inside the CASE)
+    expect(flows).toMatch(/CASE WHEN prev_day IS NULL THEN 'new'/);
+  });
+
+  it('first-activity cohorts take each period row’s cohort from its first_day (no join of life_periods with the cohorts)', () => {
+    const [cohorts, ...more] = queries.filter((t) => t.includes('is_average'));
+    expect(more).toEqual([]);
+    expect(cohorts).toMatch(/\bfirst_day\b/);
+    expect(cohorts).not.toMatch(/JOIN coh0/);
   });
 
   it('sorts the gaps for quantiles once (the gap table), not once per query', () => {

@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query, load } from '../../helpers/duckdb';
 import { inline, raw, sql } from '../../../src/lib/sql';
 import { filtersKey, scopedOrders, type Scope } from '../../../src/analysis/scope';
-import { activeDays, activityDays, customerActivity, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
+import { activityDays, customerActivity, dayGaps, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
 import type { ModelContext, SegmentModel } from '../../../src/analysis/types';
 import { stageTransitions, segmentMigration } from '../../../src/analysis/lifecycle/transitions';
 import { STAGE_DEFAULTS } from '../../../src/analysis/lifecycle/stage';
@@ -87,7 +87,7 @@ describe('transitions at the summaries’ own date (one pass for both dates)', (
     const plain = { ...DEFAULT_ACTIVITY };
     await query(db, `CREATE TABLE a AS ${inline(activityDays(plain, lookback(scope)))}`);
     const withAct = { table: raw('a'), asOf: scope.asOf, filters: filtersKey(scope) };
-    await query(db, `CREATE TABLE d AS ${inline(activeDays({ ...plain, cached: withAct }, lookback(scope)))}`);
+    await query(db, `CREATE TABLE d AS ${inline(dayGaps({ ...plain, cached: withAct }, lookback(scope)))}`);
     await query(db, `CREATE TABLE c AS ${inline(customerActivity({ ...plain, cached: { ...withAct, days: raw('d') } }, lookback(scope)))}`);
     const cached = { ...plain, cached: { ...withAct, days: raw('d'), customers: raw('c') } };
     for (const date1 of ['2023-12-25', '2024-01-15', '2024-01-31']) {

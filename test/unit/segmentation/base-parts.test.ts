@@ -13,6 +13,7 @@ import { inline, raw } from '../../../src/lib/sql';
 import { customerBase } from '../../../src/analysis/customer-base';
 import { inPart, partCount, partsOf } from '../../../src/analysis/parts';
 import type { Scope } from '../../../src/analysis/types';
+import { roughly } from '../../helpers/roughly';
 
 const scope = (filters: Scope['filters'] = [], from: string | null = null): Scope => ({ asOf: '2024-07-01', from, filters });
 
@@ -45,16 +46,6 @@ function fixture(): { orders: OrderFixture[]; customers: CustomerFixture[] } {
   }));
   return { orders, customers };
 }
-
-/** Numbers to 12 significant digits: sums of the same values in another order differ in the last bits. */
-const roughly = (v: unknown): unknown =>
-  typeof v === 'number'
-    ? Number(v.toPrecision(12))
-    : Array.isArray(v)
-      ? v.map(roughly)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roughly(x)]))
-        : v;
 
 const byId = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a.customer_id).localeCompare(String(b.customer_id)));
 

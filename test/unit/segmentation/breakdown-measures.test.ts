@@ -20,6 +20,7 @@ import { analysisApi } from '../../../workers/analysis';
 import { dropBases } from '../../../workers/query-runner';
 import type { ModelContext, Scope } from '../../../src/analysis/types';
 import type { Db } from '../../../workers/duckdb';
+import { roughly } from '../../helpers/roughly';
 
 const scope: Scope = { asOf: '2024-07-01', from: null, filters: [] };
 
@@ -44,16 +45,6 @@ function data(): { orders: OrderFixture[]; customers: CustomerFixture[] } {
   }
   return { orders, customers };
 }
-
-/** Numbers to 12 significant digits: the same revenues summed in another row order differ in the last bits. */
-const roughly = (v: unknown): unknown =>
-  typeof v === 'number'
-    ? Number(v.toPrecision(12))
-    : Array.isArray(v)
-      ? v.map(roughly)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roughly(x)]))
-        : v;
 
 type AnyModel = Model<unknown>;
 const joined = (m: AnyModel): AnyModel => ({ ...m, measured: false });

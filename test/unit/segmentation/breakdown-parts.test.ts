@@ -18,6 +18,7 @@ import { rfm11, rfm11Rules, type Rfm11Params } from '../../../src/analysis/segme
 import { breakdown } from '../../../src/analysis/breakdown';
 import { breakdownFromParts, breakdownPart, partContext } from '../../../src/analysis/breakdown-parts';
 import type { ModelContext, Scope } from '../../../src/analysis/types';
+import { roughly } from '../../helpers/roughly';
 
 const scope = (): Scope => ({ asOf: '2024-07-01', from: null, filters: [] });
 
@@ -38,16 +39,6 @@ function orders(): OrderFixture[] {
   out.push({ customer_id: 'ret', order_id: 'r1', ts: '2024-03-02', amount: -20, is_return: true });
   return out;
 }
-
-/** Numbers to 12 significant digits: sums of the same values in another order differ in the last bits. */
-const roughly = (v: unknown): unknown =>
-  typeof v === 'number'
-    ? Number(v.toPrecision(12))
-    : Array.isArray(v)
-      ? v.map(roughly)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roughly(x)]))
-        : v;
 
 /** The breakdown of `ctx` written in `n` parts into `seg_parts`, as the worker runs it. */
 async function inParts(db: DuckDBConnection, p: Rfm11Params, ctx: ModelContext, n: number) {

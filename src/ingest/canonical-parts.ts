@@ -8,11 +8,27 @@ import { EVENT_TYPES, EVENT_VOCAB, type EventType } from './event-types';
 import { timestampFormatFor, timestampExpr } from './timestamps';
 import type { ZoneRule } from './timezones';
 
+/** The columns of `orders` in order, with their types (the DDL below, and the part a build writes in place). */
+export const ORDER_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['customer_id', 'VARCHAR'],
+  ['order_id', 'VARCHAR'],
+  ['ts', 'TIMESTAMP'],
+  ['amount', 'DOUBLE'],
+  ['quantity', 'DOUBLE'],
+  ['unit_price', 'DOUBLE'],
+  ['status', 'VARCHAR'],
+  ['category', 'VARCHAR'],
+  ['product_id', 'VARCHAR'],
+  ['channel', 'VARCHAR'],
+  ['region', 'VARCHAR'],
+  ['is_return', 'BOOLEAN'],
+  ['source', 'VARCHAR'],
+  ['variant', 'VARCHAR'],
+];
+
 /** The canonical tables (docs/data-model.md) and the rejects table. */
 export const CANONICAL_DDL = [
-  `CREATE TABLE orders (customer_id VARCHAR, order_id VARCHAR, ts TIMESTAMP, amount DOUBLE, quantity DOUBLE,
-  unit_price DOUBLE, status VARCHAR, category VARCHAR, product_id VARCHAR, channel VARCHAR, region VARCHAR,
-  is_return BOOLEAN, source VARCHAR, variant VARCHAR)`,
+  `CREATE TABLE orders (${ORDER_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
   `CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
   category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR, channel VARCHAR, variant VARCHAR)`,
   `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,

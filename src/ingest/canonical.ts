@@ -16,6 +16,7 @@ import {
   CANONICAL_DDL,
   CANONICAL_TABLES,
   HUGE_AMOUNT,
+  ORDER_COLUMNS,
   plausibleEnd,
   colOf,
   rc,
@@ -270,24 +271,6 @@ const DROP_SLICE = raw('DROP TABLE IF EXISTS __slice');
 
 /** The part of `orders` one read of an orders file writes in place (`ordersInPlace`). */
 const PART = raw('__orders_part');
-
-/** The columns of `orders` (CANONICAL_DDL) in order, with their types. */
-const ORDER_COLUMNS: readonly (readonly [name: string, type: string])[] = [
-  ['customer_id', 'VARCHAR'],
-  ['order_id', 'VARCHAR'],
-  ['ts', 'TIMESTAMP'],
-  ['amount', 'DOUBLE'],
-  ['quantity', 'DOUBLE'],
-  ['unit_price', 'DOUBLE'],
-  ['status', 'VARCHAR'],
-  ['category', 'VARCHAR'],
-  ['product_id', 'VARCHAR'],
-  ['channel', 'VARCHAR'],
-  ['region', 'VARCHAR'],
-  ['is_return', 'BOOLEAN'],
-  ['source', 'VARCHAR'],
-  ['variant', 'VARCHAR'],
-];
 
 /** What a read keeps beside the orders columns for its rejects, flags and excluded returns; dropped before it joins `orders`. */
 const PART_EXTRAS = ['"row"', 'ts_raw', 'amt', 'amt_raw', 'oid', 'amount0', '__bad', '__out'];

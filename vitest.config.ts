@@ -25,6 +25,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // a page's figures after a rebuild come from the follow-up queries, which take seconds on a
+          // busy 2-core CI machine; polls end as soon as they hold, so only a failure waits this long
+          expect: { poll: { timeout: 15_000 } },
           globalSetup: ['test/browser/global-setup.ts'],
         },
       },

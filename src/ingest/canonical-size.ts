@@ -125,7 +125,7 @@ export const PART_FACTOR = 2;
  * The files of a plain build read whole rather than in slices (`slices.ts`): those whose part (every
  * row of the file, `PART_FACTOR` times its estimate, filtered or not: the load filter drops rows after
  * the read) fits the budget beside what the other files keep. Slices cost a copy each (a slice after
- * the first is appended to the table: 3.4 s CPU natively for 5M orders), so a build that fits reads
+ * the first is appended to the table: 1.3–1.4 s of the 5M-order build's ~15 s CPU natively), so a build that fits reads
  * each file once. A compressed build always slices: each slice is compressed before the next is read.
  */
 export function wholeReads(items: readonly BuildShare[], mode: StorageMode, budget: number): Set<string> {

@@ -6,17 +6,17 @@
  * store on native DuckDB, gives the same tables as the file read whole.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
+import { sliceFiles } from '../../helpers/slice-files';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { guessMapping } from '../../../src/ingest/roles';
-import { dialectSql } from '../../../src/ingest/canonical-source';
-import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { dialectOf, planSlices, safeCut, sliceReadCsv, sliceTextBytes } from '../../../src/ingest/slices';
+import { DEFAULT_REFUND_RULE, type FileMapping } from '../../../src/ingest/mapping';
+import { sliceTextBytes } from '../../../src/ingest/slices';
 import { runStoredBuild, storeName, SLICE_SHARE } from '../../../src/ingest/storage';
 import { MEMORY_PER_CSV_BYTE, MIN_ROW_BYTES } from '../../../src/ingest/canonical-size';
 import { EVENT_COLUMNS } from '../../../src/ingest/canonical-parts';
@@ -34,27 +34,6 @@ function writeLog(dir: string, rows: number): string {
 
 async function bare(): Promise<DuckDBConnection> {
   return (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
-}
-
-/** The file's slices of about `target` bytes, written as files, as `read_csv` calls. */
-async function sliceReads(conn: DuckDBConnection, f: RawFile, path: string, target: number): Promise<string[]> {
-  const all = new Uint8Array(readFileSync(path));
-  const ranges = (await planSlices(all.length, target, async (at) => {
-    const c = safeCut(all.subarray(at, at + 65536), 0, 0x22);
-    return c === null ? null : at + c;
-  }))!;
-  const [d] = await query(conn, dialectSql(path));
-  const dialect = dialectOf(d, f.columns.length)!;
-  return ranges.map((r, k) => {
-    const p = `${path}.s${k}.csv`;
-    writeFileSync(p, all.subarray(r.start, r.end));
-    return sliceReadCsv(
-      p,
-      dialect,
-      f.columns.map((c) => c.name),
-      [],
-    );
-  });
 }
 
 const TABLES = `SELECT
@@ -88,7 +67,7 @@ describe('an event log built in slices', () => {
 
     const conn = await bare();
     const g = await loadTwoPhase(conn, path, 1);
-    const reads = await sliceReads(conn, g, path, 20_000);
+    const reads = await sliceFiles(conn, g, path, 20_000);
     expect(reads.length).toBeGreaterThanOrEqual(5);
     const built = buildCanonical([g], [{ ...m, table: g.table }], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
     /** stage tables (or parts) alive when each group starts, and the stage's columns when its checks have run */

@@ -6,7 +6,7 @@
  */
 
 const READS_FILE = /read_csv\(/;
-/** a statement that (re)defines `__stage`: over the file (profiles) or over the slice just read (`__slice`) */
+/** a statement that (re)defines `__stage`: over the file (profiles) or over the slice just read (`__slice`, or a part written in place) */
 const DEFINES_STAGE = /^\s*CREATE\s+OR\s+REPLACE\s+TEMP\s+VIEW\s+__stage\b/i;
 const READS_STAGE = /\b__stage(_orders)?\b/;
 const READS_TABLES = /\b(FROM|JOIN)\s+(orders|events)\b/i;
@@ -18,7 +18,7 @@ export const LIGHT = 0.002;
 
 /**
  * A weight per statement: 1 for a pass over a file (a slice of an orders or events file is read
- * once into `__slice`; a profile file is read by each statement over its `__stage` view), 0.3 for a
+ * once into `__slice` or into the part written in place, `canonical-in-place.ts`; a profile file is read by each statement over its `__stage` view), 0.3 for a
  * pass over the built orders or events (the customers table), `LIGHT` for the rest (DDL, and the
  * statements over a slice already read, which is in memory: a file is read once, so the many
  * small statements around it must not add up to a visible share).

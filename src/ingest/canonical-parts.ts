@@ -26,11 +26,25 @@ export const ORDER_COLUMNS: readonly (readonly [name: string, type: string])[] =
   ['variant', 'VARCHAR'],
 ];
 
+/** The columns of `events` in order, with their types (the DDL below, and the part a build writes in place). */
+export const EVENT_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['customer_id', 'VARCHAR'],
+  ['ts', 'TIMESTAMP'],
+  ['event_type', 'VARCHAR'],
+  ['raw_type', 'VARCHAR'],
+  ['product_id', 'VARCHAR'],
+  ['category', 'VARCHAR'],
+  ['session_id', 'VARCHAR'],
+  ['price', 'DOUBLE'],
+  ['source', 'VARCHAR'],
+  ['channel', 'VARCHAR'],
+  ['variant', 'VARCHAR'],
+];
+
 /** The canonical tables (docs/data-model.md) and the rejects table. */
 export const CANONICAL_DDL = [
   `CREATE TABLE orders (${ORDER_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
-  `CREATE TABLE events (customer_id VARCHAR, ts TIMESTAMP, event_type VARCHAR, raw_type VARCHAR, product_id VARCHAR,
-  category VARCHAR, session_id VARCHAR, price DOUBLE, source VARCHAR, channel VARCHAR, variant VARCHAR)`,
+  `CREATE TABLE events (${EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
   `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */

@@ -8,6 +8,7 @@
  */
 import { Sql, sql, raw, inline, join, ident } from '../lib/sql';
 import { numberedSourceSql } from './canonical-source';
+import { colList, partOf, writeInPlace, type PartRows, type SliceRead, type StageCol } from './canonical-in-place';
 import type { FileMapping, MappingIssue, RawColumn, RawFile, RefundRule } from './mapping';
 import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
@@ -17,6 +18,7 @@ import {
   CANONICAL_TABLES,
   HUGE_AMOUNT,
   ORDER_COLUMNS,
+  EVENT_COLUMNS,
   plausibleEnd,
   colOf,
   rc,
@@ -207,14 +209,6 @@ function finishFlags(x: Mapped): Sql[] {
   ];
 }
 
-/** One read of a file's rows: the whole file, or one slice of it (`slices.ts`). */
-interface SliceRead {
-  /** a relation with `__row` = the file's line number, then the file's columns */
-  rel: Sql;
-  /** rows the reader loads but that are rejected (`raw-rejects.ts`), over the file's columns */
-  bad: Sql;
-}
-
 /**
  * The reads of a file's rows: one per slice when `slices` (the `read_csv` calls of the slices, in
  * order) is given, else the whole file. Each slice is numbered after the rows the slices before it
@@ -229,14 +223,6 @@ function sliceReads(x: Mapped, slices: readonly string[] | undefined): SliceRead
     rel: raw(numberedSourceSql({ ...p, readCsv, rowOffset: offset })),
     bad,
   }));
-}
-
-/** A stage column of a slice: its SQL and its name. */
-type StageCol = readonly [expr: Sql, name: string];
-
-/** The stage columns as a select list. */
-function colList(cols: readonly StageCol[]): Sql {
-  return join(cols.map(([e, n]) => sql`${e} AS ${raw(n)}`));
 }
 
 /** A column that is NULL on every row (its role is not mapped). */
@@ -268,51 +254,6 @@ function sliceStage(x: Mapped, read: SliceRead, cols: readonly StageCol[]): Sql[
  * the next slice's instead, it would live beside that one until the next commit (two slices at once).
  */
 const DROP_SLICE = raw('DROP TABLE IF EXISTS __slice');
-
-/** The part of `orders` one read of an orders file writes in place (`ordersInPlace`). */
-const PART = raw('__orders_part');
-
-/** What a read keeps beside the orders columns for its rejects, flags and excluded returns; dropped before it joins `orders`. */
-const PART_EXTRAS = ['"row"', 'ts_raw', 'amt', 'amt_raw', 'oid', 'amount0', '__bad', '__out'];
-
-/** The order rows of one read, as `ordersInPlace` writes them. */
-interface OrderRows {
-  /** every stage column plus `amount0`, `q`, `up`, `pid` and `is_ret`, over the relation `rows` */
-  rows: (stage: Sql) => Sql;
-  /** the `orders` columns, in order, over `rows` */
-  values: readonly Sql[];
-  /** TRUE for a row that is an order (over the part's columns) */
-  kept: Sql;
-  /** the excluded-returns insert over `__stage` (exclude mode), or null */
-  excluded: Sql | null;
-}
-
-/**
- * One read of an orders file written straight into `orders`' storage (issue 10, "one typed write"):
- * the read's stage columns and its orders columns go into one table, `__orders_part`, in one
- * statement; the rejects, flags and excluded returns read it through `__stage` as they read
- * `__slice`; then the rows that are not orders are deleted, the stage-only columns dropped (which
- * copies nothing), and the part becomes `orders` — renamed when `orders` is still empty (the first
- * read of the build), else appended. Before, every row was written twice: into `__slice`, then
- * copied into `orders` (0.7–1.0 s CPU at 1M orders natively, as much as a plain copy of the rows).
- */
-function ordersInPlace(x: Mapped, read: SliceRead, cols: readonly StageCol[], o: OrderRows, first: boolean, body: readonly Sql[]): Sql[] {
-  const out = x.keep ? sql`NOT coalesce(${x.keep}, FALSE)` : raw('FALSE');
-  const stage = sql`SELECT r.__row AS "row", ${colList(cols)}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`;
-  const named = join(ORDER_COLUMNS.map(([n, t], i) => sql`CAST(${o.values[i]!} AS ${raw(t)}) AS ${raw(n)}`));
-  return [
-    sql`CREATE TABLE ${PART} AS SELECT ${named}, ${raw(PART_EXTRAS.join(', '))} FROM (${o.rows(stage)})`,
-    sql`INSERT INTO __slice_rows SELECT ${x.file.name}, count(*), count(*) FILTER (WHERE NOT __bad) FROM ${PART}`,
-    sql`CREATE OR REPLACE TEMP VIEW __stage AS SELECT * FROM ${PART} WHERE NOT __bad AND NOT __out`,
-    ...body,
-    ...(o.excluded ? [o.excluded] : []),
-    sql`DELETE FROM ${PART} WHERE NOT coalesce(NOT __bad AND NOT __out AND ${o.kept}, FALSE)`,
-    ...PART_EXTRAS.map((c) => raw(`ALTER TABLE ${PART.text} DROP COLUMN ${c}`)),
-    ...(first
-      ? [raw('DROP TABLE orders'), raw(`ALTER TABLE ${PART.text} RENAME TO orders`)]
-      : [raw(`INSERT INTO orders SELECT * FROM ${PART.text}`), raw(`DROP TABLE ${PART.text}`)]),
-  ];
-}
 
 /** A marker in the error a sliced build raises when its slices did not give the file's rows. */
 export const SLICE_MISMATCH = 'slices do not add up';
@@ -382,9 +323,11 @@ function inheritOrderColumns(): Sql {
   return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
-/** Whether `orders` is still empty while the build's statements are laid out (the first in-place read renames its part). */
+/** Whether `orders` and `events` are still empty while the build's statements are laid out (the first in-place read renames its part). */
 interface BuildState {
   ordersEmpty: boolean;
+  /** the same for `events` (its first in-place read renames its part) */
+  eventsEmpty: boolean;
 }
 
 function ordersFromFile(
@@ -393,7 +336,7 @@ function ordersFromFile(
   hasLines: boolean,
   hasProducts = true,
   slices?: readonly string[],
-  state: BuildState = { ordersEmpty: false },
+  state: BuildState = { ordersEmpty: false, eventsEmpty: false },
 ): Sql[][] {
   const amountCol = colOf(x, 'amount');
   // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
@@ -470,7 +413,9 @@ function ordersFromFile(
   // Rows that depend only on themselves are written in place; joins to order lines or products, an
   // order's inherited columns and a kept first copy read other rows, and keep the stage table.
   if (!inherit && !x.m.keepFirstCopy && !fromLines && !hasProducts) {
-    const o: OrderRows = {
+    const o: PartRows = {
+      table: 'orders',
+      columns: ORDER_COLUMNS,
       rows: (stage) =>
         sql`SELECT *, ${isReturn} AS is_ret FROM (SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM (${stage}) s)`,
       values: [
@@ -489,16 +434,20 @@ function ordersFromFile(
         sql`${x.file.name}`,
         raw('variant'),
       ],
+      extras: ['"row"', 'ts_raw', 'amt', 'amt_raw', 'oid', 'amount0'],
       kept: sql`ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_return') : raw('')}`,
-      excluded:
+      // exclude mode: the return rows are counted apart (over the part's columns)
+      after:
         rule.mode === 'exclude'
-          ? sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", customer_id, oid, round(amount0, 2)
-    FROM ${STAGE} WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_return`
-          : null,
+          ? [
+              sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", customer_id, oid, round(amount0, 2)
+    FROM ${STAGE} WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount} AND is_return`,
+            ]
+          : [],
     };
     const checks = [rejects, ...flagCandidates(x, Boolean(amountCol))];
     const groups = reads.map((read) => {
-      const g = ordersInPlace(x, read, cols, o, state.ordersEmpty, checks);
+      const g = writeInPlace(x, read, cols, o, state.ordersEmpty, checks);
       state.ordersEmpty = false;
       return g;
     });
@@ -518,7 +467,12 @@ function ordersFromFile(
   return groups;
 }
 
-function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly string[]): Sql[][] {
+function eventsFromFile(
+  x: Mapped,
+  hasProducts: boolean,
+  slices?: readonly string[],
+  state: BuildState = { ordersEmpty: false, eventsEmpty: false },
+): Sql[][] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
   const cols: StageCol[] = [
@@ -533,17 +487,52 @@ function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly strin
     [textOr(x, 'channel'), 'channel'],
     [textOr(x, 'variant'), 'variant'],
   ];
+  const eventType = eventTypeExpr(raw('raw_type'), x.m.eventTypes);
   const reads = sliceReads(x, slices);
-  const groups = reads.map((read) => [
-    ...sliceStage(x, read, cols),
-    timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
-    ...flagCandidates(x, false),
-    // the products lookup only with a products file: the correlated lookup keeps a copy of the slice's rows for its join
-    sql`INSERT INTO events SELECT cust, ts, ${eventTypeExpr(raw('raw_type'), x.m.eventTypes)}, raw_type, product_id,
+  const groups = reads.map((read, k) => {
+    // The build's first read of events, when its rows depend only on themselves (no products file
+    // to look categories up in), is written in place and renamed `events`. Later reads keep the
+    // narrower stage table: appending a part would copy its rows all the same, from a wider table.
+    if (k === 0 && state.eventsEmpty && !hasProducts) {
+      const p: PartRows = {
+        table: 'events',
+        columns: EVENT_COLUMNS,
+        rows: (stage) => stage,
+        values: [
+          raw('cust'),
+          raw('ts'),
+          eventType,
+          raw('raw_type'),
+          raw('product_id'),
+          raw('category'),
+          raw('session_id'),
+          raw('price'),
+          sql`${x.file.name}`,
+          raw('channel'),
+          raw('variant'),
+        ],
+        extras: ['"row"', 'ts_raw'],
+        kept: sql`ts IS NOT NULL AND customer_id IS NOT NULL AND NOT ${outsideRange(x)}`,
+        after: [],
+      };
+      const checks = [
+        timeRejects(x, { when: raw('customer_id IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
+        ...flagCandidates(x, false),
+      ];
+      return writeInPlace(x, read, cols, p, true, checks);
+    }
+    return [
+      ...sliceStage(x, read, cols),
+      timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
+      ...flagCandidates(x, false),
+      // the products lookup only with a products file: the correlated lookup keeps a copy of the slice's rows for its join
+      sql`INSERT INTO events SELECT cust, ts, ${eventType}, raw_type, product_id,
       ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id))') : raw('category')}, session_id, price, ${x.file.name}, channel, variant
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
-    DROP_SLICE,
-  ]);
+      DROP_SLICE,
+    ];
+  });
+  state.eventsEmpty = false;
   groups[0]!.unshift(...FLAG_TABLES);
   groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
   return groups;
@@ -678,7 +667,7 @@ export function buildCanonical(
     raw('CREATE OR REPLACE TEMP TABLE __slice_rows (file VARCHAR, n BIGINT, good BIGINT)'),
   ];
   const groups: Sql[][] = [setup];
-  const state: BuildState = { ordersEmpty: true };
+  const state: BuildState = { ordersEmpty: true, eventsEmpty: true };
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
       issues.push({
@@ -690,7 +679,7 @@ export function buildCanonical(
     }
     groups.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0, slices[x.file.name], state));
   }
-  for (const x of of('events')) groups.push(...eventsFromFile(x, of('products').length > 0, slices[x.file.name]));
+  for (const x of of('events')) groups.push(...eventsFromFile(x, of('products').length > 0, slices[x.file.name], state));
   const rest: Sql[] = [];
   if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents());
   rest.push(ATTRS_STAGE);
@@ -700,7 +689,8 @@ export function buildCanonical(
   rest.push(raw('DROP VIEW IF EXISTS __stage'));
   for (const t of [
     ORDER_STAGE.text,
-    PART.text,
+    partOf('orders').text,
+    partOf('events').text,
     '__slice',
     '__slice_rows',
     '__flag_cand',

@@ -1,7 +1,7 @@
 /**
  * Issue 10: the passes a load and a first view make, read from the worker's statement log (debug
  * option `?trace`). A file is sniffed once, on its head, and every pass reads it with that dialect
- * (none sniffs again, whole or in slices); its build reads it once (the orders straight into `orders`); the Segments page's first request runs without the
+ * (none sniffs again, whole or in slices); its build reads it once (the orders and events straight into their tables); the Segments page's first request runs without the
  * rule builder's vocabulary (categories of every order and event) beside it. A redraw after a bins
  * change builds its links from one copy of the view state and formats numbers with cached formatters.
  */
@@ -39,10 +39,11 @@ describe('passes over the data', () => {
     const shown = reads.map((x) => /read_csv\('f\d+\.csv', ([\s\S]*)$/.exec(x.text)![1]!).filter((o) => o.length >= 20);
     expect(shown.length).toBeGreaterThanOrEqual(files.length);
     for (const o of shown) expect(o).toMatch(/^auto_detect = false, columns = \{/);
-    // the orders file is read once by the build, straight into the part that becomes `orders`; the events file into its slice table
+    // the orders and events files are each read once by the build, straight into the part that becomes their table
     expect(load.filter((x) => /^CREATE TABLE __orders_part AS/.test(x.text))).toHaveLength(1);
-    expect(load.filter((x) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(x.text))).toHaveLength(1);
-    expect(load.filter((x) => /^INSERT INTO orders /.test(x.text))).toHaveLength(0);
+    expect(load.filter((x) => /^CREATE TABLE __events_part AS/.test(x.text))).toHaveLength(1);
+    expect(load.filter((x) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(x.text))).toHaveLength(0);
+    expect(load.filter((x) => /^INSERT INTO (orders|events) /.test(x.text))).toHaveLength(0);
 
     await s.page.getByTestId('nav-segments').click();
     await readyAfter(s.page, 0);

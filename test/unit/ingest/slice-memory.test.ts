@@ -1,23 +1,25 @@
 /**
  * What a sliced build holds at once (docs/data-model.md, "Event logs at scale"): one slice's stage
- * table, with only its mapped columns, and no copy of the slice's rows for a products lookup when
+ * table (the first slice's part written in place, then each slice's `__slice` with only its mapped
+ * columns), and no copy of the slice's rows for a products lookup when
  * there is no products file. An event log in the Tianchi layout, built in slices into a compressed
  * store on native DuckDB, gives the same tables as the file read whole.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
+import { sliceFiles } from '../../helpers/slice-files';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { guessMapping } from '../../../src/ingest/roles';
-import { dialectSql } from '../../../src/ingest/canonical-source';
-import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
-import { dialectOf, planSlices, safeCut, sliceReadCsv, sliceTextBytes } from '../../../src/ingest/slices';
+import { DEFAULT_REFUND_RULE, type FileMapping } from '../../../src/ingest/mapping';
+import { sliceTextBytes } from '../../../src/ingest/slices';
 import { runStoredBuild, storeName, SLICE_SHARE } from '../../../src/ingest/storage';
 import { MEMORY_PER_CSV_BYTE, MIN_ROW_BYTES } from '../../../src/ingest/canonical-size';
+import { EVENT_COLUMNS } from '../../../src/ingest/canonical-parts';
 
 /** A headerless Tianchi-layout log: user, item, category, type, epoch seconds (Beijing days). */
 function writeLog(dir: string, rows: number): string {
@@ -32,27 +34,6 @@ function writeLog(dir: string, rows: number): string {
 
 async function bare(): Promise<DuckDBConnection> {
   return (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
-}
-
-/** The file's slices of about `target` bytes, written as files, as `read_csv` calls. */
-async function sliceReads(conn: DuckDBConnection, f: RawFile, path: string, target: number): Promise<string[]> {
-  const all = new Uint8Array(readFileSync(path));
-  const ranges = (await planSlices(all.length, target, async (at) => {
-    const c = safeCut(all.subarray(at, at + 65536), 0, 0x22);
-    return c === null ? null : at + c;
-  }))!;
-  const [d] = await query(conn, dialectSql(path));
-  const dialect = dialectOf(d, f.columns.length)!;
-  return ranges.map((r, k) => {
-    const p = `${path}.s${k}.csv`;
-    writeFileSync(p, all.subarray(r.start, r.end));
-    return sliceReadCsv(
-      p,
-      dialect,
-      f.columns.map((c) => c.name),
-      [],
-    );
-  });
 }
 
 const TABLES = `SELECT
@@ -86,22 +67,22 @@ describe('an event log built in slices', () => {
 
     const conn = await bare();
     const g = await loadTwoPhase(conn, path, 1);
-    const reads = await sliceReads(conn, g, path, 20_000);
+    const reads = await sliceFiles(conn, g, path, 20_000);
     expect(reads.length).toBeGreaterThanOrEqual(5);
     const built = buildCanonical([g], [{ ...m, table: g.table }], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
-    /** stage tables alive when each group starts, and the stage's columns when the events are inserted */
+    /** stage tables (or parts) alive when each group starts, and the stage's columns when its checks have run */
     const atBegin: number[] = [];
     const staged: string[][] = [];
+    const columns = async (table: string) =>
+      (await query(conn, `SELECT column_name AS c FROM duckdb_columns() WHERE table_name = '${table}' ORDER BY column_index`)).map((r) =>
+        String(r.c),
+      );
     const temp = async () =>
-      (await query(conn, `SELECT table_name AS t FROM duckdb_tables() WHERE temporary AND table_name = '__slice'`)).length;
+      (await query(conn, `SELECT table_name AS t FROM duckdb_tables() WHERE table_name IN ('__slice', '__events_part')`)).length;
     await runStoredBuild({
       exec: async (s) => {
-        if (s.startsWith('INSERT INTO events'))
-          staged.push(
-            (await query(conn, `SELECT column_name AS c FROM duckdb_columns() WHERE table_name = '__slice' ORDER BY column_index`)).map(
-              (r) => String(r.c),
-            ),
-          );
+        if (s.startsWith('INSERT INTO events')) staged.push(await columns('__slice'));
+        if (s.startsWith('DELETE FROM __events_part')) staged.push(await columns('__events_part'));
         await conn.run(s);
       },
       admin: async (s) => {
@@ -116,9 +97,11 @@ describe('an event log built in slices', () => {
     });
     // every group (set-up, each slice, the rest) starts with no slice left over from the one before
     expect(atBegin).toEqual(built.groups.map(() => 0).concat([0]));
-    // unmapped roles (session, price, channel, variant) are not stored, only added by the view
+    // the first slice is written in place: the events columns and what its checks read, nothing more
     expect(staged).toHaveLength(reads.length);
-    for (const cols of staged)
+    expect(staged[0]).toEqual([...EVENT_COLUMNS.map(([n]) => n), 'row', 'ts_raw', '__bad', '__out']);
+    // the later ones keep a stage table: unmapped roles (session, price, channel, variant) are not stored, only added by the view
+    for (const cols of staged.slice(1))
       expect(cols).toEqual(['row', 'cust', 'ts', 'ts_raw', 'raw_type', 'product_id', 'category', '__bad', '__out']);
     expect((await query(conn, TABLES))[0]).toEqual(want);
   }, 60_000);
@@ -127,8 +110,11 @@ describe('an event log built in slices', () => {
     const conn = await bare();
     const f = await loadTwoPhase(conn, path, 1);
     const m: FileMapping = { ...guessMapping(f), tzOffsetMinutes: 480 };
-    const insert = buildCanonical([f], [m], DEFAULT_REFUND_RULE).statements.find((s) => s.startsWith('INSERT INTO events'))!;
-    expect(insert).not.toContain('__products');
+    const write = buildCanonical([f], [m], DEFAULT_REFUND_RULE).statements.filter((s) =>
+      /^(INSERT INTO events|CREATE TABLE __events_part)/.test(s),
+    );
+    expect(write).toHaveLength(1);
+    expect(write[0]).not.toContain('__products');
   });
 
   it('cuts a file of short lines by what its rows take, not by its bytes alone', () => {

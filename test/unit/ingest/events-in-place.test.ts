@@ -1,0 +1,180 @@
+/**
+ * Events written in place (docs/data-model.md, "Events written in place"): the build's first read of
+ * an events file whose rows depend only on themselves is written once, into `__events_part`, which
+ * is renamed `events` (no second copy of its rows); later slices and files keep `__slice` and append;
+ * with a products file the rows keep the stage table and the category lookup. Sliced or whole, with
+ * a filtered load or a date range, the tables, rejects (line numbers included) and flags are the same.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { query } from '../../helpers/duckdb';
+import { loadTwoPhase } from '../../helpers/two-phase';
+import { sliceFiles } from '../../helpers/slice-files';
+import { buildCanonical } from '../../../src/ingest/canonical';
+import { EVENT_COLUMNS, plausibleEnd } from '../../../src/ingest/canonical-parts';
+import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
+import { runStoredBuild, storeName, type StorageMode } from '../../../src/ingest/storage';
+
+const file: RawFile = {
+  name: 'e.csv',
+  table: 'raw_1',
+  rows: 10,
+  columns: ['user', 'item', 'type', 'when'].map((name) => ({ name, type: 'VARCHAR', samples: ['a', 'i1', 'pv', '2024-01-01 10:00:00'] })),
+  source: `(SELECT row_number() OVER () + 1 AS __row, * FROM read_csv('f1.csv', all_varchar = true))`,
+};
+const mapping: FileMapping = {
+  file: 'e.csv',
+  table: 'raw_1',
+  role: 'events',
+  tzOffsetMinutes: 0,
+  timestampFormat: { kind: 'strptime', formats: ['%Y-%m-%d %H:%M:%S'] },
+  columns: { user: 'customer_id', item: 'product_id', type: 'event_type', when: 'timestamp' },
+};
+const second: RawFile = { ...file, name: 'e2.csv', table: 'raw_2', source: file.source!.replace('f1.csv', 'f2.csv') };
+const products: RawFile = { ...file, name: 'p.csv', table: 'raw_3', source: file.source!.replace('f1.csv', 'f3.csv') };
+
+const written = (statements: string[]) => ({
+  part: statements.filter((s) => /^CREATE TABLE __events_part AS/.test(s)),
+  renamed: statements.filter((s) => s.trim() === 'ALTER TABLE __events_part RENAME TO events'),
+  inserts: statements.filter((s) => /^\s*INSERT INTO events\b/.test(s)),
+  slices: statements.filter((s) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(s)),
+});
+
+describe('events written in place: the statements', () => {
+  it('reads an events file once into the part that becomes `events`, and never copies its rows again', () => {
+    const { statements } = buildCanonical([file], [mapping], DEFAULT_REFUND_RULE);
+    const w = written(statements);
+    expect(w.part).toHaveLength(1);
+    expect(w.part[0]).toMatch(/read_csv\('f1\.csv'/);
+    // the part holds the events columns, in the table's order, then what the rejects and flags read
+    expect(w.part[0]).toMatch(
+      new RegExp(
+        `^CREATE TABLE __events_part AS SELECT ${EVENT_COLUMNS.map(([n, t]) => `CAST\\([\\s\\S]*? AS ${t}\\) AS ${n}`).join(', ')}, "row", ts_raw, __bad, __out FROM`,
+      ),
+    );
+    expect(w.renamed).toHaveLength(1);
+    expect(w.inserts).toEqual([]);
+    expect(w.slices).toEqual([]);
+    // the rejects and flags read the part (through `__stage`) before its stage columns are dropped
+    const at = (re: RegExp) => statements.findIndex((s) => re.test(s));
+    expect(at(/^INSERT INTO rejects .* FROM __stage/s)).toBeGreaterThan(
+      at(/^CREATE OR REPLACE TEMP VIEW __stage AS SELECT \* FROM __events_part/),
+    );
+    expect(at(/^ALTER TABLE __events_part DROP COLUMN ts_raw$/)).toBeGreaterThan(at(/^INSERT INTO __flag_cand SELECT 'date'/));
+    expect(at(/^DELETE FROM __events_part/)).toBeLessThan(at(/RENAME TO events$/));
+  });
+
+  it('appends a second events file through its stage table', () => {
+    const { statements } = buildCanonical([file, second], [mapping, { ...mapping, file: 'e2.csv', table: 'raw_2' }], DEFAULT_REFUND_RULE);
+    const w = written(statements);
+    expect(w.part).toHaveLength(1);
+    expect(w.renamed).toHaveLength(1);
+    expect(w.slices).toHaveLength(1);
+    expect(w.slices[0]).toMatch(/read_csv\('f2\.csv'/);
+    expect(w.inserts).toHaveLength(1);
+    expect(statements.indexOf(w.renamed[0]!)).toBeLessThan(statements.indexOf(w.inserts[0]!));
+  });
+
+  it('keeps the stage table and the category lookup when a products file is loaded', () => {
+    const pm: FileMapping = {
+      ...mapping,
+      file: 'p.csv',
+      table: 'raw_3',
+      role: 'products',
+      columns: { item: 'product_id', type: 'category' },
+    };
+    const { statements } = buildCanonical([file, products], [mapping, pm], DEFAULT_REFUND_RULE);
+    const w = written(statements);
+    expect(w.part).toEqual([]);
+    expect(w.inserts).toHaveLength(1);
+    expect(w.inserts[0]).toContain('__products');
+  });
+});
+
+/** A log with a header: good rows, and bad ones in the first and in later slices. */
+function writeLog(dir: string, rows: number): string {
+  const types = ['pv', 'cart', 'fav', 'buy'];
+  const lines = ['user,item,type,when'];
+  for (let i = 0; i < rows; i++) {
+    const d = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const when = i % 997 === 5 ? 'soon' : i % 1009 === 7 ? '' : i === 40 || i === 2500 ? '1985-06-01 00:00:00' : d;
+    lines.push(`${i % 613 === 3 ? '' : `u${(i * 7) % 101}`},i${i % 37},${types[i % 4]},${when}`);
+  }
+  const p = join(dir, `log-${rows}.csv`);
+  writeFileSync(p, lines.join('\n') + '\n');
+  return p;
+}
+
+const TABLES = `SELECT
+  (SELECT md5(string_agg(concat_ws('|', customer_id, ts, event_type, raw_type, product_id, category, session_id, price, source, channel, variant),
+    ',' ORDER BY ts, customer_id, product_id, raw_type)) FROM events) AS events,
+  (SELECT count(*) FROM events) AS n,
+  (SELECT string_agg(concat_ws('|', file, "row", reason, value), ',' ORDER BY file, "row") FROM rejects) AS rejects,
+  (SELECT string_agg(concat_ws('|', file, "row", kind, value, lo, hi), ',' ORDER BY file, "row") FROM value_flags) AS flags,
+  (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM customers) AS customers`;
+
+describe('events written in place: the answers', () => {
+  let path = '';
+  beforeAll(() => {
+    path = writeLog(mkdtempSync(join(tmpdir(), 'events-in-place-')), 4000);
+  });
+
+  /** The log's tables built whole or in slices of about `target` bytes, and the statements of each group. */
+  async function build(m: Partial<FileMapping>, mode: StorageMode, target?: number) {
+    const conn: DuckDBConnection = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+    const f = await loadTwoPhase(conn, path, 1);
+    const reads = target ? await sliceFiles(conn, f, path, target) : [];
+    const fm: FileMapping = { ...mapping, file: f.name, table: f.table, ...m };
+    const built = buildCanonical([f], [fm], DEFAULT_REFUND_RULE, {}, target ? { [f.name]: reads } : {});
+    await runStoredBuild({ exec: (s) => conn.run(s), mode, store: storeName(1), previous: null, main: 'memory', groups: built.groups });
+    return { tables: (await query(conn, TABLES))[0]!, groups: built.groups, reads };
+  }
+
+  it('gives the same tables, rejects and flags whole and in slices: the first slice renamed, the later ones appended', async () => {
+    const whole = await build({}, 'plain');
+    // the bad rows, at their own line numbers (data row i is line i + 2), and the two dates of 1985 flagged
+    const bad: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const why =
+        i % 997 === 5 ? 'unparseable timestamp|soon' : i % 1009 === 7 ? 'missing timestamp' : i % 613 === 3 ? 'missing customer id' : null;
+      if (why) bad.push(`log-4000.csv|${i + 2}|${why}`);
+    }
+    expect(bad).toHaveLength(16);
+    expect(String(whole.tables.rejects).split(',')).toEqual(bad);
+    const hi = plausibleEnd().slice(6, 16);
+    expect(whole.tables.flags).toBe(
+      `log-4000.csv|42|date|1985-06-01 00:00:00|1990-01-01|${hi},log-4000.csv|2502|date|1985-06-01 00:00:00|1990-01-01|${hi}`,
+    );
+    expect(whole.tables.n).toBe(4000 - bad.length);
+
+    const sliced = await build({}, 'compressed', 20_000);
+    expect(sliced.reads.length).toBeGreaterThanOrEqual(4);
+    expect(sliced.tables).toEqual(whole.tables);
+    // group 0 is the set-up; group 1 the first slice, written in place; the others append theirs
+    const [first, ...later] = sliced.groups.slice(1, 1 + sliced.reads.length).map(written);
+    expect(first!.part).toHaveLength(1);
+    expect(first!.renamed).toHaveLength(1);
+    expect(first!.inserts).toEqual([]);
+    for (const g of later) {
+      expect(g.part).toEqual([]);
+      expect(g.slices).toHaveLength(1);
+      expect(g.inserts).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('leaves out the filtered load’s rows and the date range’s the same way whole and in slices', async () => {
+    const m: Partial<FileMapping> = {
+      loadFilter: { sampleOneIn: 3, from: '2024-01-20' },
+      dateRange: { min: '2024-01-01', max: '2024-05-31' },
+    };
+    const whole = await build(m, 'plain');
+    const all = await build({}, 'plain');
+    expect(Number(whole.tables.n)).toBeGreaterThan(300);
+    expect(Number(whole.tables.n)).toBeLessThan(Number(all.tables.n) / 2);
+    expect(String(whole.tables.rejects)).toMatch(/date out of range/);
+    expect(await build(m, 'compressed', 20_000).then((b) => b.tables)).toEqual(whole.tables);
+  }, 60_000);
+});

@@ -106,13 +106,14 @@ export function dayGaps(p: ActivityParams, scope: Scope): Sql {
         CASE WHEN first_day < ${d} THEN first_day END AS first_day
       FROM ${c.days} WHERE day < ${d}`;
   }
-  // one sort for the four: the previous and next active day are the latest and earliest active day
-  // among the rows before and after (days are ascending and distinct per customer), the 365 days a
-  // range over the same DATE order (a range of INTERVAL 364 DAY would order by a TIMESTAMP cast:
-  // a second sort), the first active day a minimum over the whole partition
+  // one sort for the four: the previous and next active day are the nearest active day before and
+  // after the row (`lag`/`lead` skipping the inactive rows' NULLs: one step each, where a running
+  // max/min over the frame before/after kept a segment tree; days are ascending and distinct per
+  // customer), the 365 days a range over the same DATE order (a range of INTERVAL 364 DAY would
+  // order by a TIMESTAMP cast: a second sort), the first active day a minimum over the whole partition
   return sql`SELECT customer_id, day, active, revenue,
-      day - max(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gap,
-      min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_day,
+      day - lag(CASE WHEN active THEN day END IGNORE NULLS) OVER w AS gap,
+      lead(CASE WHEN active THEN day END IGNORE NULLS) OVER w AS next_day,
       sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365,
       min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_day
     FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;

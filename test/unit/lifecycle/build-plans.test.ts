@@ -1,7 +1,8 @@
 /**
  * The plans of the Lifecycle page's table builds (`workers/lifecycle-tables.ts`): `life_days` sorts
  * the activity once for its gaps, next days and 365-day revenue (it sorted twice: one window for the
- * 365-day frame, another for the gaps), straight from the grouping of the orders (no customer × day
+ * 365-day frame, another for the gaps), takes the previous and next active day by `lag`/`lead`
+ * skipping NULLs (a running max/min over the rows before/after kept a segment tree), straight from the grouping of the orders (no customer × day
  * table between); `life_customers` and `life_periods` are one grouping of it each (no join, no window).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -53,6 +54,20 @@ describe('lifecycle build plans', () => {
     const ops = await operators(activeDays(cached, lookback(scope)));
     expect(ops).toContain('SEQ_SCAN');
     expect(ops.filter((o) => o === 'WINDOW')).toEqual(['WINDOW']);
+  });
+
+  it('life_days: previous and next active day by lag/lead over the active days, not a running max/min over a frame', async () => {
+    const [row] = await query(db, `EXPLAIN ${inline(dayGaps(DEFAULT_ACTIVITY, lookback(scope)))}`);
+    // the WINDOW box's projections, one string (the plan wraps them over lines inside │ … │)
+    const box = /WINDOW[\s\S]*?└/.exec(String(row?.explain_value))?.[0] ?? '';
+    const text = box
+      .split('\n')
+      .map((l) => l.replace(/^[\s│]+|[\s│]+$/g, ''))
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    expect(text).toMatch(/LAG\(CASE WHEN \(active\) THEN \(day\) ELSE NULL END IGNORE NULLS\)/);
+    expect(text).toMatch(/LEAD\(CASE WHEN \(active\) THEN \(day\) ELSE NULL END IGNORE NULLS\)/);
+    expect(text).not.toMatch(/1 PRECEDING|1 FOLLOWING/);
   });
 
   it('life_days: the same rows as a direct computation (previous and next active day, revenue of the 365 days up to the day)', async () => {

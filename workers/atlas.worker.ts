@@ -251,11 +251,10 @@ async function applyMapping(
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }
-  // big orders and events files are built in slices, each committed before the next is read, unless
-  // the build fits with all of a file's rows in memory at once
+  // big orders and events files are built in slices, each committed before the next is read
   let sliced: Awaited<ReturnType<typeof registerSlices>>;
   try {
-    sliced = await registerSlices(db, used, files, memoryBudget, budget.whole);
+    sliced = await registerSlices(db, used, files, memoryBudget);
   } catch (e) {
     return { ok: false, error: toAppError(e, { code: 'mapping' }) };
   }

@@ -7,7 +7,7 @@
  */
 import { run, type Db } from './duckdb';
 import { AtlasError } from './errors';
-import { buildOverBudget, wholeReads, type BuildShare } from '../src/ingest/canonical-size';
+import { buildOverBudget, type BuildShare } from '../src/ingest/canonical-size';
 import { keptShareSql } from '../src/ingest/canonical';
 import { cleanLoadFilter } from '../src/ingest/load-filter';
 import { COMPRESSED_SHARE, type StorageMode } from '../src/ingest/storage';
@@ -24,17 +24,14 @@ export interface BudgetFile {
 /** Roles the filtered load applies to (lookups such as products are kept whole). */
 const FILTERED_ROLES = new Set<FileMapping['role']>(['orders', 'events', 'customers']);
 
-/**
- * Each mapped file's kept share, and the files read whole (not in slices: `wholeReads`); throws
- * `needs-filter` (as data for the page) when it would not fit.
- */
+/** Each mapped file's kept share; throws `needs-filter` (as data for the page) when it would not fit. */
 export async function checkBuildBudget(
   db: Db,
   used: readonly FileMapping[],
   files: ReadonlyMap<string, BudgetFile>,
   zones: Readonly<Record<string, ZoneRule>>,
   budget: number,
-): Promise<{ mode: StorageMode; kept: Map<string, number>; whole: Set<string> }> {
+): Promise<{ mode: StorageMode; kept: Map<string, number> }> {
   const items: BuildShare[] = [];
   for (const m of used) {
     const f = files.get(m.file);
@@ -60,5 +57,5 @@ export async function checkBuildBudget(
     throw new AtlasError('needs-filter', verdict.refusal.message, { file: verdict.refusal.params.file, params: verdict.refusal.params });
   // what later loads count as used: the kept share of each file's plain estimate, compressed or not
   const scale = verdict.mode === 'compressed' ? COMPRESSED_SHARE : 1;
-  return { mode: verdict.mode, kept: new Map(items.map((i) => [i.file, i.share * scale])), whole: wholeReads(items, verdict.mode, budget) };
+  return { mode: verdict.mode, kept: new Map(items.map((i) => [i.file, i.share * scale])) };
 }

@@ -36,8 +36,7 @@ function withFinalBreak(w: Uint8Array): Uint8Array {
 }
 
 /**
- * The slices of each file of `used` worth slicing under `budget` and not read whole (`whole`: the
- * build fits with the file's rows in memory at once, `wholeReads`), registered with DuckDB: the
+ * The slices of each file of `used` worth slicing under `budget`, registered with DuckDB: the
  * `read_csv` calls for `buildCanonical` by file name, and `drop` to unregister them after the build.
  */
 export async function registerSlices(
@@ -45,7 +44,6 @@ export async function registerSlices(
   used: readonly FileMapping[],
   files: ReadonlyMap<string, { vname: string; slicing: Slicing | null; raw: { rows: number } }>,
   budget: number,
-  whole: ReadonlySet<string>,
 ): Promise<{ slices: Record<string, string[]>; count: number; drop: () => Promise<void> }> {
   const names: string[] = [];
   const slices: Record<string, string[]> = {};
@@ -56,7 +54,7 @@ export async function registerSlices(
     for (const m of used) {
       const f = files.get(m.file);
       const s = f?.slicing;
-      if (!f || !s || !SLICED.has(m.role) || whole.has(m.file)) continue;
+      if (!f || !s || !SLICED.has(m.role)) continue;
       // short lines cost more per byte of text: the rows the counting pass found size the slices
       const target = sliceTextBytes(budget, f.raw.rows > 0 ? s.blob.size / f.raw.rows : Infinity);
       if (s.blob.size <= target) continue;

@@ -113,23 +113,3 @@ export function buildOverBudget(
       `The data loaded before is kept.`;
   return { mode: null, refusal: { message, params } };
 }
-
-/**
- * While an orders or events file is built, all of its rows sit in one table beside the tables of the
- * files before it, with the stage's columns (line number, raw text, flags) beside the canonical ones:
- * 1.66× the file's plain estimate at 5M orders (`__orders_part`, docs/data-model.md). Counted as twice.
- */
-export const PART_FACTOR = 2;
-
-/**
- * The files of a plain build read whole rather than in slices (`slices.ts`): those whose part (every
- * row of the file, `PART_FACTOR` times its estimate, filtered or not: the load filter drops rows after
- * the read) fits the budget beside what the other files keep. Slices cost a copy each (a slice after
- * the first is appended to the table: 1.3–1.4 s of the 5M-order build's ~15 s CPU natively), so a build that fits reads
- * each file once. A compressed build always slices: each slice is compressed before the next is read.
- */
-export function wholeReads(items: readonly BuildShare[], mode: StorageMode, budget: number): Set<string> {
-  if (mode !== 'plain') return new Set();
-  const kept = items.reduce((s, i) => s + i.need * i.share, 0);
-  return new Set(items.filter((i) => kept - i.need * i.share + PART_FACTOR * i.need <= budget).map((i) => i.file));
-}

@@ -6,7 +6,7 @@
  * (native DuckDB's `hash`, the same function). A file that would not fit even as one customer in a
  * thousand is refused outright, and the tab and the earlier data survive.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -141,34 +141,6 @@ describe('memory guard: a file that fits only compressed, built in slices', () =
     expect(await badge.getAttribute('data-storage')).toBe('compressed');
     expect(Number(await badge.getAttribute('data-slices'))).toBeGreaterThanOrEqual(5);
   }, 300_000);
-});
-
-describe('memory guard: a file that fits plain is read whole only when all its rows fit at once', () => {
-  let s: Session;
-  afterEach(async () => s?.close());
-
-  // 100,000 orders: 5.6 MB of text, ~16 MB plain. While it is built all its rows sit in one table
-  // with the stage's columns, counted as twice that (~31 MB).
-  it.each([
-    ['40 MB: read whole, in no slices', 40_000_000, 0],
-    ['25 MB: plain, but built in slices (25 MB / 8 / 2.8 ≈ 1.1 MB of text each)', 25_000_000, 4],
-  ])(
-    '%s',
-    async (_, budget, minSlices) => {
-      const big = ((await generateOrders({ rows: 100_000 })) as { orders: string }).orders;
-      s = await openApp({ query: `?membudget=${budget}` });
-      await loadFiles(s, [BASELINE, big]);
-      expect(await errorsShown(s.page)).toEqual([]);
-      const badge = s.page.getByTestId('memory');
-      expect(await badge.getAttribute('data-storage')).toBe('plain');
-      const slices = Number(await badge.getAttribute('data-slices'));
-      if (minSlices === 0) expect(slices).toBe(0);
-      else expect(slices).toBeGreaterThanOrEqual(minSlices);
-      const native = await sampled(big, 1);
-      expect(await numberAt(s.page, 'kpi-customers')).toBe(native.customers);
-    },
-    300_000,
-  );
 });
 
 describe('memory guard: a file too large even as a sample', () => {

@@ -3,15 +3,7 @@
  * bytes from the measured 2.8 × CSV text (floor 100 B a row), and the refusal in plain words.
  */
 import { describe, it, expect } from 'vitest';
-import {
-  budgetParams,
-  estimateRows,
-  estimateTableBytes,
-  overBudget,
-  wholeReads,
-  DEFAULT_MEMORY_BUDGET,
-  type BuildShare,
-} from '../../../src/ingest/canonical-size';
+import { budgetParams, estimateRows, estimateTableBytes, overBudget, DEFAULT_MEMORY_BUDGET } from '../../../src/ingest/canonical-size';
 import { errorsEn, errorsZh, errorText } from '../../../src/lib/i18n/errors';
 import { storageFor } from '../../../src/ingest/storage';
 
@@ -70,40 +62,5 @@ describe('memory guard', () => {
       'big.csv 对此浏览器标签页来说太大：约 400,000 行，需要约 60 MB 内存，标签页的 100 MB 中只剩 50 MB 可用。文件未载入，之前载入的数据保留。' +
         '请载入更小的数据：更短的日期范围、只保留需要的列，或抽样部分客户（例如每十个客户 ID 取一个）。',
     );
-  });
-});
-
-describe('files read whole or in slices (wholeReads)', () => {
-  const MB = 1024 ** 2;
-  const file = (name: string, need: number, share = 1): BuildShare => ({ file: name, need, rows: 0, share, filtered: share < 1 });
-  // the 5M-order bench file: 285 MB of text, 2.8 × 285 ≈ 798 MB plain
-  const fiveM = file('orders-5000000.csv', estimateTableBytes(285 * MB, 5_000_000));
-
-  it('a plain build reads a file whole when twice its estimate fits beside what the others keep', () => {
-    expect(2 * fiveM.need).toBeLessThanOrEqual(DEFAULT_MEMORY_BUDGET);
-    expect(wholeReads([fiveM], 'plain', DEFAULT_MEMORY_BUDGET)).toEqual(new Set(['orders-5000000.csv']));
-    // the 8M file (464 MB of text) fits plain, but not with all its rows staged at once
-    const eightM = file('orders-8000000.csv', estimateTableBytes(464 * MB, 8_000_000));
-    expect(eightM.need).toBeLessThanOrEqual(DEFAULT_MEMORY_BUDGET);
-    expect(wholeReads([eightM], 'plain', DEFAULT_MEMORY_BUDGET)).toEqual(new Set());
-  });
-
-  it('counts the other files at what they keep, and a filtered file at all its rows', () => {
-    const events = file('events.csv', 700 * MB);
-    // 700 + 2 × 798 > 2048; 798 + 2 × 700 > 2048 as well: both sliced
-    expect(wholeReads([fiveM, events], 'plain', DEFAULT_MEMORY_BUDGET)).toEqual(new Set());
-    // a tenth of a 500 MB events file kept: 50 + 2 × 798 fits, so the orders are read whole; the
-    // events file's rows are all read before the filter drops them: 798 + 2 × 500 fits too
-    expect(wholeReads([fiveM, file('events.csv', 500 * MB, 0.1)], 'plain', DEFAULT_MEMORY_BUDGET)).toEqual(
-      new Set(['orders-5000000.csv', 'events.csv']),
-    );
-    // a tenth of a 1,500 MB events file: its own rows (3,000 MB staged) do not fit, the orders do
-    expect(wholeReads([fiveM, file('events.csv', 1500 * MB, 0.1)], 'plain', DEFAULT_MEMORY_BUDGET)).toEqual(
-      new Set(['orders-5000000.csv']),
-    );
-  });
-
-  it('a compressed build always slices', () => {
-    expect(wholeReads([file('small.csv', 1 * MB)], 'compressed', DEFAULT_MEMORY_BUDGET)).toEqual(new Set());
   });
 });

@@ -227,7 +227,13 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, target: number | Z
       const full = sql`(CASE WHEN NOT ${mayHaveZone} THEN ${plain} WHEN ${zone} = '' THEN ${parsed} ELSE ${local(sql`(${parsed} - to_minutes(${zoneMinutes(zone)}))`)} END)`;
       // ISO texts of a length that cannot carry a zone cast directly — the common case, 6× faster.
       if (!formats.every((f) => f.startsWith('%Y-%m-%d'))) return full;
-      return sql`coalesce(CASE WHEN length(${s}) IN (10, 16, 19) THEN TRY_CAST(${s} AS TIMESTAMP) END, ${full})`;
+      // Values without a space at either end skip the trim. In a CASE, not a `coalesce` around
+      // one: DuckDB's common-subexpression pass looks into `coalesce` and computed the trimmed
+      // text and its length for every row first (5M times: 0.86 s against 0.30 s natively).
+      const v = sql`CAST(${col} AS VARCHAR)`;
+      const padded = sql`coalesce(CASE WHEN length(${s}) IN (10, 16, 19) THEN TRY_CAST(${s} AS TIMESTAMP) END, ${full})`;
+      return sql`(CASE WHEN ${v} LIKE ' %' OR ${v} LIKE '% ' THEN ${padded}
+        WHEN length(${v}) IN (10, 16, 19) THEN coalesce(TRY_CAST(${v} AS TIMESTAMP), ${full}) ELSE ${full} END)`;
     }
   }
 }

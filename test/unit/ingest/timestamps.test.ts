@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDb, query } from '../../helpers/duckdb';
 import { detectTimestampFormat, timestampExpr, timestampFormatFor, firstUnreadableTime } from '../../../src/ingest/timestamps';
 import { raw, inline, type Sql } from '../../../src/lib/sql';
+import fc from 'fast-check';
 import type { TimestampFormat } from '../../../src/ingest/mapping';
 
 const col = (type: string, ...samples: (string | null)[]) => ({ name: 't', type, samples });
@@ -89,6 +90,40 @@ describe('timestampExpr on DuckDB', () => {
   it('bad values give NULL, not an error', async () => {
     expect((await run('not a date', iso))?.t).toBeNull();
     expect((await run('20241399', { kind: 'yyyymmdd' }))?.t).toBeNull();
+  });
+  it('a value and its trimmed text read the same (values without spaces at the ends skip the trim)', async () => {
+    const piece = fc.constantFrom(
+      '2024-03-05',
+      '0999-01-01',
+      ' 10:00',
+      ' 10:00:00',
+      ':7',
+      'T',
+      '+08:00',
+      '-0500',
+      'Z',
+      ' UTC',
+      ' ',
+      '.5',
+      'x',
+    );
+    const batches = fc.sample(
+      fc.array(
+        fc.array(piece, { maxLength: 4 }).map((p) => p.join('')),
+        { minLength: 1, maxLength: 50 },
+      ),
+      { numRuns: 30, seed: 5 },
+    );
+    const formats: TimestampFormat[] = [iso, { kind: 'strptime', formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M'] }];
+    for (const fmt of formats)
+      for (const vs of batches) {
+        const values = vs.map((v) => `('${v}')`).join(', ');
+        const rows = await query(
+          conn,
+          `SELECT v, CAST(${inline(timestampExpr(raw('v'), fmt, 60))} AS VARCHAR) AS t, CAST(${inline(timestampExpr(raw('trim(v)'), fmt, 60))} AS VARCHAR) AS trimmed FROM (VALUES ${values}, (NULL)) x(v)`,
+        );
+        for (const r of rows) expect({ v: r.v, t: r.t }).toEqual({ v: r.v, t: r.trimmed });
+      }
   });
   it('native columns are cast', async () => {
     const rows = await query(

@@ -12,8 +12,10 @@ import {
   ageFromBirthExpr,
   textExpr,
   numericShare,
+  NULL_MARKERS,
 } from '../../../src/ingest/values';
 import { raw, inline, type Sql } from '../../../src/lib/sql';
+import fc from 'fast-check';
 
 let conn: DuckDBConnection;
 beforeAll(async () => {
@@ -38,6 +40,130 @@ describe('idExpr', () => {
     ['NULL', null],
   ])('%s → %s', async (lit, expected) => {
     expect(await ev(idExpr, lit)).toBe(expected);
+  });
+});
+
+/**
+ * The id rules written plainly, as they read in idExpr's comment: clean (wrappers, `.0`, formulas
+ * kept as written, else trimmed), then NULL when the cleaned value, trimmed, is a null marker.
+ */
+const plainId = (c: string) => {
+  const t = `trim(CAST(${c} AS VARCHAR))`;
+  const cleaned = `(CASE WHEN ${t} LIKE '="%"' OR ${t} LIKE '''%' OR ${t} LIKE '%.0'
+      THEN regexp_replace(regexp_replace(${t}, '^="(.*)"$|^''(.*)$', '\\1\\2'), '^(-?\\d+)\\.0+$', '\\1')
+    WHEN left(${t}, 1) IN ('=', '+', '@') THEN CAST(${c} AS VARCHAR) ELSE ${t} END)`;
+  const markers = NULL_MARKERS.map((m) => `'${m.replaceAll("'", "''")}'`).join(', ');
+  return `(CASE WHEN lower(trim(${cleaned})) IN (${markers}) THEN NULL ELSE ${cleaned} END)`;
+};
+
+/** Text rules written plainly: trimmed, NULL when a null marker. */
+const plainText = (c: string) => {
+  const t = `trim(CAST(${c} AS VARCHAR))`;
+  const markers = NULL_MARKERS.map((m) => `'${m.replaceAll("'", "''")}'`).join(', ');
+  return `(CASE WHEN lower(${t}) IN (${markers}) THEN NULL ELSE ${t} END)`;
+};
+
+describe('idExpr and textExpr answer as their plain definitions (plain values skip the cleaning)', () => {
+  const piece = fc.constantFrom(
+    ...NULL_MARKERS,
+    'NULL',
+    'NaN',
+    '="',
+    '"',
+    "'",
+    '=',
+    '+',
+    '@',
+    '.0',
+    '.00',
+    '-',
+    '12',
+    '007',
+    ' ',
+    '\t',
+    'abc',
+    'Ann@X.com',
+  );
+  const value = fc.oneof(
+    fc.array(piece, { maxLength: 4 }).map((p) => p.join('')),
+    fc.string({ maxLength: 8 }),
+  );
+  const batches = fc.sample(fc.array(value, { minLength: 1, maxLength: 60 }), { numRuns: 40, seed: 7 });
+  it.each([
+    ['idExpr', idExpr, plainId],
+    ['textExpr', textExpr, plainText],
+  ] as const)('%s', async (_name, fast, plain) => {
+    for (const vs of batches) {
+      const values = vs.map((v) => `('${v.replaceAll("'", "''")}')`).join(', ');
+      const rows = await query(
+        conn,
+        `SELECT v, ${inline(fast(raw('v')))} AS fast, ${plain('v')} AS plain FROM (VALUES ${values}, (NULL)) t(v)`,
+      );
+      for (const r of rows) expect({ v: r.v, out: r.fast }).toEqual({ v: r.v, out: r.plain });
+    }
+  });
+});
+
+/** Money and quantities written plainly: the trimmed text cast, else the cleaned text (noise, grouping, parentheses). */
+const plainNumber = (money: boolean, format: 'point' | 'comma') => (c: string) => {
+  const t = `trim(CAST(${c} AS VARCHAR))`;
+  const noise = money ? `'^''|[\\s\\x{00A0}\\x{202F}¥￥$€£元]|RMB|CNY|USD|EUR|GBP'` : `'^''|[\\s\\x{00A0}\\x{202F}]'`;
+  const group = format === 'comma' ? '.' : ',';
+  const decimal = (x: string) => (format === 'comma' ? `replace(${x}, ',', '.')` : x);
+  const stripped = decimal(`replace(regexp_replace(${t}, ${noise}, '', 'g'), '${group}', '')`);
+  const cleaned = money
+    ? `(CASE WHEN ${stripped} LIKE '(%)' THEN -TRY_CAST(${stripped}[2:-2] AS DOUBLE) ELSE TRY_CAST(${stripped} AS DOUBLE) END)`
+    : `TRY_CAST(${stripped} AS DOUBLE)`;
+  const direct = `TRY_CAST(${decimal(`replace(${t}, '${group}', '')`)} AS DOUBLE)`;
+  return `(CASE WHEN isfinite(coalesce(${direct}, ${cleaned})) THEN coalesce(${direct}, ${cleaned}) END)`;
+};
+
+describe('moneyExpr and numberExpr answer as their plain definitions (plain numbers skip the cleaning)', () => {
+  const piece = fc.constantFrom(
+    '12',
+    '3.5',
+    '1,234',
+    '1.234,5',
+    '0',
+    '-',
+    '(',
+    ')',
+    ' ',
+    '\t',
+    '\u00a0',
+    "'",
+    '¥',
+    '$',
+    '元',
+    'USD',
+    'e3',
+    'NaN',
+    'inf',
+    'x',
+    '.',
+    ',',
+  );
+  const value = fc.oneof(
+    fc.array(piece, { maxLength: 5 }).map((p) => p.join('')),
+    fc.string({ maxLength: 6 }),
+  );
+  const batches = fc.sample(fc.array(value, { minLength: 1, maxLength: 60 }), { numRuns: 30, seed: 11 });
+  it.each([
+    ['money', 'point'],
+    ['money', 'comma'],
+    ['number', 'point'],
+    ['number', 'comma'],
+  ] as const)('%s, decimal %s', async (kind, format) => {
+    const fast = (c: Sql) => (kind === 'money' ? moneyExpr(c, 'VARCHAR', format) : numberExpr(c, 'VARCHAR', format));
+    const plain = plainNumber(kind === 'money', format);
+    for (const vs of batches) {
+      const values = vs.map((v) => `('${v.replaceAll("'", "''")}')`).join(', ');
+      const rows = await query(
+        conn,
+        `SELECT v, ${inline(fast(raw('v')))} AS fast, ${plain('v')} AS plain FROM (VALUES ${values}, (NULL)) t(v)`,
+      );
+      for (const r of rows) expect({ v: r.v, out: r.fast }).toEqual({ v: r.v, out: r.plain });
+    }
   });
 });
 

@@ -182,15 +182,37 @@ function flagCandidates(x: Mapped, withAmount: boolean, stage: Sql = STAGE): Sql
   const kept = sql`ts IS NOT NULL AND NOT ${outsideRange(x)}`;
   const out = [
     sql`INSERT INTO __flag_stat SELECT count(*), count(*) FILTER (WHERE ts < DATE '2000-01-01') FROM ${stage} WHERE ${kept}`,
-    sql`INSERT INTO __flag_cand SELECT 'date', "row", ts_raw, ts FROM ${stage}
-      WHERE ${kept} AND (ts < DATE '1990-01-01' OR ts >= ${raw(plausibleEnd())} + INTERVAL 1 DAY)`,
+    sql`INSERT INTO __flag_cand SELECT 'date', "row", ts_raw, ts FROM ${stage} WHERE ${kept} AND ${dateCandidate()}`,
   ];
   if (withAmount)
-    out.push(
-      sql`INSERT INTO __flag_cand SELECT 'amount', "row", amt_raw, NULL FROM ${stage} WHERE ${kept} AND isfinite(amt) AND abs(amt) >= ${raw(String(HUGE_AMOUNT))}`,
-    );
+    out.push(sql`INSERT INTO __flag_cand SELECT 'amount', "row", amt_raw, NULL FROM ${stage} WHERE ${kept} AND ${AMOUNT_CANDIDATE}`);
   return out;
 }
+
+/** A date that may be flagged (the bounds are decided once the whole file is read). */
+function dateCandidate(): Sql {
+  return sql`(ts < DATE '1990-01-01' OR ts >= ${raw(plausibleEnd())} + INTERVAL 1 DAY)`;
+}
+
+/** An amount that is flagged. */
+const AMOUNT_CANDIDATE = raw(`(isfinite(amt) AND abs(amt) >= ${HUGE_AMOUNT})`);
+
+/**
+ * The raw time text of a part (`writeInPlace`), only on the rows whose checks read it: no time
+ * (a reject), out of the load's range (a reject), a date flag candidate. NULL elsewhere.
+ */
+function tsRawWhereRead(x: Mapped): StageCol {
+  return [sql`CASE WHEN ts IS NULL OR ${outsideRange(x)} OR ${dateCandidate()} THEN ts_raw END`, 'ts_raw'];
+}
+
+/** The order id and amount before the refund rule of a part, only on the returns (what `returns_excluded` reads). */
+const RETURN_ONLY: readonly StageCol[] = [
+  [raw('CASE WHEN is_ret THEN oid END'), 'oid'],
+  [raw('CASE WHEN is_ret THEN amount0 END'), 'amount0'],
+];
+
+/** The raw amount text of a part, only where a check reads it: no amount or a non-finite one (rejects), a flagged amount. */
+const AMT_RAW_WHERE_READ: StageCol = [sql`CASE WHEN amt IS NULL OR NOT isfinite(amt) OR ${AMOUNT_CANDIDATE} THEN amt_raw END`, 'amt_raw'];
 
 /** Before a file's first slice: empty candidate and count tables for `flagCandidates`. */
 const FLAG_TABLES = [
@@ -434,7 +456,8 @@ function ordersFromFile(
         sql`${x.file.name}`,
         raw('variant'),
       ],
-      extras: ['"row"', 'ts_raw', 'amt', 'amt_raw', 'oid', 'amount0'],
+      // the order id and amount before the refund rule only for the excluded returns
+      extras: ['"row"', tsRawWhereRead(x), 'amt', AMT_RAW_WHERE_READ, ...(rule.mode === 'exclude' ? RETURN_ONLY : [])],
       kept: sql`ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_return') : raw('')}`,
       // exclude mode: the return rows are counted apart (over the part's columns)
       after:
@@ -511,7 +534,7 @@ function eventsFromFile(
           raw('channel'),
           raw('variant'),
         ],
-        extras: ['"row"', 'ts_raw'],
+        extras: ['"row"', tsRawWhereRead(x)],
         kept: sql`ts IS NOT NULL AND customer_id IS NOT NULL AND NOT ${outsideRange(x)}`,
         after: [],
       };

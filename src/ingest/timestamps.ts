@@ -206,7 +206,8 @@ export function timestampExpr(col: Sql, fmt: TimestampFormat, target: number | Z
     case 'epoch_s':
     case 'epoch_ms':
     case 'epoch_us': {
-      const n = sql`TRY_CAST(${text(col)} AS BIGINT)`;
+      // the cast ignores spaces at the ends itself: no trim (which the CASE below would compute for every row)
+      const n = sql`TRY_CAST(CAST(${col} AS VARCHAR) AS BIGINT)`;
       const micros = fmt.kind === 'epoch_s' ? sql`${n} * 1000000` : fmt.kind === 'epoch_ms' ? sql`${n} * 1000` : n;
       const limit =
         fmt.kind === 'epoch_s' ? raw('253402300799') : fmt.kind === 'epoch_ms' ? raw('253402300799000') : raw('253402300799000000');

@@ -85,6 +85,11 @@ describe('canonical build plans', () => {
       'order_id,customer_id,order_time,amount,quantity,price,category,channel,status\n1,c1,2024-01-01 10:00:00,5.5,1,5.5,x,web,paid\n2, c2 ,2024-01-02,"1,006.00",2,503,y,app,paid\n',
     ],
     ['events', 'e.csv', 'user_id,event_time,event_type,category\nu1,2024-01-01 10:00:00,view,x\nu2,2024-01-02 09:00:00,pv,y\n'],
+    [
+      'events, epoch seconds',
+      'ub.csv',
+      'user_id,item_id,category_id,behavior_type,timestamp\n1,21,7,pv,1511544070\n2,22,7,buy,1511561733\n',
+    ],
   ])('%s: no cleaning runs on every row before the stage', async (_kind, name, text) => {
     const { plans } = await buildPlans(name, text);
     const reads = plans.filter((p) => /READ_CSV/.test(p));

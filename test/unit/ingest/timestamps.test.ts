@@ -114,9 +114,23 @@ describe('timestampExpr on DuckDB', () => {
       ),
       { numRuns: 30, seed: 5 },
     );
-    const formats: TimestampFormat[] = [iso, { kind: 'strptime', formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M'] }];
-    for (const fmt of formats)
-      for (const vs of batches) {
+    const epochs = fc.sample(
+      fc.array(
+        fc
+          .array(fc.constantFrom('1700000000', '1700000000000', '17', ' ', '\t', '.5', '-', 'e3', 'x'), { maxLength: 3 })
+          .map((p) => p.join('')),
+        { minLength: 1, maxLength: 50 },
+      ),
+      { numRuns: 10, seed: 6 },
+    );
+    const formats: [TimestampFormat, string[][]][] = [
+      [iso, batches],
+      [{ kind: 'strptime', formats: ['%Y-%m-%d', '%Y-%m-%d %H:%M'] }, batches],
+      [{ kind: 'epoch_s' }, epochs],
+      [{ kind: 'epoch_ms' }, epochs],
+    ];
+    for (const [fmt, sets] of formats)
+      for (const vs of sets) {
         const values = vs.map((v) => `('${v}')`).join(', ');
         const rows = await query(
           conn,

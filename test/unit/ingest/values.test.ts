@@ -63,8 +63,32 @@ const plainText = (c: string) => {
   return `(CASE WHEN lower(${t}) IN (${markers}) THEN NULL ELSE ${t} END)`;
 };
 
+/**
+ * Batches of texts glued from `pieces` (or arbitrary short strings), the same on every run (`seed`);
+ * the first batch is the pieces themselves, so each one is tried alone.
+ */
+function textBatches(pieces: readonly string[], maxPieces: number, runs: number, seed: number): string[][] {
+  const value = fc.oneof(
+    fc.array(fc.constantFrom(...pieces), { maxLength: maxPieces }).map((p) => p.join('')),
+    fc.string({ maxLength: 8 }),
+  );
+  return [[...pieces], ...fc.sample(fc.array(value, { minLength: 1, maxLength: 60, size: 'max' }), { numRuns: runs, seed })];
+}
+
+/** `fast` (a builder) and `plain` (SQL over column `v`) give the same answer for every text of every batch, and NULL. */
+async function expectSameAnswers(fast: (c: Sql) => Sql, plain: (c: string) => string, batches: string[][]): Promise<void> {
+  for (const vs of batches) {
+    const values = vs.map((v) => `('${v.replaceAll("'", "''")}')`).join(', ');
+    const rows = await query(
+      conn,
+      `SELECT v, ${inline(fast(raw('v')))} AS fast, ${plain('v')} AS plain FROM (VALUES ${values}, (NULL)) t(v)`,
+    );
+    for (const r of rows) expect({ v: r.v, out: r.fast }).toEqual({ v: r.v, out: r.plain });
+  }
+}
+
 describe('idExpr and textExpr answer as their plain definitions (plain values skip the cleaning)', () => {
-  const piece = fc.constantFrom(
+  const pieces = [
     ...NULL_MARKERS,
     'NULL',
     'NaN',
@@ -83,25 +107,12 @@ describe('idExpr and textExpr answer as their plain definitions (plain values sk
     '\t',
     'abc',
     'Ann@X.com',
-  );
-  const value = fc.oneof(
-    fc.array(piece, { maxLength: 4 }).map((p) => p.join('')),
-    fc.string({ maxLength: 8 }),
-  );
-  const batches = fc.sample(fc.array(value, { minLength: 1, maxLength: 60 }), { numRuns: 40, seed: 7 });
+  ];
+  const batches = textBatches(pieces, 4, 40, 7);
   it.each([
     ['idExpr', idExpr, plainId],
     ['textExpr', textExpr, plainText],
-  ] as const)('%s', async (_name, fast, plain) => {
-    for (const vs of batches) {
-      const values = vs.map((v) => `('${v.replaceAll("'", "''")}')`).join(', ');
-      const rows = await query(
-        conn,
-        `SELECT v, ${inline(fast(raw('v')))} AS fast, ${plain('v')} AS plain FROM (VALUES ${values}, (NULL)) t(v)`,
-      );
-      for (const r of rows) expect({ v: r.v, out: r.fast }).toEqual({ v: r.v, out: r.plain });
-    }
-  });
+  ] as const)('%s', async (_name, fast, plain) => expectSameAnswers(fast, plain, batches));
 });
 
 /** Money and quantities written plainly: the trimmed text cast, else the cleaned text (noise, grouping, parentheses). */
@@ -119,7 +130,7 @@ const plainNumber = (money: boolean, format: 'point' | 'comma') => (c: string) =
 };
 
 describe('moneyExpr and numberExpr answer as their plain definitions (plain numbers skip the cleaning)', () => {
-  const piece = fc.constantFrom(
+  const pieces = [
     '12',
     '3.5',
     '1,234',
@@ -142,29 +153,20 @@ describe('moneyExpr and numberExpr answer as their plain definitions (plain numb
     'x',
     '.',
     ',',
-  );
-  const value = fc.oneof(
-    fc.array(piece, { maxLength: 5 }).map((p) => p.join('')),
-    fc.string({ maxLength: 6 }),
-  );
-  const batches = fc.sample(fc.array(value, { minLength: 1, maxLength: 60 }), { numRuns: 30, seed: 11 });
+  ];
+  const batches = textBatches(pieces, 5, 30, 11);
   it.each([
     ['money', 'point'],
     ['money', 'comma'],
     ['number', 'point'],
     ['number', 'comma'],
-  ] as const)('%s, decimal %s', async (kind, format) => {
-    const fast = (c: Sql) => (kind === 'money' ? moneyExpr(c, 'VARCHAR', format) : numberExpr(c, 'VARCHAR', format));
-    const plain = plainNumber(kind === 'money', format);
-    for (const vs of batches) {
-      const values = vs.map((v) => `('${v.replaceAll("'", "''")}')`).join(', ');
-      const rows = await query(
-        conn,
-        `SELECT v, ${inline(fast(raw('v')))} AS fast, ${plain('v')} AS plain FROM (VALUES ${values}, (NULL)) t(v)`,
-      );
-      for (const r of rows) expect({ v: r.v, out: r.fast }).toEqual({ v: r.v, out: r.plain });
-    }
-  });
+  ] as const)('%s, decimal %s', async (kind, format) =>
+    expectSameAnswers(
+      (c) => (kind === 'money' ? moneyExpr(c, 'VARCHAR', format) : numberExpr(c, 'VARCHAR', format)),
+      plainNumber(kind === 'money', format),
+      batches,
+    ),
+  );
 });
 
 describe('moneyExpr', () => {

@@ -81,6 +81,11 @@ function plainFirst(plain: Sql, cleaned: Sql): Sql {
   return sql`(CASE WHEN ${plain} IS NOT NULL THEN ${plain} ELSE ${cleaned} END)`;
 }
 
+/** A plain number written in `format`, cast as it stands (the cast ignores spaces at the ends); NULL when it needs cleaning. */
+function plainNumber(v: Sql, format: NumberFormat): Sql {
+  return format === 'comma' ? sql`TRY_CAST(replace(replace(${v}, '.', ''), ',', '.') AS DOUBLE)` : sql`TRY_CAST(${v} AS DOUBLE)`;
+}
+
 /**
  * Money as DOUBLE: numbers pass through; text loses currency symbols, `元`, currency codes,
  * spaces and thousand separators (`,` for `point`, `.` for `comma`, which reads `,` as the decimal
@@ -93,14 +98,11 @@ export function moneyExpr(col: Sql, type: string, format: NumberFormat = 'point'
   if (isNumericType(type)) return finite(sql`CAST(${col} AS DOUBLE)`);
   const v = sql`CAST(${col} AS VARCHAR)`;
   const text = sql`trim(${v})`;
-  const grouping = format === 'comma' ? '.' : ',';
   const stripped = sql`regexp_replace(regexp_replace(${text}, ${str(MONEY_NOISE)}, '', 'g'), ${str(format === 'comma' ? '[.]' : ',')}, '', 'g')`;
   const t = format === 'comma' ? sql`replace(${stripped}, ',', '.')` : stripped;
   const cleaned = sql`(CASE WHEN regexp_matches(${t}, '^\\(.*\\)$') THEN -TRY_CAST(substr(${t}, 2, length(${t}) - 2) AS DOUBLE) ELSE TRY_CAST(${t} AS DOUBLE) END)`;
-  // Plain numbers (nearly every value) skip the cleaning regexes (the cast ignores spaces at the ends).
-  const plain =
-    format === 'comma' ? sql`TRY_CAST(replace(replace(${v}, ${str(grouping)}, ''), ',', '.') AS DOUBLE)` : sql`TRY_CAST(${v} AS DOUBLE)`;
-  return finite(plainFirst(plain, cleaned));
+  // Plain numbers (nearly every value) skip the cleaning regexes.
+  return finite(plainFirst(plainNumber(v, format), cleaned));
 }
 
 /** A plain number (quantity) as DOUBLE in the file's number format; text that is not a finite number → NULL (see `moneyExpr` for `keepNonFinite`). */
@@ -111,8 +113,7 @@ export function numberExpr(col: Sql, type: string, format: NumberFormat = 'point
   const text = sql`regexp_replace(trim(${v}), '^''|[\\s\\x{00A0}\\x{202F}]', '', 'g')`;
   const t = format === 'comma' ? sql`replace(replace(${text}, '.', ''), ',', '.')` : sql`replace(${text}, ',', '')`;
   // plain numbers skip the regex, as in `moneyExpr`
-  const plain = format === 'comma' ? sql`TRY_CAST(replace(replace(${v}, '.', ''), ',', '.') AS DOUBLE)` : sql`TRY_CAST(${v} AS DOUBLE)`;
-  return finite(plainFirst(plain, sql`TRY_CAST(${t} AS DOUBLE)`));
+  return finite(plainFirst(plainNumber(v, format), sql`TRY_CAST(${t} AS DOUBLE)`));
 }
 
 /** True for a raw text that reads as a number but not a finite one (`NaN`, `-Infinity`, `1e309`): its own reject reason. */

@@ -236,14 +236,16 @@ export const rfm11: Model<Rfm11Params> = {
   extras: { grid: (p, ctx, assigned) => rfmGrid(p, ctx, assigned) },
   assign(p: Rfm11Params, ctx: ModelContext): Sql {
     validate(p);
-    const f = raw(p.fScore === 'fm' ? '(f_score + m_score + 1) // 2' : 'f_score');
+    // the F × M average computed once per customer, not once per rule it is tested in (−15 % natively at 1M)
+    const f = raw(p.fScore === 'fm' ? 'fm' : 'f_score');
+    const scores = p.fScore === 'fm' ? sql`SELECT *, (f_score + m_score + 1) // 2 AS fm FROM (${rfmScores(p, ctx)})` : rfmScores(p, ctx);
     const whens = p.rules.map((r) => {
       const m = r.m ? sql` AND m_score BETWEEN ${r.m[0]} AND ${r.m[1]}` : sql``;
       return sql`WHEN r_score BETWEEN ${r.r[0]} AND ${r.r[1]} AND ${f} BETWEEN ${r.f[0]} AND ${r.f[1]}${m} THEN ${r.key}`;
     });
     return sql`SELECT customer_id, CASE ${join(whens, ' ')} ELSE 'others' END AS segment,
   recency_days, frequency, monetary, r_score, f_score, m_score, revenue, frequency AS orders
-FROM (${rfmScores(p, ctx)})`;
+FROM (${scores})`;
   },
 };
 

@@ -47,7 +47,7 @@ import {
   type RepurchaseParams,
 } from '../src/analysis/lifecycle/repurchase';
 import { CHURN_WARNING_DEFAULTS, churnRiskList, churnRiskSummary, type ChurnWarningParams } from '../src/analysis/lifecycle/churn-warning';
-import { stageTransitions, transitionMembers } from '../src/analysis/lifecycle/transitions';
+import { stageTransitions, stagesWithTransitions, transitionMembers } from '../src/analysis/lifecycle/transitions';
 import {
   PAGE_SIZE,
   type AtlasApi,
@@ -165,6 +165,26 @@ async function transitions(
   return { date1, date2, rows: await rows<TransitionRow>(j, stageTransitions(stageParams(life, t, cached), scope, date1, date2)) };
 }
 
+/** Stage counts at the as-of date and the transition matrix from `date1` to it, from one statement. */
+async function stagesAndCells(
+  j: Job,
+  sp: StageParams,
+  scope: Scope,
+  date1: string,
+): Promise<{ stages: StageCountRow[]; transitions: TransitionResult }> {
+  assertDate(date1, 'first date');
+  if (date1 >= scope.asOf) throw new Error(`invalid dates: ${date1} must be before ${scope.asOf}`);
+  const got = await j.q(stagesWithTransitions(sp, scope, date1));
+  const stages = got.filter((r) => r.is_stage).map((r) => ({ stage: r.to_stage, customers: r.customers, revenue: r.revenue }));
+  const cells = got
+    .filter((r) => !r.is_stage)
+    .map((r) => ({ from_stage: r.from_stage, to_stage: r.to_stage, customers: r.customers, revenue: r.revenue }));
+  return {
+    stages: stages as unknown as StageCountRow[],
+    transitions: { date1, date2: scope.asOf, rows: cells as unknown as TransitionRow[] },
+  };
+}
+
 /** A list sorted by one of its own columns (the list's columns, read by DESCRIBE, are the whitelist). */
 async function sortedMembers(j: Job, list: Sql, sort: ListSort, page: { limit: number; offset: number }): Promise<Sql> {
   const columns = (await j.q(listColumns(list))).map((c) => String(c.column_name));
@@ -273,7 +293,11 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const last = typeof range?.last === 'string' ? range.last : null;
         const span = first && last ? { first, last, suggest: suggestPeriod(first, last) } : null;
         if (span) checkPeriodCount(life.period, scope.from ?? span.first, scope.asOf);
-        const stages = await rows<StageCountRow>(j, stageCounts(sp, scope));
+        const date2 = req.transition?.date2 ?? scope.asOf;
+        const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
+        // the default transition matrix ends at the as-of date: one pass gives it and the stage counts
+        const both = date2 === scope.asOf ? await stagesAndCells(j, sp, scope, date1) : null;
+        const stages = both?.stages ?? (await rows<StageCountRow>(j, stageCounts(sp, scope)));
         const flows = await rows<FlowRow>(j, stagesOverTime({ ...sp, unit: life.period, weekStart: life.weekStart }, scope));
         const periodFlows =
           life.definition === 'period' ? await rows<PeriodFlowRow>(j, periodLifecycle(periodParams(life, cached), scope)) : [];
@@ -288,9 +312,7 @@ export function lifecycleApi(getDb: () => Promise<Db>, version: () => number) {
         const [summary] = await rows<ChurnSummary>(j, churnRiskSummary(cp, scope));
         const churnRows = await rows<MemberRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE + 1, offset: 0 }));
         const winbackRows = await rows<MemberRow>(j, churnRiskList(cp, scope, { limit: PAGE_SIZE + 1, offset: 0 }, 'winback'));
-        const date2 = req.transition?.date2 ?? scope.asOf;
-        const date1 = req.transition?.date1 ?? previousPeriod(date2, life.period);
-        const tr = await transitions(j, life, scope, t, date1, date2, cached);
+        const tr = both?.transitions ?? (await transitions(j, life, scope, t, date1, date2, cached));
         return {
           asOf: scope.asOf,
           thresholds: t,

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
  * Where the Lifecycle (or Segments) page's time goes, natively:
- *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json] [--again]
+ *   node scripts/bench/lifecycle-profile.mjs --file .bench-data/orders-5000000.csv --threads 1,2 [--reps 1] [--dump out.json] [--statements sql.json] [--again]
  *     [--page segments]   (the Segments page's first request: RFM 11, default bins, a new customer base each run)
  * Loads a generated orders CSV (`scripts/gen-orders.mjs` layout) into the canonical `orders` table, then
  * runs the worker's own request code (`lifecycleApi(...).lifecycle`, TypeScript loaded through Vite's
  * module runner) with the page's default request on native DuckDB, once per thread count, and prints
  * every statement's wall and CPU time (process CPU: DuckDB's threads included) and a digest of the
- * answer, so a change can be checked to answer the same. `--dump` writes the last answer as JSON. Each rep is a
+ * answer, so a change can be checked to answer the same. `--dump` writes the last answer as JSON, `--statements`
+ * the statements of the last first request (label and SQL text). Each rep is a
  * new API on a new engine (the page's kept tables are per engine: every rep builds them); `--again` then
  * sends the same API a second request with other thresholds (60/60/120 days), as after a change on the page.
  */
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1,2' },
     reps: { type: 'string', default: '1' },
     dump: { type: 'string' },
+    statements: { type: 'string' },
     explain: { type: 'string' },
     again: { type: 'boolean', default: false },
     page: { type: 'string', default: 'lifecycle' },
@@ -138,6 +140,7 @@ for (const threads of values.threads.split(',').map(Number)) {
       console.log(`${fmt(wall)}  ${fmt((c.user + c.system) / 1000)}  TOTAL (${log.length} statements)`);
       console.log(`answer digest ${createHash('sha1').update(json).digest('hex').slice(0, 12)} (${json.length} chars)`);
       if (values.dump && r === req) writeFileSync(values.dump, JSON.stringify(answer, null, 1));
+      if (values.statements && r === req) writeFileSync(values.statements, JSON.stringify(log.map((x) => ({ label: x.label, text: x.text })), null, 1));
       for (const st of log.filter((x) => values.explain && x.label.includes(values.explain) && !x.text.startsWith('CREATE'))) {
         const plan = (await conn.runAndReadAll(`EXPLAIN ANALYZE ${st.text}`)).getRowObjectsJS();
         console.log(String(plan[0]?.explain_value ?? ''));

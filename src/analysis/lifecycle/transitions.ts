@@ -27,6 +27,29 @@ export function stageTransitions(params: StageParams, scope: Scope, date1: strin
     ORDER BY list_position([${order}], from_stage), list_position([${order}], to_stage)`;
 }
 
+/**
+ * `stageCounts` at the scope's as-of date and `stageTransitions` from `date1` to it, from one
+ * pass over the customers (the transition pairs' `to_stage` is the stage at the as-of date, their
+ * revenue `stageAsOf`'s): is_stage, from_stage (NULL on stage rows), to_stage, customers, revenue.
+ * First one row per stage in `STAGES` order (zeros included), as `stageCounts`; then the
+ * transition cells in `stageTransitions` order. The Lifecycle page's default request reads both.
+ */
+export function stagesWithTransitions(params: StageParams, scope: Scope, date1: string): Sql {
+  const order = [NOT_YET, ...STAGES];
+  const stages = STAGES.map((s, i) => sql`(${s}, ${i})`);
+  return sql`WITH t AS (${transitionPairs(params, scope, date1, scope.asOf)}),
+g AS (SELECT GROUPING(from_stage) = 1 AS is_stage, from_stage, to_stage, count(*) AS customers, sum(revenue) AS revenue
+  FROM t GROUP BY GROUPING SETS ((to_stage), (from_stage, to_stage)))
+SELECT is_stage, from_stage, to_stage, customers, revenue FROM (
+  SELECT true AS is_stage, CAST(NULL AS VARCHAR) AS from_stage, k.stage AS to_stage, coalesce(g.customers, 0) AS customers,
+    round(coalesce(g.revenue, 0), 2) AS revenue, 0 AS part, k.ord AS o1, 0 AS o2
+  FROM (VALUES ${stages}) k(stage, ord) LEFT JOIN g ON g.is_stage AND g.to_stage = k.stage
+  UNION ALL
+  SELECT false, from_stage, to_stage, customers, round(revenue, 2), 1, list_position([${order}], from_stage), list_position([${order}], to_stage)
+  FROM g WHERE NOT g.is_stage
+) r ORDER BY part, o1, o2`;
+}
+
 /** One row per customer existing at `date2`: customer_id, from_stage, to_stage, revenue (the rows `stageTransitions` counts). */
 function transitionPairs(params: StageParams, scope: Scope, date1: string, date2: string): Sql {
   assertDate(date1, 'first date');

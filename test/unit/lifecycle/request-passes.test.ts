@@ -116,10 +116,19 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     for (const t of periodic) expect(t).toMatch(/\blife_periods_\d+\b/);
   });
 
-  it('takes stages (counts and both transition dates) from the summaries', () => {
+  it('takes stages (counts and both transition dates) from the summaries, in one statement', () => {
+    // the default transition matrix ends at the as-of date: its second stage is the stage counts' stage
     const stageQueries = queries.filter((t) => /'reactivated'\s+WHEN/.test(t) && !t.includes('lag(period)'));
-    expect(stageQueries.length).toBe(2);
-    for (const t of stageQueries) expect(t).toMatch(/\blife_customers_\d+\b/);
+    expect(stageQueries.length).toBe(1);
+    expect(stageQueries[0]).toMatch(/\blife_customers_\d+\b/);
+    expect(stageQueries[0]).toContain('GROUPING SETS');
+    expect(result.stages.map((r) => r.stage)).toEqual(['new', 'active', 'reactivated', 'dormant', 'churned']);
+    expect(result.transitions.date2).toBe('2024-02-01');
+    // the matrix's columns add up to the stage counts
+    for (const st of result.stages) {
+      const cells = result.transitions.rows.filter((r) => r.to_stage === st.stage);
+      expect(cells.reduce((s, r) => s + r.customers, 0)).toBe(st.customers);
+    }
   });
 
   it('computes both stages of the transition matrix in one pass over the active days', () => {
@@ -127,5 +136,34 @@ describe.each(['threshold', 'period'] as const)('one lifecycle request (%s defin
     expect(more).toEqual([]);
     expect(tr!.match(/\blife_days_\d+\b/g)).toHaveLength(1);
     expect(tr!.match(/\blife_customers_\d+\b/g)).toHaveLength(1);
+  });
+});
+
+describe('one lifecycle request with a transition matrix ending before the as-of date', () => {
+  it('counts the stages and the matrix apart, each at its own date', async () => {
+    const conn = await openDb();
+    await load(conn, { orders: ORDERS });
+    const engine = nativeEngine(conn);
+    const api = lifecycleApi(
+      async () => engine as unknown as Db,
+      () => 1,
+    );
+    const scope = { asOf: '2024-02-01', from: null, filters: [] };
+    const ask = async (transition: LifecycleRequest['transition']) => {
+      const res = await api.lifecycle(
+        { scope, options: lifeOptions({ ...LIFE_DEFAULTS, period: 'week' }), segmentSplit: null, transition },
+        'lifecycle',
+      );
+      if (!res.ok) throw new Error(res.error.message);
+      return res.value;
+    };
+    const atAsOf = await ask(null);
+    const earlier = await ask({ date1: '2024-01-05', date2: '2024-01-20' });
+    expect(earlier.stages).toEqual(atAsOf.stages);
+    expect(earlier.transitions.date2).toBe('2024-01-20');
+    const total = (rows: { customers: number }[]) => rows.reduce((s, r) => s + r.customers, 0);
+    // fewer customers exist on 01-20 than on 02-01 (the fixture has first orders in between)
+    expect(total(earlier.transitions.rows)).toBeLessThan(total(atAsOf.stages));
+    expect(engine.log.filter((t) => t.includes('GROUPING SETS') && t.includes('from_stage'))).toHaveLength(1);
   });
 });

@@ -5,8 +5,8 @@ import { inline, raw, sql } from '../../../src/lib/sql';
 import { filtersKey, scopedOrders, type Scope } from '../../../src/analysis/scope';
 import { activityDays, customerActivity, dayGaps, lookback, DEFAULT_ACTIVITY } from '../../../src/analysis/lifecycle/activity';
 import type { ModelContext, SegmentModel } from '../../../src/analysis/types';
-import { stageTransitions, segmentMigration } from '../../../src/analysis/lifecycle/transitions';
-import { STAGE_DEFAULTS } from '../../../src/analysis/lifecycle/stage';
+import { stageTransitions, stagesWithTransitions, segmentMigration } from '../../../src/analysis/lifecycle/transitions';
+import { STAGE_DEFAULTS, stageCounts } from '../../../src/analysis/lifecycle/stage';
 import { ORDERS, T } from './fixture';
 
 /** A toy model: big when net revenue in scope ≥ `min`, read from the customer-base relation. */
@@ -96,6 +96,48 @@ describe('transitions at the summaries’ own date (one pass for both dates)', (
       const rows = await query(db, one);
       expect(rows).toEqual(await query(db, stageTransitions({ ...plain, ...T }, scope, date1, '2024-02-01')));
       expect(rows.length).toBeGreaterThan(2);
+    }
+  });
+});
+
+describe('stage counts and transitions in one statement (the page’s default request)', () => {
+  let db: DuckDBConnection;
+  beforeAll(async () => {
+    db = await openDb();
+    await load(db, { orders: ORDERS });
+  });
+
+  /** The summaries the worker keeps for `scope` (as `lifecycle-tables.ts` builds them). */
+  async function summaries(scope: Scope, n: number) {
+    const plain = { ...DEFAULT_ACTIVITY };
+    const withAct = { table: raw(`d${n}`), asOf: scope.asOf, filters: filtersKey(scope) };
+    await query(db, `CREATE TABLE d${n} AS ${inline(dayGaps(plain, lookback(scope)))}`);
+    const days = { ...withAct, days: raw(`d${n}`) };
+    await query(db, `CREATE TABLE c${n} AS ${inline(customerActivity({ ...plain, cached: days }, lookback(scope)))}`);
+    return { ...plain, cached: { ...days, customers: raw(`c${n}`) } };
+  }
+
+  const scopes: Scope[] = [
+    { asOf: '2024-02-01', from: null, filters: [] },
+    { asOf: '2024-03-01', from: '2024-01-15', filters: [{ field: 'channel', values: ['web', 'app'] }] },
+  ];
+
+  it.each(scopes.map((s, i) => [i, s] as const))('answers as stageCounts and stageTransitions apart (scope %i)', async (i, scope) => {
+    const cached = await summaries(scope, i);
+    for (const params of [{ ...DEFAULT_ACTIVITY }, cached]) {
+      for (const date1 of ['2023-12-25', '2024-01-15', '2024-01-31']) {
+        const rows = await query(db, stagesWithTransitions({ ...params, ...T }, scope, date1));
+        const stages = rows.filter((r) => r.is_stage).map((r) => ({ stage: r.to_stage, customers: r.customers, revenue: r.revenue }));
+        const cells = rows
+          .filter((r) => !r.is_stage)
+          .map((r) => ({ from_stage: r.from_stage, to_stage: r.to_stage, customers: r.customers, revenue: r.revenue }));
+        expect(stages).toEqual(await query(db, stageCounts({ ...params, ...T }, scope)));
+        expect(cells).toEqual(await query(db, stageTransitions({ ...params, ...T }, scope, date1, scope.asOf)));
+        // every stage is listed (zeros included) before the first cell, and the fixture has customers in several
+        expect(rows.slice(0, 5).every((r) => r.is_stage)).toBe(true);
+        expect(stages.filter((r) => Number(r.customers) > 0).length).toBeGreaterThan(1);
+        expect(cells.length).toBeGreaterThan(1);
+      }
     }
   });
 });

@@ -30,16 +30,20 @@ export interface BreakdownRow {
  * order), then any data-driven segment (dynamic models) by customers descending.
  * For dynamic models put the rows in display order with `orderBreakdown`.
  *
- * A model that carries its measures (`measured`) is summed from counts per segment and recency day
- * (`fromCounts`, as the breakdown in parts is): a grouping of every customer on small keys instead
- * of `median()`, which keeps every customer's recency per segment and sorts it (137 → 104 ms CPU at
- * 5M orders natively), and no copy of every customer's row for the two readers of `j`.
+ * A model that carries its measures (`measured`) is one grouping of its assignment by segment, and
+ * the universe the sum of the segments (each customer is in one): the assignment is read once, so
+ * DuckDB keeps no copy of every customer's row for two readers. Summing counts per segment and
+ * recency day instead (`fromCounts`, as the breakdown in parts must) saved CPU natively at 5M
+ * orders (137 → 104 ms) but cost DuckDB-WASM more in planning than it saved: 1M orders 67 → 25 ms
+ * per breakdown in the tab (`docs/benchmarks.md`).
  */
 export function breakdown<P>(model: Model<P>, params: P, ctx: ModelContext): Sql {
   if (model.measured && !model.overlapping) {
     return sql`WITH a AS (${model.assign(params, ctx)}),
-c AS (${dayCounts(model, ctx)}),
-${fromCounts(model, params)}`;
+g AS (SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(orders) AS orders, median(recency_days) AS median_recency
+  FROM a GROUP BY segment),
+tot AS (SELECT sum(customers) AS n, sum(revenue) AS rev FROM g),
+${summary(model, params)}`;
   }
   return sql`WITH a AS (${model.assign(params, ctx)}),
 j AS (${measures(model, ctx)}),

@@ -140,7 +140,15 @@ for (const threads of values.threads.split(',').map(Number)) {
       console.log(`${fmt(wall)}  ${fmt((c.user + c.system) / 1000)}  TOTAL (${log.length} statements)`);
       console.log(`answer digest ${createHash('sha1').update(json).digest('hex').slice(0, 12)} (${json.length} chars)`);
       if (values.dump && r === req) writeFileSync(values.dump, JSON.stringify(answer, null, 1));
-      if (values.statements && r === req) writeFileSync(values.statements, JSON.stringify(log.map((x) => ({ label: x.label, text: x.text })), null, 1));
+      if (values.statements && r === req)
+        writeFileSync(
+          values.statements,
+          JSON.stringify(
+            log.map((x) => ({ label: x.label, text: x.text })),
+            null,
+            1,
+          ),
+        );
       for (const st of log.filter((x) => values.explain && x.label.includes(values.explain) && !x.text.startsWith('CREATE'))) {
         const plan = (await conn.runAndReadAll(`EXPLAIN ANALYZE ${st.text}`)).getRowObjectsJS();
         console.log(String(plan[0]?.explain_value ?? ''));

@@ -35,7 +35,9 @@ function toOrders(rows: readonly { customer: number; day: number; cents: number 
 
 /** Bounds lo ≤ hi within 1..bins. */
 const bounds = (bins: number) =>
-  fc.tuple(fc.integer({ min: 1, max: bins }), fc.integer({ min: 1, max: bins })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]);
+  fc
+    .tuple(fc.integer({ min: 1, max: bins }), fc.integer({ min: 1, max: bins }))
+    .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]);
 
 const rules = (bins: number) =>
   fc

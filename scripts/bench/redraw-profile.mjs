@@ -2,6 +2,7 @@
 /**
  * Where the page's main thread spends a re-segmentation, besides the worker's SQL:
  *   node scripts/bench/redraw-profile.mjs --file .bench-data/orders-1000000.csv [--changes 4] [--bundle eh] [--no-build]
+ *     [--control model-select --values rfm8,spend,behaviour,rfm11]   (another select, and the values to pick in turn)
  * Loads the file in the production build (as `npm run bench` does), opens the Segments page, then changes the
  * RFM bins `--changes` times while the V8 CPU profiler and a `devtools.timeline` trace record. Prints each change's
  * time to the redrawn breakdown, the functions with the most self time, and the main thread's timeline events
@@ -15,6 +16,8 @@ const { values } = parseArgs({
   options: {
     file: { type: 'string' },
     changes: { type: 'string', default: '4' },
+    control: { type: 'string', default: 'rfm-bins' },
+    values: { type: 'string' },
     bundle: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
@@ -54,9 +57,11 @@ try {
   await s.page.locator('[data-testid=nav-segments]').click();
   await s.page.locator('[data-testid=breakdown][data-state=ready]').waitFor({ timeout: 600_000 });
   await s.page.waitForTimeout(1000);
-  const options = await s.page.$$eval('[data-testid=rfm-bins] option', (os) => os.map((o) => o.value));
-  const current = await s.page.locator('[data-testid=rfm-bins]').inputValue();
+  const control = `[data-testid=${values.control}]`;
+  const options = await s.page.$$eval(`${control} option`, (os) => os.map((o) => o.value));
+  const current = await s.page.locator(control).inputValue();
   const others = options.filter((o) => o !== current);
+  const picks = values.values?.split(',');
   const cdp = await s.page.context().newCDPSession(s.page);
   const events = [];
   cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
@@ -67,10 +72,10 @@ try {
   await cdp.send('Profiler.start');
   const times = [];
   for (let i = 0; i < Number(values.changes); i++) {
-    const target = i % 2 === 0 ? others[(i / 2) % others.length] : current;
+    const target = picks ? picks[i % picks.length] : i % 2 === 0 ? others[(i / 2) % others.length] : current;
     const before = await s.page.evaluate(() => window.__bench.charts.breakdown?.n ?? 0);
     const t0 = performance.now();
-    await s.page.selectOption('[data-testid=rfm-bins]', target);
+    await s.page.selectOption(control, target);
     await s.page.waitForFunction((n) => (window.__bench.charts.breakdown?.n ?? 0) > n, before, { polling: 20, timeout: 600_000 });
     times.push(Math.round(performance.now() - t0));
     await s.page.waitForTimeout(300);
@@ -78,7 +83,7 @@ try {
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.send('Tracing.end');
   await traced;
-  console.log(`bins changes (ms to the redrawn breakdown, driver latency included): ${times.join(', ')}`);
+  console.log(`${values.control} changes (ms to the redrawn breakdown, driver latency included): ${times.join(', ')}`);
   console.log('\nself time, ms (all changes)');
   for (const [k, us] of selfTimes(profile).slice(0, 20)) console.log(`${ms(us)}  ${k}`);
   console.log('\nmain-thread timeline, ms (all changes; nested events overlap)');

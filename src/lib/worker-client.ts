@@ -11,10 +11,17 @@ export type Atlas = Comlink.Remote<AtlasApi>;
 /** Calls made to the worker so far, by method name (read by browser tests via `window.__atlasCalls`). */
 export const atlasCalls: Record<string, number> = {};
 
-let client: { api: Atlas; ready: Promise<InitInfo> } | null = null;
+interface Client {
+  api: Atlas;
+  ready: Promise<InitInfo>;
+  /** true once `ready` has resolved: a call can then go out at once, without waiting a turn for the promise */
+  started: boolean;
+}
+
+let client: Client | null = null;
 
 /** Start (once) and return the worker API plus its start-up promise (rejects with the start-up error). */
-export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
+export function atlas(): Client {
   if (!client) {
     const worker = new Worker(new URL('../../workers/atlas.worker.ts', import.meta.url), { type: 'module', name: 'atlas' });
     const remote = Comlink.wrap<AtlasApi>(worker);
@@ -43,7 +50,12 @@ export function atlas(): { api: Atlas; ready: Promise<InitInfo> } {
       if (!r.ok) throw new Error(r.error.message);
       return r.value;
     });
-    client = { api, ready };
+    const c: Client = { api, ready, started: false };
+    void ready.then(
+      () => (c.started = true),
+      () => undefined,
+    );
+    client = c;
   }
   return client;
 }

@@ -12,9 +12,11 @@ let nextSlot = 0;
 /** Ask the worker once; a failure of the transport itself (a crashed worker) becomes an `AppError`. */
 export async function ask<T>(call: (api: Atlas) => Promise<Result<T>>): Promise<Result<T>> {
   try {
-    const { api, ready } = atlas();
-    await ready;
-    return await call(api);
+    const c = atlas();
+    // once the worker is up the call leaves now, inside the caller's turn: after an `await` it would
+    // wait until Svelte has re-rendered the page for the change that asked (~20 ms of a 1M re-segmentation)
+    if (!c.started) await c.ready;
+    return await call(c.api);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { ok: false, error: { code: 'internal', message, params: { detail: message } } };

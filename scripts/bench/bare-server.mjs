@@ -11,11 +11,19 @@ const ROOT = join(HERE, 'bare');
 const HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 /** Build into `outDir` and serve it; returns { url, close }. */
-export async function serveBare(outDir) {
+export function serveBare(outDir) {
+  return servePage(ROOT, outDir);
+}
+
+/**
+ * Build the page in `root` (a folder with an `index.html`, no app config) into `outDir` and serve it
+ * with the app's COOP/COEP headers; returns { url, close }. The bare page and `wasm-sql.mjs` use it.
+ */
+export async function servePage(root, outDir) {
   const out = resolve(outDir);
-  await build({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  await build({ root, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
   const server = await preview({
-    root: ROOT,
+    root,
     configFile: false,
     logLevel: 'warn',
     build: { outDir: out },

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, preview } from 'vite';
+import { servePage } from './bare-server.mjs';
 import { launch } from './browser.mjs';
 import { loadTs } from './load-ts.mjs';
 
@@ -31,25 +31,15 @@ const { values } = parseArgs({
 });
 if (!values.file || !values.sql) throw new Error('usage: wasm-sql.mjs --file F --sql statements.json [--reps 9] [--explain] [--bundle eh]');
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, 'wasm-sql');
-const HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'wasm-sql');
 const statements = JSON.parse(readFileSync(values.sql, 'utf8'));
 const reps = Number(values.reps);
 
-const out = resolve(values.out);
-await build({ root: ROOT, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-const server = await preview({
-  root: ROOT,
-  configFile: false,
-  logLevel: 'warn',
-  build: { outDir: out },
-  preview: { port: 0, host: '127.0.0.1', strictPort: false, headers: HEADERS },
-});
+const server = await servePage(ROOT, values.out);
 const browser = await launch();
 try {
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.resolvedUrls.local[0]}${values.bundle ? `?bundle=${values.bundle}` : ''}`);
+  await page.goto(`${server.url}${values.bundle ? `?bundle=${values.bundle}` : ''}`);
   await page
     .locator('#status')
     .filter({ hasText: /^(ready|failed)/ })

@@ -165,5 +165,8 @@ describe('one lifecycle request with a transition matrix ending before the as-of
     // fewer customers exist on 01-20 than on 02-01 (the fixture has first orders in between)
     expect(total(earlier.transitions.rows)).toBeLessThan(total(atAsOf.stages));
     expect(engine.log.filter((t) => t.includes('GROUPING SETS') && t.includes('from_stage'))).toHaveLength(1);
+    // a first date not before the as-of date is refused, on the one-statement path too
+    await expect(ask({ date1: '2024-02-01', date2: '2024-02-01' })).rejects.toThrow(/invalid dates/);
+    await expect(ask({ date1: '2024-13-01', date2: '2024-02-01' })).rejects.toThrow(/first date/);
   });
 });

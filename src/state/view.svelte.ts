@@ -18,6 +18,8 @@ class ViewStore {
    * it, and a deep copy per link cost ~100 ms per redraw of the Segments page. Never mutate it.
    */
   readonly snapshot: Readonly<ViewState> = $derived($state.snapshot(this.state) as ViewState);
+  /** serialised parts of the snapshot (`serializeState`'s memo): the snapshot is never mutated */
+  #memo = new WeakMap<object, { of: object; text: string }>();
   #lastHash = '';
   #lastPage: string | null = null;
 
@@ -40,7 +42,7 @@ class ViewStore {
     window.addEventListener('hashchange', onPop);
     const stop = $effect.root(() => {
       $effect(() => {
-        const hash = serializeState(this.snapshot);
+        const hash = serializeState(this.snapshot, this.#memo);
         if (hash === this.#lastHash) return;
         const url = `${location.pathname}${location.search}#${hash}`;
         if (this.#lastPage !== null && this.#lastPage !== this.state.page) history.pushState(null, '', url);
@@ -70,7 +72,7 @@ class ViewStore {
 
   /** A link (`#…`) to the current view with `patch` applied. */
   href(patch: Partial<ViewState>): string {
-    return `#${serializeState({ ...this.snapshot, ...patch })}`;
+    return `#${serializeState({ ...this.snapshot, ...patch }, this.#memo)}`;
   }
 
   go(page: ViewState['page']): void {

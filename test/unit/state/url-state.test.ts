@@ -193,6 +193,33 @@ describe('URL state', () => {
     );
   });
 
+  it('serialises alike with a memo of parts (the links of one snapshot), whatever the parts and the model', () => {
+    const memo = new WeakMap<object, { of: object; text: string }>();
+    const rfm11 = { ...MODELS.rfm11.defaults, bins: 4 } as ViewState['params'];
+    const life = { ...LIFE_DEFAULTS, activeDays: 45 };
+    const base: ViewState = { ...defaultState(), page: 'segments', params: rfm11, life };
+    // links of one snapshot: the same part objects, different patches
+    const links = [
+      base,
+      { ...base, segment: 'champions' },
+      { ...base, segment: 'lost', cell: { kind: 'g' as const, r: 1, f: 2 } },
+      // the same params object under another model (other defaults): not the memo's text
+      { ...base, model: 'rfm8' as const },
+      { ...base, life: { ...LIFE_DEFAULTS } },
+    ];
+    for (const s of links) expect(serializeState(s, memo)).toBe(serializeState(s));
+    expect(serializeState(links[0]!, memo)).toContain('mp=');
+    expect(serializeState({ ...base, params: structuredClone(MODELS.rfm11.defaults) as ViewState['params'] }, memo)).not.toContain('mp=');
+    fc.assert(
+      fc.property(stateArb, (r) => {
+        const s: ViewState = { ...defaultState(), ...r, params: structuredClone(MODELS[r.model].defaults) as ViewState['params'] };
+        expect(serializeState(s, memo)).toBe(serializeState(s));
+        expect(serializeState({ ...s, segment: 'x' }, memo)).toBe(serializeState({ ...s, segment: 'x' }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('turns any link into SQL that DuckDB accepts, with hostile values bound, not pasted', { timeout: 180_000 }, async () => {
     const db = await openDb();
     await load(db, { orders: [{ customer_id: 'a', ts: '2024-01-01', amount: 10, channel: 'web' }] });

@@ -171,6 +171,8 @@ export function serial<T>(lane: Lane, f: () => Promise<T>): Promise<T> {
 /** The statement log of the debug option `?trace` (null: off). */
 let traced: TracedStatement[] | null = null;
 const TRACE_MAX = 5000;
+/** characters of each statement kept (a read's options come after its column list) */
+const TRACE_TEXT = 2000;
 
 /** Switch the statement log on (emptied) or off. */
 export function setTrace(on: boolean): void {
@@ -191,7 +193,7 @@ async function timed<T>(lane: Lane, text: string, f: () => Promise<T>): Promise<
     return await f();
   } finally {
     if (traced.length < TRACE_MAX)
-      traced.push({ lane, ms: Math.round(performance.now() - t0), at: Math.round(t0), text: text.slice(0, 300) });
+      traced.push({ lane, ms: Math.round(performance.now() - t0), at: Math.round(t0), text: text.slice(0, TRACE_TEXT) });
   }
 }
 

@@ -32,6 +32,7 @@ import type { RawColumn, RawFile } from '../src/ingest/mapping';
 import { literal } from '../src/lib/sql';
 import {
   countPassSql,
+  headBuffer,
   dialectSql,
   fileSourceSql,
   headerLinesSql,
@@ -287,7 +288,10 @@ async function scanRegistered(name: string, vname: string, ctx: LoadContext, o: 
           ? await run(ctx.db, 'ingest', headerLinesSql(vname, o.extra)).catch(() => [{ h: 1 }])
           : [{ h: o.headerLines }];
       if (ctx.isCancelled()) throw new Cancelled();
-      await run(ctx.db, 'ingest', sampleTableSql(table, reading));
+      // the sample reads the head only: a small buffer (the LIMIT stops the reader a buffer late);
+      // without the sniffed dialect every pass sniffs alike, with the same options
+      const head = sniffed ? headBuffer(o.extra) : [];
+      await run(ctx.db, 'ingest', sampleTableSql(table, read(['ignore_errors = true', ...head])));
       if (ctx.isCancelled()) throw new Cancelled();
       let sample = await describe(ctx.db, name, table);
       // lines the reader loads but that are rejected (too long, NUL bytes) leave the sample, the count and the re-read

@@ -40,6 +40,12 @@ describe('passes over the data', () => {
     const shown = reads.map((x) => /read_csv\('f\d+\.csv', ([\s\S]*)$/.exec(x.text)![1]!).filter((o) => o.length >= 20);
     expect(shown.length).toBeGreaterThanOrEqual(files.length);
     for (const o of shown) expect(o).toMatch(/^auto_detect = false, columns = \{/);
+    // the sample reads the head with a small buffer; the counting pass and the build read whole buffers
+    const samples = reads.filter((x) => /^CREATE OR REPLACE TABLE raw_\d+ AS/.test(x.text));
+    for (const x of samples) expect(x.text).toMatch(/buffer_size = 4194304\) LIMIT 20000$/);
+    const full = load.filter((x) => /^(SELECT count\(\*\) AS n|CREATE TABLE __(orders|events)_part AS)/.test(x.text));
+    expect(full.length).toBeGreaterThanOrEqual(files.length);
+    for (const x of full) expect(x.text).not.toMatch(/buffer_size/);
     // the orders and events files are each read once by the build, straight into the part that becomes their table
     expect(load.filter((x) => /^CREATE TABLE __orders_part AS/.test(x.text))).toHaveLength(1);
     expect(load.filter((x) => /^CREATE TABLE __events_part AS/.test(x.text))).toHaveLength(1);

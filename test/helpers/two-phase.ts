@@ -13,6 +13,7 @@ import { sliceReadCsv, sniffedDialect } from '../../src/ingest/slices';
 import {
   countPassSql,
   dialectSql,
+  headBuffer,
   fileSourceSql,
   headerLinesSql,
   numberedSourceSql,
@@ -42,7 +43,8 @@ export async function loadTwoPhase(
     : Number((await query(conn, headerLinesSql(path, extra)))[0]?.h);
   const table = `raw_${id}`;
   const reading = read(['ignore_errors = true']);
-  await conn.run(sampleTableSql(table, reading));
+  // the sample reads the head with a small buffer when the dialect is known (as the worker does)
+  await conn.run(sampleTableSql(table, read(['ignore_errors = true', ...(sniffed ? headBuffer(extra) : [])])));
   const cols = (await query(conn, `DESCRIBE ${table}`)).map((c) => String(c.column_name)).filter((c) => c !== '__row');
   const bad = badLineSql(cols, kinds);
   if (bad) await conn.run(`DELETE FROM ${table} WHERE ${bad}`);

@@ -9,7 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, query } from '../../helpers/duckdb';
-import { readCsvSql } from '../../../src/ingest/canonical-source';
+import { dialectSql, headBuffer, readCsvSql, sampleTableSql, SAMPLE_ROWS, SNIFF_BUFFER_BYTES } from '../../../src/ingest/canonical-source';
+import { LONG_LINE_OPTIONS } from '../../../src/ingest/raw-rejects';
 import { loadTwoPhase } from '../../helpers/two-phase';
 
 const dir = mkdtempSync(join(tmpdir(), 'one-sniff-'));
@@ -36,6 +37,35 @@ describe('one sniff per file', () => {
       expect(f.columns.map((c) => c.name)).toEqual(Object.keys(auto[0]!));
     });
   }
+
+  it('the sample reads the head with a small buffer and keeps the rows a whole-buffer read keeps', async () => {
+    // > 4 MB and > 20,000 rows: quoted breaks, quoted delimiters and ragged lines throughout, long values near the buffer's end
+    const lines = ['id;note;amt'];
+    for (let i = 0, size = 0; size < SNIFF_BUFFER_BYTES * 1.5; i++) {
+      const note = i % 97 === 0 ? `"line ${i}\nnext; part"` : i % 89 === 0 ? `"x;${'y'.repeat(3000)}"` : `n${i}`;
+      lines.push(i % 1013 === 0 ? `r${i};ragged;1;2` : `r${i};${note};${i % 50},${i % 7}`);
+      size += lines.at(-1)!.length + 1;
+    }
+    const path = join(dir, 'big-head.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const conn = await openDb();
+    const f = await loadTwoPhase(conn, path, 1);
+    const whole = f.sourceParts!.readCsv;
+    expect(whole).not.toMatch(/buffer_size/);
+    const head = whole.replace(/\)$/, `, ${headBuffer([]).join(', ')})`);
+    expect(head).toMatch(/buffer_size = 4194304\)$/);
+    await conn.run(sampleTableSql('by_default', whole));
+    await conn.run(sampleTableSql('by_head', head));
+    const a = await query(conn, 'SELECT * FROM by_default ORDER BY __row');
+    expect(a).toHaveLength(SAMPLE_ROWS);
+    expect(await query(conn, 'SELECT * FROM by_head ORDER BY __row')).toEqual(a);
+    // the loader's own sample (raw_1) is that sample too
+    expect(await query(conn, 'SELECT * FROM raw_1 ORDER BY __row')).toEqual(a);
+    // options that set their own buffer (long lines) keep it
+    expect(headBuffer([LONG_LINE_OPTIONS])).toEqual([]);
+    expect(dialectSql('f.csv', [LONG_LINE_OPTIONS]).match(/buffer_size/g)).toHaveLength(1);
+    expect(headBuffer(['max_line_size = 100'])).toEqual([`buffer_size = ${SNIFF_BUFFER_BYTES}`]);
+  });
 
   it('the comment lines are not rows, the quoted `;` stays in its value, the quoted line break in its row', async () => {
     const conn = await openDb();

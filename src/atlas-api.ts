@@ -221,6 +221,8 @@ export interface TracedStatement {
   /** when it started, ms since the worker started */
   at: number;
   text: string;
+  /** the registered files (`f12.csv`, `f12.s0.csv`…) the whole statement reads, even past the kept text */
+  files: string[];
 }
 
 export interface MemoryInfo {

@@ -208,6 +208,11 @@ async function ingest(list: File[], onProgress?: (p: IngestProgress) => void) {
   return { loaded, errors };
 }
 
+/** The registered name of each mapped file beside the user's name for it (for reader messages). */
+function userNames(used: readonly FileMapping[]): { vname: string; name: string }[] {
+  return used.map((m) => ({ vname: files.get(m.file)!.vname, name: m.file }));
+}
+
 /** A mapping problem as an error the page translates. */
 function mappingError(i: MappingIssue): AppError {
   return new AtlasError('mapping', i.message, { file: i.file, column: i.column, row: i.row, params: { ...i.params, issue: i.code ?? '' } })
@@ -305,15 +310,7 @@ async function applyMapping(
     if (e instanceof Cancelled || ingestCancelled)
       return { ok: false, error: new AtlasError('cancelled', 'Building the tables was cancelled.').error };
     // the build re-reads the registered files: a reader message names the user's file (and part), not `f<id>.csv`
-    const named =
-      e instanceof Error
-        ? new Error(
-            withUserNames(
-              e.message,
-              used.map((m) => ({ vname: files.get(m.file)!.vname, name: m.file })),
-            ),
-          )
-        : e;
+    const named = e instanceof Error ? new Error(withUserNames(e.message, userNames(used))) : e;
     return { ok: false, error: toAppError(named, { code: 'mapping', sql: current }) };
   }
   await sliced.drop();
@@ -332,8 +329,15 @@ async function applyMapping(
         built.issues,
         Math.round(performance.now() - t0),
       );
+      // the check reads the registered files again: on one thread with the threaded bundle (a DuckDB
+      // thread cannot open a file registered by handle), and a reader message names the user's files
       const shared = overlapSql(raws, used);
-      if (shared) overview.overlaps = shapeOverlaps(await run(db, 'ingest', shared));
+      if (shared)
+        overview.overlaps = shapeOverlaps(
+          await withOneThread(db, true, () => run(db, 'ingest', shared)).catch((e: unknown) => {
+            throw e instanceof Error ? new Error(withUserNames(e.message, userNames(used))) : e;
+          }),
+        );
       return overview;
     },
     { code: 'query' },

@@ -173,6 +173,8 @@ let traced: TracedStatement[] | null = null;
 const TRACE_MAX = 5000;
 /** characters of each statement kept (a read's options come after its column list) */
 const TRACE_TEXT = 2000;
+/** a file registered by the ingest (files.ts, slices.ts), quoted as SQL reads it */
+const REGISTERED_NAME = /'f\d+\.[a-z0-9.]*csv'/g;
 
 /** Switch the statement log on (emptied) or off. */
 export function setTrace(on: boolean): void {
@@ -193,7 +195,13 @@ async function timed<T>(lane: Lane, text: string, f: () => Promise<T>): Promise<
     return await f();
   } finally {
     if (traced.length < TRACE_MAX)
-      traced.push({ lane, ms: Math.round(performance.now() - t0), at: Math.round(t0), text: text.slice(0, TRACE_TEXT) });
+      traced.push({
+        lane,
+        ms: Math.round(performance.now() - t0),
+        at: Math.round(t0),
+        text: text.slice(0, TRACE_TEXT),
+        files: [...new Set(text.match(REGISTERED_NAME) ?? [])].map((q) => q.slice(1, -1)),
+      });
   }
 }
 

@@ -14,12 +14,21 @@
   if (!/^\/[A-Za-z0-9._\/@+~-]+\.js$/.test(target)) throw new Error('duckdb-read-progress: invalid worker path');
   var slice = Blob.prototype.slice;
   var last = 0;
+  var lastBlob = null;
+  var lastEnd = 0;
   Blob.prototype.slice = function (start, end, contentType) {
     var size = this.size;
     var now = Date.now();
-    if (size > 0 && now - last >= 100) {
+    var from = typeof start === 'number' ? start : 0;
+    var to = Math.min(typeof end === 'number' ? end : size, size);
+    // a read of another file, or a new pass over this one (it starts before the previous read
+    // ended), is reported at once; the 100 ms wait is for the buffers of one pass (else the head
+    // read just before a pass hides the pass's first buffer)
+    var fresh = this !== lastBlob || from < lastEnd;
+    lastBlob = this;
+    lastEnd = to;
+    if (size > 0 && (fresh || now - last >= 100)) {
       last = now;
-      var to = Math.min(typeof end === 'number' ? end : size, size);
       self.postMessage({
         messageId: -1,
         requestId: 0,

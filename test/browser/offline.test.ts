@@ -39,7 +39,15 @@ describe('offline after the first visit', () => {
     const before = s.requests.length;
     await s.page.reload();
     await s.page.getByTestId('db-status').filter({ hasText: /Ready/ }).waitFor({ timeout: 60_000 });
-    expect(await s.page.evaluate(() => navigator.onLine)).toBe(false);
+    // the network is really off for the page: a request nothing cached answers fails (Chromium 150
+    // keeps `navigator.onLine` true after a reload under emulated offline; later versions say false)
+    const probe = await s.page.evaluate(() =>
+      fetch(`./offline-probe-${Date.now()}.txt`, { cache: 'no-store' }).then(
+        (r) => `answered ${r.status}`,
+        () => 'failed',
+      ),
+    );
+    expect(probe).toBe('failed');
     // the page itself came from the service worker, not the network
     const nav = s.requests.slice(before).find((r) => r.isNavigationRequest());
     expect(nav).toBeDefined();

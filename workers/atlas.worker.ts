@@ -29,7 +29,7 @@ import type {
   Slot,
 } from '../src/atlas-api';
 import { analysisApi } from './analysis';
-import { dropBases, supersede } from './query-runner';
+import { dropBases, noteRowPerOrder, supersede } from './query-runner';
 import { toCsv } from '../src/lib/csv';
 import { lifecycleApi } from './analysis-lifecycle';
 import { dropLifeTables } from './lifecycle-tables';
@@ -322,13 +322,14 @@ async function applyMapping(
   await dropLifeTables(db);
   return attempt(
     async () => {
-      const overview = await buildOverview(
+      const { overview, rowPerOrder } = await buildOverview(
         db,
         used.map((m) => ({ raw: files.get(m.file)!.raw, mapping: m, readerRejects: files.get(m.file)!.readerRejects })),
         // buildCanonical's issues include the check's (each once)
         built.issues,
         Math.round(performance.now() - t0),
       );
+      noteRowPerOrder(dataVersion, rowPerOrder);
       // the check reads the registered files again: on one thread with the threaded bundle (a DuckDB
       // thread cannot open a file registered by handle), and a reader message names the user's files
       const shared = overlapSql(raws, used);

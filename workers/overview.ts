@@ -5,7 +5,15 @@
 import { addDays } from '../src/lib/dates';
 import type { FileMapping, FlaggedValues, Overview, FileOverview, MappingIssue } from '../src/atlas-api';
 import type { RawFile } from '../src/ingest/mapping';
-import { keptOrdersSql, overviewSql, readerRejectReason, readerRejectsSql, COVERAGE_ALL } from '../src/ingest/overview';
+import {
+  keptOrdersSql,
+  orderIdsHeadSql,
+  orderIdsSql,
+  overviewSql,
+  readerRejectReason,
+  readerRejectsSql,
+  COVERAGE_ALL,
+} from '../src/ingest/overview';
 import { literal } from '../src/lib/sql';
 import { run, type Db } from './duckdb';
 
@@ -14,7 +22,7 @@ export async function buildOverview(
   files: { raw: RawFile; mapping: FileMapping; readerRejects: number }[],
   issues: MappingIssue[],
   buildMs: number,
-): Promise<Overview> {
+): Promise<{ overview: Overview; rowPerOrder: boolean }> {
   // empty values per mapped column: counted at load for files read in two phases (their table is
   // only a sample), else counted on the raw table here
   const q = overviewSql(
@@ -22,9 +30,25 @@ export async function buildOverview(
     false,
   );
   const [h] = await run(db, 'aux', q.headline!);
-  // distinct kept orders in hash parts of the order id, so no statement holds every order id
+  // distinct kept orders in hash parts of the order id, so no statement holds every order id; where
+  // no order id repeats, that count comes with the check (one pass), and the check tells the
+  // customer base that every order is one row
+  const lines = Number(h?.order_lines ?? 0);
+  const [head] = await run(db, 'aux', orderIdsHeadSql());
   let orders = 0;
-  for (const part of keptOrdersSql(Number(h?.order_lines ?? 0))) orders += Number((await run(db, 'aux', part))[0]?.n ?? 0);
+  let rowPerOrder = false;
+  if (Number(head?.ids ?? 0) === Number(head?.distinct_ids ?? 0)) {
+    const ids = { all: 0, distinct: 0, kept: 0 };
+    for (const part of orderIdsSql(lines)) {
+      const [r] = await run(db, 'aux', part);
+      ids.all += Number(r?.ids ?? 0);
+      ids.distinct += Number(r?.distinct_ids ?? 0);
+      ids.kept += Number(r?.kept_ids ?? 0);
+    }
+    rowPerOrder = ids.all === ids.distinct;
+    orders = ids.kept;
+  }
+  if (!rowPerOrder) for (const part of keptOrdersSql(lines)) orders += Number((await run(db, 'aux', part))[0]?.n ?? 0);
   const events = await run(db, 'aux', q.eventsByType!);
   const eventValues = await run(db, 'aux', q.eventValues!);
   const [cov] = await run(db, 'aux', q.coverageAll!);
@@ -59,7 +83,7 @@ export async function buildOverview(
   // recency and stages are measured to the day after the last order (or event, without orders);
   // far-future dates are left out (a 9999-12-31 row would make the as-of date invalid)
   const lastOrder = (h?.last_order_ts as string | null) ?? (h?.last_plausible_ts as string | null) ?? null;
-  return {
+  const overview: Overview = {
     files: fileOverviews,
     customers: Number(h?.buyers ?? 0),
     people,
@@ -93,6 +117,7 @@ export async function buildOverview(
     issues,
     buildMs,
   };
+  return { overview, rowPerOrder };
 }
 
 /** Reader rejects of one raw table by reason (invalid UTF-8, line too long, NUL bytes, ragged). */

@@ -115,6 +115,15 @@ async function dropTables(db: Engine, names: readonly string[]): Promise<void> {
   for (const n of names) await db.exec('aux', `DROP TABLE IF EXISTS ${n}`).catch(() => undefined);
 }
 
+/** The data version whose orders table holds one row per order (the overview checks: `orderIdsSql`). */
+let rowPerOrderVersion = -1;
+
+/** Say whether the orders of data version `version` hold one row per order (no order id repeats). */
+export function noteRowPerOrder(version: number, yes: boolean): void {
+  if (yes) rowPerOrderVersion = version;
+  else if (rowPerOrderVersion === version) rowPerOrderVersion = -1;
+}
+
 /**
  * The customer base for a scope as a table name (Sql), built once per data version and scope;
  * the four most recent are kept. Over more than `partRows` order lines it is built in customer
@@ -130,11 +139,12 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
     const big = rest.length > 0;
     if (big) await j.q(`ATTACH IF NOT EXISTS ':memory:' AS ${CACHE} (COMPRESS)`);
     name = `${big ? `${CACHE}.` : ''}cb_${++baseSeq}`;
+    const opts = { rowPerOrder: rowPerOrderVersion === version };
     try {
-      await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(customerBase(scope, first))}`);
+      await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(customerBase(scope, first, opts))}`);
       for (const p of rest) {
         await compress(j);
-        await j.q(`INSERT INTO ${name} ${inline(customerBase(scope, p))}`);
+        await j.q(`INSERT INTO ${name} ${inline(customerBase(scope, p, opts))}`);
       }
       if (big) await compress(j);
     } catch (e) {

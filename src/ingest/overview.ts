@@ -69,6 +69,33 @@ export function keptOrdersSql(orderLines: number, perPart?: number): string[] {
   });
 }
 
+/** Order lines the first check of `orderIdsSql` looks at (`orderIdsHeadSql`). */
+export const ORDER_IDS_HEAD = 100_000;
+
+/**
+ * Whether the first order lines repeat an order id: lines of one order usually sit together, so a
+ * line-level file shows it here and the whole-table check (`orderIdsSql`) is skipped.
+ */
+export function orderIdsHeadSql(): string {
+  return `SELECT count(order_id) AS ids, count(DISTINCT order_id) AS distinct_ids FROM (SELECT order_id FROM orders LIMIT ${ORDER_IDS_HEAD})`;
+}
+
+/**
+ * Per hash part of the order id (equal ids fall in one part, so the parts add up): the order ids,
+ * the distinct ones, and those of kept rows (not returns). When no id repeats (ids = distinct ids
+ * over all parts) the kept ids are the distinct kept orders — `keptOrdersSql`'s count without a
+ * second pass — and every order is one row (the customer base then skips its per-order grouping).
+ */
+export function orderIdsSql(orderLines: number, perPart?: number): string[] {
+  return partsOf(orderLines, perPart).map((p) => {
+    const mine = inPart(raw('order_id'), p);
+    return inline(
+      sql`SELECT count(order_id) AS ids, count(DISTINCT order_id) AS distinct_ids, count(order_id) FILTER (WHERE NOT is_return) AS kept_ids
+        FROM orders${mine ? sql` WHERE ${mine}` : raw('')}`,
+    );
+  });
+}
+
 /**
  * Named overview queries (SQL text, values inlined). `nullsByColumn` is empty without mappings.
  * With `countOrders` false the headline's `orders` is NULL: `keptOrdersSql` counts them in parts.

@@ -4,10 +4,14 @@
  * (none sniffs again, whole or in slices); its build reads it once (the orders and events straight into their tables); the Segments page's first request runs without the
  * rule builder's vocabulary (categories of every order and event) beside it. A redraw after a bins
  * change builds its links from one copy of the view state, diffs its parts once for all of them,
- * formats numbers with cached formatters and draws each chart once, from the answer.
+ * formats numbers with cached formatters and draws each chart once, from the answer. An export with
+ * one row per order (no order id repeats) builds its customer base without the per-order grouping.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { openApp, loadDemo, readyAfter, errorsShown, type Session } from './browser';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { openApp, loadDemo, readyAfter, errorsShown, numberAt, type Session } from './browser';
 import type { TracedStatement } from '../../src/atlas-api';
 
 async function statements(s: Session): Promise<TracedStatement[]> {
@@ -56,6 +60,8 @@ describe('passes over the data', () => {
     await readyAfter(s.page, 0);
     const first = await statements(s);
     expect(first.some((x) => /customer_base|CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))).toBe(true);
+    // the demo's orders file has several lines per order: the base groups them per order
+    expect(first.find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))?.text).toContain('GROUP BY customer_id, order_id');
     expect(first.filter((x) => /SELECT category AS value/.test(x.text))).toHaveLength(0);
   });
 
@@ -108,5 +114,41 @@ describe('passes over the data', () => {
     expect(draws).toEqual({ breakdown: 1, 'rfm-grid': 1 });
     const ticks = await page.locator('[data-testid=rfm-grid] svg [aria-label="x-axis tick label"] text').allTextContents();
     expect(ticks).toEqual(['1', '2', '3', '4']);
+  });
+});
+
+describe('the customer base of an export with one row per order', () => {
+  let s: Session | undefined;
+  afterAll(async () => s?.close());
+
+  it('skips the per-order grouping (the overview found no repeated order id); the figures are the grouped ones', async () => {
+    // an order-level export: 20,000 orders of 3,000 customers, one row each, some of them refunds
+    const lines = ['order_id,customer_id,order_time,amount,channel'];
+    for (let i = 0; i < 20_000; i++)
+      lines.push(
+        `W${100000 + i},c${(i * 7) % 3000},2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,${i % 50 === 0 ? -12.5 : 10 + (i % 90)}.25,web`,
+      );
+    const file = join(mkdtempSync(join(tmpdir(), 'atlas-rows-')), 'orders.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    s = await openApp({ query: '?trace' });
+    await s.page.getByTestId('file-input').setInputFiles(file);
+    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    expect(await errorsShown(s.page)).toEqual([]);
+    const load = await statements(s);
+    // the check: the head first, then every order id once (its kept ids are the order count), no second pass
+    expect(load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text))).toHaveLength(2);
+    expect(load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text))).toHaveLength(0);
+    // 20,000 orders less the 400 refunds (negative amounts are returns by default)
+    expect(await numberAt(s.page, 'kpi-orders')).toBe(19_600);
+    expect(await numberAt(s.page, 'kpi-customers')).toBe(2940);
+    await s.page.getByTestId('nav-segments').click();
+    await readyAfter(s.page, 0);
+    const base = (await statements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
+    expect(base?.text).toBeDefined();
+    expect(base!.text).not.toContain('GROUP BY customer_id, order_id');
+    // the breakdown counts every buyer once (the base's rows equal the grouped base's: unit-tested)
+    const counts = await s.page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
+    // (customer 7i mod 3000 gets orders i, i + 3000 …: the 60 whose every order is a refund are no buyers)
+    expect(counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0)).toBe(2940);
   });
 });

@@ -8,7 +8,7 @@
 import { describe, it, expect } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDb, load, query, type OrderFixture } from '../../helpers/duckdb';
-import { keptOrdersSql, overviewSql } from '../../../src/ingest/overview';
+import { keptOrdersSql, orderIdsHeadSql, orderIdsSql, overviewSql } from '../../../src/ingest/overview';
 import { CANONICAL_DDL } from '../../../src/ingest/canonical-parts';
 
 function orders(): OrderFixture[] {
@@ -80,5 +80,62 @@ describe('kept orders counted in parts', () => {
     const list = await query(db, q.noKeptOrder!);
     expect(list.length).toBe(100);
     expect(list[0]).toMatchObject({ customer_id: 'C0', return_rows: 8 });
+    // every line its own order: the one-row-per-order check fits too, and its kept ids are the count
+    let ids = 0;
+    let distinct = 0;
+    let kept = 0;
+    for (const p of orderIdsSql(Number(h!.order_lines), 100_000)) {
+      const [r] = await query(db, p);
+      ids += Number(r!.ids);
+      distinct += Number(r!.distinct_ids);
+      kept += Number(r!.kept_ids);
+    }
+    expect({ ids, distinct, kept }).toEqual({ ids: 800_000, distinct: 800_000, kept: 799_200 });
   }, 180_000);
+});
+
+describe('the one-row-per-order check', () => {
+  const sums = async (db: Awaited<ReturnType<typeof openDb>>, lines: number, per: number) => {
+    const out = { ids: 0, distinct_ids: 0, kept_ids: 0 };
+    for (const p of orderIdsSql(lines, per)) {
+      const [r] = await query(db, p);
+      for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += Number(r![k]);
+    }
+    return out;
+  };
+
+  it('finds repeated ids (lines of one order) in the head and over the whole table, in any number of parts', async () => {
+    const db = await openDb();
+    const rows = orders();
+    await load(db, { orders: rows });
+    const [head] = await query(db, orderIdsHeadSql());
+    expect(Number(head!.ids)).toBeGreaterThan(Number(head!.distinct_ids));
+    for (const per of [rows.length, 100, 7]) {
+      const s = await sums(db, rows.length, per);
+      expect(s.ids).toBe(rows.length);
+      expect(s.distinct_ids).toBe(401);
+    }
+  });
+
+  it('with no repeated id, the kept ids are the distinct kept orders the headline counts, in any number of parts', async () => {
+    const db = await openDb();
+    for (const ddl of CANONICAL_DDL.slice(3)) await db.run(ddl);
+    // one line per order, returns and guests among them
+    const rows: OrderFixture[] = Array.from({ length: 300 }, (_, i) => ({
+      customer_id: i % 9 === 0 ? null : `c${i % 70}`,
+      order_id: `o${i}`,
+      ts: '2024-05-01',
+      amount: 10,
+      is_return: i % 11 === 0,
+    }));
+    await load(db, { orders: rows });
+    const [h] = await query(db, overviewSql([]).headline!);
+    const [head] = await query(db, orderIdsHeadSql());
+    expect(Number(head!.ids)).toBe(Number(head!.distinct_ids));
+    for (const per of [300, 100, 7]) {
+      const s = await sums(db, rows.length, per);
+      expect(s).toEqual({ ids: 300, distinct_ids: 300, kept_ids: h!.orders });
+    }
+    expect(h!.orders).toBe(300 - 28);
+  });
 });

@@ -46,7 +46,7 @@ export async function buildOverview(
       ids.kept += Number(r?.kept_ids ?? 0);
     }
     rowPerOrder = ids.all === ids.distinct;
-    orders = ids.kept;
+    if (rowPerOrder) orders = ids.kept;
   }
   if (!rowPerOrder) for (const part of keptOrdersSql(lines)) orders += Number((await run(db, 'aux', part))[0]?.n ?? 0);
   const events = await run(db, 'aux', q.eventsByType!);

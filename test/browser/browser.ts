@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type Request } 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { TracedStatement } from '../../src/atlas-api';
 
 export const DATASETS = join(import.meta.dirname, '../../../shared/datasets');
 export const hasDatasets = existsSync(DATASETS);
@@ -127,4 +128,13 @@ function withBundle(query: string, bundle: string | undefined): string {
   const [search = '', hash] = query.split('#', 2) as [string, string | undefined];
   const q = search ? `${search}&bundle=${bundle}` : `?bundle=${bundle}`;
   return hash === undefined ? q : `${q}#${hash}`;
+}
+
+/** The worker's statement log since the last call (debug option `?trace`; the log is emptied). */
+export async function tracedStatements(s: Session): Promise<TracedStatement[]> {
+  return s.page.evaluate(async () => {
+    const api = (globalThis as { __atlas?: { statements(): Promise<{ ok: boolean; value?: TracedStatement[] }> } }).__atlas;
+    const r = await api!.statements();
+    return r.ok ? r.value! : [];
+  });
 }

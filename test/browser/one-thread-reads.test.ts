@@ -12,16 +12,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { openApp, loadFiles, waitIdle, errorsShown, type Session } from './browser';
+import { openApp, loadFiles, waitIdle, errorsShown, tracedStatements, type Session } from './browser';
 import type { TracedStatement } from '../../src/atlas-api';
-
-async function statements(s: Session): Promise<TracedStatement[]> {
-  return s.page.evaluate(async () => {
-    const api = (globalThis as { __atlas?: { statements(): Promise<{ ok: boolean; value?: TracedStatement[] }> } }).__atlas;
-    const r = await api!.statements();
-    return r.ok ? r.value! : [];
-  });
-}
 
 /** Statements that read a registered file, with the thread count DuckDB had when each started. */
 function readsWithThreads(log: TracedStatement[]): { text: string; threads: number }[] {
@@ -57,7 +49,7 @@ describe('reads of registered files on the threaded bundle', () => {
     // three order exports whose order ids overlap (the second repeats half of the first)
     await loadFiles(s, [orders('jan.csv', 0, dir), orders('jan-again.csv', 200, dir), orders('feb.csv', 1000, dir)]);
     expect(await errorsShown(s.page)).toEqual([]);
-    const log = await statements(s);
+    const log = await tracedStatements(s);
     expect(log.filter((x) => /^SET threads = 2$/.test(x.text.trim())).length).toBeGreaterThan(0);
     const reads = readsWithThreads(log);
     // phase one (sniff, sample, count per file), the build, and the overlap check all read the files
@@ -70,11 +62,11 @@ describe('reads of registered files on the threaded bundle', () => {
   });
 
   it('applying the mapping again reads the files on one thread too', async () => {
-    await statements(s);
+    await tracedStatements(s);
     await s.page.getByTestId('apply').click();
     await waitIdle(s);
     expect(await errorsShown(s.page)).toEqual([]);
-    const reads = readsWithThreads(await statements(s));
+    const reads = readsWithThreads(await tracedStatements(s));
     expect(reads.length).toBeGreaterThan(2);
     expect(reads.filter((r) => r.threads !== 1)).toEqual([]);
   });

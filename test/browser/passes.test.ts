@@ -11,16 +11,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { openApp, loadDemo, readyAfter, errorsShown, numberAt, type Session } from './browser';
-import type { TracedStatement } from '../../src/atlas-api';
-
-async function statements(s: Session): Promise<TracedStatement[]> {
-  return s.page.evaluate(async () => {
-    const api = (globalThis as { __atlas?: { statements(): Promise<{ ok: boolean; value?: TracedStatement[] }> } }).__atlas;
-    const r = await api!.statements();
-    return r.ok ? r.value! : [];
-  });
-}
+import { openApp, loadDemo, readyAfter, errorsShown, tracedStatements, numberAt, type Session } from './browser';
 
 describe('passes over the data', () => {
   let s: Session | undefined;
@@ -30,7 +21,7 @@ describe('passes over the data', () => {
     s = await openApp({ query: '?trace' });
     await loadDemo(s);
     expect(await errorsShown(s.page)).toEqual([]);
-    const load = await statements(s);
+    const load = await tracedStatements(s);
     const files = ['orders', 'events', 'customers'];
     expect(load.length).toBeGreaterThan(20);
     // one sniff per file, of its head only (a small buffer): its dialect and columns
@@ -58,7 +49,7 @@ describe('passes over the data', () => {
 
     await s.page.getByTestId('nav-segments').click();
     await readyAfter(s.page, 0);
-    const first = await statements(s);
+    const first = await tracedStatements(s);
     expect(first.some((x) => /customer_base|CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))).toBe(true);
     // the demo's orders file has several lines per order: the base groups them per order
     expect(first.find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))?.text).toContain('GROUP BY customer_id, order_id');
@@ -134,7 +125,7 @@ describe('the customer base of an export with one row per order', () => {
     await s.page.getByTestId('file-input').setInputFiles(file);
     await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
     expect(await errorsShown(s.page)).toEqual([]);
-    const load = await statements(s);
+    const load = await tracedStatements(s);
     // the check: the head first, then every order id once (its kept ids are the order count), no second pass
     expect(load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text))).toHaveLength(2);
     expect(load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text))).toHaveLength(0);
@@ -143,12 +134,38 @@ describe('the customer base of an export with one row per order', () => {
     expect(await numberAt(s.page, 'kpi-customers')).toBe(2940);
     await s.page.getByTestId('nav-segments').click();
     await readyAfter(s.page, 0);
-    const base = (await statements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
+    const base = (await tracedStatements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
     expect(base?.text).toBeDefined();
     expect(base!.text).not.toContain('GROUP BY customer_id, order_id');
     // the breakdown counts every buyer once (the base's rows equal the grouped base's: unit-tested)
     const counts = await s.page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
     // (customer 7i mod 3000 gets orders i, i + 3000 …: the 60 whose every order is a refund are no buyers)
     expect(counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0)).toBe(2940);
+    await s.close();
+    s = undefined;
+  });
+
+  it('an order id repeated only past the head: the whole check finds it, the count is the distinct one, the base groups', async () => {
+    // 100,000 orders, then a second line for the first 50 of them (past the 100,000 lines the head looks at)
+    const lines = ['order_id,customer_id,order_time,amount'];
+    for (let i = 0; i < 100_050; i++)
+      lines.push(`W${i % 100_000},c${(i % 100_000) % 4000},2024-03-${String(1 + (i % 28)).padStart(2, '0')} 09:00:00,20.00`);
+    const file = join(mkdtempSync(join(tmpdir(), 'atlas-rows-')), 'late-lines.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    s = await openApp({ query: '?trace' });
+    await s.page.getByTestId('file-input').setInputFiles(file);
+    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    expect(await errorsShown(s.page)).toEqual([]);
+    const load = await tracedStatements(s);
+    // the head saw no repeat, the whole check did; the kept orders are then counted distinct
+    expect(load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text))).toHaveLength(2);
+    expect(load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text))).toHaveLength(1);
+    expect(await numberAt(s.page, 'kpi-orders')).toBe(100_000);
+    await s.page.getByTestId('nav-segments').click();
+    await readyAfter(s.page, 0);
+    const base = (await tracedStatements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
+    expect(base?.text).toContain('GROUP BY customer_id, order_id');
+    const counts = await s.page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
+    expect(counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0)).toBe(4000);
   });
 });

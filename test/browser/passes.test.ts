@@ -11,6 +11,8 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import type { Page } from 'playwright-core';
+import type { TracedStatement } from '../../src/atlas-api';
 import { openApp, loadDemo, readyAfter, errorsShown, tracedStatements, numberAt, type Session } from './browser';
 
 describe('passes over the data', () => {
@@ -112,6 +114,31 @@ describe('the customer base of an export with one row per order', () => {
   let s: Session | undefined;
   afterAll(async () => s?.close());
 
+  /** A fresh session with the statement log on, `lines` loaded as `name`; the load's statements. */
+  async function loadLines(name: string, lines: string[]): Promise<TracedStatement[]> {
+    await s?.close();
+    const file = join(mkdtempSync(join(tmpdir(), 'atlas-rows-')), name);
+    writeFileSync(file, lines.join('\n') + '\n');
+    s = await openApp({ query: '?trace' });
+    await s.page.getByTestId('file-input').setInputFiles(file);
+    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    expect(await errorsShown(s.page)).toEqual([]);
+    return tracedStatements(s);
+  }
+  /** How often the load ran the one-row-per-order check and the distinct count of kept orders. */
+  const passes = (load: TracedStatement[]) => ({
+    checks: load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text)).length,
+    distinct: load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text)).length,
+  });
+  /** The Segments page's customer-base statement and the buyers its breakdown counts. */
+  async function segmentsBase(page: Page): Promise<{ base: string | undefined; buyers: number }> {
+    await page.getByTestId('nav-segments').click();
+    await readyAfter(page, 0);
+    const base = (await tracedStatements(s!)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text))?.text;
+    const counts = await page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
+    return { base, buyers: counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0) };
+  }
+
   it('skips the per-order grouping (the overview found no repeated order id); the figures are the grouped ones', async () => {
     // an order-level export: 20,000 orders of 3,000 customers, one row each, some of them refunds
     const lines = ['order_id,customer_id,order_time,amount,channel'];
@@ -119,30 +146,18 @@ describe('the customer base of an export with one row per order', () => {
       lines.push(
         `W${100000 + i},c${(i * 7) % 3000},2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,${i % 50 === 0 ? -12.5 : 10 + (i % 90)}.25,web`,
       );
-    const file = join(mkdtempSync(join(tmpdir(), 'atlas-rows-')), 'orders.csv');
-    writeFileSync(file, lines.join('\n') + '\n');
-    s = await openApp({ query: '?trace' });
-    await s.page.getByTestId('file-input').setInputFiles(file);
-    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
-    expect(await errorsShown(s.page)).toEqual([]);
-    const load = await tracedStatements(s);
+    const load = await loadLines('orders.csv', lines);
     // the check: the head first, then every order id once (its kept ids are the order count), no second pass
-    expect(load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text))).toHaveLength(2);
-    expect(load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text))).toHaveLength(0);
+    expect(passes(load)).toEqual({ checks: 2, distinct: 0 });
     // 20,000 orders less the 400 refunds (negative amounts are returns by default)
-    expect(await numberAt(s.page, 'kpi-orders')).toBe(19_600);
-    expect(await numberAt(s.page, 'kpi-customers')).toBe(2940);
-    await s.page.getByTestId('nav-segments').click();
-    await readyAfter(s.page, 0);
-    const base = (await tracedStatements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
-    expect(base?.text).toBeDefined();
-    expect(base!.text).not.toContain('GROUP BY customer_id, order_id');
+    expect(await numberAt(s!.page, 'kpi-orders')).toBe(19_600);
+    expect(await numberAt(s!.page, 'kpi-customers')).toBe(2940);
+    const { base, buyers } = await segmentsBase(s!.page);
+    expect(base).toBeDefined();
+    expect(base).not.toContain('GROUP BY customer_id, order_id');
     // the breakdown counts every buyer once (the base's rows equal the grouped base's: unit-tested)
-    const counts = await s.page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
     // (customer 7i mod 3000 gets orders i, i + 3000 …: the 60 whose every order is a refund are no buyers)
-    expect(counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0)).toBe(2940);
-    await s.close();
-    s = undefined;
+    expect(buyers).toBe(2940);
   });
 
   it('an order id repeated only past the head: the whole check finds it, the count is the distinct one, the base groups', async () => {
@@ -150,22 +165,12 @@ describe('the customer base of an export with one row per order', () => {
     const lines = ['order_id,customer_id,order_time,amount'];
     for (let i = 0; i < 100_050; i++)
       lines.push(`W${i % 100_000},c${(i % 100_000) % 4000},2024-03-${String(1 + (i % 28)).padStart(2, '0')} 09:00:00,20.00`);
-    const file = join(mkdtempSync(join(tmpdir(), 'atlas-rows-')), 'late-lines.csv');
-    writeFileSync(file, lines.join('\n') + '\n');
-    s = await openApp({ query: '?trace' });
-    await s.page.getByTestId('file-input').setInputFiles(file);
-    await s.page.getByTestId('overview').waitFor({ timeout: 120_000 });
-    expect(await errorsShown(s.page)).toEqual([]);
-    const load = await tracedStatements(s);
+    const load = await loadLines('late-lines.csv', lines);
     // the head saw no repeat, the whole check did; the kept orders are then counted distinct
-    expect(load.filter((x) => /^SELECT count\(order_id\) AS ids, count\(DISTINCT order_id\) AS distinct_ids/.test(x.text))).toHaveLength(2);
-    expect(load.filter((x) => /^SELECT count\(DISTINCT order_id\) AS n FROM orders WHERE NOT is_return/.test(x.text))).toHaveLength(1);
-    expect(await numberAt(s.page, 'kpi-orders')).toBe(100_000);
-    await s.page.getByTestId('nav-segments').click();
-    await readyAfter(s.page, 0);
-    const base = (await tracedStatements(s)).find((x) => /^CREATE OR REPLACE TABLE cb_\d+ AS/.test(x.text));
-    expect(base?.text).toContain('GROUP BY customer_id, order_id');
-    const counts = await s.page.getByTestId('breakdown').getByTestId('seg-customers').allTextContents();
-    expect(counts.reduce((sum, t) => sum + Number(t.replace(/[^0-9]/g, '')), 0)).toBe(4000);
+    expect(passes(load)).toEqual({ checks: 2, distinct: 1 });
+    expect(await numberAt(s!.page, 'kpi-orders')).toBe(100_000);
+    const { base, buyers } = await segmentsBase(s!.page);
+    expect(base).toContain('GROUP BY customer_id, order_id');
+    expect(buyers).toBe(4000);
   });
 });

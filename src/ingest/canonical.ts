@@ -8,7 +8,18 @@
  */
 import { Sql, sql, raw, inline, join, ident } from '../lib/sql';
 import { numberedSourceSql } from './canonical-source';
-import { colList, partOf, writeInPlace, type PartRows, type SliceRead, type StageCol } from './canonical-in-place';
+import {
+  colList,
+  emptyLayout,
+  insertTarget,
+  isBigRead,
+  partOf,
+  writeInPlace,
+  type PartRows,
+  type SliceRead,
+  type StageCol,
+  type TableLayout,
+} from './canonical-in-place';
 import type { FileMapping, MappingIssue, RawColumn, RawFile, RefundRule } from './mapping';
 import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, ageExpr, ageFromBirthExpr, numericShare } from './values';
 import { isReturnExpr } from './refunds';
@@ -345,12 +356,14 @@ function inheritOrderColumns(): Sql {
   return sql`CREATE OR REPLACE TEMP TABLE ${ORDER_STAGE} AS SELECT * REPLACE (${join([...cols, amt])}) FROM ${STAGE}`;
 }
 
-/** Whether `orders` and `events` are still empty while the build's statements are laid out (the first in-place read renames its part). */
+/** Where the rows of `orders` and `events` are while the build's statements are laid out (`TableLayout`). */
 interface BuildState {
-  ordersEmpty: boolean;
-  /** the same for `events` (its first in-place read renames its part) */
-  eventsEmpty: boolean;
+  orders: TableLayout;
+  events: TableLayout;
 }
+
+/** The state of a file's statements laid out alone: the tables already hold rows, in one table each. */
+const notEmpty = (): BuildState => ({ orders: { empty: false, parts: 0 }, events: { empty: false, parts: 0 } });
 
 function ordersFromFile(
   x: Mapped,
@@ -358,7 +371,7 @@ function ordersFromFile(
   hasLines: boolean,
   hasProducts = true,
   slices?: readonly string[],
-  state: BuildState = { ordersEmpty: false, eventsEmpty: false },
+  state: BuildState = notEmpty(),
 ): Sql[][] {
   const amountCol = colOf(x, 'amount');
   // amount, quantity and price may be NaN/±inf in the stage: checked there once, not re-parsed
@@ -421,7 +434,7 @@ function ordersFromFile(
   const orderId = lineLevel
     ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
     : sql`coalesce(oid, ${perRow})`;
-  const insert = sql`INSERT INTO orders SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
+  const insert = sql`INSERT INTO ${raw(insertTarget('orders', state.orders))} SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
     ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}, variant
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
@@ -470,15 +483,13 @@ function ordersFromFile(
     };
     const checks = [rejects, ...flagCandidates(x, Boolean(amountCol))];
     const groups = reads.map((read) => {
-      const g = writeInPlace(x, read, cols, o, state.ordersEmpty, checks);
-      state.ordersEmpty = false;
-      return g;
+      return writeInPlace(x, read, cols, o, state.orders, checks, isBigRead(x.file.rows, reads.length > 1));
     });
     groups[0]!.unshift(...FLAG_TABLES);
     groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
     return groups;
   }
-  state.ordersEmpty = false;
+  state.orders.empty = false;
   const groups = reads.map((read) => [
     ...sliceStage(x, read, cols),
     // the materialised order stage is freed as soon as its file is done
@@ -490,12 +501,7 @@ function ordersFromFile(
   return groups;
 }
 
-function eventsFromFile(
-  x: Mapped,
-  hasProducts: boolean,
-  slices?: readonly string[],
-  state: BuildState = { ordersEmpty: false, eventsEmpty: false },
-): Sql[][] {
+function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly string[], state: BuildState = notEmpty()): Sql[][] {
   const typeCol = colOf(x, 'event_type');
   const rawType = typeCol ? textExpr(rc(typeCol)) : raw(`'other'`);
   const cols: StageCol[] = [
@@ -512,11 +518,10 @@ function eventsFromFile(
   ];
   const eventType = eventTypeExpr(raw('raw_type'), x.m.eventTypes);
   const reads = sliceReads(x, slices);
-  const groups = reads.map((read, k) => {
-    // The build's first read of events, when its rows depend only on themselves (no products file
-    // to look categories up in), is written in place and renamed `events`. Later reads keep the
-    // narrower stage table: appending a part would copy its rows all the same, from a wider table.
-    if (k === 0 && state.eventsEmpty && !hasProducts) {
+  const groups = reads.map((read) => {
+    // Every read of events whose rows depend only on themselves (no products file to look
+    // categories up in) is written in place: the first becomes `events`, later ones parts beside it.
+    if (!hasProducts) {
       const p: PartRows = {
         table: 'events',
         columns: EVENT_COLUMNS,
@@ -542,28 +547,28 @@ function eventsFromFile(
         timeRejects(x, { when: raw('customer_id IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
         ...flagCandidates(x, false),
       ];
-      return writeInPlace(x, read, cols, p, true, checks);
+      return writeInPlace(x, read, cols, p, state.events, checks, isBigRead(x.file.rows, reads.length > 1));
     }
     return [
       ...sliceStage(x, read, cols),
       timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
       ...flagCandidates(x, false),
-      // the products lookup only with a products file: the correlated lookup keeps a copy of the slice's rows for its join
-      sql`INSERT INTO events SELECT cust, ts, ${eventType}, raw_type, product_id,
-      ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id))') : raw('category')}, session_id, price, ${x.file.name}, channel, variant
+      // with a products file: the correlated lookup keeps a copy of the slice's rows for its join
+      sql`INSERT INTO ${raw(insertTarget('events', state.events))} SELECT cust, ts, ${eventType}, raw_type, product_id,
+      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}, channel, variant
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
       DROP_SLICE,
     ];
   });
-  state.eventsEmpty = false;
+  state.events.empty = false;
   groups[0]!.unshift(...FLAG_TABLES);
   groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
   return groups;
 }
 
 /** Orders from purchase events (one order per session, else per customer and moment), when no order file exists. */
-function ordersFromEvents(): Sql {
-  return raw(`INSERT INTO orders SELECT customer_id, coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S')), ts,
+function ordersFromEvents(orders: TableLayout): Sql {
+  return raw(`INSERT INTO ${insertTarget('orders', orders)} SELECT customer_id, coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S')), ts,
     round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, channel, NULL, FALSE, source, variant FROM events WHERE event_type = 'purchase'`);
 }
 
@@ -660,6 +665,11 @@ function customers(hasProfiles: boolean): Sql[] {
  * `groups` are the same statements in the units the worker commits one by one (`workers/storage.ts`):
  * the set-up, each slice of an orders or events file, the rest. `slices` names, per file, the
  * `read_csv` calls of its slices (`slices.ts`); without them every file is read whole, still once.
+ *
+ * A big read after the first of `orders` or `events` (a slice, or a big file: `isBigRead`) is kept
+ * apart as a part of its table, the table then a view over its parts (`placePart`).
+ * Such a build expects a fresh schema (the worker builds into a new store every time: `storage.ts`);
+ * its set-up drops the tables of a previous build in the same schema only while they are tables.
  */
 export function buildCanonical(
   files: RawFile[],
@@ -690,7 +700,7 @@ export function buildCanonical(
     raw('CREATE OR REPLACE TEMP TABLE __slice_rows (file VARCHAR, n BIGINT, good BIGINT)'),
   ];
   const groups: Sql[][] = [setup];
-  const state: BuildState = { ordersEmpty: true, eventsEmpty: true };
+  const state: BuildState = { orders: emptyLayout(), events: emptyLayout() };
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
       issues.push({
@@ -704,7 +714,7 @@ export function buildCanonical(
   }
   for (const x of of('events')) groups.push(...eventsFromFile(x, of('products').length > 0, slices[x.file.name], state));
   const rest: Sql[] = [];
-  if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents());
+  if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents(state.orders));
   rest.push(ATTRS_STAGE);
   for (const x of of('customers')) rest.push(...profilesFromFile(x));
   rest.push(...ATTRS_FINISH);

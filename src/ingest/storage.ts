@@ -82,12 +82,12 @@ export function storageSteps(mode: StorageMode, store: string, previous: string 
 
 /**
  * Statements that only declare, drop or rename (a table with its columns, a drop, a column dropped
- * or a table renamed: neither copies rows): they read nothing, so
+ * or a table renamed, a view over a table's parts: none copies rows): they read nothing, so
  * consecutive ones go to DuckDB in one call (`admin`, which takes several statements); each call
  * crossing to DuckDB-WASM's worker costs a few milliseconds, and a build has about thirty of them.
  */
 const PLAIN_DDL =
-  /^\s*(DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?[\w".]+\s*;?\s*$|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE\s+[\w".]+\s*\((?![\s\S]*\bSELECT\b)|ALTER\s+TABLE\s+[\w".]+\s+(DROP\s+COLUMN\s+[\w"]+|RENAME\s+TO\s+[\w"]+)\s*;?\s*$)/i;
+  /^\s*(DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?[\w".]+\s*;?\s*$|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE\s+[\w".]+\s*\((?![\s\S]*\bSELECT\b)|ALTER\s+TABLE\s+[\w".]+\s+(DROP\s+COLUMN\s+[\w"]+|RENAME\s+TO\s+[\w"]+)\s*;?\s*$|CREATE\s+OR\s+REPLACE\s+VIEW\s+\w+\s+AS\s+SELECT\s+\*\s+FROM\s+\w+(\s+UNION\s+ALL\s+SELECT\s+\*\s+FROM\s+\w+)*\s*$)/i;
 
 export function isPlainDdl(statement: string): boolean {
   return PLAIN_DDL.test(statement);

@@ -1,9 +1,10 @@
 /**
- * Events written in place (docs/data-model.md, "Events written in place"): the build's first read of
- * an events file whose rows depend only on themselves is written once, into `__events_part`, which
- * is renamed `events` (no second copy of its rows); later slices and files keep `__slice` and append;
- * with a products file the rows keep the stage table and the category lookup. Sliced or whole, with
- * a filtered load or a date range, the tables, rejects (line numbers included) and flags are the same.
+ * Events written in place (docs/data-model.md, "Events written in place"): every read of an events
+ * file whose rows depend only on themselves is written once, into `__events_part`. The build's first
+ * is renamed `events` (no second copy of its rows); a later big one (a slice, or a big file) is kept
+ * apart as a part of the table, `events` then a view over its parts; a later small file is appended. With a products file
+ * the rows keep the stage table and the category lookup. Sliced or whole, parts or not, with a
+ * filtered load or a date range, the tables, rejects (line numbers included) and flags are the same.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { loadTwoPhase } from '../../helpers/two-phase';
 import { sliceFiles } from '../../helpers/slice-files';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { EVENT_COLUMNS, plausibleEnd } from '../../../src/ingest/canonical-parts';
+import { PART_MIN_ROWS } from '../../../src/ingest/canonical-in-place';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
 import { runStoredBuild, storeName, type StorageMode } from '../../../src/ingest/storage';
 
@@ -68,15 +70,29 @@ describe('events written in place: the statements', () => {
     expect(at(/^DELETE FROM __events_part/)).toBeLessThan(at(/RENAME TO events$/));
   });
 
-  it('appends a second events file through its stage table', () => {
-    const { statements } = buildCanonical([file, second], [mapping, { ...mapping, file: 'e2.csv', table: 'raw_2' }], DEFAULT_REFUND_RULE);
-    const w = written(statements);
-    expect(w.part).toHaveLength(1);
+  it('writes a second events file in place too: appended while small, kept apart as a part when big', () => {
+    const mappings = [mapping, { ...mapping, file: 'e2.csv', table: 'raw_2' }];
+    const small = buildCanonical([file, second], mappings, DEFAULT_REFUND_RULE).statements;
+    const w = written(small);
+    expect(w.part).toHaveLength(2);
+    expect(w.part[1]).toMatch(/read_csv\('f2\.csv'/);
     expect(w.renamed).toHaveLength(1);
-    expect(w.slices).toHaveLength(1);
-    expect(w.slices[0]).toMatch(/read_csv\('f2\.csv'/);
-    expect(w.inserts).toHaveLength(1);
-    expect(statements.indexOf(w.renamed[0]!)).toBeLessThan(statements.indexOf(w.inserts[0]!));
+    expect(w.slices).toEqual([]);
+    // the part, its stage columns dropped, appended: the table's columns in the table's order
+    expect(w.inserts).toEqual(['INSERT INTO events SELECT * FROM __events_part']);
+    expect(small.indexOf(w.renamed[0]!)).toBeLessThan(small.indexOf(w.inserts[0]!));
+
+    // a second file of PART_MIN_ROWS rows is kept apart, nothing copied
+    const big = buildCanonical([file, { ...second, rows: PART_MIN_ROWS }], mappings, DEFAULT_REFUND_RULE).statements;
+    const b = written(big);
+    expect(b.inserts).toEqual([]);
+    const placed = big.filter((s) => /^(ALTER TABLE (events|__events_part) RENAME|CREATE OR REPLACE VIEW events)/.test(s));
+    expect(placed).toEqual([
+      'ALTER TABLE __events_part RENAME TO events',
+      'ALTER TABLE events RENAME TO __events_p0',
+      'ALTER TABLE __events_part RENAME TO __events_p1',
+      'CREATE OR REPLACE VIEW events AS SELECT * FROM __events_p0 UNION ALL SELECT * FROM __events_p1',
+    ]);
   });
 
   it('keeps the stage table and the category lookup when a products file is loaded', () => {
@@ -134,7 +150,7 @@ describe('events written in place: the answers', () => {
     return { tables: (await query(conn, TABLES))[0]!, groups: built.groups, reads };
   }
 
-  it('gives the same tables, rejects and flags whole and in slices: the first slice renamed, the later ones appended', async () => {
+  it('gives the same tables, rejects and flags whole and in slices: the first slice renamed, the later ones kept apart', async () => {
     const whole = await build({}, 'plain');
     // the bad rows, at their own line numbers (data row i is line i + 2), and the two dates of 1985 flagged
     const bad: string[] = [];
@@ -154,16 +170,25 @@ describe('events written in place: the answers', () => {
     const sliced = await build({}, 'compressed', 20_000);
     expect(sliced.reads.length).toBeGreaterThanOrEqual(4);
     expect(sliced.tables).toEqual(whole.tables);
-    // group 0 is the set-up; group 1 the first slice, written in place; the others append theirs
+    // group 0 is the set-up; group 1 the first slice, written in place and renamed `events`; the
+    // others are written in place too and kept apart: `events` is a view over one part per slice
     const [first, ...later] = sliced.groups.slice(1, 1 + sliced.reads.length).map(written);
     expect(first!.part).toHaveLength(1);
     expect(first!.renamed).toHaveLength(1);
-    expect(first!.inserts).toEqual([]);
-    for (const g of later) {
-      expect(g.part).toEqual([]);
-      expect(g.slices).toHaveLength(1);
-      expect(g.inserts).toHaveLength(1);
+    for (const g of [first!, ...later]) {
+      expect(g.slices).toEqual([]);
+      expect(g.inserts).toEqual([]);
     }
+    for (const g of later) expect(g.part).toHaveLength(1);
+    const all = sliced.groups.flat();
+    expect(all.filter((s) => /^INSERT INTO \S+ SELECT \* FROM __events_part/.test(s))).toEqual([]);
+    const views = all.filter((s) => /^CREATE OR REPLACE VIEW events /.test(s));
+    expect(views).toHaveLength(sliced.reads.length - 1);
+    expect(views.at(-1)).toBe(
+      `CREATE OR REPLACE VIEW events AS ${sliced.reads.map((_, i) => `SELECT * FROM __events_p${i}`).join(' UNION ALL ')}`,
+    );
+    // the same in plain storage
+    expect((await build({}, 'plain', 20_000)).tables).toEqual(whole.tables);
   }, 60_000);
 
   it('leaves out the filtered load’s rows and the date range’s the same way whole and in slices', async () => {

@@ -14,6 +14,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical, SLICE_MISMATCH } from '../../../src/ingest/canonical';
+import { MAX_PARTS } from '../../../src/ingest/canonical-in-place';
 import { toAppError } from '../../../workers/errors';
 import { dialectSql, headerLinesSql } from '../../../src/ingest/canonical-source';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
@@ -210,6 +211,47 @@ describe('a file built in slices', () => {
     );
     expect(Number(m!.y)).toBeGreaterThanOrEqual(2000);
     expect(String(want.flags)).toMatch(/date\d+:1985-06-01 00:00:00:1990-01-01/);
+  }, 120_000);
+
+  it('keeps big slices apart as parts of `orders`, a view over them, with the same tables; past MAX_PARTS it appends', async () => {
+    const whole = await bare();
+    const f = await loadTwoPhase(whole, path, 1);
+    await build(whole, buildCanonical([f], [mapping(f)], DEFAULT_REFUND_RULE).groups, 'plain', null);
+    const want = (await query(whole, TABLES))[0]!;
+    const tablesOf = async (conn: DuckDBConnection) =>
+      (await query(conn, `SELECT table_name AS t FROM duckdb_tables() WHERE table_name LIKE '__orders_p%' ORDER BY t`)).map((r) =>
+        String(r.t),
+      );
+
+    for (const [target, mode] of [
+      [12_000, 'plain'],
+      [12_000, 'compressed'],
+      [2_000, 'plain'],
+    ] as const) {
+      const conn = await bare();
+      const g = await loadTwoPhase(conn, path, 1);
+      const ranges = await rangesOf(path, target);
+      const reads = await writeSlices(
+        conn,
+        path,
+        ranges,
+        g.columns.map((c) => c.name),
+      );
+      const built = buildCanonical([g], [mapping(g)], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
+      const all = built.statements;
+      await build(conn, built.groups, mode, null);
+      expect((await query(conn, TABLES))[0]).toEqual(want);
+      const parts = Math.min(reads.length, MAX_PARTS);
+      // one table per kept part, the view over all of them; no slice copied but those past the cap
+      expect(await tablesOf(conn)).toEqual(Array.from({ length: parts }, (_, i) => `__orders_p${i}`).sort());
+      const [v] = await query(conn, `SELECT sql FROM duckdb_views() WHERE view_name = 'orders' AND database_name <> 'memory'`);
+      expect(String(v!.sql)).toContain(`__orders_p${parts - 1}`);
+      const copies = all.filter((s) => /^INSERT INTO \S+ SELECT \* FROM __orders_part$/.test(s));
+      expect(copies).toEqual(
+        Array.from({ length: reads.length - parts }, () => `INSERT INTO __orders_p${MAX_PARTS - 1} SELECT * FROM __orders_part`),
+      );
+      if (target === 2_000) expect(reads.length).toBeGreaterThan(MAX_PARTS);
+    }
   }, 120_000);
 
   it('decides the lower date bound from the whole file’s median, as quantile_disc does (ties at the middle)', async () => {

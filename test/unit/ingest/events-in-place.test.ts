@@ -16,7 +16,7 @@ import { loadTwoPhase } from '../../helpers/two-phase';
 import { sliceFiles } from '../../helpers/slice-files';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { EVENT_COLUMNS, plausibleEnd } from '../../../src/ingest/canonical-parts';
-import { PART_MIN_ROWS } from '../../../src/ingest/canonical-in-place';
+import { MAX_PARTS, PART_MIN_ROWS } from '../../../src/ingest/canonical-in-place';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
 import { runStoredBuild, storeName, type StorageMode } from '../../../src/ingest/storage';
 
@@ -171,7 +171,8 @@ describe('events written in place: the answers', () => {
     expect(sliced.reads.length).toBeGreaterThanOrEqual(4);
     expect(sliced.tables).toEqual(whole.tables);
     // group 0 is the set-up; group 1 the first slice, written in place and renamed `events`; the
-    // others are written in place too and kept apart: `events` is a view over one part per slice
+    // others are written in place too and kept apart up to MAX_PARTS (`events` a view over them),
+    // the rest appended to the last part
     const [first, ...later] = sliced.groups.slice(1, 1 + sliced.reads.length).map(written);
     expect(first!.part).toHaveLength(1);
     expect(first!.renamed).toHaveLength(1);
@@ -181,11 +182,14 @@ describe('events written in place: the answers', () => {
     }
     for (const g of later) expect(g.part).toHaveLength(1);
     const all = sliced.groups.flat();
-    expect(all.filter((s) => /^INSERT INTO \S+ SELECT \* FROM __events_part/.test(s))).toEqual([]);
+    const parts = Math.min(sliced.reads.length, MAX_PARTS);
+    expect(all.filter((s) => /^INSERT INTO \S+ SELECT \* FROM __events_part/.test(s))).toEqual(
+      Array.from({ length: sliced.reads.length - parts }, () => `INSERT INTO __events_p${parts - 1} SELECT * FROM __events_part`),
+    );
     const views = all.filter((s) => /^CREATE OR REPLACE VIEW events /.test(s));
-    expect(views).toHaveLength(sliced.reads.length - 1);
+    expect(views).toHaveLength(parts - 1);
     expect(views.at(-1)).toBe(
-      `CREATE OR REPLACE VIEW events AS ${sliced.reads.map((_, i) => `SELECT * FROM __events_p${i}`).join(' UNION ALL ')}`,
+      `CREATE OR REPLACE VIEW events AS ${Array.from({ length: parts }, (_, i) => `SELECT * FROM __events_p${i}`).join(' UNION ALL ')}`,
     );
     // the same in plain storage
     expect((await build({}, 'plain', 20_000)).tables).toEqual(whole.tables);

@@ -482,9 +482,7 @@ function ordersFromFile(
           : [],
     };
     const checks = [rejects, ...flagCandidates(x, Boolean(amountCol))];
-    const groups = reads.map((read) => {
-      return writeInPlace(x, read, cols, o, state.orders, checks, isBigRead(x.file.rows, reads.length > 1));
-    });
+    const groups = reads.map((read) => writeInPlace(x, read, cols, o, state.orders, checks, isBigRead(x.file.rows, reads.length > 1)));
     groups[0]!.unshift(...FLAG_TABLES);
     groups[groups.length - 1]!.push(...finishFlags(x), ...(reads.length > 1 ? [checkSlices(x)] : []));
     return groups;

@@ -144,6 +144,19 @@ async function rangesOf(path: string, target: number): Promise<SliceRange[]> {
   }))!;
 }
 
+/** A fresh connection with `path` loaded (phase one) and cut into slices of about `target` bytes. */
+async function slicedLoad(path: string, target: number): Promise<{ conn: DuckDBConnection; g: RawFile; reads: string[] }> {
+  const conn = await bare();
+  const g = await loadTwoPhase(conn, path, 1);
+  const reads = await writeSlices(
+    conn,
+    path,
+    await rangesOf(path, target),
+    g.columns.map((c) => c.name),
+  );
+  return { conn, g, reads };
+}
+
 let builds = 0;
 async function build(conn: DuckDBConnection, groups: string[][], mode: StorageMode, previous: string | null): Promise<string> {
   const store = storeName(++builds);
@@ -174,16 +187,8 @@ describe('a file built in slices', () => {
     await build(whole, one.groups, 'plain', null);
     const want = (await query(whole, TABLES))[0]!;
 
-    const conn = await bare();
-    const g = await loadTwoPhase(conn, path, 1);
-    const ranges = await rangesOf(path, 12_000);
-    expect(ranges.length).toBeGreaterThanOrEqual(5);
-    const reads = await writeSlices(
-      conn,
-      path,
-      ranges,
-      g.columns.map((c) => c.name),
-    );
+    const { conn, g, reads } = await slicedLoad(path, 12_000);
+    expect(reads.length).toBeGreaterThanOrEqual(5);
     const sliced = buildCanonical([g], [mapping(g)], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
     // each slice read once, by its own statement; one group (a commit) per slice, plus set-up and the rest
     for (const r of reads) expect(sliced.statements.filter((s) => s.includes(r)).length).toBe(1);
@@ -228,15 +233,7 @@ describe('a file built in slices', () => {
       [12_000, 'compressed'],
       [2_000, 'plain'],
     ] as const) {
-      const conn = await bare();
-      const g = await loadTwoPhase(conn, path, 1);
-      const ranges = await rangesOf(path, target);
-      const reads = await writeSlices(
-        conn,
-        path,
-        ranges,
-        g.columns.map((c) => c.name),
-      );
+      const { conn, g, reads } = await slicedLoad(path, target);
       const built = buildCanonical([g], [mapping(g)], DEFAULT_REFUND_RULE, {}, { [g.name]: reads });
       const all = built.statements;
       await build(conn, built.groups, mode, null);

@@ -5,10 +5,15 @@
  * change of thresholds, transition dates, lists or sort reads them again instead of rebuilding.
  * `life_periods` also depends on the period and week start and is rebuilt alone when they change.
  * One set is kept per database; a new key drops the old set first, and a change of data drops it.
+ * Over more than `rowsPerPart()` activity rows (orders, plus events when activity comes from
+ * events) the per-customer tables are built in customer parts into the compressed cache database
+ * (`cache-db.ts`): no statement groups or sorts every row at once, and the set rests compressed.
  */
 import type { Engine } from './engine';
 import type { Job } from './query-runner';
+import { homeOf, rowsPerPart, writeParts } from './cache-db';
 import { inline, raw, type Sql } from '../src/lib/sql';
+import { partsOf, type Part } from '../src/analysis/parts';
 import { filtersKey, type Scope } from '../src/analysis/scope';
 import {
   customerActivity,
@@ -29,6 +34,8 @@ interface Kept {
   filters: string;
   /** the number in the names of this set's tables */
   n: number;
+  /** the customer parts the set is built in (one: plain tables in the main database) */
+  parts: Part[];
   /** every activity row with its gaps (`dayGaps`): the cache's `table` and `days` */
   days?: string;
   customers?: string;
@@ -76,35 +83,49 @@ export async function ensureLifeTables(
   if (!found || found.key !== key) {
     // the old set is never read again: free its memory before building the new one
     if (found) await dropLifeTables(db);
-    found = { key, asOf: scope.asOf, filters: filtersKey(scope), n: ++seq };
+    const parts = partsOf(await activityRows(j, act), rowsPerPart());
+    found = { key, asOf: scope.asOf, filters: filtersKey(scope), n: ++seq, parts };
     kept.set(db, found);
   }
   const k = found;
   const life = lookback(scope);
   const plain: ActivityParams = { source: act.source, eventTypes: act.eventTypes };
-  const build = async (name: string, q: Sql): Promise<string> => {
-    await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(q)}`);
+  /** table `name` (qualified with the cache database when built in parts), written part by part */
+  const build = async (name: string, rows: (p: Part) => Sql, parts: Part[] = k.parts): Promise<string> => {
+    const table = await homeOf(j, name, k.parts);
+    await writeParts(db, j, table, parts, rows);
     if (kept.get(db) !== k) {
       // another request replaced the set meanwhile: this table belongs to no set
-      await drop(db, [name]);
+      await drop(db, [table]);
       throw new Error('lifecycle tables replaced by a newer request');
     }
-    return name;
+    return table;
   };
   const at = (): ActivityParams => ({ ...plain, cached: asCache(k) });
   // the grouping of the orders by customer and day feeds the window directly (no table between)
-  k.days ??= await build(`life_days_${k.n}`, dayGaps(plain, life));
-  k.customers ??= await build(`life_customers_${k.n}`, customerActivity(at(), life));
-  k.gaps ??= await build(`life_gaps_${k.n}`, gapStats(at(), life));
+  k.days ??= await build(`life_days_${k.n}`, (p) => dayGaps(plain, life, p));
+  k.customers ??= await build(`life_customers_${k.n}`, (p) => customerActivity(at(), life, p));
+  // one row over every customer's gaps: one statement
+  k.gaps ??= await build(`life_gaps_${k.n}`, () => gapStats(at(), life), partsOf(0));
   const p = k.periods;
   if (!p || p.unit !== period.unit || p.weekStart !== period.weekStart) {
     // a list reading the old period table fails and is re-run without it (`isKept`)
     k.periods = undefined;
     await drop(db, [p?.table]);
-    const table = await build(`life_periods_${++seq}`, periodTable(at(), life, period.unit, period.weekStart));
+    const table = await build(`life_periods_${++seq}`, (q) => periodTable(at(), life, period.unit, period.weekStart, q));
     k.periods = { table, ...period };
   }
   return asCache(k) as ActivityCache;
+}
+
+/** The rows the activity days are grouped from: orders, and events when activity comes from events. */
+async function activityRows(j: Job, act: ActivityParams): Promise<number> {
+  const [c] = await j.q(
+    act.source === 'events'
+      ? 'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM events) AS n'
+      : 'SELECT count(*) AS n FROM orders',
+  );
+  return Number(c?.n ?? 0);
 }
 
 /** The kept tables when they were built for this data version, scope and activity (no build). */

@@ -6,7 +6,8 @@
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
-import { PART_ROWS, partsOf, type Part } from '../src/analysis/parts';
+import { partsOf, type Part } from '../src/analysis/parts';
+import { compressCache, homeOf, rowsPerPart, writeParts } from './cache-db';
 import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../src/analysis/segmentation/rfm-ranks';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
@@ -92,22 +93,6 @@ async function dropBase(db: Engine, name: string): Promise<void> {
   await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
 }
 
-/** Order lines per part of a base build (`parts.ts`); tests set a small one. */
-let partRows = PART_ROWS;
-
-/** Set the order lines per part of a base build (tests); returns the previous value. */
-export function setPartRows(n: number): number {
-  const was = partRows;
-  partRows = n;
-  return was;
-}
-
-/**
- * Where a base built in parts and its ranks live: a compressed in-memory database, checkpointed
- * after each part, so they rest compressed like the big tables they come from (in the main
- * database, plain, 2.5M customers' base and ranks took 0.7 GB natively). Smaller bases stay plain.
- */
-const CACHE = 'atlas_cache';
 /** bases built in parts → their part count (their ranks are looked up by value, written in the same parts) */
 const parted = new Map<string, number>();
 
@@ -126,7 +111,7 @@ export function noteRowPerOrder(version: number, yes: boolean): void {
 
 /**
  * The customer base for a scope as a table name (Sql), built once per data version and scope;
- * the four most recent are kept. Over more than `partRows` order lines it is built in customer
+ * the four most recent are kept. Over more than `rowsPerPart()` order lines it is built in customer
  * parts, one statement each (`parts.ts`), so no statement groups every order line at once, into
  * the compressed cache database.
  */
@@ -135,24 +120,12 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
   let name = bases.get(key);
   if (!name) {
     const [c] = await j.q('SELECT count(*) AS n FROM orders');
-    const [first, ...rest] = partsOf(Number(c?.n ?? 0), partRows);
-    const big = rest.length > 0;
-    if (big) await j.q(`ATTACH IF NOT EXISTS ':memory:' AS ${CACHE} (COMPRESS)`);
-    name = `${big ? `${CACHE}.` : ''}cb_${++baseSeq}`;
+    const parts = partsOf(Number(c?.n ?? 0), rowsPerPart());
+    name = await homeOf(j, `cb_${++baseSeq}`, parts);
     const opts = { rowPerOrder: rowPerOrderVersion === version };
-    try {
-      await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(customerBase(scope, first, opts))}`);
-      for (const p of rest) {
-        await compress(j);
-        await j.q(`INSERT INTO ${name} ${inline(customerBase(scope, p, opts))}`);
-      }
-      if (big) await compress(j);
-    } catch (e) {
-      // a part failed or the request was superseded: no half-built base stays behind
-      await dropTables(db, [name]);
-      throw e;
-    }
-    if (big) parted.set(name, rest.length + 1);
+    // a part that fails or is superseded leaves no half-built base behind
+    await writeParts(db, j, name, parts, (p) => customerBase(scope, p, opts));
+    if (parts.length > 1) parted.set(name, parts.length);
     bases.set(key, name);
     while (bases.size > 4) {
       const [oldKey, oldName] = bases.entries().next().value as [string, string];
@@ -167,11 +140,6 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
 export function baseParts(base: Sql): Part[] {
   const count = parted.get(inline(base));
   return count ? partsOf(count, 1) : [];
-}
-
-/** Compress what the cache database holds (it may fail, harmlessly, while another connection writes). */
-async function compress(j: Job): Promise<void> {
-  await j.q(`CHECKPOINT ${CACHE}`).catch(() => undefined);
 }
 
 /**
@@ -205,15 +173,8 @@ async function writeRankParts(db: Engine, j: Job, base: string, name: string, co
   const lookups = RANK_MEASURES.map((_, i) => `${name}_v${i}`);
   try {
     for (const [i, t] of lookups.entries()) await j.q(`CREATE OR REPLACE TABLE ${t} AS ${inline(rfmValueRanks(raw(base), i))}`);
-    await compress(j);
-    for (const p of partsOf(count, 1)) {
-      const part = inline(rfmRanksPart(raw(base), lookups.map(raw), p));
-      await j.q(p.index === 0 ? `CREATE OR REPLACE TABLE ${name} AS ${part}` : `INSERT INTO ${name} ${part}`);
-      await compress(j);
-    }
-  } catch (e) {
-    await dropTables(db, [name]);
-    throw e;
+    await compressCache(j);
+    await writeParts(db, j, name, partsOf(count, 1), (p) => rfmRanksPart(raw(base), lookups.map(raw), p));
   } finally {
     await dropTables(db, lookups);
   }

@@ -5,7 +5,7 @@
  */
 import { type Sql, sql, raw } from '../lib/sql';
 import { type Scope, scopedOrders, scopedCustomers, ageBandExpr } from './scope';
-import { type Part, inPart } from './parts';
+import { type Part, queryInPart, tableInPart } from './parts';
 
 /** `NOT is_return`, treating a missing flag as a sale. */
 const SALE = raw('NOT coalesce(is_return, false)');
@@ -26,10 +26,9 @@ export interface BaseOptions {
  * each customer's row the same, and each part groups only its share of the orders.
  */
 export function customerBase(scope: Scope, part?: Part, opts: BaseOptions = {}): Sql {
-  const mine = inPart(raw('customer_id'), part);
-  const orders = mine ? sql`SELECT * FROM (${scopedOrders(scope)}) WHERE ${mine}` : scopedOrders(scope);
-  const people = mine ? sql`SELECT * FROM (${scopedCustomers(scope)}) WHERE ${mine}` : scopedCustomers(scope);
-  const profiles = mine ? sql`(SELECT * FROM customers WHERE ${mine})` : raw('customers');
+  const orders = queryInPart(scopedOrders(scope), part);
+  const people = queryInPart(scopedCustomers(scope), part);
+  const profiles = tableInPart(raw('customers'), part);
   // Two-level grouping (per order, per customer and category) instead of count(DISTINCT …) and a
   // window: the same numbers, about twice as fast on a million orders. `o` is read twice, and DuckDB
   // would materialise it — a plain copy of every scoped order, all columns, which at 8M orders in

@@ -7,7 +7,7 @@
  * and every key's rows are in exactly one part, so per-key answers and distinct counts are the
  * same. DuckDB's `hash` is the same in the browser and in native DuckDB.
  */
-import { type Sql, sql, num } from '../lib/sql';
+import { type Sql, sql, num, raw } from '../lib/sql';
 
 /** Order lines one part may group: ~0.5 GB of groups at ~100 B each, beside ~1 GB of compressed tables. */
 export const PART_ROWS = 5_000_000;
@@ -35,4 +35,16 @@ export function inPart(key: Sql, p: Part | null | undefined): Sql | null {
   if (!p || p.count <= 1) return null;
   if (!Number.isInteger(p.index) || p.index < 0 || p.index >= p.count) throw new Error(`invalid part: ${p.index} of ${p.count}`);
   return sql`hash(${key}) % ${num(p.count)} = ${num(p.index)}`;
+}
+
+/** The rows of query `q` whose `customer_id` falls in part `p`, as a query (`q` itself without parts). */
+export function queryInPart(q: Sql, p: Part | null | undefined): Sql {
+  const mine = inPart(raw('customer_id'), p);
+  return mine ? sql`SELECT * FROM (${q}) WHERE ${mine}` : q;
+}
+
+/** The rows of table `table` whose `customer_id` falls in part `p`, as a FROM item (the table itself without parts). */
+export function tableInPart(table: Sql, p: Part | null | undefined): Sql {
+  const mine = inPart(raw('customer_id'), p);
+  return mine ? sql`(SELECT * FROM ${table} WHERE ${mine})` : table;
 }

@@ -5,6 +5,7 @@
  */
 import { Sql, sql, num, str, raw } from '../../lib/sql';
 import { filtersKey, scopedEvents, scopedOrders, type Scope } from '../scope';
+import { queryInPart, tableInPart, type Part } from '../parts';
 
 /** What counts as "activity" for lifecycle stages. */
 export interface ActivityParams {
@@ -65,15 +66,16 @@ export function lookback(scope: Scope, asOf: string = scope.asOf): Scope {
  * order rows or counting events, before the scope's as-of date (the window start of `scope` is
  * applied as given; pass `lookback(scope)` for full history). Revenue is always net order revenue
  * (returns included as negative rows), also when activity comes from events, so revenue figures
- * mean the same in both modes.
+ * mean the same in both modes. With `part`, only the customers whose id hashes to that part
+ * (`parts.ts`): the parts together are every row, each customer's rows the same.
  */
-export function activityDays(p: ActivityParams, scope: Scope): Sql {
+export function activityDays(p: ActivityParams, scope: Scope, part?: Part): Sql {
   const c = p.cached;
   if (cacheFits(c, scope)) {
     // same rows as recomputing: every activity day is before its scope's as-of date
-    return sql`SELECT customer_id, day, active, revenue FROM ${c.table} WHERE day < CAST(${scope.asOf} AS DATE)`;
+    return sql`SELECT customer_id, day, active, revenue FROM ${tableInPart(c.table, part)} WHERE day < CAST(${scope.asOf} AS DATE)`;
   }
-  const orders = scopedOrders(scope);
+  const orders = queryInPart(scopedOrders(scope), part);
   if (p.source === 'orders') {
     return sql`SELECT customer_id, CAST(ts AS DATE) AS day, bool_or(NOT coalesce(is_return, false)) AS active,
       sum(amount) AS revenue FROM (${orders}) o GROUP BY customer_id, CAST(ts AS DATE)`;
@@ -81,7 +83,7 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
   if (p.eventTypes.length === 0) throw new Error('invalid event types: none chosen');
   return sql`SELECT customer_id, day, bool_or(active) AS active, sum(revenue) AS revenue FROM (
       SELECT customer_id, CAST(ts AS DATE) AS day, true AS active, 0.0 AS revenue
-        FROM (${scopedEvents(scope)}) e WHERE event_type IN (${[...p.eventTypes]})
+        FROM (${queryInPart(scopedEvents(scope), part)}) e WHERE event_type IN (${[...p.eventTypes]})
       UNION ALL
       SELECT customer_id, CAST(ts AS DATE) AS day, false AS active, amount AS revenue FROM (${orders}) o
     ) a GROUP BY customer_id, day`;
@@ -96,15 +98,16 @@ export function activityDays(p: ActivityParams, scope: Scope): Sql {
  * builds it once (`ActivityCache.days`, also its `table`: the grouping of the orders feeds the
  * window directly, no customer × day table is written and read back). A cached table serves any
  * earlier as-of date: gap and rev365 look back only, a next day on or after the as-of date is no
- * next day yet, and a first active day on or after it no first active day.
+ * next day yet, and a first active day on or after it no first active day. With `part`, the rows
+ * of that part's customers only (every window is one customer's, so each row is the same).
  */
-export function dayGaps(p: ActivityParams, scope: Scope): Sql {
+export function dayGaps(p: ActivityParams, scope: Scope, part?: Part): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.days) {
     const d = sql`CAST(${scope.asOf} AS DATE)`;
     return sql`SELECT customer_id, day, active, revenue, gap, CASE WHEN next_day < ${d} THEN next_day END AS next_day, rev365,
         CASE WHEN first_day < ${d} THEN first_day END AS first_day
-      FROM ${c.days} WHERE day < ${d}`;
+      FROM ${tableInPart(c.days, part)} WHERE day < ${d}`;
   }
   // one sort for the four: the previous and next active day are the nearest active day before and
   // after the row (`lag`/`lead` skipping the inactive rows' NULLs: one step each, where a running
@@ -116,7 +119,7 @@ export function dayGaps(p: ActivityParams, scope: Scope): Sql {
       lead(CASE WHEN active THEN day END IGNORE NULLS) OVER w AS next_day,
       sum(revenue) OVER (w RANGE BETWEEN 364 PRECEDING AND CURRENT ROW) AS rev365,
       min(CASE WHEN active THEN day END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_day
-    FROM (${activityDays(p, scope)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
+    FROM (${activityDays(p, scope, part)}) a WINDOW w AS (PARTITION BY customer_id ORDER BY day)`;
 }
 
 /**
@@ -133,17 +136,18 @@ export function activeDays(p: ActivityParams, scope: Scope): Sql {
  * active day (NULL without one), revenue = net revenue of all rows, own_gap = median of the
  * customer's gaps between consecutive active days (NULL with fewer than two), second_day = the
  * second active day (NULL without one). One grouping of `dayGaps` (every row carries its gap). A
- * cached table (`ActivityCache.customers`) serves only its own as-of date.
+ * cached table (`ActivityCache.customers`) serves only its own as-of date. With `part`, that
+ * part's customers only.
  */
-export function customerActivity(p: ActivityParams, scope: Scope): Sql {
+export function customerActivity(p: ActivityParams, scope: Scope, part?: Part): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
-    return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${c.customers}`;
+    return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${tableInPart(c.customers, part)}`;
   }
   return sql`SELECT customer_id, count(*) FILTER (WHERE active) AS orders, min(day) FILTER (WHERE active) AS first_day,
       max(day) FILTER (WHERE active) AS last_day, sum(revenue) AS revenue, quantile_cont(gap, 0.5) FILTER (WHERE active) AS own_gap,
       min(day) FILTER (WHERE active AND gap IS NOT NULL) AS second_day
-    FROM (${dayGaps(p, scope)}) d GROUP BY customer_id`;
+    FROM (${dayGaps(p, scope, part)}) d GROUP BY customer_id`;
 }
 
 /**
@@ -204,12 +208,13 @@ export function activityPeriods(p: ActivityParams, scope: Scope, unit: PeriodUni
  * before the period start, no other active day's does; first_day = the customer's first active day.
  * The page's `life_periods` table (one grouping of `dayGaps`); stage flows read prev_day instead of
  * a window over the periods, first-activity cohorts read first_day instead of a join with the cohorts.
+ * With `part`, that part's customers only.
  */
-export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
+export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday', part?: Part): Sql {
   const ps = periodStart(unit, raw('day'), weekStart);
   return sql`SELECT customer_id, ${ps} AS period, bool_or(active) AS active, sum(revenue) AS revenue,
       min(day - CAST(gap AS INTEGER)) FILTER (WHERE active AND gap > day - ${ps}) AS prev_day, min(first_day) AS first_day
-    FROM (${dayGaps(p, scope)}) a GROUP BY customer_id, period`;
+    FROM (${dayGaps(p, scope, part)}) a GROUP BY customer_id, period`;
 }
 
 /** The kept `periodTable` of this scope, unit and week start, or null when the cache has none (then group `activityPeriods`). */

@@ -1,0 +1,59 @@
+/**
+ * Tables the worker builds in customer parts (`src/analysis/parts.ts`): the customer base and its
+ * ranks over more than `partRows` order lines, and the Lifecycle page's kept tables over more than
+ * `partRows` activity rows. Each is written one statement per part into a compressed in-memory
+ * database, checkpointed after each part, so no statement groups every row at once and the result
+ * rests compressed like the big tables it comes from (docs/data-model.md, "Memory of the analyses").
+ */
+import { inline, type Sql } from '../src/lib/sql';
+import { PART_ROWS, type Part } from '../src/analysis/parts';
+import type { Engine } from './engine';
+import type { Job } from './query-runner';
+
+/** The compressed in-memory database that tables built in parts live in. */
+export const CACHE = 'atlas_cache';
+
+/** Rows per part of a build in parts; tests set a small one. */
+let partRows = PART_ROWS;
+
+/** Set the rows per part of a build in parts (tests); returns the previous value. */
+export function setPartRows(n: number): number {
+  const was = partRows;
+  partRows = n;
+  return was;
+}
+
+/** The rows per part now in force. */
+export function rowsPerPart(): number {
+  return partRows;
+}
+
+/** `name` qualified with the cache database when it is built in parts (attached on first use), else as it is. */
+export async function homeOf(j: Job, name: string, parts: readonly Part[]): Promise<string> {
+  if (parts.length <= 1) return name;
+  await j.q(`ATTACH IF NOT EXISTS ':memory:' AS ${CACHE} (COMPRESS)`);
+  return `${CACHE}.${name}`;
+}
+
+/** Compress what the cache database holds (it may fail, harmlessly, while another connection writes). */
+export async function compressCache(j: Job): Promise<void> {
+  await j.q(`CHECKPOINT ${CACHE}`).catch(() => undefined);
+}
+
+/**
+ * Write table `name` one statement per part (the first creates it, the others append), checkpointing
+ * the cache database after each part when there are several. A failed or superseded part leaves no
+ * half-written table behind.
+ */
+export async function writeParts(db: Engine, j: Job, name: string, parts: readonly Part[], rows: (p: Part) => Sql): Promise<void> {
+  try {
+    for (const [i, p] of parts.entries()) {
+      const q = inline(rows(p));
+      await j.q(i === 0 ? `CREATE OR REPLACE TABLE ${name} AS ${q}` : `INSERT INTO ${name} ${q}`);
+      if (parts.length > 1) await compressCache(j);
+    }
+  } catch (e) {
+    await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+    throw e;
+  }
+}

@@ -11,7 +11,7 @@
  */
 import type { Engine } from './engine';
 import type { Job } from './query-runner';
-import { homeOf, rowsPerPart, writeParts } from './cache-db';
+import { homeOf, rowsOfPart, rowsPerPart, writeParts, type PartBounds } from './cache-db';
 import { inline, raw, type Sql } from '../src/lib/sql';
 import { partsOf, type Part } from '../src/analysis/parts';
 import { filtersKey, type Scope } from '../src/analysis/scope';
@@ -38,6 +38,8 @@ interface Kept {
   parts: Part[];
   /** every activity row with its gaps (`dayGaps`): the cache's `table` and `days` */
   days?: string;
+  /** where each customer part's rows sit in `days` */
+  daysBounds?: PartBounds;
   customers?: string;
   gaps?: string;
   periods?: { table: string; unit: PeriodUnit; weekStart: WeekStart };
@@ -91,28 +93,39 @@ export async function ensureLifeTables(
   const life = lookback(scope);
   const plain: ActivityParams = { source: act.source, eventTypes: act.eventTypes };
   /** table `name` (qualified with the cache database when built in parts), written part by part */
-  const build = async (name: string, rows: (p: Part) => Sql, parts: Part[] = k.parts): Promise<string> => {
+  const build = async (name: string, rows: (p: Part) => Sql, parts: Part[] = k.parts) => {
     const table = await homeOf(j, name, k.parts);
-    await writeParts(db, j, table, parts, rows);
+    const bounds = await writeParts(db, j, table, parts, rows);
     if (kept.get(db) !== k) {
       // another request replaced the set meanwhile: this table belongs to no set
       await drop(db, [table]);
       throw new Error('lifecycle tables replaced by a newer request');
     }
-    return table;
+    return { table, bounds };
   };
   const at = (): ActivityParams => ({ ...plain, cached: asCache(k) });
-  // the grouping of the orders by customer and day feeds the window directly (no table between)
-  k.days ??= await build(`life_days_${k.n}`, (p) => dayGaps(plain, life, p));
-  k.customers ??= await build(`life_customers_${k.n}`, (p) => customerActivity(at(), life, p));
+  /** the kept days of customer part `p` only: its rowid range of `life_days` (`rowsOfPart`) */
+  const inPart = (p: Part): ActivityParams => {
+    const c = asCache(k)!;
+    const rows = rowsOfPart(k.days!, k.daysBounds!, p);
+    return { ...plain, cached: { ...c, table: rows, days: rows } };
+  };
+  if (!k.days) {
+    // the grouping of the orders by customer and day feeds the window directly (no table between)
+    const d = await build(`life_days_${k.n}`, (p) => dayGaps(plain, life, p));
+    k.daysBounds = d.bounds;
+    k.days = d.table;
+  }
+  // a customer's summary and periods read only the customer's days: each part its own rows of life_days
+  k.customers ??= (await build(`life_customers_${k.n}`, (p) => customerActivity(inPart(p), life))).table;
   // one row over every customer's gaps: one statement
-  k.gaps ??= await build(`life_gaps_${k.n}`, () => gapStats(at(), life), partsOf(0));
+  k.gaps ??= (await build(`life_gaps_${k.n}`, () => gapStats(at(), life), partsOf(0))).table;
   const p = k.periods;
   if (!p || p.unit !== period.unit || p.weekStart !== period.weekStart) {
     // a list reading the old period table fails and is re-run without it (`isKept`)
     k.periods = undefined;
     await drop(db, [p?.table]);
-    const table = await build(`life_periods_${++seq}`, (q) => periodTable(at(), life, period.unit, period.weekStart, q));
+    const { table } = await build(`life_periods_${++seq}`, (q) => periodTable(inPart(q), life, period.unit, period.weekStart));
     k.periods = { table, ...period };
   }
   return asCache(k) as ActivityCache;

@@ -136,18 +136,17 @@ export function activeDays(p: ActivityParams, scope: Scope): Sql {
  * active day (NULL without one), revenue = net revenue of all rows, own_gap = median of the
  * customer's gaps between consecutive active days (NULL with fewer than two), second_day = the
  * second active day (NULL without one). One grouping of `dayGaps` (every row carries its gap). A
- * cached table (`ActivityCache.customers`) serves only its own as-of date. With `part`, that
- * part's customers only.
+ * cached table (`ActivityCache.customers`) serves only its own as-of date.
  */
-export function customerActivity(p: ActivityParams, scope: Scope, part?: Part): Sql {
+export function customerActivity(p: ActivityParams, scope: Scope): Sql {
   const c = p.cached;
   if (cacheFits(c, scope) && c.customers && scope.asOf === c.asOf) {
-    return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${tableInPart(c.customers, part)}`;
+    return sql`SELECT customer_id, orders, first_day, last_day, revenue, own_gap, second_day FROM ${c.customers}`;
   }
   return sql`SELECT customer_id, count(*) FILTER (WHERE active) AS orders, min(day) FILTER (WHERE active) AS first_day,
       max(day) FILTER (WHERE active) AS last_day, sum(revenue) AS revenue, quantile_cont(gap, 0.5) FILTER (WHERE active) AS own_gap,
       min(day) FILTER (WHERE active AND gap IS NOT NULL) AS second_day
-    FROM (${dayGaps(p, scope, part)}) d GROUP BY customer_id`;
+    FROM (${dayGaps(p, scope)}) d GROUP BY customer_id`;
 }
 
 /**
@@ -208,13 +207,12 @@ export function activityPeriods(p: ActivityParams, scope: Scope, unit: PeriodUni
  * before the period start, no other active day's does; first_day = the customer's first active day.
  * The page's `life_periods` table (one grouping of `dayGaps`); stage flows read prev_day instead of
  * a window over the periods, first-activity cohorts read first_day instead of a join with the cohorts.
- * With `part`, that part's customers only.
  */
-export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday', part?: Part): Sql {
+export function periodTable(p: ActivityParams, scope: Scope, unit: PeriodUnit, weekStart: WeekStart = 'monday'): Sql {
   const ps = periodStart(unit, raw('day'), weekStart);
   return sql`SELECT customer_id, ${ps} AS period, bool_or(active) AS active, sum(revenue) AS revenue,
       min(day - CAST(gap AS INTEGER)) FILTER (WHERE active AND gap > day - ${ps}) AS prev_day, min(first_day) AS first_day
-    FROM (${dayGaps(p, scope, part)}) a GROUP BY customer_id, period`;
+    FROM (${dayGaps(p, scope)}) a GROUP BY customer_id, period`;
 }
 
 /** The kept `periodTable` of this scope, unit and week start, or null when the cache has none (then group `activityPeriods`). */

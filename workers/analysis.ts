@@ -3,7 +3,7 @@
  * members pages, segment profile, CSV exports and filter values. SQL comes from the pure modules.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, ensureRanks, baseParts, type Job } from './query-runner';
+import { job, ensureBase, ensureRanks, baseParts, readPart, type Job } from './query-runner';
 import { resolveFitted, type FitCtx } from './analysis-value';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import { assignedModel, dataSegment, type ExtraKey, type Model } from '../src/analysis/segmentation/model';
@@ -115,7 +115,7 @@ async function breakdownRows(j: Job, model: AnyModel, params: unknown, ctx: Mode
   const counts = raw(`seg_parts_${++partsSeq}`);
   try {
     for (const p of parts) {
-      const q = breakdownPart(model, params, partContext(ctx, p));
+      const q = breakdownPart(model, params, partContext(ctx, p, readPart));
       await j.q(p.index === 0 ? sql`CREATE OR REPLACE TABLE ${counts} AS ${q}` : sql`INSERT INTO ${counts} ${q}`);
     }
     return (await j.q(breakdownFromParts(model, params, counts))) as unknown as BreakdownRow[];

@@ -6,8 +6,8 @@
  */
 import { inline, type Sql, sql, raw } from '../src/lib/sql';
 import { customerBase } from '../src/analysis/customer-base';
-import { partsOf, type Part } from '../src/analysis/parts';
-import { compressCache, homeOf, rowsPerPart, writeParts } from './cache-db';
+import { partsOf, tableInPart, type Part } from '../src/analysis/parts';
+import { compressCache, homeOf, rowsOfPart, rowsPerPart, writeParts, type PartBounds } from './cache-db';
 import { RANK_MEASURES, rfmRanks, rfmRanksPart, rfmValueRanks } from '../src/analysis/segmentation/rfm-ranks';
 import type { Scope } from '../src/analysis/scope';
 import type { Result, Slot } from '../src/atlas-api';
@@ -89,12 +89,13 @@ async function dropBase(db: Engine, name: string): Promise<void> {
   const r = ranks.get(name);
   ranks.delete(name);
   parted.delete(name);
+  if (r) parted.delete(r);
   if (r) await dropTables(db, [r]);
   await db.exec('aux', `DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
 }
 
-/** bases built in parts → their part count (their ranks are looked up by value, written in the same parts) */
-const parted = new Map<string, number>();
+/** tables written in parts (bases, and their ranks in the same parts) → where each part's rows sit */
+const parted = new Map<string, PartBounds>();
 
 async function dropTables(db: Engine, names: readonly string[]): Promise<void> {
   for (const n of names) await db.exec('aux', `DROP TABLE IF EXISTS ${n}`).catch(() => undefined);
@@ -124,8 +125,8 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
     name = await homeOf(j, `cb_${++baseSeq}`, parts);
     const opts = { rowPerOrder: rowPerOrderVersion === version };
     // a part that fails or is superseded leaves no half-built base behind
-    await writeParts(db, j, name, parts, (p) => customerBase(scope, p, opts));
-    if (parts.length > 1) parted.set(name, parts.length);
+    const bounds = await writeParts(db, j, name, parts, (p) => customerBase(scope, p, opts));
+    if (parts.length > 1) parted.set(name, bounds);
     bases.set(key, name);
     while (bases.size > 4) {
       const [oldKey, oldName] = bases.entries().next().value as [string, string];
@@ -138,8 +139,18 @@ export async function ensureBase(db: Engine, j: Job, version: number, scope: Sco
 
 /** The customer parts a base was built in (`ensureBase`); none for a base built in one statement. */
 export function baseParts(base: Sql): Part[] {
-  const count = parted.get(inline(base));
-  return count ? partsOf(count, 1) : [];
+  const bounds = parted.get(inline(base));
+  return bounds ? partsOf(bounds.length - 1, 1) : [];
+}
+
+/**
+ * Part `p` of a kept table as a FROM item: a base or ranks table written in parts is read by the
+ * rowid range of that part (`rowsOfPart`: only its row groups), any other table by the hash.
+ */
+export function readPart(table: Sql, p: Part): Sql {
+  const name = inline(table);
+  const bounds = parted.get(name);
+  return bounds ? rowsOfPart(name, bounds, p) : tableInPart(table, p);
 }
 
 /**
@@ -153,8 +164,8 @@ export async function ensureRanks(db: Engine, j: Job, version: number, scope: Sc
   let name = ranks.get(base);
   if (!name) {
     name = `${base}_rk`;
-    const parts = parted.get(base);
-    if (parts) await writeRankParts(db, j, base, name, parts);
+    const bounds = parted.get(base);
+    if (bounds) await writeRankParts(db, j, base, name, bounds.length - 1);
     else await j.q(`CREATE OR REPLACE TABLE ${name} AS ${inline(rfmRanks(raw(base)))}`);
     // the base may have been evicted and rebuilt meanwhile by another request: only keep ranks of a live base
     if ([...bases.values()].includes(base)) ranks.set(base, name);
@@ -174,7 +185,8 @@ async function writeRankParts(db: Engine, j: Job, base: string, name: string, co
   try {
     for (const [i, t] of lookups.entries()) await j.q(`CREATE OR REPLACE TABLE ${t} AS ${inline(rfmValueRanks(raw(base), i))}`);
     await compressCache(j);
-    await writeParts(db, j, name, partsOf(count, 1), (p) => rfmRanksPart(raw(base), lookups.map(raw), p));
+    const bounds = await writeParts(db, j, name, partsOf(count, 1), (p) => rfmRanksPart(raw(base), lookups.map(raw), p, readPart));
+    parted.set(name, bounds);
   } finally {
     await dropTables(db, lookups);
   }

@@ -7,22 +7,21 @@
  * counts. Only for an assignment that is a projection per customer (read from cached RFM ranks), so
  * a part's assignment is its customers' rows.
  */
-import { type Sql, sql, raw } from '../lib/sql';
+import { type Sql, sql } from '../lib/sql';
 import type { ModelContext } from './types';
 import type { Model } from './segmentation/model';
-import { inPart, type Part } from './parts';
+import { tableInPart, type Part, type PartReader } from './parts';
 import { dayCounts, fromCounts } from './breakdown';
 
-/** `ctx` narrowed to the customers of part `p`: its base and its ranks. */
-export function partContext(ctx: ModelContext, p: Part): ModelContext {
-  const mine = inPart(raw('customer_id'), p);
-  if (!mine) return ctx;
+/** `ctx` narrowed to the customers of part `p`: its base and its ranks, each read by `read`. */
+export function partContext(ctx: ModelContext, p: Part, read: PartReader = tableInPart): ModelContext {
+  if (p.count <= 1) return ctx;
   return {
     ...ctx,
-    base: sql`(SELECT * FROM ${ctx.base} WHERE ${mine})`,
+    base: read(ctx.base, p),
     // OFFSET 0 keeps the part's filter under the assignment: without it DuckDB applies the filter
     // above the assignment's projection, and every part scores every customer
-    ...(ctx.ranks ? { ranks: sql`(SELECT * FROM ${ctx.ranks} WHERE ${mine} OFFSET 0)` } : {}),
+    ...(ctx.ranks ? { ranks: sql`(SELECT * FROM ${read(ctx.ranks, p)} OFFSET 0)` } : {}),
   };
 }
 

@@ -43,6 +43,13 @@ export function queryInPart(q: Sql, p: Part | null | undefined): Sql {
   return mine ? sql`SELECT * FROM (${q}) WHERE ${mine}` : q;
 }
 
+/**
+ * How a statement in parts reads a kept table's rows of one customer part, as a FROM item. The
+ * default filters on the hash (`tableInPart`: right for any table, but it reads every row); the
+ * worker knows where a table written part by part keeps each part's rows and reads only those.
+ */
+export type PartReader = (table: Sql, p: Part) => Sql;
+
 /** The rows of table `table` whose `customer_id` falls in part `p`, as a FROM item (the table itself without parts). */
 export function tableInPart(table: Sql, p: Part | null | undefined): Sql {
   const mine = inPart(raw('customer_id'), p);

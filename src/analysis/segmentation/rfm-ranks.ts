@@ -6,7 +6,7 @@
  * statement, and the same lookup written in customer parts (`parts.ts`) for a base built in parts.
  */
 import { type Sql, sql, raw, join } from '../../lib/sql';
-import { inPart, type Part } from '../parts';
+import { tableInPart, type Part, type PartReader } from '../parts';
 
 /** One ranked measure: its column in the ranks table, the rank column, and whether larger ranks first. */
 interface RankMeasure {
@@ -23,11 +23,10 @@ export const RANK_MEASURES: readonly RankMeasure[] = [
   { col: 'monetary_aov', rank: 'm_rank_aov', desc: false },
 ];
 
-/** One row per buyer of `base` (in `part` only, when given) with the four measures and the base's revenue. */
-function buyers(base: Sql, part?: Part): Sql {
-  const mine = inPart(raw('customer_id'), part);
+/** One row per buyer of `base` (a table or FROM item) with the four measures and the base's revenue. */
+function buyers(base: Sql): Sql {
   return sql`SELECT customer_id, recency_days, orders AS frequency, round(revenue, 2) AS monetary, round(aov, 2) AS monetary_aov, revenue
-  FROM ${base} WHERE orders > 0${mine ? sql` AND ${mine}` : raw('')}`;
+  FROM ${base} WHERE orders > 0`;
 }
 
 /**
@@ -73,13 +72,13 @@ ${valueRanks(raw('v'), m)}`;
 }
 
 /**
- * The `rfmRanks` rows of the buyers of `part` of `base`, their ranks looked up in the four value
+ * The `rfmRanks` rows of the buyers of `part` of `base` (its rows read by `read`), their ranks looked up in the four value
  * tables `lookups` (`rfmValueRanks`, in `RANK_MEASURES` order) and `n` counted over every buyer:
  * the parts together are the one-statement rows, while each statement holds one part's rows.
  */
-export function rfmRanksPart(base: Sql, lookups: readonly Sql[], part: Part): Sql {
+export function rfmRanksPart(base: Sql, lookups: readonly Sql[], part: Part, read: PartReader = tableInPart): Sql {
   if (lookups.length !== RANK_MEASURES.length) throw new Error(`invalid rank lookups: ${lookups.length}`);
-  return sql`WITH v AS NOT MATERIALIZED (${buyers(base, part)})
+  return sql`WITH v AS NOT MATERIALIZED (${buyers(part.count > 1 ? read(base, part) : base)})
 ${lookedUp(raw('v'), lookups, sql`(SELECT count(*) FROM ${base} WHERE orders > 0)`)}`;
 }
 

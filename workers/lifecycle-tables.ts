@@ -5,8 +5,8 @@
  * change of thresholds, transition dates, lists or sort reads them again instead of rebuilding.
  * `life_periods` also depends on the period and week start and is rebuilt alone when they change.
  * One set is kept per database; a new key drops the old set first, and a change of data drops it.
- * Over more than `rowsPerPart()` activity rows (orders, plus events when activity comes from
- * events) the per-customer tables are built in customer parts into the compressed cache database
+ * Over more than `rowsPerPart()` customer days (bounded by the activity rows and by the customers
+ * times the days of the data's span: `dayRowsBound`) the per-customer tables are built in customer parts into the compressed cache database
  * (`cache-db.ts`): no statement groups or sorts every row at once, and the set rests compressed.
  */
 import type { Engine } from './engine';
@@ -85,7 +85,7 @@ export async function ensureLifeTables(
   if (!found || found.key !== key) {
     // the old set is never read again: free its memory before building the new one
     if (found) await dropLifeTables(db);
-    const parts = partsOf(await activityRows(j, act), rowsPerPart());
+    const parts = partsOf(await dayRowsBound(j, act), rowsPerPart());
     found = { key, asOf: scope.asOf, filters: filtersKey(scope), n: ++seq, parts };
     kept.set(db, found);
   }
@@ -131,14 +131,24 @@ export async function ensureLifeTables(
   return asCache(k) as ActivityCache;
 }
 
-/** The rows the activity days are grouped from: orders, and events when activity comes from events. */
-async function activityRows(j: Job, act: ActivityParams): Promise<number> {
+/**
+ * At most how many customer-day rows the activity days can have: no more than the rows they are
+ * grouped from (orders, plus events when activity comes from events), nor than every customer
+ * active on every day of the data's span. An event log holds many events per customer and day, so
+ * its days are far fewer than its rows (10M generated events: ~0.9M customer-days). The span is
+ * read only when the rows alone would need parts.
+ */
+async function dayRowsBound(j: Job, act: ActivityParams): Promise<number> {
+  const events = act.source === 'events';
   const [c] = await j.q(
-    act.source === 'events'
-      ? 'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM events) AS n'
-      : 'SELECT count(*) AS n FROM orders',
+    events ? 'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM events) AS n' : 'SELECT count(*) AS n FROM orders',
   );
-  return Number(c?.n ?? 0);
+  const rows = Number(c?.n ?? 0);
+  if (partsOf(rows, rowsPerPart()).length <= 1) return rows;
+  const [s] = await j.q(`SELECT (SELECT count(*) FROM customers) * (date_diff('day', CAST(min(ts) AS DATE), CAST(max(ts) AS DATE)) + 1) AS n
+    FROM (SELECT ts FROM orders${events ? ' UNION ALL SELECT ts FROM events' : ''})`);
+  const days = Number(s?.n ?? rows);
+  return Number.isFinite(days) ? Math.min(rows, days) : rows;
 }
 
 /** The kept tables when they were built for this data version, scope and activity (no build). */

@@ -154,6 +154,41 @@ describe('the lifecycle tables in customer parts', () => {
     }
   });
 
+  it('are built in one statement when the customer days fit, however many events they come from', async () => {
+    // 20 customers with 40 events each over three days (and an order on one of them): 820 activity
+    // rows, but at most 20 × 3 customer days
+    const orders: OrderFixture[] = [];
+    const events: EventFixture[] = [];
+    for (let c = 0; c < 20; c++) {
+      orders.push({ customer_id: `u${c}`, ts: `2024-03-0${1 + (c % 3)} 12:00:00`, amount: 10 + c, category: 'toys' });
+      for (let e = 0; e < 40; e++)
+        events.push({ customer_id: `u${c}`, ts: `2024-03-0${1 + (e % 3)} 0${e % 10}:00:00`, event_type: 'view' });
+    }
+    const conn = await openDb();
+    await load(conn, { orders, events });
+    const engine = nativeEngine(conn);
+    const api = lifecycleApi(
+      async () => engine as unknown as Db,
+      () => 1,
+    );
+    const was = setPartRows(200);
+    try {
+      const options = lifeOptions({ ...LIFE_DEFAULTS, source: 'events', activityTypes: ['view'] });
+      const r = await api.lifecycle({ scope: scope(), options, segmentSplit: null, transition: null }, 'life-days-bound');
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.stages.reduce((n, x) => n + x.customers, 0)).toBe(20);
+    } finally {
+      setPartRows(was);
+    }
+    // the rows alone would need 5 parts: the span is read, and the days fit one
+    expect(engine.log.filter((t) => /\bmin\(ts\)/.test(t) && /count\(\*\) FROM customers/.test(t))).toHaveLength(1);
+    const days = engine.log.filter((t) => /^(CREATE OR REPLACE TABLE|INSERT INTO) (atlas_cache\.)?life_days_\d+ /.test(t));
+    expect(days).toHaveLength(1);
+    expect(days[0]).toMatch(/^CREATE OR REPLACE TABLE life_days_\d+ AS/);
+    expect(days[0]).not.toContain('hash(');
+    await dropLifeTables(engine);
+  });
+
   it('fit a memory limit that the one statement exceeds (no spilling, as in the tab)', async () => {
     // 800,000 order lines of 100,000 customers on 8 days each, in compressed storage as the app
     // keeps big loads: the one statement groups and sorts 800,000 customer days at once

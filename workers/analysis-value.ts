@@ -5,7 +5,9 @@
  * Fits are cached per data version and scope, so the Segments page reuses what the Value page fitted.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, type Job } from './query-runner';
+import { job, ensureBase, baseParts, type Job } from './query-runner';
+import { homeOf, writeParts } from './cache-db';
+import { partsOf, type Part } from '../src/analysis/parts';
 import { sql, raw, type Sql } from '../src/lib/sql';
 import type { Scope } from '../src/analysis/scope';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
@@ -41,8 +43,12 @@ import type {
 type AnyModel = Model<unknown>;
 /** `sample`: customers the value models are fitted on (default `FIT_SAMPLE`; smaller in tests). */
 type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql; sample?: number };
-/** Materialise a relation for the rest of a request; the request drops its tables when it ends. */
-type Keep = (prefix: string, rel: Sql) => Promise<Sql>;
+/**
+ * Materialise a relation for the rest of a request; the request drops its tables when it ends. A
+ * relation given per customer part (a function of the part) is written in parts into the compressed
+ * cache database when the orders need parts (`cache-db.ts`), else in one statement.
+ */
+type Keep = (prefix: string, rel: Sql | ((p: Part) => Sql)) => Promise<Sql>;
 /** What a fit needs: the running job, the data version, the scope and its customer base. */
 export type FitCtx = Ctx;
 
@@ -404,15 +410,19 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
         const c: Ctx = { db, j, version: version(), scope: req.scope, base, sample };
         // each summary over the orders is made once per request and read by everything after it:
         // at a million customers every extra pass over the orders costs tens of seconds in the tab
+        // the orders need parts exactly when their customer base did (`ensureBase`: the same count and part size)
+        const orderParts = baseParts(base);
         const keep: Keep = async (prefix, rel) => {
-          const name = `${prefix}_${++fitSeq}`;
+          const parts = typeof rel === 'function' && orderParts.length > 1 ? orderParts : partsOf(0);
+          const name = await homeOf(j, `${prefix}_${++fitSeq}`, parts);
           temps.push(name);
-          await j.q(sql`CREATE OR REPLACE TABLE ${raw(name)} AS ${rel}`);
+          await writeParts(db, j, name, parts, typeof rel === 'function' ? rel : () => rel);
           return sql`SELECT * FROM ${raw(name)}`;
         };
         // the one grouping of the orders by customer and day: the data checks, the historic value, the
-        // fit and the predictions all read it
-        const full = await keep('value_sum', rfSummary(req.scope, { unit: req.unit, calibrationEnd: null, extras: true }));
+        // fit and the predictions all read it (in customer parts over more than 5M order lines: each
+        // part groups only its customers' days)
+        const full = await keep('value_sum', (p) => rfSummary(req.scope, { unit: req.unit, calibrationEnd: null, extras: true }, p));
         const s = await stats(c, full);
         const issues = checkData(s, req.calibrationEnd);
         const out: ValueResult = {
@@ -449,7 +459,9 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
             if (p?.pred && p.summary.totalClv !== null) out.clvByRfm = await clvByRfm(c, req, f, p.pred);
           }
           if (req.calibrationEnd !== null && !issues.some((i) => i.code === 'holdout-outside')) {
-            const calSummary = await keep('value_cal', rfSummary(req.scope, { unit: req.unit, calibrationEnd: req.calibrationEnd }));
+            const calSummary = await keep('value_cal', (p) =>
+              rfSummary(req.scope, { unit: req.unit, calibrationEnd: req.calibrationEnd }, p),
+            );
             const cal = await fitFor(c, req.unit, req.calibrationEnd, false, calSummary);
             if (cal.bg) {
               const groups = (await j.q(holdoutGroups(calSummary))).map((r) => ({

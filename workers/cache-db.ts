@@ -50,8 +50,7 @@ export type PartBounds = readonly number[];
 /**
  * Write table `name` one statement per part (the first creates it, the others append), checkpointing
  * the cache database after each part when there are several; answers where each part's rows sit
- * (only `[0]` for one part). A
- * failed or superseded part leaves no half-written table behind.
+ * (only `[0]` for one part). A failed or superseded part leaves no half-written table behind.
  */
 export async function writeParts(db: Engine, j: Job, name: string, parts: readonly Part[], rows: (p: Part) => Sql): Promise<PartBounds> {
   const bounds = [0];

@@ -105,7 +105,7 @@ export async function ensureLifeTables(
   };
   const at = (): ActivityParams => ({ ...plain, cached: asCache(k) });
   /** the kept days of customer part `p` only: its rowid range of `life_days` (`rowsOfPart`) */
-  const inPart = (p: Part): ActivityParams => {
+  const daysOfPart = (p: Part): ActivityParams => {
     const c = asCache(k)!;
     const rows = rowsOfPart(k.days!, k.daysBounds!, p);
     return { ...plain, cached: { ...c, table: rows, days: rows } };
@@ -117,7 +117,7 @@ export async function ensureLifeTables(
     k.days = d.table;
   }
   // a customer's summary and periods read only the customer's days: each part its own rows of life_days
-  k.customers ??= (await build(`life_customers_${k.n}`, (p) => customerActivity(inPart(p), life))).table;
+  k.customers ??= (await build(`life_customers_${k.n}`, (p) => customerActivity(daysOfPart(p), life))).table;
   // one row over every customer's gaps: one statement
   k.gaps ??= (await build(`life_gaps_${k.n}`, () => gapStats(at(), life), partsOf(0))).table;
   const p = k.periods;
@@ -125,7 +125,7 @@ export async function ensureLifeTables(
     // a list reading the old period table fails and is re-run without it (`isKept`)
     k.periods = undefined;
     await drop(db, [p?.table]);
-    const { table } = await build(`life_periods_${++seq}`, (q) => periodTable(inPart(q), life, period.unit, period.weekStart));
+    const { table } = await build(`life_periods_${++seq}`, (q) => periodTable(daysOfPart(q), life, period.unit, period.weekStart));
     k.periods = { table, ...period };
   }
   return asCache(k) as ActivityCache;

@@ -7,6 +7,7 @@
  */
 import { type Sql, sql, raw } from '../../lib/sql';
 import { type Scope, scopedOrders, assertDate } from '../scope';
+import { queryInPart, type Part } from '../parts';
 
 export type TimeUnit = 'day' | 'week';
 
@@ -34,11 +35,11 @@ export function calibrationEndExpr(scope: Scope, p: SummaryParams): Sql {
 
 /**
  * Purchase days in scope: one row per customer and day with the day's sale amount. Only sale
- * lines count (returns are not purchases).
+ * lines count (returns are not purchases). With `part`, only the customers of that hash part.
  */
-export function purchaseDays(scope: Scope): Sql {
+export function purchaseDays(scope: Scope, part?: Part): Sql {
   return sql`SELECT customer_id, CAST(ts AS DATE) AS day, sum(amount) AS spend
-FROM (${scopedOrders(scope)}) WHERE ${SALE} GROUP BY customer_id, CAST(ts AS DATE)`;
+FROM (${queryInPart(scopedOrders(scope), part)}) WHERE ${SALE} GROUP BY customer_id, CAST(ts AS DATE)`;
 }
 
 /**
@@ -48,9 +49,10 @@ FROM (${scopedOrders(scope)}) WHERE ${SALE} GROUP BY customer_id, CAST(ts AS DAT
  * `days` (purchase days in scope), `last_day`, `money_days` (days with a non-zero amount) and
  * `active_months` (calendar months with a purchase) — so the data checks (`statsFromSummary`) and
  * the historic value do not read the orders again (at a million customers each such pass groups 8M
- * order lines by customer and day: 8–25 s natively).
+ * order lines by customer and day: 8–25 s natively). With `part`, the rows of that hash part's
+ * customers only (`parts.ts`: every row is one customer's, so the parts are the whole summary).
  */
-export function rfSummary(scope: Scope, p: SummaryParams & { extras?: boolean }): Sql {
+export function rfSummary(scope: Scope, p: SummaryParams & { extras?: boolean }, part?: Part): Sql {
   // the extras are the scope's own figures only when every purchase day is in the calibration
   if (p.extras && p.calibrationEnd !== null) throw new Error('summary extras need the calibration to run to as-of');
   const end = calibrationEndExpr(scope, p);
@@ -61,7 +63,7 @@ export function rfSummary(scope: Scope, p: SummaryParams & { extras?: boolean })
     count(DISTINCT date_trunc('month', d.day)) AS active_months`)
     : raw('');
   const out = p.extras ? raw(', days, last_day_all AS last_day, money_days, active_months') : raw('');
-  return sql`WITH d AS (${purchaseDays(scope)}),
+  return sql`WITH d AS (${purchaseDays(scope, part)}),
 f AS (SELECT customer_id, min(day) AS first_day FROM d GROUP BY customer_id),
 c AS (
   SELECT d.customer_id, any_value(f.first_day) AS first_day,

@@ -1,9 +1,11 @@
 /**
  * Tables the worker builds in customer parts (`src/analysis/parts.ts`): the customer base and its
- * ranks over more than `partRows` order lines, and the Lifecycle page's kept tables over more than
- * `partRows` activity rows. Each is written one statement per part into a compressed in-memory
- * database, checkpointed after each part, so no statement groups every row at once and the result
- * rests compressed like the big tables it comes from (docs/data-model.md, "Memory of the analyses").
+ * ranks over more than `rowsPerPart()` order lines, the Value request's per-customer summaries with
+ * them, and the Lifecycle page's kept tables over more than `rowsPerPart()` customer days. Each is
+ * written one statement per part into a compressed in-memory database, checkpointed after each
+ * part, so no statement groups every row at once and the result rests compressed like the big
+ * tables it comes from; a later statement in parts reads one part's rows by the rowid range it was
+ * written to (docs/data-model.md, "Memory at 20M–50M order lines").
  */
 import { inline, raw, type Sql } from '../src/lib/sql';
 import { PART_ROWS, type Part } from '../src/analysis/parts';

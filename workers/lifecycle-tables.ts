@@ -6,8 +6,9 @@
  * `life_periods` also depends on the period and week start and is rebuilt alone when they change.
  * One set is kept per database; a new key drops the old set first, and a change of data drops it.
  * Over more than `rowsPerPart()` customer days (bounded by the activity rows and by the customers
- * times the days of the data's span: `dayRowsBound`) the per-customer tables are built in customer parts into the compressed cache database
- * (`cache-db.ts`): no statement groups or sorts every row at once, and the set rests compressed.
+ * times the days of the data's span: `dayRowsBound`) the per-customer tables are built in customer
+ * parts into the compressed cache database (`cache-db.ts`): no statement groups or sorts every row
+ * at once, and the set rests compressed.
  */
 import type { Engine } from './engine';
 import type { Job } from './query-runner';
@@ -70,7 +71,8 @@ async function drop(db: Engine, names: (string | undefined)[]): Promise<void> {
 
 /**
  * The page's tables for this data version, scope, activity and period, built where missing (in
- * order: days, customers, gaps, periods; each statement is one table) on the job's lane.
+ * order: days, customers, gaps, periods; each table one statement, or one per customer part) on the
+ * job's lane.
  */
 export async function ensureLifeTables(
   db: Engine,

@@ -3,14 +3,14 @@
  * (issue 10, "one typed write"): the read's stage columns and the table's columns go into one table,
  * the part (`__orders_part`, `__events_part`), in one statement; the rejects and flags read it
  * through `__stage` as they read `__slice`; then the rows that are not kept are deleted, the
- * stage-only columns dropped (which copies nothing), and the part becomes the table: renamed to it
- * when the table is still empty, else, when big, kept apart under its own name (`__orders_p1`, …)
- * with the table a `UNION ALL` view over its parts (`TableLayout`, up to `MAX_PARTS`), else
- * appended. Before, each later slice was appended: a copy that cost 1.0–2.1 s per slice of the 5M
- * orders file in the tab.
+ * stage-only columns dropped (which copies nothing), and the part becomes the table's first part
+ * (`__orders_p0`) when the table is still empty, else, when big, is kept apart as the next part
+ * (`__orders_p1`, …, up to `MAX_PARTS`), else appended. The table's name is a view over its parts
+ * (`TableLayout`). Before, each later slice was appended: a copy that cost 1.0–2.1 s per slice of
+ * the 5M orders file in the tab. Only the columns some file fills are written (`TableLayout.stored`).
  */
-import { Sql, sql, raw, join } from '../lib/sql';
-import type { Mapped } from './canonical-parts';
+import { Sql, sql, raw, join, literal } from '../lib/sql';
+import { ORDER_COLUMNS, EVENT_COLUMNS, type Mapped } from './canonical-parts';
 
 /** One read of a file's rows: the whole file, or one slice of it (`slices.ts`). */
 export interface SliceRead {
@@ -50,24 +50,91 @@ export interface PartRows {
 }
 
 /**
- * Where a canonical table's rows are while the build's statements are laid out: `empty`, the table
- * as created (the first in-place read renames its part to it); `parts` 0, one table under the
- * canonical name; n ≥ 2, tables `__<table>_p0` … `__<table>_p<n-1>` and the canonical name a view
- * over them. The build mutates it as it lays statements out (`writeInPlace`, `placePart`).
+ * Where a canonical table's rows are while the build's statements are laid out. Its rows live in
+ * tables `__<table>_p0` … `__<table>_p<n-1>` (the parts) that hold only the columns some file of the
+ * build can fill (`stored`); the canonical name is a view over the parts that gives every other
+ * column as a typed NULL, so every reader sees the full schema (`ORDER_COLUMNS`, `EVENT_COLUMNS`).
+ * A column no file maps cost 6.5–11 bytes a row stored plain (native DuckDB, 5M rows: six NULL
+ * DOUBLE columns +321 MB, six NULL VARCHAR +194 MB), and at 1M orders the build wrote 22 columns
+ * where the file had 6. `empty`: the parts hold no rows yet (the first in-place read takes part 0's
+ * place). The build mutates the layout as it lays statements out (`writeInPlace`, `placePart`).
  */
 export interface TableLayout {
   empty: boolean;
+  /** the number of parts (at least one) */
   parts: number;
+  /** the columns the parts store, in the table's order */
+  stored: readonly string[];
+  /**
+   * the build's orders and events files: the parts store `source` as an ENUM of them, about 4 bytes
+   * a row natively against 26 for an 18-character name as text; the view reads it back as text
+   */
+  sources: readonly string[];
 }
 
-/** A new layout: the table as created, still empty. */
-export function emptyLayout(): TableLayout {
-  return { empty: true, parts: 0 };
+/** The canonical columns of `table`, with their types. */
+export function tableColumns(table: PartRows['table']): readonly (readonly [name: string, type: string])[] {
+  return table === 'orders' ? ORDER_COLUMNS : EVENT_COLUMNS;
 }
 
-/** The table that statements appending rows to `table` write to: itself, or its last part. */
+/** A new layout: one empty part storing the columns `stored` (kept in the table's order), `source` among `sources`. */
+export function emptyLayout(table: PartRows['table'], stored: Iterable<string>, sources: Iterable<string> = []): TableLayout {
+  const keep = new Set(stored);
+  return {
+    empty: true,
+    parts: 1,
+    stored: tableColumns(table)
+      .map(([n]) => n)
+      .filter((n) => keep.has(n)),
+    sources: [...new Set(sources)],
+  };
+}
+
+/** The type a part stores column `name` as: its canonical type, but `source` as an ENUM of the build's files. */
+function storedType(layout: TableLayout, name: string, type: string): string {
+  if (name !== 'source' || layout.sources.length === 0) return type;
+  return `ENUM(${layout.sources.map(literal).join(', ')})`;
+}
+
+/** The name of part `i` of `table`. */
+export function partName(table: PartRows['table'], i: number): string {
+  return `__${table}_p${i}`;
+}
+
+/** The columns the parts of `table` store, with the types they are stored as. */
+export function storedColumns(table: PartRows['table'], layout: TableLayout): readonly (readonly [name: string, type: string])[] {
+  return tableColumns(table)
+    .filter(([n]) => layout.stored.includes(n))
+    .map(([n, t]) => [n, storedType(layout, n, t)] as const);
+}
+
+/** Of `values` (one per column of `table`, in order), those of the stored columns: a part's row. */
+export function storedValues<T>(table: PartRows['table'], layout: TableLayout, values: readonly T[]): T[] {
+  const cols = tableColumns(table);
+  if (values.length !== cols.length) throw new Error(`${table}: ${values.length} values for ${cols.length} columns`);
+  return values.filter((_, i) => layout.stored.includes(cols[i]![0]));
+}
+
+/** The canonical view of `table` over its parts: stored columns in their canonical type, the others typed NULLs. */
+export function canonicalView(table: PartRows['table'], layout: TableLayout): string {
+  const list = tableColumns(table)
+    .map(([n, t]) =>
+      !layout.stored.includes(n) ? `CAST(NULL AS ${t}) AS ${n}` : storedType(layout, n, t) === t ? n : `CAST(${n} AS ${t}) AS ${n}`,
+    )
+    .join(', ');
+  const parts = Array.from({ length: layout.parts }, (_, i) => `SELECT ${list} FROM ${partName(table, i)}`);
+  return `CREATE OR REPLACE VIEW ${table} AS ${parts.join(' UNION ALL ')}`;
+}
+
+/** The set-up of `table` in a build: its first part, empty, and the view. */
+export function layoutSql(table: PartRows['table'], layout: TableLayout): string[] {
+  const cols = storedColumns(table, layout).map(([n, t]) => `${n} ${t}`);
+  return [`CREATE TABLE ${partName(table, 0)} (${cols.join(', ')})`, canonicalView(table, layout)];
+}
+
+/** The table that statements appending rows to `table` write to: its last part. */
 export function insertTarget(table: PartRows['table'], layout: TableLayout): string {
-  return layout.parts ? `__${table}_p${layout.parts - 1}` : table;
+  return partName(table, layout.parts - 1);
 }
 
 /**
@@ -91,21 +158,14 @@ export function isBigRead(rows: number, sliced: boolean): boolean {
 
 /**
  * The statements that place the finished part `part` of `table`: a `big` one (`isBigRead`) is kept
- * apart — the table (when still one) becomes part 0, the part the next number, and the table's
- * name a view over all of them; only renames and a view, no row copied. A small one, or one past
- * `MAX_PARTS`, is appended to the table (or to its last part) and dropped.
+ * apart — renamed to the next part, and the view redefined over all of them; no row copied. A small
+ * one, or one past `MAX_PARTS`, is appended to the last part and dropped.
  */
 export function placePart(table: PartRows['table'], part: string, layout: TableLayout, big: boolean): string[] {
   if (!big || layout.parts >= MAX_PARTS) return [`INSERT INTO ${insertTarget(table, layout)} SELECT * FROM ${part}`, `DROP TABLE ${part}`];
-  const out: string[] = [];
-  if (layout.parts === 0) {
-    out.push(`ALTER TABLE ${table} RENAME TO __${table}_p0`);
-    layout.parts = 1;
-  }
-  out.push(`ALTER TABLE ${part} RENAME TO __${table}_p${layout.parts}`);
+  const out = [`ALTER TABLE ${part} RENAME TO ${partName(table, layout.parts)}`];
   layout.parts++;
-  const all = Array.from({ length: layout.parts }, (_, i) => `SELECT * FROM __${table}_p${i}`);
-  out.push(`CREATE OR REPLACE VIEW ${table} AS ${all.join(' UNION ALL ')}`);
+  out.push(canonicalView(table, layout));
   return out;
 }
 
@@ -115,8 +175,8 @@ export function partOf(table: PartRows['table']): Sql {
 }
 
 /**
- * The statements of one read written in place: when the table is still empty (`layout`) the part is
- * renamed to it, else it is placed by `placePart` (kept apart when `big`); `layout` follows.
+ * The statements of one read written in place: when the table is still empty (`layout`) the part
+ * takes the place of its first part, else it is placed by `placePart` (kept apart when `big`); `layout` follows.
  * `checks` (rejects, flag candidates) read the read's kept rows through `__stage`.
  */
 export function writeInPlace(
@@ -133,7 +193,10 @@ export function writeInPlace(
   const part = partOf(p.table);
   const out = x.keep ? sql`NOT coalesce(${x.keep}, FALSE)` : raw('FALSE');
   const stage = sql`SELECT r.__row AS "row", ${colList(cols)}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`;
-  const named = join(p.columns.map(([n, t], i) => sql`CAST(${p.values[i]!} AS ${raw(t)}) AS ${raw(n)}`));
+  const types = new Map(storedColumns(p.table, layout));
+  const named = join(
+    p.columns.flatMap(([n], i) => (types.has(n) ? [sql`CAST(${p.values[i]!} AS ${raw(types.get(n)!)}) AS ${raw(n)}`] : [])),
+  );
   const extras = [...p.extras, '__bad', '__out'].map((e): StageCol => (typeof e === 'string' ? [raw(e), e] : e));
   const kept = join(extras.map(([e, n]) => (e.text === n ? e : sql`${e} AS ${raw(n)}`)));
   return [
@@ -145,7 +208,7 @@ export function writeInPlace(
     sql`DELETE FROM ${part} WHERE NOT coalesce(NOT __bad AND NOT __out AND ${p.kept}, FALSE)`,
     ...extras.map(([, c]) => raw(`ALTER TABLE ${part.text} DROP COLUMN ${c}`)),
     ...(first
-      ? [raw(`DROP TABLE ${p.table}`), raw(`ALTER TABLE ${part.text} RENAME TO ${p.table}`)]
+      ? [raw(`DROP TABLE ${partName(p.table, 0)}`), raw(`ALTER TABLE ${part.text} RENAME TO ${partName(p.table, 0)}`)]
       : placePart(p.table, part.text, layout, big).map(raw)),
   ];
 }

@@ -41,10 +41,14 @@ export const EVENT_COLUMNS: readonly (readonly [name: string, type: string])[] =
   ['variant', 'VARCHAR'],
 ];
 
-/** The canonical tables (docs/data-model.md) and the rejects table. */
-export const CANONICAL_DDL = [
-  `CREATE TABLE orders (${ORDER_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
-  `CREATE TABLE events (${EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+/** The columns of `orders` every build stores (the others only when some file fills them: `TableLayout`). */
+export const ORDER_ALWAYS = ['customer_id', 'order_id', 'ts', 'amount', 'is_return', 'source'] as const;
+
+/** The columns of `events` every build stores. */
+export const EVENT_ALWAYS = ['customer_id', 'ts', 'event_type', 'raw_type', 'source'] as const;
+
+/** The canonical tables besides `orders` and `events`, and the rejects table (a build lays those two out in parts). */
+export const SIDE_DDL = [
   `CREATE TABLE customers (customer_id VARCHAR, has_profile BOOLEAN, age INTEGER, age_band VARCHAR, gender VARCHAR,
   region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`,
   /** rows dropped while building: file name, 1-based data row, reason, the offending value as text */
@@ -59,6 +63,17 @@ export const CANONICAL_DDL = [
   /** named attributes of customers (profile columns without a role): `src/ingest/extra-attributes.ts` */
   `CREATE TABLE customer_attributes (customer_id VARCHAR, name VARCHAR, type VARCHAR, text VARCHAR, num DOUBLE, date DATE,
   list VARCHAR[])`,
+];
+
+/**
+ * The canonical tables (docs/data-model.md) and the rejects table, as plain tables with every column:
+ * what each analysis reads (tests create them so). A build makes `orders` and `events` views of this
+ * schema over tables that store only the filled columns (`canonical-in-place.ts`).
+ */
+export const CANONICAL_DDL = [
+  `CREATE TABLE orders (${ORDER_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+  `CREATE TABLE events (${EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+  ...SIDE_DDL,
 ];
 
 /**

@@ -13,7 +13,11 @@ import {
   emptyLayout,
   insertTarget,
   isBigRead,
+  layoutSql,
+  MAX_PARTS,
+  partName,
   partOf,
+  storedValues,
   writeInPlace,
   type PartRows,
   type SliceRead,
@@ -25,11 +29,13 @@ import { idExpr, moneyExpr, numberExpr, nonFiniteExpr, textExpr, genderExpr, age
 import { isReturnExpr } from './refunds';
 import type { ZoneRule } from './timezones';
 import {
-  CANONICAL_DDL,
   CANONICAL_TABLES,
+  EVENT_ALWAYS,
   HUGE_AMOUNT,
+  ORDER_ALWAYS,
   ORDER_COLUMNS,
   EVENT_COLUMNS,
+  SIDE_DDL,
   plausibleEnd,
   colOf,
   rc,
@@ -362,8 +368,68 @@ interface BuildState {
   events: TableLayout;
 }
 
-/** The state of a file's statements laid out alone: the tables already hold rows, in one table each. */
-const notEmpty = (): BuildState => ({ orders: { empty: false, parts: 0 }, events: { empty: false, parts: 0 } });
+/** The state of a file's statements laid out alone: the tables already hold rows, in one part each, every column stored. */
+const notEmpty = (): BuildState => ({
+  orders: {
+    ...emptyLayout(
+      'orders',
+      ORDER_COLUMNS.map(([n]) => n),
+    ),
+    empty: false,
+  },
+  events: {
+    ...emptyLayout(
+      'events',
+      EVENT_COLUMNS.map(([n]) => n),
+    ),
+    empty: false,
+  },
+});
+
+/**
+ * The columns of `orders` an orders file's rows can fill (`ordersFromFile`: the others are NULL on
+ * its rows). Kept beside the value expressions: a column left out here is not stored, so this must
+ * name every column whose expression can be non-NULL (one too many only costs memory).
+ */
+function orderFills(x: Mapped, hasLines: boolean, hasProducts: boolean): string[] {
+  const has = (role: Parameters<typeof colOf>[1]) => Boolean(colOf(x, role));
+  // the same condition as `fromLines` in `ordersFromFile`: quantity, price and product from order lines
+  const fromLines = !has('amount') && !(has('quantity') && has('unit_price')) && hasLines;
+  const out: string[] = [...ORDER_ALWAYS];
+  if (has('quantity') || fromLines) out.push('quantity');
+  if (has('unit_price') || fromLines) out.push('unit_price');
+  if (has('product_id') || fromLines) out.push('product_id');
+  if (has('category') || hasProducts) out.push('category');
+  for (const role of ['status', 'channel', 'region', 'variant'] as const) if (has(role)) out.push(role);
+  return out;
+}
+
+/** The columns of `events` an events file's rows can fill (`eventsFromFile`), as `orderFills`. */
+function eventFills(x: Mapped, hasProducts: boolean): string[] {
+  const has = (role: Parameters<typeof colOf>[1]) => Boolean(colOf(x, role));
+  const out: string[] = [...EVENT_ALWAYS];
+  if (has('amount') || has('unit_price')) out.push('price');
+  if (has('category') || hasProducts) out.push('category');
+  for (const role of ['product_id', 'session_id', 'channel', 'variant'] as const) if (has(role)) out.push(role);
+  return out;
+}
+
+/** The orders `ordersFromEvents` derives: the columns it fills from the stored columns of `events`. */
+function fillsFromEvents(events: readonly string[]): string[] {
+  const from: Record<string, string> = {
+    price: 'unit_price',
+    category: 'category',
+    product_id: 'product_id',
+    channel: 'channel',
+    variant: 'variant',
+  };
+  return [
+    ...ORDER_ALWAYS,
+    ...Object.keys(from)
+      .filter((c) => events.includes(c))
+      .map((c) => from[c]!),
+  ];
+}
 
 function ordersFromFile(
   x: Mapped,
@@ -434,8 +500,23 @@ function ordersFromFile(
   const orderId = lineLevel
     ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
     : sql`coalesce(oid, ${perRow})`;
-  const insert = sql`INSERT INTO ${raw(insertTarget('orders', state.orders))} SELECT cust, ${orderId}, ts, round(${amount}, 2), q, up, status,
-    ${hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')}, pid, channel, region, is_ret, ${x.file.name}, variant
+  const row = storedValues('orders', state.orders, [
+    raw('cust'),
+    orderId,
+    raw('ts'),
+    sql`round(${amount}, 2)`,
+    raw('q'),
+    raw('up'),
+    raw('status'),
+    hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category'),
+    raw('pid'),
+    raw('channel'),
+    raw('region'),
+    raw('is_ret'),
+    sql`${x.file.name}`,
+    raw('variant'),
+  ]);
+  const insert = sql`INSERT INTO ${raw(insertTarget('orders', state.orders))} SELECT ${join(row)}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
   const excluded = sql`INSERT INTO returns_excluded SELECT ${x.file.name}, "row", cust, oid, round(amount0, 2)
@@ -552,8 +633,21 @@ function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly strin
       timeRejects(x, { when: raw('cust IS NULL'), reason: 'missing customer id', value: raw('NULL') }),
       ...flagCandidates(x, false),
       // with a products file: the correlated lookup keeps a copy of the slice's rows for its join
-      sql`INSERT INTO ${raw(insertTarget('events', state.events))} SELECT cust, ts, ${eventType}, raw_type, product_id,
-      coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id)), session_id, price, ${x.file.name}, channel, variant
+      sql`INSERT INTO ${raw(insertTarget('events', state.events))} SELECT ${join(
+        storedValues('events', state.events, [
+          raw('cust'),
+          raw('ts'),
+          eventType,
+          raw('raw_type'),
+          raw('product_id'),
+          raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = __stage.product_id))'),
+          raw('session_id'),
+          raw('price'),
+          sql`${x.file.name}`,
+          raw('channel'),
+          raw('variant'),
+        ]),
+      )}
       FROM __stage WHERE ts IS NOT NULL AND cust IS NOT NULL AND NOT ${outsideRange(x)}`,
       DROP_SLICE,
     ];
@@ -566,8 +660,23 @@ function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly strin
 
 /** Orders from purchase events (one order per session, else per customer and moment), when no order file exists. */
 function ordersFromEvents(orders: TableLayout): Sql {
-  return raw(`INSERT INTO ${insertTarget('orders', orders)} SELECT customer_id, coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S')), ts,
-    round(coalesce(price, 0), 2), NULL, price, NULL, category, product_id, channel, NULL, FALSE, source, variant FROM events WHERE event_type = 'purchase'`);
+  const row = storedValues('orders', orders, [
+    'customer_id',
+    `coalesce(session_id, customer_id || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S'))`,
+    'ts',
+    'round(coalesce(price, 0), 2)',
+    'NULL',
+    'price',
+    'NULL',
+    'category',
+    'product_id',
+    'channel',
+    'NULL',
+    'FALSE',
+    'source',
+    'variant',
+  ]);
+  return raw(`INSERT INTO ${insertTarget('orders', orders)} SELECT ${row.join(', ')} FROM events WHERE event_type = 'purchase'`);
 }
 
 /** The customer key of a profile file's row: the id column, else the fallback (e-mail). */
@@ -689,16 +798,29 @@ export function buildCanonical(
   }
   const of = (role: FileMapping['role']) => all.filter((x) => x.m.role === role);
   const hasLines = of('order_lines').length > 0 || of('payments').length > 0;
+  const hasProducts = of('products').length > 0;
+  const derived = of('orders').length === 0 && of('events').length > 0;
+  // orders derived from events keep the events file as their source
+  const sources = [...of('orders'), ...of('events')].map((x) => x.file.name);
+  const events = emptyLayout('events', [...EVENT_ALWAYS, ...of('events').flatMap((x) => eventFills(x, hasProducts))], sources);
+  const orderCols = derived ? fillsFromEvents(events.stored) : of('orders').flatMap((x) => orderFills(x, hasLines, hasProducts));
+  const state: BuildState = { orders: emptyLayout('orders', [...ORDER_ALWAYS, ...orderCols], sources), events };
   const setup: Sql[] = [
-    ...CANONICAL_TABLES.map((t) => raw(`DROP TABLE IF EXISTS ${t}`)),
-    ...CANONICAL_DDL.map(raw),
+    // `orders` and `events` are views over their parts (`TableLayout`); the rest are tables
+    ...(['orders', 'events'] as const).flatMap((t) => [
+      raw(`DROP VIEW IF EXISTS ${t}`),
+      ...Array.from({ length: MAX_PARTS }, (_, i) => raw(`DROP TABLE IF EXISTS ${partName(t, i)}`)),
+    ]),
+    ...CANONICAL_TABLES.filter((t) => t !== 'orders' && t !== 'events').map((t) => raw(`DROP TABLE IF EXISTS ${t}`)),
+    ...layoutSql('orders', state.orders).map(raw),
+    ...layoutSql('events', state.events).map(raw),
+    ...SIDE_DDL.map(raw),
     ...lookups(all),
     raw(`CREATE OR REPLACE TEMP TABLE __profiles (customer_id VARCHAR, age INTEGER, age_band VARCHAR, birth TIMESTAMP, gender VARCHAR,
       region VARCHAR, city VARCHAR, city_tier VARCHAR, occupation VARCHAR, income VARCHAR, channel VARCHAR, variant VARCHAR)`),
     raw('CREATE OR REPLACE TEMP TABLE __slice_rows (file VARCHAR, n BIGINT, good BIGINT)'),
   ];
   const groups: Sql[][] = [setup];
-  const state: BuildState = { orders: emptyLayout(), events: emptyLayout() };
   for (const x of of('orders')) {
     if (!colOf(x, 'amount') && !(colOf(x, 'quantity') && colOf(x, 'unit_price')) && !hasLines) {
       issues.push({
@@ -708,11 +830,11 @@ export function buildCanonical(
         code: 'no-amount',
       });
     }
-    groups.push(...ordersFromFile(x, rule, hasLines, of('products').length > 0, slices[x.file.name], state));
+    groups.push(...ordersFromFile(x, rule, hasLines, hasProducts, slices[x.file.name], state));
   }
-  for (const x of of('events')) groups.push(...eventsFromFile(x, of('products').length > 0, slices[x.file.name], state));
+  for (const x of of('events')) groups.push(...eventsFromFile(x, hasProducts, slices[x.file.name], state));
   const rest: Sql[] = [];
-  if (of('orders').length === 0 && of('events').length > 0) rest.push(ordersFromEvents(state.orders));
+  if (derived) rest.push(ordersFromEvents(state.orders));
   rest.push(ATTRS_STAGE);
   for (const x of of('customers')) rest.push(...profilesFromFile(x));
   rest.push(...ATTRS_FINISH);

@@ -87,10 +87,19 @@ export function storageSteps(mode: StorageMode, store: string, previous: string 
  * crossing to DuckDB-WASM's worker costs a few milliseconds, and a build has about thirty of them.
  */
 const PLAIN_DDL =
-  /^\s*(DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?[\w".]+\s*;?\s*$|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE\s+[\w".]+\s*\((?![\s\S]*\bSELECT\b)|ALTER\s+TABLE\s+[\w".]+\s+(DROP\s+COLUMN\s+[\w"]+|RENAME\s+TO\s+[\w"]+)\s*;?\s*$|CREATE\s+OR\s+REPLACE\s+VIEW\s+\w+\s+AS\s+SELECT\s+\*\s+FROM\s+\w+(\s+UNION\s+ALL\s+SELECT\s+\*\s+FROM\s+\w+)*\s*$)/i;
+  /^\s*(DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?[\w".]+\s*;?\s*$|CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?TABLE\s+[\w".]+\s*\((?![\s\S]*\bSELECT\b)|ALTER\s+TABLE\s+[\w".]+\s+(DROP\s+COLUMN\s+[\w"]+|RENAME\s+TO\s+[\w"]+)\s*;?\s*$)/i;
+
+/** A select list of a canonical view (`canonicalView`): `*`, or columns, casts of columns and typed NULLs. */
+const VIEW_LIST = String.raw`(\*|(\w+|CAST\(\w+ AS \w+\) AS \w+)(\s*,\s*(\w+|CAST\(\w+ AS \w+\) AS \w+))*)`;
+
+/** A view over a table's parts: each part's columns, the missing ones as typed NULLs (reads nothing). */
+const PARTS_VIEW = new RegExp(
+  String.raw`^\s*CREATE\s+OR\s+REPLACE\s+VIEW\s+\w+\s+AS\s+SELECT\s+${VIEW_LIST}\s+FROM\s+\w+(\s+UNION\s+ALL\s+SELECT\s+${VIEW_LIST}\s+FROM\s+\w+)*\s*$`,
+  'i',
+);
 
 export function isPlainDdl(statement: string): boolean {
-  return PLAIN_DDL.test(statement);
+  return PLAIN_DDL.test(statement) || PARTS_VIEW.test(statement);
 }
 
 /** A build to run with `runStoredBuild`. */

@@ -10,10 +10,18 @@ import { CANONICAL_DDL } from '../../src/ingest/canonical-parts';
 export type Row = Record<string, unknown>;
 
 export async function openDb(): Promise<DuckDBConnection> {
-  const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const conn = await inst.connect();
+  const conn = await openEmptyDb();
   await createCanonical(conn);
   return conn;
+}
+
+/**
+ * A database without the canonical tables, for tests that run a build (`buildCanonical`): a build
+ * makes `orders` and `events` views over its parts, and DuckDB drops a view only as a view.
+ */
+export async function openEmptyDb(): Promise<DuckDBConnection> {
+  const inst = await DuckDBInstance.create(':memory:', { threads: '1' });
+  return inst.connect();
 }
 
 /** Run a query (text, or Sql inlined as the worker does) and return rows with JS values (BigInt → number). */

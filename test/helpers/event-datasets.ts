@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { openDb } from './duckdb';
+import { openEmptyDb } from './duckdb';
 import { loadRaw } from './raw-load';
 import { guessMapping } from '../../src/ingest/roles';
 import { buildCanonical } from '../../src/ingest/canonical';
@@ -25,7 +25,7 @@ export async function buildLog(
   k: keyof typeof EVENT_LOGS,
   edit = (m: FileMapping) => m,
 ): Promise<{ conn: DuckDBConnection; mapping: FileMapping }> {
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const f = await loadRaw(conn, EVENT_LOGS[k], 'raw_1');
   const guessed = guessMapping(f);
   const m = edit(k === 'rees46' ? guessed : { ...guessed, tzOffsetMinutes: 480 });

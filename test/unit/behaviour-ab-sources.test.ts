@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../helpers/duckdb';
+import { openDb, openEmptyDb, query } from '../helpers/duckdb';
 import { abGroups, abExcluded, abMembers, abRevenues, abSourcesSql } from '../../src/analysis/behaviour/ab';
 import { buildCanonical } from '../../src/ingest/canonical';
 import { guessMapping } from '../../src/ingest/roles';
@@ -73,7 +73,7 @@ describe('experiment and source columns of event and order files', () => {
   });
 
   it('reach events.channel, events.variant and orders.variant in the canonical build', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     await conn.run(`CREATE TABLE raw_e AS SELECT * FROM (VALUES
       (1, 'u1', '2024-01-01 10:00:00', 'view', 'google', 'control'),
       (2, 'u1', '2024-01-01 10:05:00', 'purchase', NULL, 'control'),

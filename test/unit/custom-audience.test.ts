@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { openDb, query } from '../helpers/duckdb';
+import { openEmptyDb, query } from '../helpers/duckdb';
 import { hashedAudience, normaliseEmail, normalisePhone, sha256Hex } from '../../src/analysis/audience/normalise';
 import { contactsOf } from '../../src/analysis/audience/contacts';
 import { buildCanonical } from '../../src/ingest/canonical';
@@ -114,7 +114,7 @@ describe('named attributes from a customers file', () => {
   });
 
   it('builds customer_attributes in the canonical build; contacts read back in one query', async () => {
-    const db = await openDb();
+    const db = await openEmptyDb();
     await db.run(`CREATE TABLE raw_c AS SELECT * FROM (VALUES
       (1, 'u1', 'Shanghai', 'A@x.com', '13800138000', 'vip; gold', '1,200', '2023-04-01'),
       (2, 'u2', NULL, NULL, '021 6234 5678', 'new', '30', '2024-01-15'),

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { guessMapping } from '../../../src/ingest/roles';
 import { buildCanonical, overviewSql } from '../../../src/ingest/canonical';
 import { guessDelimiter } from '../../../src/ingest/encoding';
@@ -16,7 +16,7 @@ import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../sr
 
 let conn: DuckDBConnection;
 beforeEach(async () => {
-  conn = await openDb();
+  conn = await openEmptyDb();
 });
 
 function csv(name: string, text: string): string {

@@ -9,7 +9,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { guessMapping } from '../../../src/ingest/roles';
@@ -17,10 +17,10 @@ import { DEFAULT_REFUND_RULE } from '../../../src/ingest/mapping';
 import { oneOf, raw, sql } from '../../../src/lib/sql';
 
 /** Runs the build of one CSV text; returns the plans of the statements that read the file's rows. */
-async function buildPlans(name: string, text: string): Promise<{ plans: string[]; conn: Awaited<ReturnType<typeof openDb>> }> {
+async function buildPlans(name: string, text: string): Promise<{ plans: string[]; conn: Awaited<ReturnType<typeof openEmptyDb>> }> {
   const dir = mkdtempSync(join(tmpdir(), 'build-plans-'));
   writeFileSync(join(dir, name), text);
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const f = await loadTwoPhase(conn, join(dir, name), 1);
   const m = guessMapping(f);
   const plans: string[] = [];
@@ -98,7 +98,7 @@ describe('canonical build plans', () => {
   });
 
   it('oneOf answers as IN does: TRUE, FALSE, and NULL for NULL', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const one = (x: string) => oneOf(raw(x), ['a', 'b', 'c', 'd', 'e', 'f']);
     const [r] = await query(conn, sql`SELECT ${one("'c'")} AS yes, ${one("'z'")} AS no, ${one('CAST(NULL AS VARCHAR)')} AS unknown`);
     expect(r).toEqual({ yes: true, no: false, unknown: null });

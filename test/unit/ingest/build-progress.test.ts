@@ -29,11 +29,12 @@ describe('build progress', () => {
     const w = buildWeights(statements);
     const heavy = statements.filter((_, i) => w[i] === 1);
     // one read of the file, straight into the part that becomes `orders`; the rejects and flags read
-    // that table, and no statement copies the rows again (the part is renamed, its extra columns dropped)
+    // that table, and no statement copies the rows again (the part is renamed to the table's first part,
+    // its extra columns dropped)
     expect(heavy.length).toBe(1);
     expect(heavy[0]).toMatch(/^CREATE TABLE __orders_part AS/);
-    expect(statements.filter((s) => /^\s*INSERT INTO orders/.test(s))).toEqual([]);
-    expect(w[statements.findIndex((s) => /^ALTER TABLE __orders_part RENAME TO orders$/.test(s.trim()))]).toBe(LIGHT);
+    expect(statements.filter((s) => /^\s*INSERT INTO (orders|__orders_p)/.test(s))).toEqual([]);
+    expect(w[statements.findIndex((s) => /^ALTER TABLE __orders_part RENAME TO __orders_p0$/.test(s.trim()))]).toBe(LIGHT);
     statements.forEach((s, i) => {
       if (/^\s*(DROP|CREATE|ALTER|DELETE) /.test(s) && !/__orders_part AS/.test(s)) expect(w[i], s).toBe(LIGHT);
     });

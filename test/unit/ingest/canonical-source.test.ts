@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
 import { readCsvSql, sampleTableSql } from '../../../src/ingest/canonical-source';
@@ -48,7 +48,7 @@ describe('two-phase ingest', () => {
   });
 
   it('rejects name the file’s own lines after skipped lines; rows read = lines − header − skipped', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const f = await loadTwoPhase(conn, join(dir, 'o.csv'), 1);
     expect(f.rows).toBe(13 - 1 - 4);
     expect((await query(conn, 'SELECT DISTINCT line FROM rej_1 ORDER BY line')).map((r) => r.line)).toEqual([3, 7, 10, 11]);
@@ -70,7 +70,7 @@ describe('two-phase ingest', () => {
   });
 
   it('keeps no raw copy: the sample is a table, the build re-reads the file, empty values counted at load', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const f = await loadTwoPhase(conn, join(dir, 'clean.csv'), 2, 'o.csv');
     expect(f.rows).toBe(8);
     expect(f.nulls).toEqual({ id: 0, when: 0, amt: 0 });

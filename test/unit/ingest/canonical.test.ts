@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { buildCanonical, validateMapping, overviewSql } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile, type RefundRule } from '../../../src/ingest/mapping';
 
@@ -72,7 +72,7 @@ const mappings: FileMapping[] = [
 
 let conn: DuckDBConnection;
 beforeEach(async () => {
-  conn = await openDb();
+  conn = await openEmptyDb();
   for (const s of [ORDERS_SQL, PAY_SQL, PROFILE_SQL]) await conn.run(s);
 });
 

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
@@ -31,7 +31,7 @@ async function build(withProfiles: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'customers-table-'));
   writeFileSync(join(dir, 'o.csv'), ORDERS + '\n');
   writeFileSync(join(dir, 'c.csv'), PROFILES + '\n');
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const o = await loadTwoPhase(conn, join(dir, 'o.csv'), 1);
   const c = await loadTwoPhase(conn, join(dir, 'c.csv'), 2);
   const om = mapping(o, 'orders', {

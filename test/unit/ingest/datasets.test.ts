@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadRaw, type LoadOptions } from '../../helpers/raw-load';
 import { guessMapping } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
@@ -24,7 +24,7 @@ interface Loaded {
 }
 
 async function load(paths: (string | [string, LoadOptions])[]): Promise<Loaded> {
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const files: RawFile[] = [];
   for (const [i, p] of paths.entries()) {
     const [path, opts] = typeof p === 'string' ? [p, {}] : p;

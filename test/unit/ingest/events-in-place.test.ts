@@ -1,8 +1,9 @@
 /**
  * Events written in place (docs/data-model.md, "Events written in place"): every read of an events
- * file whose rows depend only on themselves is written once, into `__events_part`. The build's first
- * is renamed `events` (no second copy of its rows); a later big one (a slice, or a big file) is kept
- * apart as a part of the table, `events` then a view over its parts; a later small file is appended. With a products file
+ * file whose rows depend only on themselves is written once, into `__events_part`, with only the
+ * columns the file fills. The build's first is renamed `__events_p0`, the first part of the view
+ * `events` (no second copy of its rows); a later big one (a slice, or a big file) is kept apart as
+ * the next part; a later small file is appended. With a products file
  * the rows keep the stage table and the category lookup. Sliced or whole, parts or not, with a
  * filtered load or a date range, the tables, rejects (line numbers included) and flags are the same.
  */
@@ -38,10 +39,20 @@ const mapping: FileMapping = {
 const second: RawFile = { ...file, name: 'e2.csv', table: 'raw_2', source: file.source!.replace('f1.csv', 'f2.csv') };
 const products: RawFile = { ...file, name: 'p.csv', table: 'raw_3', source: file.source!.replace('f1.csv', 'f3.csv') };
 
+/** The select list of the view `events` for this mapping: the unfilled columns typed NULLs, `source` (an ENUM) as text. */
+const viewList = () =>
+  EVENT_COLUMNS.map(([n, t]) =>
+    ['session_id', 'price', 'category', 'channel', 'variant'].includes(n)
+      ? `CAST(NULL AS ${t}) AS ${n}`
+      : n === 'source'
+        ? `CAST(source AS VARCHAR) AS source`
+        : n,
+  ).join(', ');
+
 const written = (statements: string[]) => ({
   part: statements.filter((s) => /^CREATE TABLE __events_part AS/.test(s)),
-  renamed: statements.filter((s) => s.trim() === 'ALTER TABLE __events_part RENAME TO events'),
-  inserts: statements.filter((s) => /^\s*INSERT INTO events\b/.test(s)),
+  renamed: statements.filter((s) => s.trim() === 'ALTER TABLE __events_part RENAME TO __events_p0'),
+  inserts: statements.filter((s) => /^\s*INSERT INTO (events|__events_p\d)\b/.test(s)),
   slices: statements.filter((s) => /^CREATE OR REPLACE TEMP TABLE __slice AS/.test(s)),
 });
 
@@ -51,13 +62,20 @@ describe('events written in place: the statements', () => {
     const w = written(statements);
     expect(w.part).toHaveLength(1);
     expect(w.part[0]).toMatch(/read_csv\('f1\.csv'/);
-    // the part holds the events columns, in the table's order, then what the rejects and flags read
-    // (the raw time text only on the rows they read it: no time, out of range, a date flag)
+    // the part holds the events columns the file fills, in the table's order (no session, price,
+    // category, channel or variant: the view `events` gives those as typed NULLs), then what the
+    // rejects and flags read (the raw time text only on the rows they read it: no time, out of
+    // range, a date flag)
+    const filled = ['customer_id', 'ts', 'event_type', 'raw_type', 'product_id', 'source'];
+    // (`source` as an ENUM of the build's files, read back as text through the view)
+    const cols = EVENT_COLUMNS.filter(([n]) => filled.includes(n)).map(([n, t]) => [n, n === 'source' ? "ENUM\\('e\\.csv'\\)" : t]);
+    expect(cols.map(([n]) => n)).toEqual(filled);
     expect(w.part[0]).toMatch(
       new RegExp(
-        `^CREATE TABLE __events_part AS SELECT ${EVENT_COLUMNS.map(([n, t]) => `CAST\\([\\s\\S]*? AS ${t}\\) AS ${n}`).join(', ')}, "row", CASE WHEN ts IS NULL OR [^,]*? THEN ts_raw END AS ts_raw, __bad, __out FROM`,
+        `^CREATE TABLE __events_part AS SELECT ${cols.map(([n, t]) => `CAST\\([\\s\\S]*? AS ${t}\\) AS ${n}`).join(', ')}, "row", CASE WHEN ts IS NULL OR [^,]*? THEN ts_raw END AS ts_raw, __bad, __out FROM`,
       ),
     );
+    expect(statements).toContain(`CREATE OR REPLACE VIEW events AS SELECT ${viewList()} FROM __events_p0`);
     expect(w.renamed).toHaveLength(1);
     expect(w.inserts).toEqual([]);
     expect(w.slices).toEqual([]);
@@ -67,7 +85,7 @@ describe('events written in place: the statements', () => {
       at(/^CREATE OR REPLACE TEMP VIEW __stage AS SELECT \* FROM __events_part/),
     );
     expect(at(/^ALTER TABLE __events_part DROP COLUMN ts_raw$/)).toBeGreaterThan(at(/^INSERT INTO __flag_cand SELECT 'date'/));
-    expect(at(/^DELETE FROM __events_part/)).toBeLessThan(at(/RENAME TO events$/));
+    expect(at(/^DELETE FROM __events_part/)).toBeLessThan(at(/RENAME TO __events_p0$/));
   });
 
   it('writes a second events file in place too: appended while small, kept apart as a part when big', () => {
@@ -79,7 +97,7 @@ describe('events written in place: the statements', () => {
     expect(w.renamed).toHaveLength(1);
     expect(w.slices).toEqual([]);
     // the part, its stage columns dropped, appended: the table's columns in the table's order
-    expect(w.inserts).toEqual(['INSERT INTO events SELECT * FROM __events_part']);
+    expect(w.inserts).toEqual(['INSERT INTO __events_p0 SELECT * FROM __events_part']);
     expect(small.indexOf(w.renamed[0]!)).toBeLessThan(small.indexOf(w.inserts[0]!));
 
     // a second file of PART_MIN_ROWS rows is kept apart, nothing copied
@@ -87,11 +105,12 @@ describe('events written in place: the statements', () => {
     const b = written(big);
     expect(b.inserts).toEqual([]);
     const placed = big.filter((s) => /^(ALTER TABLE (events|__events_part) RENAME|CREATE OR REPLACE VIEW events)/.test(s));
+    const list = viewList();
     expect(placed).toEqual([
-      'ALTER TABLE __events_part RENAME TO events',
-      'ALTER TABLE events RENAME TO __events_p0',
+      `CREATE OR REPLACE VIEW events AS SELECT ${list} FROM __events_p0`,
+      'ALTER TABLE __events_part RENAME TO __events_p0',
       'ALTER TABLE __events_part RENAME TO __events_p1',
-      'CREATE OR REPLACE VIEW events AS SELECT * FROM __events_p0 UNION ALL SELECT * FROM __events_p1',
+      `CREATE OR REPLACE VIEW events AS SELECT ${list} FROM __events_p0 UNION ALL SELECT ${list} FROM __events_p1`,
     ]);
   });
 
@@ -170,7 +189,7 @@ describe('events written in place: the answers', () => {
     const sliced = await build({}, 'compressed', 20_000);
     expect(sliced.reads.length).toBeGreaterThanOrEqual(4);
     expect(sliced.tables).toEqual(whole.tables);
-    // group 0 is the set-up; group 1 the first slice, written in place and renamed `events`; the
+    // group 0 is the set-up; group 1 the first slice, written in place and renamed `__events_p0`; the
     // others are written in place too and kept apart up to MAX_PARTS (`events` a view over them),
     // the rest appended to the last part
     const [first, ...later] = sliced.groups.slice(1, 1 + sliced.reads.length).map(written);
@@ -178,7 +197,8 @@ describe('events written in place: the answers', () => {
     expect(first!.renamed).toHaveLength(1);
     for (const g of [first!, ...later]) {
       expect(g.slices).toEqual([]);
-      expect(g.inserts).toEqual([]);
+      // nothing read from a stage: a part past MAX_PARTS is appended whole (counted below)
+      expect(g.inserts.filter((x) => x !== `INSERT INTO __events_p${MAX_PARTS - 1} SELECT * FROM __events_part`)).toEqual([]);
     }
     for (const g of later) expect(g.part).toHaveLength(1);
     const all = sliced.groups.flat();
@@ -187,9 +207,11 @@ describe('events written in place: the answers', () => {
       Array.from({ length: sliced.reads.length - parts }, () => `INSERT INTO __events_p${parts - 1} SELECT * FROM __events_part`),
     );
     const views = all.filter((s) => /^CREATE OR REPLACE VIEW events /.test(s));
-    expect(views).toHaveLength(parts - 1);
+    // the set-up's view over the first part, then one more per part kept apart
+    expect(views).toHaveLength(parts);
+    const list = viewList();
     expect(views.at(-1)).toBe(
-      `CREATE OR REPLACE VIEW events AS ${Array.from({ length: parts }, (_, i) => `SELECT * FROM __events_p${i}`).join(' UNION ALL ')}`,
+      `CREATE OR REPLACE VIEW events AS ${Array.from({ length: parts }, (_, i) => `SELECT ${list} FROM __events_p${i}`).join(' UNION ALL ')}`,
     );
     // the same in plain storage
     expect((await build({}, 'plain', 20_000)).tables).toEqual(whole.tables);

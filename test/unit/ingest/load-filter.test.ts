@@ -9,7 +9,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { buildCanonical, keptShareSql } from '../../../src/ingest/canonical';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
@@ -61,7 +61,7 @@ describe('load filter: the canonical build', () => {
   });
 
   it('a customer sample keeps about one customer in n, each with every one of their orders', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const f = await loadTwoPhase(conn, path, 1);
     for (const s of buildCanonical([f], [orders(f, { sampleOneIn: 10 })], DEFAULT_REFUND_RULE).statements) await conn.run(s);
     const kept = await query(conn, 'SELECT customer_id, count(*) AS n FROM orders GROUP BY 1');
@@ -78,7 +78,7 @@ describe('load filter: the canonical build', () => {
   });
 
   it('a date range keeps the rows dated in it (both days inclusive); the guard’s share is counted in one pass', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const f = await loadTwoPhase(conn, path, 2);
     const filter = { from: '2024-03-01', to: '2024-05-31' };
     const inRange = rows.filter((r) => r[2]!.slice(0, 10) >= filter.from && r[2]!.slice(0, 10) <= filter.to).length;
@@ -104,7 +104,7 @@ describe('load filter: the canonical build', () => {
       '5,e,2024-01-06,5,x', // 6: kept
     ];
     writeFileSync(join(dir, 'o.csv'), lines.join('\n') + '\n');
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     const f = await loadTwoPhase(conn, join(dir, 'o.csv'), 3);
     const m = { ...orders(f, { from: '2024-01-03' }), timestampFormat: { kind: 'strptime' as const, formats: ['%Y-%m-%d'] } };
     for (const s of buildCanonical([f], [m], DEFAULT_REFUND_RULE).statements) await conn.run(s);

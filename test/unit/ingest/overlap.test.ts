@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { overlapSql, shapeOverlaps } from '../../../src/ingest/overlap';
 import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile } from '../../../src/ingest/mapping';
@@ -45,7 +45,7 @@ const mapping = (f: RawFile, keepFirstCopy = false): FileMapping => ({
 
 let conn: DuckDBConnection;
 beforeEach(async () => {
-  conn = await openDb();
+  conn = await openEmptyDb();
   for (const [t, rows] of Object.entries(TABLES)) {
     const values = rows
       .map(

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { guessMapping, missingRoles, suggestColumn } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
 import { LAYOUTS, LAYOUT_IDS, layoutNotes, recogniseLayout } from '../../../src/ingest/platforms';
@@ -55,7 +55,7 @@ interface Built {
 }
 
 async function build(names: (string | [string, string])[], rule: RefundRule = DEFAULT_REFUND_RULE): Promise<Built> {
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const files: RawFile[] = [];
   for (const [i, n] of names.entries()) {
     const [name, enc] = typeof n === 'string' ? [n, undefined] : n;

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { guessMapping } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
@@ -13,7 +13,7 @@ import { DEFAULT_REFUND_RULE, type FileMapping, type RawFile, type RefundRule } 
 import { DATASETS as D } from '../../helpers/datasets';
 
 async function built(paths: string[], rule: RefundRule = DEFAULT_REFUND_RULE, edit = (m: FileMapping) => m) {
-  const conn = await openDb();
+  const conn = await openEmptyDb();
   const files: RawFile[] = [];
   for (const [i, p] of paths.entries()) files.push(await loadTwoPhase(conn, p, i + 1));
   const mappings = files.map(guessMapping).map(edit);

@@ -8,7 +8,7 @@
 import { describe, it, expect } from 'vitest';
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb, query } from '../../helpers/duckdb';
+import { openEmptyDb, query } from '../../helpers/duckdb';
 import { loadTwoPhase } from '../../helpers/two-phase';
 import { guessMapping } from '../../../src/ingest/roles';
 import { buildCanonical } from '../../../src/ingest/canonical';
@@ -36,7 +36,7 @@ async function buildAll(conn: DuckDBConnection, files: RawFile[], mappings: File
 
 describe('two-phase ingest of platform layouts', () => {
   it('order-total files (Shopify, WooCommerce, JD) between plain files: figures as hand-worked, no __stage object left, rebuild works', async () => {
-    const conn = await openDb();
+    const conn = await openEmptyDb();
     // orderLevel, plain customers, orderLevel, plain orders, orderLevel: view → table → view … in one build
     const names = ['shopify-orders.csv', 'shopify-customers.csv', 'woocommerce-orders.csv', 'etsy-sold-orders.csv', 'jd-orders.csv'];
     const files: RawFile[] = [];

@@ -773,10 +773,12 @@ function customers(hasProfiles: boolean): Sql[] {
  * the set-up, each slice of an orders or events file, the rest. `slices` names, per file, the
  * `read_csv` calls of its slices (`slices.ts`); without them every file is read whole, still once.
  *
- * A big read after the first of `orders` or `events` (a slice, or a big file: `isBigRead`) is kept
- * apart as a part of its table, the table then a view over its parts (`placePart`).
- * Such a build expects a fresh schema (the worker builds into a new store every time: `storage.ts`);
- * its set-up drops the tables of a previous build in the same schema only while they are tables.
+ * `orders` and `events` are views over their parts (`TableLayout`), which store only the columns the
+ * build's files fill (`orderFills`, `eventFills`); a big read after the first (a slice, or a big
+ * file: `isBigRead`) is kept apart as a further part (`placePart`). Such a build expects a fresh
+ * schema (the worker builds into a new store every time: `storage.ts`); its set-up drops what a
+ * previous build left in the same schema, but not canonical tables made by `CANONICAL_DDL`
+ * (DuckDB drops a view only as a view).
  */
 export function buildCanonical(
   files: RawFile[],

@@ -122,6 +122,16 @@ describe('a build stores only the columns its files fill', () => {
     );
   });
 
+  it('keeps each file as the source of its rows, whatever its name (quotes, spaces, non-ASCII)', async () => {
+    const names = ["O'Brien orders (2024).csv", '订单 导出.csv'];
+    const conn = await build(names.map((name) => ({ name, role: 'orders' as const, cols: BASE })));
+    const [t] = await stored(conn, '__orders_p0').then((cols) => cols.filter(([c]) => c === 'source'));
+    expect(t).toEqual(['source', `ENUM('O''Brien orders (2024).csv', '订单 导出.csv')`]);
+    expect(await query(conn, 'SELECT source, count(*) AS n FROM orders GROUP BY source ORDER BY source')).toEqual(
+      [...names].sort().map((source) => ({ source, n: 2 })),
+    );
+  });
+
   it('takes a fraction of the memory the full schema took (100,000 orders, four mapped columns)', async () => {
     const conn = await openEmptyDb();
     await conn.run(`CREATE TABLE raw_1 AS SELECT range + 1 AS __row, 'ORD-' || range AS order_id, 'CUST-' || (range % 9000) AS customer_id,

@@ -5,10 +5,10 @@
  * Fits are cached per data version and scope, so the Segments page reuses what the Value page fitted.
  */
 import type { Db } from './duckdb';
-import { job, ensureBase, baseParts, type Job } from './query-runner';
-import { homeOf, writeParts } from './cache-db';
-import { partsOf, type Part } from '../src/analysis/parts';
-import { sql, raw, type Sql } from '../src/lib/sql';
+import { job, ensureBase, baseParts, readPart, type Job } from './query-runner';
+import { homeOf, rowsOfPart, writeParts, type PartBounds } from './cache-db';
+import { partsOf, queryInPart, type Part } from '../src/analysis/parts';
+import { sql, raw, inline, type Sql } from '../src/lib/sql';
 import type { Scope } from '../src/analysis/scope';
 import { MODELS, isModelId, type ModelId } from '../src/analysis/segmentation';
 import type { Model } from '../src/analysis/segmentation/model';
@@ -48,7 +48,15 @@ type Ctx = { db: Db; j: Job; version: number; scope: Scope; base: Sql; sample?: 
  * relation given per customer part (a function of the part) is written in parts into the compressed
  * cache database when the orders need parts (`cache-db.ts`), else in one statement.
  */
-type Keep = (prefix: string, rel: Sql | ((p: Part) => Sql)) => Promise<Sql>;
+interface Keep {
+  (prefix: string, rel: Sql | ((p: Part) => Sql)): Promise<Sql>;
+  /**
+   * Part `p` of a relation `keep` returned, as a query: the rows that part's statement wrote (a
+   * rowid range, which the scan skips to), so a per-customer table built from another reads only
+   * its own customers' rows of it.
+   */
+  part(kept: Sql, p: Part): Sql;
+}
 /** What a fit needs: the running job, the data version, the scope and its customer base. */
 export type FitCtx = Ctx;
 
@@ -213,7 +221,7 @@ async function clusterOn(c: Ctx, k: number, features: PersonaFeature[], data?: F
 async function historic(c: Ctx, split: ModelId | null, keep: Keep, summary: Sql): Promise<HistoricResult> {
   // per buyer from the customer base and the full summary's active months (no pass over the orders),
   // read by the summary and every Lorenz/Gini query
-  const hv = await keep('value_hist', historicValue(c.scope, c.base, summary));
+  const hv = await keep('value_hist', (p) => historicValue(c.scope, readPart(c.base, p), keep.part(summary, p)));
   const [s] = await c.j.q(historicSummary(hv));
   const series = async (rel: Sql): Promise<LorenzSeries[]> => {
     const pts = await c.j.q(lorenz(rel));
@@ -277,12 +285,12 @@ async function predictionSummary(
   if (!f.bg) return null;
   const band = sql`CASE WHEN p >= 0.7 THEN 'likely_alive' WHEN p >= 0.3 THEN 'at_risk' ELSE 'likely_lost' END`;
   if (f.gg) {
+    const fitted = { bg: f.bg.params, gg: f.gg.params };
     try {
-      const pred = await keep(
-        'value_pred',
-        predictions(summary, {
-          bg: f.bg.params,
-          gg: f.gg.params,
+      // one statement per customer part when the summary was written in parts: each part's customers
+      const pred = await keep('value_pred', (part) =>
+        predictions(keep.part(summary, part), {
+          ...fitted,
           unit: req.unit,
           months: req.months,
           monthlyDiscount: req.monthlyDiscount,
@@ -412,13 +420,24 @@ export function valueApi(getDb: () => Promise<Db>, version: () => number, sample
         // at a million customers every extra pass over the orders costs tens of seconds in the tab
         // the orders need parts exactly when their customer base did (`ensureBase`: the same count and part size)
         const orderParts = baseParts(base);
-        const keep: Keep = async (prefix, rel) => {
-          const parts = typeof rel === 'function' && orderParts.length > 1 ? orderParts : partsOf(0);
-          const name = await homeOf(j, `${prefix}_${++fitSeq}`, parts);
-          temps.push(name);
-          await writeParts(db, j, name, parts, typeof rel === 'function' ? rel : () => rel);
-          return sql`SELECT * FROM ${raw(name)}`;
-        };
+        const written = new Map<string, { name: string; bounds: PartBounds }>();
+        const keep: Keep = Object.assign(
+          async (prefix: string, rel: Sql | ((p: Part) => Sql)) => {
+            const parts = typeof rel === 'function' && orderParts.length > 1 ? orderParts : partsOf(0);
+            const name = await homeOf(j, `${prefix}_${++fitSeq}`, parts);
+            temps.push(name);
+            const bounds = await writeParts(db, j, name, parts, typeof rel === 'function' ? rel : () => rel);
+            const kept = sql`SELECT * FROM ${raw(name)}`;
+            written.set(inline(kept), { name, bounds });
+            return kept;
+          },
+          {
+            part: (kept: Sql, p: Part): Sql => {
+              const w = written.get(inline(kept));
+              return w ? sql`SELECT * FROM ${rowsOfPart(w.name, w.bounds, p)}` : queryInPart(kept, p);
+            },
+          },
+        );
         // the one grouping of the orders by customer and day: the data checks, the historic value, the
         // fit and the predictions all read it (in customer parts over more than 5M order lines: each
         // part groups only its customers' days)

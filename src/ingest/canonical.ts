@@ -500,7 +500,8 @@ function ordersFromFile(
   const orderId = lineLevel
     ? sql`coalesce(oid, CASE WHEN cust IS NOT NULL THEN cust || '|' || strftime(ts, '%Y-%m-%d %H:%M:%S') ELSE ${perRow} END)`
     : sql`coalesce(oid, ${perRow})`;
-  const row = storedValues('orders', state.orders, [
+  // the `orders` columns, in order, over the stage columns (and `is_ret`); `category` as given
+  const values = (category: Sql): Sql[] => [
     raw('cust'),
     orderId,
     raw('ts'),
@@ -508,14 +509,19 @@ function ordersFromFile(
     raw('q'),
     raw('up'),
     raw('status'),
-    hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category'),
+    category,
     raw('pid'),
     raw('channel'),
     raw('region'),
     raw('is_ret'),
     sql`${x.file.name}`,
     raw('variant'),
-  ]);
+  ];
+  const row = storedValues(
+    'orders',
+    state.orders,
+    values(hasProducts ? raw('coalesce(category, (SELECT pr.category FROM __products pr WHERE pr.product_id = pid))') : raw('category')),
+  );
   const insert = sql`INSERT INTO ${raw(insertTarget('orders', state.orders))} SELECT ${join(row)}
     FROM (SELECT *, ${isReturn} AS is_ret FROM (${joined})) WHERE ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_ret') : raw('')}${x.m.keepFirstCopy ? sql` AND ${notSeenBefore(raw('oid'), 'orders')}` : raw('')}`;
   // exclude mode: the return rows are not orders, but they are counted (overview) and their customers exist
@@ -534,22 +540,7 @@ function ordersFromFile(
       columns: ORDER_COLUMNS,
       rows: (stage) =>
         sql`SELECT *, ${isReturn} AS is_ret FROM (SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM (${stage}) s)`,
-      values: [
-        raw('cust'),
-        orderId,
-        raw('ts'),
-        sql`round(${amount}, 2)`,
-        raw('q'),
-        raw('up'),
-        raw('status'),
-        raw('category'),
-        raw('pid'),
-        raw('channel'),
-        raw('region'),
-        raw('is_ret'),
-        sql`${x.file.name}`,
-        raw('variant'),
-      ],
+      values: values(raw('category')),
       // the order id and amount before the refund rule only for the excluded returns
       extras: ['"row"', tsRawWhereRead(x), 'amt', AMT_RAW_WHERE_READ, ...(rule.mode === 'exclude' ? RETURN_ONLY : [])],
       kept: sql`ts IS NOT NULL AND NOT ${outside} AND NOT ${badAmount}${rule.mode === 'exclude' ? raw(' AND NOT is_return') : raw('')}`,

@@ -63,6 +63,13 @@ const BASE: Fixture['cols'] = {
   amount: ['amount', ['10.5', '20']],
 };
 
+/** Two events with a user, a time and a type of `types`: the columns every event log has. */
+const LOG = (types: [string, string]): Fixture['cols'] => ({
+  user: ['customer_id', ['u1', 'u2']],
+  when: ['timestamp', ['2024-01-01 10:00:00', '2024-01-02 11:00:00']],
+  type: ['event_type', types],
+});
+
 describe('a build stores only the columns its files fill', () => {
   it('an orders file of six columns stores eight; the view gives the other six as typed NULLs', async () => {
     const conn = await build([
@@ -200,9 +207,7 @@ describe('every column a file can fill is stored', () => {
         name: 'e.csv',
         role: 'events',
         cols: {
-          user: ['customer_id', ['u1', 'u2']],
-          when: ['timestamp', ['2024-01-01 10:00:00', '2024-01-02 11:00:00']],
-          type: ['event_type', ['view', 'cart']],
+          ...LOG(['view', 'cart']),
           extra: [role, role === 'amount' || role === 'unit_price' ? ['3', '4'] : ['x', 'y']],
         },
       },
@@ -241,9 +246,7 @@ describe('every column a file can fill is stored', () => {
         name: 'log.csv',
         role: 'events',
         cols: {
-          user: ['customer_id', ['u1', 'u2']],
-          when: ['timestamp', ['2024-01-01 10:00:00', '2024-01-02 11:00:00']],
-          type: ['event_type', ['purchase', 'purchase']],
+          ...LOG(['purchase', 'purchase']),
           price: ['amount', ['9.5', '3']],
           cat: ['category', ['Books', 'Toys']],
           sku: ['product_id', ['p1', 'p2']],

@@ -28,11 +28,10 @@ export function colList(cols: readonly StageCol[]): Sql {
   return join(cols.map(([e, n]) => sql`${e} AS ${raw(n)}`));
 }
 
-/** What `writeInPlace` writes for one read: the table, its columns and the values of the read's rows. */
+/** What `writeInPlace` writes for one read: the table and the values of the read's rows. */
 export interface PartRows {
+  /** the table; its columns are `tableColumns(table)` */
   table: 'orders' | 'events';
-  /** the table's columns in order, with their types (`ORDER_COLUMNS`, `EVENT_COLUMNS`) */
-  columns: readonly (readonly [name: string, type: string])[];
   /** the stage columns plus whatever `values` read, over the relation `stage` (the read's stage columns) */
   rows: (stage: Sql) => Sql;
   /** the table's columns, in order, over `rows` */
@@ -194,9 +193,8 @@ export function writeInPlace(
   const out = x.keep ? sql`NOT coalesce(${x.keep}, FALSE)` : raw('FALSE');
   const stage = sql`SELECT r.__row AS "row", ${colList(cols)}, ${read.bad} AS __bad, ${out} AS __out FROM ${read.rel} r`;
   const types = new Map(storedColumns(p.table, layout));
-  const named = join(
-    p.columns.flatMap(([n], i) => (types.has(n) ? [sql`CAST(${p.values[i]!} AS ${raw(types.get(n)!)}) AS ${raw(n)}`] : [])),
-  );
+  const values = storedValues(p.table, layout, p.values);
+  const named = join([...types].map(([n, t], i) => sql`CAST(${values[i]!} AS ${raw(t)}) AS ${raw(n)}`));
   const extras = [...p.extras, '__bad', '__out'].map((e): StageCol => (typeof e === 'string' ? [raw(e), e] : e));
   const kept = join(extras.map(([e, n]) => (e.text === n ? e : sql`${e} AS ${raw(n)}`)));
   return [

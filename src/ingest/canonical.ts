@@ -537,7 +537,6 @@ function ordersFromFile(
   if (!inherit && !x.m.keepFirstCopy && !fromLines && !hasProducts) {
     const o: PartRows = {
       table: 'orders',
-      columns: ORDER_COLUMNS,
       rows: (stage) =>
         sql`SELECT *, ${isReturn} AS is_ret FROM (SELECT s.*, coalesce(s.amt, 0) AS amount0, ${finiteCol('s.qty')} AS q, ${finiteCol('s.price')} AS up, s.product_id AS pid FROM (${stage}) s)`,
       values: values(raw('category')),
@@ -594,7 +593,6 @@ function eventsFromFile(x: Mapped, hasProducts: boolean, slices?: readonly strin
     if (!hasProducts) {
       const p: PartRows = {
         table: 'events',
-        columns: EVENT_COLUMNS,
         rows: (stage) => stage,
         values: [
           raw('cust'),

@@ -110,17 +110,43 @@ async function has(s, testId) {
 }
 
 /**
+ * Give `file` to the page and wait for the overview. When the memory guard offers a filtered load
+ * instead, take the offer as it stands (the suggested one customer in n, no dates) the moment it
+ * shows; `refused` holds what the page said and `sampleOneIn` the n. Returns when the overview shows.
+ */
+async function giveFile(s, file, timeoutMs) {
+  await s.page.locator('[data-testid=file-input]').setInputFiles(file, { timeout: timeoutMs });
+  const loaded = await until(s, 'loaded', null, timeoutMs, 'load (overview or filtered-load offer)');
+  if (!loaded.refused) return { overview: loaded.overview, refused: null, sampleOneIn: null };
+  const sampleOneIn = Number(await s.page.locator('[data-testid=load-filter-sample]').inputValue());
+  await s.page.locator('[data-testid=load-filter-apply]').click({ timeout: timeoutMs });
+  const overview = await until(s, 'overview', null, timeoutMs, `filtered load (one customer in ${sampleOneIn})`);
+  return { overview, refused: loaded.refused, sampleOneIn };
+}
+
+/**
  * One load of `file` on a freshly loaded page: ingest (file → overview), first view (file → RFM
  * breakdown ready, nav-segments clicked the moment the overview shows) and lifecycle (nav-lifecycle
- * → stages and retention ready). Missing UI parts are reported, not fatal.
+ * → stages and retention ready). Missing UI parts are reported, not fatal. A file the memory guard
+ * refuses whole is loaded filtered as the page offers (`giveFile`): the times then include the offer
+ * and `refused` / `sampleOneIn` say so.
  */
 export async function loadAndView(s, file, timeoutMs) {
-  const out = { ingestMs: null, firstViewMs: null, navToBreakdownMs: null, lifecycleMs: null, missing: [] };
+  const out = {
+    ingestMs: null,
+    firstViewMs: null,
+    navToBreakdownMs: null,
+    lifecycleMs: null,
+    refused: null,
+    sampleOneIn: null,
+    missing: [],
+  };
   await s.page.evaluate(() => (window.__bench.autoClick = 'nav-segments'));
   const t0 = nodeNow();
-  await s.page.locator('[data-testid=file-input]').setInputFiles(file, { timeout: timeoutMs });
-  const overview = await until(s, 'overview', null, timeoutMs, 'ingest (overview)');
-  out.ingestMs = overview - t0;
+  const given = await giveFile(s, file, timeoutMs);
+  out.refused = given.refused;
+  out.sampleOneIn = given.sampleOneIn;
+  out.ingestMs = given.overview - t0;
   // the progress element must be gone too before the load counts as finished
   await until(s, 'progressGone', null, timeoutMs, 'progress removed');
   const autoClicked = await s.page.evaluate(() => window.__bench.autoClicked);
@@ -180,16 +206,15 @@ async function setSelect(s, testId, value) {
  * One load of an event log (issue 10, part 4) on a freshly loaded page: load (file → overview), then
  * the Segments page's activity model (model select → breakdown drawn), then the Lifecycle page with
  * activity from events (nav click → source select set → stages and retention drawn). When the memory
- * guard offers a filtered load instead of building the file, `refused` holds what the page said and
- * nothing else is measured.
+ * guard refuses the file whole, the offered filtered load is taken (`giveFile`) and measured the same way.
  */
 export async function loadAndViewEvents(s, file, timeoutMs) {
-  const out = { ingestMs: null, activityMs: null, lifecycleMs: null, refused: null, missing: [] };
+  const out = { ingestMs: null, activityMs: null, lifecycleMs: null, refused: null, sampleOneIn: null, missing: [] };
   const t0 = nodeNow();
-  await s.page.locator('[data-testid=file-input]').setInputFiles(file, { timeout: timeoutMs });
-  const loaded = await until(s, 'loaded', null, timeoutMs, 'load (overview or filtered-load offer)');
-  if (loaded.refused) return { ...out, refused: loaded.refused };
-  out.ingestMs = loaded.overview - t0;
+  const given = await giveFile(s, file, timeoutMs);
+  out.refused = given.refused;
+  out.sampleOneIn = given.sampleOneIn;
+  out.ingestMs = given.overview - t0;
   await until(s, 'progressGone', null, timeoutMs, 'progress removed');
   if (!(await has(s, 'nav-segments'))) out.missing.push('nav-segments');
   else {

@@ -161,9 +161,20 @@ export function targets(r) {
   return out;
 }
 
+/** A table cell on one line: an engine's error text runs over several lines and may hold a `|`. */
+const cell = (x) =>
+  String(x)
+    .replace(/\s*\n[\s\S]*$/, '')
+    .replace(/\|/g, '\\|');
+
 function table(head, rows) {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.map(cell).join(' | ')} |`)].join(
+    '\n',
+  );
 }
+
+/** What the memory guard said of a refused file, its first sentence (the rest is the offer). */
+const refusal = (s) => /^[\s\S]*?\.(?=\s|$)/.exec(s.app?.refused ?? '')?.[0] ?? s.app?.refused ?? '';
 
 /** Markdown tables (also printed to the console). */
 export function tables(r) {
@@ -269,13 +280,7 @@ export function tables(r) {
           fmtBytes(s.app?.pssPeak),
           fmtBytes(s.app?.memory?.appMaxBytes ?? null),
           perMillion(s),
-          s.app?.skipped ??
-            [
-              s.app?.refused ? `the memory guard offered a filtered load (${s.app.refused}); taken as offered` : null,
-              s.app?.error ?? 'drawn',
-            ]
-              .filter(Boolean)
-              .join(': '),
+          s.app?.skipped ?? [s.app?.refused ? 'filtered load taken as offered' : null, s.app?.error ?? 'drawn'].filter(Boolean).join(': '),
         ]),
       )
     : null;
@@ -291,6 +296,10 @@ const notes = (r) => {
   for (const s of r.sizes) {
     const a = s.app ?? {};
     if (a.error) n.push(`${sizeLabel(s)}: the app run failed: ${a.error}`);
+    if (a.refused)
+      n.push(
+        `${sizeLabel(s)}: the memory guard refused the file whole ("${refusal(s)}") and offered a filtered load; the benchmark took it as offered, one customer in ${a.sampleOneIn}, and every figure of that row is of the filtered data`,
+      );
     if (a.missing?.length)
       n.push(`${sizeLabel(s)}: not in the UI, so not measured: ${[...new Set(a.missing)].map((m) => `\`${m}\``).join(', ')}`);
     if (a.revisits)
@@ -301,7 +310,7 @@ const notes = (r) => {
     const digests = [s.bare?.digest, s.native1?.digest, s.nativeN?.digest, s.pandas?.digest].filter(Boolean);
     if (new Set(digests).size > 1) n.push(`${sizeLabel(s)}: the baselines disagree on the RFM cells: ${digests.join(' / ')}`);
     else if (digests.length) n.push(`${sizeLabel(s)}: baselines agree on the RFM cells (${digests[0]})`);
-    for (const k of ['native1', 'nativeN', 'pandas']) if (s[k]?.error) n.push(`${sizeLabel(s)}: ${k}: ${s[k].error}`);
+    for (const k of ['bare', 'native1', 'nativeN', 'pandas']) if (s[k]?.error) n.push(`${sizeLabel(s)}: ${k}: ${cell(s[k].error)}`);
   }
   return n;
 };

@@ -103,7 +103,9 @@ ${join(on, '\n')}`;
  */
 function valueRanks(v: Sql, m: RankMeasure): Sql {
   const col = raw(m.col);
-  return sql`SELECT ${col} AS v, 1 + coalesce(sum(c) OVER (ORDER BY ${col}${raw(m.desc ? ' DESC' : '')}
-    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ${raw(m.rank)}
+  // BIGINT as `rank()` gives: a sum of counts is HUGEINT, and 128-bit arithmetic made every read of
+  // the ranks (the scores' division) ~25× slower in the tab at 20M orders
+  return sql`SELECT ${col} AS v, CAST(1 + coalesce(sum(c) OVER (ORDER BY ${col}${raw(m.desc ? ' DESC' : '')}
+    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS ${raw(m.rank)}
   FROM (SELECT ${col}, count(*) AS c FROM ${v} GROUP BY ALL)`;
 }

@@ -187,9 +187,8 @@ try {
             await openApp(s, url, ms);
             const r = await loadAndView(s, size.file, ms);
             a.missing.push(...r.missing);
-            if (r.refused) Object.assign(a, { refused: r.refused, sampleOneIn: r.sampleOneIn });
             log(
-              `${r.refused ? `  the memory guard offered a filtered load (${r.refused}); taken as offered, one customer in ${r.sampleOneIn}:\n` : ''}` +
+              keepRefusal(a, r) +
                 `  ingest ${fmtMs(r.ingestMs)}, first view ${fmtMs(r.firstViewMs)}, lifecycle ${fmtMs(r.lifecycleMs)}${r.missing.length ? `; missing in UI: ${r.missing.join(', ')}` : ''}\n`,
             );
             if (i < warmups) return;
@@ -234,6 +233,13 @@ try {
   await cleanup();
 }
 
+/** A run the memory guard refused whole (loaded filtered as offered): kept in the size's figures; the log line saying so. */
+function keepRefusal(a, r) {
+  if (!r.refused) return '';
+  Object.assign(a, { refused: r.refused, sampleOneIn: r.sampleOneIn });
+  return `  the memory guard offered a filtered load (${r.refused}); taken as offered, one customer in ${r.sampleOneIn}:\n`;
+}
+
 /** A size's runs stopped on `e`: kept in its figures and said. */
 function failed(a, e) {
   a.error = e instanceof Error ? e.message : String(e);
@@ -261,11 +267,7 @@ async function eventsRun(url, file, ms) {
     const r = await loadAndViewEvents(s, file, ms);
     for (const k of ['ingestMs', 'activityMs', 'lifecycleMs']) if (r[k] !== null) a[k].push(r[k]);
     a.missing.push(...r.missing);
-    if (r.refused) Object.assign(a, { refused: r.refused, sampleOneIn: r.sampleOneIn });
-    log(
-      `${r.refused ? `  the memory guard offered a filtered load (${r.refused}); taken as offered, one customer in ${r.sampleOneIn}:\n` : ''}` +
-        `  load ${fmtMs(r.ingestMs)}, activity ${fmtMs(r.activityMs)}, lifecycle ${fmtMs(r.lifecycleMs)}\n`,
-    );
+    log(keepRefusal(a, r) + `  load ${fmtMs(r.ingestMs)}, activity ${fmtMs(r.activityMs)}, lifecycle ${fmtMs(r.lifecycleMs)}\n`);
     a.memory = await pageMemory(s);
     a.missing.push(...a.memory.missing);
   } catch (e) {
